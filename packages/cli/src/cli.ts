@@ -1,0 +1,146 @@
+import { readFile } from "node:fs/promises";
+import { ConfigError, parseReportConfig, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
+import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/month";
+import {
+  clientCredentialsToken,
+  CredentialsError,
+  DEFAULT_RETRY_POLICY,
+  normalizeBaseUrl,
+  PartnerApiClient,
+  staticToken,
+  type HttpDeps,
+  type TokenSource,
+} from "@hems-reports/core/partner-api";
+import { runMonthlyReport } from "@hems-reports/core/run";
+import { localFolderStore } from "@hems-reports/core/storage";
+import { demoConfig, startSimulator, type Simulator } from "@hems-reports/simulator";
+import { credentialsFromEnv, HELP, parseOptions, UsageError, type CliOptions, type Credentials } from "./options.ts";
+import { progressPrinter, type Output } from "./progress.ts";
+
+export const EXIT = { complete: 0, incomplete: 1, stopped: 2, unexpected: 3 } as const;
+
+export interface CliEnvironment {
+  env: NodeJS.ProcessEnv;
+  output: Output;
+  now: () => Date;
+  /** Overrides for tests: the fetch to use, and retry timings. */
+  fetch?: typeof globalThis.fetch;
+  retryDelayMs?: number;
+}
+
+interface Target {
+  apiUrl: string;
+  tokenUrl: string;
+  credentials: Credentials;
+  config: ReportConfig;
+  simulator?: Simulator;
+}
+
+async function loadConfigFile(path: string): Promise<ReportConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read wallbox config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return parseReportConfigText(text, path);
+}
+
+async function resolveTarget(options: CliOptions, environment: CliEnvironment): Promise<Target> {
+  const apiUrl = options["api-url"];
+  if (apiUrl) {
+    const config = await loadConfigFile(options.config!);
+    const credentials = credentialsFromEnv(environment.env);
+    const base = normalizeBaseUrl(apiUrl);
+    return { apiUrl: base, tokenUrl: options["token-url"] ?? `${base}/oauth2/token/`, credentials, config };
+  }
+  const config = options.config
+    ? await loadConfigFile(options.config)
+    : parseReportConfig(demoConfig(options.seed, options.wallboxes), "(simulator demo)");
+  const simulator = await startSimulator({ seed: options.seed });
+  environment.output.info(
+    `Using the built-in Partner API simulator at ${simulator.url} (seed "${options.seed}", ${config.wallboxes.length} wallboxes). Pass --api-url to use the real API.`,
+  );
+  return {
+    apiUrl: simulator.url,
+    tokenUrl: simulator.tokenUrl,
+    credentials: { kind: "client", ...simulator.credentials },
+    config,
+    simulator,
+  };
+}
+
+function tokenSource(target: Target, http: HttpDeps): TokenSource {
+  return target.credentials.kind === "token"
+    ? staticToken(target.credentials.token, "PODERO_API_TOKEN")
+    : clientCredentialsToken({ tokenUrl: target.tokenUrl, ...target.credentials }, http);
+}
+
+/** `npm run report`: parses flags, wires the adapters to the run, prints progress; answers the exit status. */
+export async function main(argv: readonly string[], environment: CliEnvironment): Promise<number> {
+  const { output } = environment;
+  let simulator: Simulator | undefined;
+  const abort = new AbortController();
+  try {
+    const options = parseOptions(argv);
+    if (options.help) {
+      output.result(HELP);
+      return EXIT.complete;
+    }
+    const window = options.month ? parseMonth(options.month, environment.now()) : previousFullMonth(environment.now());
+    const target = await resolveTarget(options, environment);
+    simulator = target.simulator;
+    const http: HttpDeps = {
+      fetch: environment.fetch ?? globalThis.fetch,
+      policy: {
+        ...DEFAULT_RETRY_POLICY,
+        requestTimeoutMs: options["request-timeout"] * 1000,
+        ...(environment.retryDelayMs !== undefined ? { baseDelayMs: environment.retryDelayMs, maxDelayMs: environment.retryDelayMs } : {}),
+      },
+      random: Math.random,
+      signal: abort.signal,
+    };
+    const tokens = tokenSource(target, http);
+    // Fail fast on bad client credentials, before any wallbox is read.
+    await tokens.token();
+
+    const started = performance.now();
+    output.info(`Reading ${target.config.wallboxes.length} wallboxes for ${window.month} (${window.from} to ${window.to}), ${options.concurrency} at a time…`);
+    const result = await runMonthlyReport({
+      config: target.config,
+      window,
+      generatedAt: environment.now(),
+      source: `Podero Partner API at ${target.apiUrl}${target.simulator ? " (built-in simulator)" : ""}`,
+      reader: new PartnerApiClient({ baseUrl: target.apiUrl, tokens, http }),
+      store: localFolderStore(options.out),
+      concurrency: options.concurrency,
+      onWallbox: options.quiet ? undefined : progressPrinter(output, target.config.wallboxes.length),
+    }).catch((error: unknown) => {
+      abort.abort(error);
+      throw error;
+    });
+
+    const { report } = result;
+    const failed = report.wallboxes.filter((wallbox) => wallbox.status === "failed").length;
+    const elapsed = ((performance.now() - started) / 1000).toFixed(1);
+    output.result(
+      `${report.complete ? "Complete" : "INCOMPLETE"} report for ${report.month}: ${report.wallboxes.length - failed} of ${report.wallboxes.length} wallboxes read` +
+        `${failed ? ` (${failed} FAILED, listed in the report)` : ""}, ${report.totals.sessions} sessions, ` +
+        `savings ${report.totals.savingsEur} EUR, energy from solar ${report.totals.energyFromSolarKwh} kWh, in ${elapsed} s.`,
+    );
+    output.result(`Wrote ${result.workbook.location}`);
+    output.result(`Wrote ${result.json.location}`);
+    return report.complete ? EXIT.complete : EXIT.incomplete;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof MonthError || error instanceof CredentialsError) {
+      output.info(`hems-reports: ${error.message}\nNo report was written.`);
+      return EXIT.stopped;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    output.info(`hems-reports: unexpected error: ${message}\nNo report was written. Set DEBUG=hems-reports to see the stack trace.`);
+    if (environment.env.DEBUG?.includes("hems-reports") && error instanceof Error) output.info(error.stack ?? "");
+    return EXIT.unexpected;
+  } finally {
+    await simulator?.close();
+  }
+}

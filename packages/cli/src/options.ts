@@ -1,0 +1,123 @@
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { formatIssues } from "@hems-reports/core/validation";
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export const HELP = `Usage: npm run report -- [options]
+
+Writes the monthly HEMS savings report (an Excel workbook and a JSON report) for every wallbox in
+the config. Without --api-url it runs against the built-in Partner API simulator, so it works on
+a laptop with no account.
+
+Options:
+  --month YYYY-MM         month to report; only fully ended months (UTC). Default: the previous month
+  --api-url URL           Partner API origin, e.g. https://sandbox-app.podero.com.
+                          Default: start the built-in simulator on a free loopback port
+  --token-url URL         OAuth2 token endpoint. Default: {api-url}/oauth2/token/
+  --config FILE           wallbox config (JSON, see README). Required with --api-url;
+                          default with the simulator: its demo org
+  --out DIR               folder for the report files. Default: ./reports
+  --concurrency N         wallboxes read at once, 1 to 64. Default: 8
+  --request-timeout S     seconds one API request may take, body included. Default: 30
+  --seed TEXT             simulator only: seed of the generated data. Default: hems-reports-demo
+  --wallboxes N           simulator only: wallboxes in the demo org. Default: 25
+  --quiet                 no progress lines, only the closing summary
+  -h, --help              this text
+
+Environment (with --api-url; never printed):
+  PODERO_API_TOKEN                          a bearer token, or
+  PODERO_CLIENT_ID + PODERO_CLIENT_SECRET   OAuth2 client credentials, exchanged for a token
+
+Exit status: 0 complete report written; 1 report written but INCOMPLETE (a wallbox failed; the
+report lists why); 2 nothing written (bad option, config or credentials); 3 unexpected error.
+`;
+
+const positiveInt = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: `${name} must be a whole number` })
+    .transform(Number)
+    .refine((value) => value >= min && value <= max, { error: `${name} must be from ${min} to ${max}` });
+
+const url = (name: string) =>
+  z.url({ protocol: /^https?$/, error: `${name} must be an http(s) URL` });
+
+const optionsSchema = z.object({
+  help: z.boolean().default(false),
+  quiet: z.boolean().default(false),
+  month: z.string().optional(),
+  "api-url": url("--api-url").optional(),
+  "token-url": url("--token-url").optional(),
+  config: z.string().min(1).optional(),
+  out: z.string().min(1).default("reports"),
+  concurrency: positiveInt("--concurrency", 1, 64).default(8),
+  "request-timeout": positiveInt("--request-timeout", 1, 600).default(30),
+  seed: z.string().min(1).default("hems-reports-demo"),
+  wallboxes: positiveInt("--wallboxes", 1, 1_000_000).default(25),
+});
+
+const credentialsSchema = z.union([
+  z.object({ kind: z.literal("token"), token: z.string().min(1) }),
+  z.object({ kind: z.literal("client"), clientId: z.string().min(1), clientSecret: z.string().min(1) }),
+]);
+
+export type CliOptions = z.output<typeof optionsSchema>;
+export type Credentials = z.output<typeof credentialsSchema>;
+
+export function parseOptions(argv: readonly string[]): CliOptions {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      allowPositionals: false,
+      strict: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        quiet: { type: "boolean" },
+        month: { type: "string" },
+        "api-url": { type: "string" },
+        "token-url": { type: "string" },
+        config: { type: "string" },
+        out: { type: "string" },
+        concurrency: { type: "string" },
+        "request-timeout": { type: "string" },
+        seed: { type: "string" },
+        wallboxes: { type: "string" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. See --help.`);
+  }
+  const parsed = optionsSchema.safeParse(values);
+  if (!parsed.success) throw new UsageError(`${formatIssues(parsed.error)}. See --help.`);
+  const options = parsed.data;
+  if (options["api-url"] && !options.config) {
+    throw new UsageError("--config is required with --api-url: name the wallboxes to report (see README, Config).");
+  }
+  if (options["token-url"] && !options["api-url"]) throw new UsageError("--token-url only applies with --api-url.");
+  return options;
+}
+
+/** Credentials from the environment; their values never appear in a message. */
+export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials {
+  const token = env.PODERO_API_TOKEN?.trim();
+  const clientId = env.PODERO_CLIENT_ID?.trim();
+  const clientSecret = env.PODERO_CLIENT_SECRET?.trim();
+  if (token && (clientId || clientSecret)) {
+    throw new UsageError("set either PODERO_API_TOKEN or PODERO_CLIENT_ID and PODERO_CLIENT_SECRET, not both.");
+  }
+  if (token) return { kind: "token", token };
+  if (clientId && clientSecret) return { kind: "client", clientId, clientSecret };
+  if (clientId || clientSecret) {
+    throw new UsageError(`${clientId ? "PODERO_CLIENT_SECRET" : "PODERO_CLIENT_ID"} is not set: client credentials need both.`);
+  }
+  throw new UsageError(
+    "no API credentials: set PODERO_API_TOKEN, or PODERO_CLIENT_ID and PODERO_CLIENT_SECRET (or leave out --api-url to use the simulator).",
+  );
+}

@@ -1,0 +1,5 @@
+export * from "./errors.ts";
+export * from "./retry.ts";
+export * from "./http.ts";
+export * from "./token.ts";
+export * from "./client.ts";

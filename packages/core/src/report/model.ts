@@ -1,0 +1,43 @@
+import type { WallboxRef } from "../config/index.ts";
+import type { MonthWindow } from "../month/index.ts";
+import { sumFigures, type Figures } from "../summary/index.ts";
+import { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
+import type { MonthlyReport, WallboxReport } from "./schema.ts";
+
+export type WallboxOutcome =
+  | { wallbox: WallboxRef; status: "ok"; figures: Figures }
+  | { wallbox: WallboxRef; status: "failed"; error: string };
+
+function identity(wallbox: WallboxRef) {
+  return { userId: wallbox.userId, wallboxId: wallbox.wallboxId, label: wallbox.label ?? null };
+}
+
+/** Assembles the report; key order is fixed here, so the same input always serializes to the same bytes. */
+export function buildMonthlyReport(input: {
+  orgId: string;
+  window: MonthWindow;
+  generatedAt: Date;
+  wallboxes: readonly WallboxOutcome[];
+}): MonthlyReport {
+  const wallboxes: WallboxReport[] = input.wallboxes.map((outcome) =>
+    outcome.status === "ok"
+      ? { ...identity(outcome.wallbox), status: "ok", ...outcome.figures }
+      : { ...identity(outcome.wallbox), status: "failed", error: outcome.error },
+  );
+  const okFigures = input.wallboxes.flatMap((outcome) => (outcome.status === "ok" ? [outcome.figures] : []));
+  return {
+    schemaVersion: 1,
+    orgId: input.orgId,
+    month: input.window.month,
+    period: { from: input.window.from, to: input.window.to },
+    generatedAt: input.generatedAt.toISOString(),
+    complete: okFigures.length === input.wallboxes.length,
+    rules: { periodMembership: PERIOD_RULE, rounding: ROUNDING_RULE },
+    totals: sumFigures(okFigures),
+    wallboxes,
+  };
+}
+
+export function serializeMonthlyReport(report: MonthlyReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

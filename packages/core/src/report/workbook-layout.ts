@@ -1,0 +1,289 @@
+import type { WallboxRef } from "../config/index.ts";
+import type { MonthWindow } from "../month/index.ts";
+import { OUTCOMES, type Session } from "../sessions/index.ts";
+import { qualityFlags } from "../summary/index.ts";
+import { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
+import type { FiguresJson, MonthlyReport } from "./schema.ts";
+
+/**
+ * The workbook as data: sheets, columns, rows and formulas, with nothing of exceljs in it, so the
+ * layout can be read and tested on its own. `workbook-writer.ts` turns it into a file.
+ */
+export type CellValue = string | number | Date | null | { formula: string; result: number | string };
+export interface StyledCell {
+  value: CellValue;
+  numFmt?: string;
+  bold?: boolean;
+}
+export type Cell = CellValue | StyledCell;
+
+export interface ColumnSpec {
+  header: string;
+  width: number;
+  numFmt?: string;
+}
+
+export interface SheetSpec {
+  name: string;
+  columns: ColumnSpec[];
+  /** Rows above the header row (titles, banners); the header row is frozen below them. */
+  preamble: Cell[][];
+  rows: Iterable<Cell[]>;
+  /** Autofilter over the header row. */
+  filter: boolean;
+}
+
+export const EUR_FORMAT = '#,##0.00 "€";-#,##0.00 "€"';
+export const KWH_FORMAT = '#,##0.000 "kWh"';
+const COUNT_FORMAT = "#,##0";
+const DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss";
+/** Excel holds 1,048,576 rows a sheet; the rest of the sessions go on to "Sessions 2" and so on. */
+export const MAX_DATA_ROWS_PER_SHEET = 1_000_000;
+
+export interface WorkbookInput {
+  report: MonthlyReport;
+  window: MonthWindow;
+  source: string;
+  jsonFileName: string;
+  /** The sessions of each wallbox that was read, in report order. */
+  sessions: ReadonlyArray<{ wallbox: WallboxRef; sessions: readonly Session[] }>;
+  maxRowsPerSheet?: number;
+}
+
+type FigureKey = { [K in keyof FiguresJson]: FiguresJson[K] extends number | string ? K : never }[keyof FiguresJson];
+interface FigureColumn {
+  header: string;
+  numFmt: string;
+  pick: (figures: FiguresJson) => number;
+}
+
+const money = (key: "savingsEur" | "energyFromSolarKwh") => (figures: FiguresJson) => Number(figures[key]);
+const counted = (key: Exclude<FigureKey, "savingsEur" | "energyFromSolarKwh">) => (figures: FiguresJson) => figures[key];
+
+/** The figure columns of the Wallboxes sheet, in order; the Summary sums each of them. */
+const FIGURE_COLUMNS: FigureColumn[] = [
+  { header: "Sessions", numFmt: COUNT_FORMAT, pick: counted("sessions") },
+  ...OUTCOMES.map((outcome) => ({
+    header: `Outcome: ${outcome}`,
+    numFmt: COUNT_FORMAT,
+    pick: (figures: FiguresJson) => figures.outcomes[outcome],
+  })),
+  { header: "Energy from solar (kWh)", numFmt: KWH_FORMAT, pick: money("energyFromSolarKwh") },
+  { header: "Savings (EUR)", numFmt: EUR_FORMAT, pick: money("savingsEur") },
+  { header: "Commands sent", numFmt: COUNT_FORMAT, pick: counted("commandsSent") },
+  { header: "Commands applied", numFmt: COUNT_FORMAT, pick: counted("commandsApplied") },
+  { header: "Commands ineffective", numFmt: COUNT_FORMAT, pick: counted("commandsIneffective") },
+  { header: "Sessions without savings", numFmt: COUNT_FORMAT, pick: counted("sessionsWithoutSavings") },
+  { header: "Sessions with incomplete price coverage", numFmt: COUNT_FORMAT, pick: counted("sessionsWithIncompletePriceCoverage") },
+  { header: "Open sessions", numFmt: COUNT_FORMAT, pick: counted("openSessions") },
+  { header: "Sessions started outside the period", numFmt: COUNT_FORMAT, pick: counted("sessionsStartedOutsidePeriod") },
+];
+
+const WALLBOX_IDENTITY_COLUMNS: ColumnSpec[] = [
+  { header: "Label", width: 24 },
+  { header: "User ID", width: 38 },
+  { header: "Wallbox ID", width: 38 },
+  { header: "Status", width: 10 },
+  { header: "Error", width: 40 },
+];
+
+/** Spreadsheet column letters: 1 → A, 27 → AA. */
+export function columnLetter(index: number): string {
+  let letters = "";
+  for (let n = index; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
+function wallboxesSheet(report: MonthlyReport): SheetSpec {
+  return {
+    name: "Wallboxes",
+    columns: [
+      ...WALLBOX_IDENTITY_COLUMNS,
+      ...FIGURE_COLUMNS.map((column) => ({ header: column.header, width: Math.max(12, column.header.length + 2), numFmt: column.numFmt })),
+    ],
+    preamble: [],
+    rows: report.wallboxes.map((wallbox) =>
+      wallbox.status === "ok"
+        ? [wallbox.label, wallbox.userId, wallbox.wallboxId, "ok", null, ...FIGURE_COLUMNS.map((column) => column.pick(wallbox))]
+        : [wallbox.label, wallbox.userId, wallbox.wallboxId, "FAILED", wallbox.error, ...FIGURE_COLUMNS.map(() => null)],
+    ),
+    filter: true,
+  };
+}
+
+function summarySheet(report: MonthlyReport): SheetSpec {
+  const failed = report.wallboxes.filter((wallbox) => wallbox.status === "failed").length;
+  const lastRow = report.wallboxes.length + 1;
+  const statusColumn = columnLetter(4);
+  const banner: StyledCell = report.complete
+    ? { value: `COMPLETE: all ${report.wallboxes.length} wallboxes were read.`, bold: true }
+    : {
+        value: `INCOMPLETE: ${failed} of ${report.wallboxes.length} wallboxes could not be read. Totals cover only the wallboxes read; see Data quality for the reasons.`,
+        bold: true,
+      };
+  const figureRows: Cell[][] = FIGURE_COLUMNS.map((column, index) => {
+    const letter = columnLetter(WALLBOX_IDENTITY_COLUMNS.length + 1 + index);
+    return [
+      column.header,
+      { value: { formula: `SUM(Wallboxes!${letter}2:${letter}${lastRow})`, result: column.pick(report.totals) }, numFmt: column.numFmt },
+    ];
+  });
+  return {
+    name: "Summary",
+    columns: [
+      { header: "Figure", width: 42 },
+      { header: "Value", width: 22 },
+    ],
+    preamble: [[{ value: `HEMS savings report ${report.month}`, bold: true }], [banner], []],
+    rows: [
+      ["Organisation", report.orgId],
+      ["Period from (UTC day)", report.period.from],
+      ["Period to (UTC day)", report.period.to],
+      ["Wallboxes", { value: { formula: `COUNTA(Wallboxes!C2:C${lastRow})`, result: report.wallboxes.length }, numFmt: COUNT_FORMAT }],
+      [
+        "Wallboxes failed",
+        { value: { formula: `COUNTIF(Wallboxes!${statusColumn}2:${statusColumn}${lastRow},"FAILED")`, result: failed }, numFmt: COUNT_FORMAT },
+      ],
+      ...figureRows,
+      ["Rounding", ROUNDING_RULE],
+    ],
+    filter: false,
+  };
+}
+
+const SESSION_COLUMNS: ColumnSpec[] = [
+  { header: "Wallbox label", width: 24 },
+  { header: "Wallbox ID", width: 38 },
+  { header: "Session ID", width: 12 },
+  { header: "OCPP transaction ID", width: 14 },
+  { header: "Started at (UTC)", width: 20, numFmt: DATE_TIME_FORMAT },
+  { header: "Ended at (UTC)", width: 20, numFmt: DATE_TIME_FORMAT },
+  { header: "Final HEMS state", width: 18 },
+  { header: "Outcome (as sent)", width: 22 },
+  { header: "Outcome (counted as)", width: 22 },
+  { header: "Energy from solar (kWh)", width: 16, numFmt: KWH_FORMAT },
+  { header: "Savings (EUR, unrounded)", width: 16, numFmt: "#,##0.00######" },
+  { header: "Complete price coverage", width: 12 },
+  { header: "Commands sent", width: 10 },
+  { header: "Commands applied", width: 10 },
+  { header: "Commands ineffective", width: 10 },
+];
+
+function chronological(sessions: readonly Session[]): Session[] {
+  return [...sessions].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt) || a.id - b.id);
+}
+
+const asDate = (iso: string | null) => (iso === null ? null : new Date(iso));
+const asNumber = (decimal: string | null) => (decimal === null ? null : Number(decimal));
+const yesNo = (flag: boolean | null) => (flag === null ? "unknown" : flag ? "yes" : "no");
+
+function* sessionRows(input: WorkbookInput): Generator<Cell[]> {
+  for (const { wallbox, sessions } of input.sessions) {
+    for (const session of chronological(sessions)) {
+      yield [
+        wallbox.label ?? null,
+        wallbox.wallboxId,
+        session.id,
+        session.ocppTransactionId,
+        asDate(session.startedAt),
+        asDate(session.endedAt),
+        session.finalHemsState,
+        session.rawOutcome ?? "(none)",
+        session.outcome,
+        asNumber(session.energyFromSolarKwh),
+        asNumber(session.savingsEur),
+        yesNo(session.hasCompletePriceCoverage),
+        session.commandsSent,
+        session.commandsApplied,
+        session.commandsIneffective,
+      ];
+    }
+  }
+}
+
+function sessionSheets(input: WorkbookInput): SheetSpec[] {
+  const total = input.report.totals.sessions;
+  const perSheet = input.maxRowsPerSheet ?? MAX_DATA_ROWS_PER_SHEET;
+  const sheetCount = Math.max(1, Math.ceil(total / perSheet));
+  const rows = sessionRows(input);
+  // The sheets share one row generator and each takes its next `perSheet` rows when written, so
+  // rows are built one at a time, however many sessions there are.
+  const nextSheetRows = function* (): Generator<Cell[]> {
+    for (let taken = 0; taken < perSheet; taken++) {
+      const next = rows.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  };
+  return Array.from({ length: sheetCount }, (_, index) => ({
+    name: index === 0 ? "Sessions" : `Sessions ${index + 1}`,
+    columns: SESSION_COLUMNS,
+    preamble: [],
+    rows: { [Symbol.iterator]: nextSheetRows },
+    filter: true,
+  }));
+}
+
+function* dataQualityRows(input: WorkbookInput): Generator<Cell[]> {
+  for (const wallbox of input.report.wallboxes) {
+    if (wallbox.status === "failed") yield ["Wallbox failed", wallbox.label, wallbox.wallboxId, null, null, wallbox.error];
+  }
+  for (const { wallbox, sessions } of input.sessions) {
+    for (const session of chronological(sessions)) {
+      const flags = qualityFlags(session, input.window);
+      const row = (issue: string, detail: string): Cell[] => [issue, wallbox.label ?? null, wallbox.wallboxId, session.id, asDate(session.startedAt), detail];
+      if (flags.startedOutsidePeriod) yield row("Started outside the period", `started ${session.startedAt}; counted in ${input.report.month} because the API returned it for this period`);
+      if (flags.withoutSavings) yield row("No savings value", "savings_eur is null: adds nothing to the savings total");
+      if (flags.incompletePriceCoverage)
+        yield row("Incomplete price coverage", `has_complete_price_coverage is ${session.hasCompletePriceCoverage === null ? "null" : "false"}: savings may be understated`);
+      if (flags.open) yield row("Open session", "ended_at is null: still running when read; its figures may still change");
+    }
+  }
+}
+
+function dataQualitySheet(input: WorkbookInput): SheetSpec {
+  return {
+    name: "Data quality",
+    columns: [
+      { header: "Issue", width: 28 },
+      { header: "Wallbox label", width: 24 },
+      { header: "Wallbox ID", width: 38 },
+      { header: "Session ID", width: 12 },
+      { header: "Started at (UTC)", width: 20, numFmt: DATE_TIME_FORMAT },
+      { header: "Detail", width: 80 },
+    ],
+    preamble: [],
+    rows: dataQualityRows(input),
+    filter: true,
+  };
+}
+
+function aboutSheet(input: WorkbookInput): SheetSpec {
+  const { report } = input;
+  return {
+    name: "About",
+    columns: [
+      { header: "Item", width: 24 },
+      { header: "Value", width: 120 },
+    ],
+    preamble: [],
+    rows: [
+      ["Report", `HEMS savings report for ${report.month}`],
+      ["Source", input.source],
+      ["Organisation", report.orgId],
+      ["Period", `${report.period.from} to ${report.period.to}, inclusive UTC days`],
+      ["Generated at (UTC)", report.generatedAt],
+      ["Complete", report.complete ? "yes" : "no: see Data quality"],
+      ["Which sessions count", PERIOD_RULE],
+      ["Rounding rule", ROUNDING_RULE],
+      ["Totals", "The Summary's totals are formulas over the Wallboxes sheet; their values are cached, so no recalculation is needed."],
+      ["JSON report", `${input.jsonFileName} (schemaVersion ${report.schemaVersion})`],
+      ["Schema version", report.schemaVersion],
+    ],
+    filter: false,
+  };
+}
+
+export function workbookLayout(input: WorkbookInput): SheetSpec[] {
+  return [summarySheet(input.report), wallboxesSheet(input.report), ...sessionSheets(input), dataQualitySheet(input), aboutSheet(input)];
+}

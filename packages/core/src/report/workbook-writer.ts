@@ -1,0 +1,50 @@
+import type { Writable } from "node:stream";
+import ExcelJS from "exceljs";
+import type { Cell, SheetSpec, StyledCell } from "./workbook-layout.ts";
+
+function isStyled(cell: Cell): cell is StyledCell {
+  return cell !== null && typeof cell === "object" && !(cell instanceof Date) && "value" in cell;
+}
+
+
+/**
+ * Writes the sheets with exceljs's streaming writer, which keeps memory bounded however many
+ * sessions there are (the in-memory workbook runs out of memory near a million rows). Rows are
+ * committed as they are written; formulas carry the results we computed, because exceljs never
+ * calculates and many readers do not either.
+ */
+export async function writeWorkbook(sheets: readonly SheetSpec[], out: Writable): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  workbook.creator = "hems-reports";
+  for (const sheet of sheets) {
+    const headerRow = sheet.preamble.length + 1;
+    const worksheet = workbook.addWorksheet(sheet.name, {
+      views: [{ state: "frozen", ySplit: headerRow, xSplit: 0 }],
+    });
+    worksheet.columns = sheet.columns.map((column) => ({
+      width: column.width,
+      ...(column.numFmt ? { style: { numFmt: column.numFmt } } : {}),
+    }));
+    for (const cells of sheet.preamble) addRow(worksheet, cells);
+    const header = worksheet.addRow(sheet.columns.map((column) => column.header));
+    header.font = { bold: true };
+    header.commit();
+    if (sheet.filter) {
+      worksheet.autoFilter = { from: { row: headerRow, column: 1 }, to: { row: headerRow, column: sheet.columns.length } };
+    }
+    for (const cells of sheet.rows) addRow(worksheet, cells);
+    worksheet.commit();
+  }
+  await workbook.commit();
+}
+
+function addRow(worksheet: ExcelJS.Worksheet, cells: readonly Cell[]): void {
+  const row = worksheet.addRow(cells.map((cell) => (isStyled(cell) ? cell.value : cell) as ExcelJS.CellValue));
+  cells.forEach((cell, index) => {
+    if (!isStyled(cell)) return;
+    const target = row.getCell(index + 1);
+    if (cell.numFmt) target.numFmt = cell.numFmt;
+    if (cell.bold) target.font = { bold: true };
+  });
+  row.commit();
+}

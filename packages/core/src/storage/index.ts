@@ -1,0 +1,3 @@
+export * from "./port.ts";
+export * from "./measure.ts";
+export * from "./local-folder.ts";

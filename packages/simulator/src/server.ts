@@ -1,0 +1,219 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { stringify } from "lossless-json";
+import { generateSessions, type ApiSessionItem } from "./sessions.ts";
+
+/** What a test can make the server answer instead of the data, for one request. */
+export type Fault =
+  | { status: number; headers?: Record<string, string>; body?: unknown }
+  /** Accept the request and never answer. */
+  | { hang: true };
+
+export interface SessionsRequest {
+  orgId: string;
+  userId: string;
+  wallboxId: string;
+  from: string;
+  to: string;
+  limit: number;
+  offset: number;
+  /** 1 for this wallbox's first sessions request, 2 for its second, … */
+  count: number;
+}
+
+export interface SimulatorOptions {
+  seed?: string;
+  host?: string;
+  port?: number;
+  clientId?: string;
+  clientSecret?: string;
+  tokenLifetimeS?: number;
+  /** Answer at most this many items a page, whatever `limit` asks (as a real server may). */
+  pageCap?: number;
+  /** Called before each sessions request is answered; a fault returned replaces the answer. */
+  onSessionsRequest?: (request: SessionsRequest, simulator: Simulator) => Fault | undefined | void;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const SESSIONS_PATH = /^\/api\/partners\/v2\.0\/org\/([^/]+)\/users\/([^/]+)\/wallboxes\/([^/]+)\/hems-sessions\/?$/;
+const TOKEN_PATH = /^\/oauth2\/token\/?$/;
+
+export const DEFAULT_CREDENTIALS = { clientId: "simulator-client", clientSecret: "simulator-secret" } as const;
+
+/**
+ * The Partner API simulator: a real HTTP server with the token endpoint and the hems-sessions
+ * endpoint of the contract, deterministic data from a seed, and hooks for tests to misbehave.
+ */
+export class Simulator {
+  readonly seed: string;
+  readonly credentials: { clientId: string; clientSecret: string };
+  private readonly tokens = new Map<string, number>();
+  private readonly fixed = new Map<string, ApiSessionItem[]>();
+  private readonly requestCounts = new Map<string, number>();
+  private readonly hanging = new Set<ServerResponse>();
+  private server: Server | undefined;
+  url = "";
+
+  constructor(private readonly options: SimulatorOptions = {}) {
+    this.seed = options.seed ?? "hems-reports-demo";
+    this.credentials = {
+      clientId: options.clientId ?? DEFAULT_CREDENTIALS.clientId,
+      clientSecret: options.clientSecret ?? DEFAULT_CREDENTIALS.clientSecret,
+    };
+  }
+
+  get tokenUrl(): string {
+    return `${this.url}/oauth2/token/`;
+  }
+
+  async start(): Promise<this> {
+    const server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        if (!response.headersSent) this.send(response, 500, { detail: `simulator error: ${String(error)}` });
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.options.port ?? 0, this.options.host ?? "127.0.0.1", () => resolve());
+    });
+    this.server = server;
+    const address = server.address() as AddressInfo;
+    this.url = `http://${address.address.includes(":") ? `[${address.address}]` : address.address}:${address.port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const response of this.hanging) response.destroy();
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  /** A valid bearer token, as if issued by the token endpoint. */
+  issueToken(): string {
+    const token = `sim_${randomBytes(18).toString("hex")}`;
+    this.tokens.set(token, Date.now() + (this.options.tokenLifetimeS ?? 36_000) * 1000);
+    return token;
+  }
+
+  /** Every token issued so far stops working (as after a key rotation). */
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
+
+  /** Make a wallbox answer exactly these items, whatever the window (tests use it for edge cases). */
+  setSessions(wallboxId: string, items: ApiSessionItem[]): void {
+    this.fixed.set(wallboxId.toLowerCase(), items);
+  }
+
+  /** What the server answers for a wallbox and window, before paging. */
+  sessionsFor(wallboxId: string, from: string, to: string): ApiSessionItem[] {
+    return this.fixed.get(wallboxId.toLowerCase()) ?? generateSessions(this.seed, wallboxId.toLowerCase(), from, to);
+  }
+
+  /** Sessions requests received for a wallbox. */
+  requestsFor(wallboxId: string): number {
+    return this.requestCounts.get(wallboxId.toLowerCase()) ?? 0;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://simulator");
+    if (TOKEN_PATH.test(url.pathname)) {
+      if (request.method !== "POST") return this.send(response, 405, { detail: "Method Not Allowed" });
+      return this.token(request, response);
+    }
+    const match = SESSIONS_PATH.exec(url.pathname);
+    if (!match) return this.send(response, 404, { detail: "Not Found" });
+    if (request.method !== "GET") return this.send(response, 405, { detail: "Method Not Allowed" });
+    if (!this.authorized(request)) {
+      return this.send(response, 401, { detail: "Invalid or expired token" }, { "www-authenticate": "Bearer" });
+    }
+    const [, orgId = "", userId = "", wallboxId = ""] = match.map(decodeURIComponent);
+    const query = this.validateQuery(url.searchParams, { org_id: orgId, user_id: userId, wallbox_id: wallboxId });
+    if ("errors" in query) return this.send(response, 422, { detail: query.errors });
+
+    const key = wallboxId.toLowerCase();
+    const count = (this.requestCounts.get(key) ?? 0) + 1;
+    this.requestCounts.set(key, count);
+    const fault = this.options.onSessionsRequest?.({ orgId, userId, wallboxId, ...query, count }, this);
+    if (fault) {
+      if ("hang" in fault) {
+        this.hanging.add(response);
+        response.on("close", () => this.hanging.delete(response));
+        return;
+      }
+      return this.send(response, fault.status, fault.body ?? { detail: `simulated HTTP ${fault.status}` }, fault.headers);
+    }
+    const all = this.sessionsFor(wallboxId, query.from, query.to);
+    const size = Math.min(query.limit, this.options.pageCap ?? query.limit);
+    this.send(response, 200, { total: all.length, items: all.slice(query.offset, query.offset + size) });
+  }
+
+  private validateQuery(params: URLSearchParams, path: Record<string, string>) {
+    const errors: { loc: string[]; msg: string }[] = [];
+    for (const [name, value] of Object.entries(path)) {
+      if (!UUID.test(value)) errors.push({ loc: ["path", name], msg: "Input should be a valid UUID" });
+    }
+    const day = (name: string) => {
+      const value = params.get(name);
+      if (value === null) errors.push({ loc: ["query", name], msg: "Field required" });
+      else if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value)
+        errors.push({ loc: ["query", name], msg: "Input should be a valid date in the format YYYY-MM-DD" });
+      return value ?? "";
+    };
+    const integer = (name: string, fallback: number, min: number, max: number) => {
+      const value = params.get(name);
+      if (value === null) return fallback;
+      if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+        errors.push({ loc: ["query", name], msg: `Input should be an integer from ${min} to ${max}` });
+      }
+      return Number(value);
+    };
+    const from = day("from");
+    const to = day("to");
+    const limit = integer("limit", 50, 1, 200);
+    const offset = integer("offset", 0, 0, Number.MAX_SAFE_INTEGER);
+    if (errors.length === 0 && from > to) errors.push({ loc: ["query", "to"], msg: "to must not be before from" });
+    return errors.length > 0 ? { errors } : { from, to, limit, offset };
+  }
+
+  private authorized(request: IncomingMessage): boolean {
+    const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "");
+    const expires = match ? this.tokens.get(match[1]!) : undefined;
+    return expires !== undefined && expires > Date.now();
+  }
+
+  private async token(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let text = "";
+    for await (const chunk of request) text += String(chunk);
+    const basic = /^Basic (\S+)$/.exec(request.headers.authorization ?? "");
+    const [id, secret] = basic ? Buffer.from(basic[1]!, "base64").toString("utf8").split(/:(.*)/s) : [];
+    let grant: unknown;
+    try {
+      grant = (JSON.parse(text) as { grant_type?: unknown }).grant_type;
+    } catch {
+      grant = undefined;
+    }
+    if (grant !== "client_credentials") return this.send(response, 400, { error: "unsupported_grant_type" });
+    if (id !== this.credentials.clientId || secret !== this.credentials.clientSecret) {
+      return this.send(response, 401, { error: "invalid_client" });
+    }
+    const lifetime = this.options.tokenLifetimeS ?? 36_000;
+    this.send(response, 200, { access_token: this.issueToken(), expires_in: lifetime, token_type: "Bearer", scope: "read" });
+  }
+
+  private send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = stringify(body) ?? "null";
+    response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+    response.end(text);
+  }
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  return new Simulator(options).start();
+}
