@@ -1,0 +1,38 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { localFolderStore } from "./local-folder.ts";
+
+let folder: string;
+beforeEach(async () => {
+  folder = await mkdtemp(join(tmpdir(), "hems-store-"));
+});
+afterEach(() => rm(folder, { recursive: true, force: true }));
+
+describe("local folder store", () => {
+  it("writes the file, and reports its size and sha256", async () => {
+    const store = localFolderStore(join(folder, "nested", "reports"));
+    const stored = await store.write("a.json", "application/json", async (out) => {
+      out.write("{\"a\":");
+      out.end("1}\n");
+    });
+    const bytes = await readFile(stored.location);
+    expect(bytes.toString()).toBe('{"a":1}\n');
+    expect(stored).toMatchObject({ name: "a.json", bytes: 8, sha256: createHash("sha256").update(bytes).digest("hex") });
+  });
+
+  it("leaves neither a half-written file nor a temporary one when producing fails, and keeps the old file", async () => {
+    await writeFile(join(folder, "a.xlsx"), "previous report");
+    const store = localFolderStore(folder);
+    await expect(
+      store.write("a.xlsx", "application/octet-stream", async (out) => {
+        out.write("half a workb");
+        throw new Error("disk on fire");
+      }),
+    ).rejects.toThrow("disk on fire");
+    expect(await readdir(folder)).toEqual(["a.xlsx"]);
+    expect(await readFile(join(folder, "a.xlsx"), "utf8")).toBe("previous report");
+  });
+});

@@ -1,0 +1,67 @@
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { demoConfig } from "./demo.ts";
+import { startSimulator } from "./server.ts";
+
+const HELP = `Usage: npm run simulator -- [options]
+
+Starts the Partner API simulator on its own, to try the report's real-API path:
+  npm run report -- --api-url <printed URL> --config <config file> (with the printed credentials)
+
+Options:
+  --port N              port to listen on. Default: 4010
+  --host HOST           address to listen on. Default: 127.0.0.1
+  --seed TEXT           seed of the generated sessions. Default: hems-reports-demo
+  --wallboxes N         wallboxes in the demo config. Default: 25
+  --write-config FILE   write the demo org's wallbox config to FILE
+  -h, --help            this text
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`simulator: ${message}\n`);
+  process.exit(2);
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      port: { type: "string", default: "4010" },
+      host: { type: "string", default: "127.0.0.1" },
+      seed: { type: "string", default: "hems-reports-demo" },
+      wallboxes: { type: "string", default: "25" },
+      "write-config": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  }));
+} catch (error) {
+  fail(`${(error as Error).message}. See --help.`);
+}
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const port = Number(values.port);
+const wallboxes = Number(values.wallboxes);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be from 0 to 65535, not "${values.port}"`);
+if (!Number.isInteger(wallboxes) || wallboxes < 1) fail(`--wallboxes must be a whole number from 1, not "${values.wallboxes}"`);
+
+if (values["write-config"]) {
+  await writeFile(values["write-config"], `${JSON.stringify(demoConfig(values.seed, wallboxes), null, 2)}\n`);
+}
+const simulator = await startSimulator({ seed: values.seed, port, host: values.host }).catch((error: Error) =>
+  fail(`cannot listen on ${values.host}:${port}: ${error.message}`),
+);
+process.stdout.write(
+  [
+    `Partner API simulator listening at ${simulator.url} (seed "${simulator.seed}")`,
+    `Token endpoint: ${simulator.tokenUrl}`,
+    `Client credentials: PODERO_CLIENT_ID=${simulator.credentials.clientId} PODERO_CLIENT_SECRET=${simulator.credentials.clientSecret}`,
+    values["write-config"] ? `Wallbox config written to ${values["write-config"]}` : "Pass --write-config FILE for a matching wallbox config.",
+    "Press Ctrl+C to stop.",
+    "",
+  ].join("\n"),
+);
+const stop = () => void simulator.close().then(() => process.exit(0));
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);

@@ -1,0 +1,195 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { LosslessNumber } from "lossless-json";
+import { clientCredentialsToken, CredentialsError, staticToken, WallboxReadError } from "@hems-reports/core/partner-api";
+import { startSimulator, type Simulator, type SimulatorOptions } from "@hems-reports/simulator";
+import { clientFor, fastHttp, OCTOBER, ORG_ID, sessionItem, sessionItems, simulatorTokens, wallboxRef } from "./support/api.ts";
+
+let simulator: Simulator | undefined;
+afterEach(async () => {
+  await simulator?.close();
+  simulator = undefined;
+});
+
+async function serve(options: SimulatorOptions = {}) {
+  simulator = await startSimulator({ seed: "tests", ...options });
+  return simulator;
+}
+
+const box = wallboxRef("a");
+
+describe("Partner API client against the simulator", () => {
+  it.each([0, 1, 199, 200, 201, 1000])("reads all of %i sessions, 200 a page", async (count) => {
+    const server = await serve();
+    server.setSessions(box.wallboxId, sessionItems(count));
+    const sessions = await clientFor(server).listSessions(ORG_ID, box, OCTOBER);
+    expect(sessions.map((session) => session.id)).toEqual(sessionItems(count).map((item) => item.id));
+    expect(server.requestsFor(box.wallboxId)).toBe(Math.max(1, Math.ceil(count / 200)));
+  });
+
+  it("advances by the items received when the server caps pages below the limit", async () => {
+    const server = await serve({ pageCap: 37 });
+    server.setSessions(box.wallboxId, sessionItems(500));
+    const sessions = await clientFor(server).listSessions(ORG_ID, box, OCTOBER);
+    expect(new Set(sessions.map((session) => session.id)).size).toBe(500);
+    expect(server.requestsFor(box.wallboxId)).toBe(Math.ceil(500 / 37));
+  });
+
+  it("dedupes sessions shifted onto the next page by an insertion, then re-reads for the one skipped", async () => {
+    const items = sessionItems(300);
+    const server = await serve({
+      onSessionsRequest: (request, sim) => {
+        // A new session appears at the front after the first page: page two repeats item 200 and total grows.
+        if (request.count === 2) sim.setSessions(box.wallboxId, [sessionItem(9999), ...items]);
+      },
+    });
+    server.setSessions(box.wallboxId, items);
+    const sessions = await clientFor(server).listSessions(ORG_ID, box, OCTOBER);
+    expect(sessions).toHaveLength(301);
+    expect(new Set(sessions.map((session) => session.id)).size).toBe(301);
+  });
+
+  it("fails a wallbox whose pages repeat a session while the total stays put, after re-reading", async () => {
+    const items = sessionItems(250);
+    // Page two repeats the last item of page one but the server still reports 251 items in all.
+    const withDuplicate = [...items.slice(0, 200), items[199]!, ...items.slice(200)];
+    const server = await serve();
+    server.setSessions(box.wallboxId, withDuplicate);
+    await expect(clientFor(server).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(
+      /inconsistent paging in 3 reads \(last: 250 unique sessions but total 251\)/,
+    );
+    expect(server.requestsFor(box.wallboxId)).toBe(6);
+  });
+
+  it("fails a wallbox whose server ignores offset instead of looping", async () => {
+    const items = sessionItems(400);
+    const stuck = await serve({
+      onSessionsRequest: () => ({ status: 200, body: { total: 400, items: items.slice(0, 200) } }),
+    });
+    const error = await clientFor(stuck).listSessions(ORG_ID, box, OCTOBER).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(WallboxReadError);
+    expect((error as Error).message).toMatch(/only repeated sessions already read \(is offset ignored\?\)/);
+    expect(stuck.requestsFor(box.wallboxId)).toBe(6);
+  });
+
+  it("fails a wallbox on an empty page before the total is reached", async () => {
+    const server = await serve({ onSessionsRequest: () => ({ status: 200, body: { total: 5, items: [] } }) });
+    await expect(clientFor(server).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(/empty page at offset 0 before reaching total 5/);
+  });
+
+  it("honours Retry-After on 429, then succeeds", async () => {
+    const seen: number[] = [];
+    const server = await serve({
+      onSessionsRequest: (request) => {
+        seen.push(Date.now());
+        return request.count === 1 ? { status: 429, headers: { "retry-after": "1" } } : undefined;
+      },
+    });
+    server.setSessions(box.wallboxId, sessionItems(3));
+    const sessions = await clientFor(server).listSessions(ORG_ID, box, OCTOBER);
+    expect(sessions).toHaveLength(3);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]! - seen[0]!).toBeGreaterThanOrEqual(950);
+  });
+
+  it("retries 5xx, then succeeds", async () => {
+    const server = await serve({ onSessionsRequest: (request) => (request.count <= 2 ? { status: 503 } : undefined) });
+    server.setSessions(box.wallboxId, sessionItems(210));
+    expect(await clientFor(server).listSessions(ORG_ID, box, OCTOBER)).toHaveLength(210);
+    expect(server.requestsFor(box.wallboxId)).toBe(4);
+  });
+
+  it("gives up after the last attempt on a persistent 5xx", async () => {
+    const server = await serve({ onSessionsRequest: () => ({ status: 500 }) });
+    await expect(clientFor(server).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(
+      new WallboxReadError("sessions page at offset 0: HTTP 500 after 4 attempts"),
+    );
+    expect(server.requestsFor(box.wallboxId)).toBe(4);
+  });
+
+  it("does not wait for a Retry-After longer than the run allows", async () => {
+    const server = await serve({ onSessionsRequest: () => ({ status: 429, headers: { "retry-after": "86400" } }) });
+    await expect(clientFor(server).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(/asked to wait 86400 s, longer than the 5 s/);
+    expect(server.requestsFor(box.wallboxId)).toBe(1);
+  });
+
+  it("times out a server that never answers, and does not hang", async () => {
+    const server = await serve({ onSessionsRequest: () => ({ hang: true }) });
+    const started = Date.now();
+    await expect(clientFor(server, fastHttp({ requestTimeoutMs: 200, maxAttempts: 2 })).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(
+      /no complete answer within 0.2 s after 2 attempts/,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it.each([
+    [404, /HTTP 404 \(not found: check orgId, userId and wallboxId\)/],
+    [403, /HTTP 403 \(access denied/],
+  ])("fails the wallbox on HTTP %i without retrying", async (status, message) => {
+    const server = await serve({ onSessionsRequest: () => ({ status }) });
+    await expect(clientFor(server).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(message);
+    expect(server.requestsFor(box.wallboxId)).toBe(1);
+  });
+
+  it("fails the wallbox, naming the field, when an answer breaks the contract", async () => {
+    const server = await serve();
+    server.setSessions(box.wallboxId, [sessionItem(1), sessionItem(2, { commands_sent: -1 }), sessionItem(3, { started_at: "yesterday" })]);
+    const error = (await clientFor(server).listSessions(ORG_ID, box, OCTOBER).catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(WallboxReadError);
+    expect(error.message).toMatch(/does not match the contract: items\[1\]\.commands_sent: .*; items\[2\]\.started_at: expected an ISO 8601 date-time/);
+  });
+
+  it("fails the wallbox on an answer that is not JSON", async () => {
+    const server = await serve({ onSessionsRequest: () => ({ status: 200, body: new LosslessNumber("1") }) });
+    await expect(clientFor(server).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(/does not match the contract: \(root\)/);
+  });
+
+  it("keeps unknown outcomes, extra fields and exact decimal literals", async () => {
+    const server = await serve();
+    server.setSessions(box.wallboxId, [
+      sessionItem(1, { outcome: "paused_by_grid_operator", surplus_profile: { peak_kw: 3.2 }, savings_eur: new LosslessNumber("1.005") }),
+      sessionItem(2, { outcome: null, energy_from_solar_kwh: null, savings_eur: null, has_complete_price_coverage: null, ended_at: null }),
+      sessionItem(3, { savings_eur: new LosslessNumber("0.10000000000000000001"), energy_from_solar_kwh: new LosslessNumber("1e-3") }),
+    ]);
+    const [first, second, third] = await clientFor(server).listSessions(ORG_ID, box, OCTOBER);
+    expect(first).toMatchObject({ outcome: "unknown", rawOutcome: "paused_by_grid_operator", savingsEur: "1.005" });
+    expect(second).toMatchObject({ outcome: "unknown", rawOutcome: null, savingsEur: null, energyFromSolarKwh: null, endedAt: null });
+    expect(third).toMatchObject({ savingsEur: "0.10000000000000000001", energyFromSolarKwh: "1e-3" });
+  });
+
+  it("fetches one token for concurrent readers, and a new one once after a 401", async () => {
+    const server = await serve();
+    const tokens = simulatorTokens(server);
+    const client = clientFor(server, fastHttp(), tokens);
+    const boxes = ["a", "b", "c", "d"].map((name) => wallboxRef(name));
+    await Promise.all(boxes.map((wallbox) => client.listSessions(ORG_ID, wallbox, OCTOBER)));
+    const first = await tokens.token();
+    server.revokeTokens();
+    await client.listSessions(ORG_ID, box, OCTOBER);
+    expect(await tokens.token()).not.toBe(first);
+  });
+
+  it("stops the run on a bearer token the API refuses, without the token in the message", async () => {
+    const server = await serve();
+    const secret = "tok_this-must-never-be-printed";
+    const client = clientFor(server, fastHttp(), staticToken(secret, "PODERO_API_TOKEN"));
+    const error = (await client.listSessions(ORG_ID, box, OCTOBER).catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error.message).toBe("the Partner API refused PODERO_API_TOKEN (HTTP 401): it is wrong or has expired");
+    expect(error.message).not.toContain(secret);
+  });
+
+  it("stops the run on client credentials the token endpoint refuses", async () => {
+    const server = await serve({ clientSecret: "right" });
+    const tokens = clientCredentialsToken({ tokenUrl: server.tokenUrl, clientId: "simulator-client", clientSecret: "wrong" }, fastHttp());
+    const error = (await clientFor(server, fastHttp(), tokens).listSessions(ORG_ID, box, OCTOBER).catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error.message).toMatch(/refused the client credentials \(HTTP 401\)/);
+    expect(error.message).not.toContain("wrong");
+    expect(server.requestsFor(box.wallboxId)).toBe(0);
+  });
+
+  it("fails a wallbox with implausibly many sessions instead of paging without end", async () => {
+    const server = await serve({ onSessionsRequest: () => ({ status: 200, body: { total: 10_000_000, items: [sessionItem(1)] } }) });
+    await expect(clientFor(server).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(/10000000 sessions, more than the limit of 50000/);
+  });
+});

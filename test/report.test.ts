@@ -1,0 +1,208 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import ExcelJS from "exceljs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { monthlyReportSchema, type MonthlyReport } from "@hems-reports/core/report";
+import { startSimulator, type Simulator } from "@hems-reports/simulator";
+import { HELP } from "../packages/cli/src/options.ts";
+import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
+import { runCli, temporaryFolder } from "./support/cli.ts";
+
+let out: Awaited<ReturnType<typeof temporaryFolder>>;
+let simulator: Simulator | undefined;
+beforeEach(async () => {
+  out = await temporaryFolder();
+});
+afterEach(async () => {
+  await simulator?.close();
+  simulator = undefined;
+  await out.remove();
+});
+
+const readReport = async (folder: string, month = "2026-10"): Promise<MonthlyReport> =>
+  monthlyReportSchema.parse(JSON.parse(await readFile(join(folder, `hems-savings-${month}.json`), "utf8")));
+
+async function readWorkbook(folder: string, month = "2026-10") {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(join(folder, `hems-savings-${month}.xlsx`));
+  return workbook;
+}
+
+/** The Summary sheet as label → cell value. */
+function summaryOf(workbook: ExcelJS.Workbook): Map<string, ExcelJS.CellValue> {
+  const summary = new Map<string, ExcelJS.CellValue>();
+  workbook.getWorksheet("Summary")!.eachRow((row) => {
+    const label = row.getCell(1).value;
+    if (typeof label === "string") summary.set(label, row.getCell(2).value);
+  });
+  return summary;
+}
+
+const formulaResult = (value: ExcelJS.CellValue) => (value as ExcelJS.CellFormulaValue).result;
+
+describe("npm run report with the built-in simulator", () => {
+  it("writes a complete workbook and JSON report for the previous month, with progress and a closing summary", async () => {
+    const run = await runCli(["--out", out.path, "--wallboxes", "6"]);
+    expect(run.code).toBe(0);
+    expect(await out.files()).toEqual(["hems-savings-2026-10.json", "hems-savings-2026-10.xlsx"]);
+    expect(run.info.filter((line) => /^\[\d\/6\] ok /.test(line))).toHaveLength(6);
+    expect(run.result[0]).toMatch(/^Complete report for 2026-10: 6 of 6 wallboxes read, \d+ sessions, savings \d+\.\d{2} EUR/);
+    expect(run.result.slice(1)).toEqual([
+      `Wrote ${join(out.path, "hems-savings-2026-10.xlsx")}`,
+      `Wrote ${join(out.path, "hems-savings-2026-10.json")}`,
+    ]);
+
+    const report = await readReport(out.path);
+    expect(report).toMatchObject({ schemaVersion: 1, month: "2026-10", period: { from: "2026-10-01", to: "2026-10-31" }, complete: true });
+    expect(report.generatedAt).toBe("2026-11-25T06:00:00.000Z");
+    expect(report.totals.sessions).toBeGreaterThan(0);
+    const ok = report.wallboxes.flatMap((wallbox) => (wallbox.status === "ok" ? [wallbox] : []));
+    expect(ok).toHaveLength(6);
+    expect(ok.reduce((total, wallbox) => total + wallbox.sessions, 0)).toBe(report.totals.sessions);
+    const cents = ok.reduce((total, wallbox) => total + BigInt(wallbox.savingsEur.replace(".", "")), 0n);
+    expect(cents.toString()).toBe(report.totals.savingsEur.replace(".", "").replace(/^0+(?=\d)/, ""));
+    expect(Object.values(report.totals.outcomes).reduce((a, b) => a + b, 0)).toBe(report.totals.sessions);
+  });
+
+  it("gives byte-identical JSON for the same input", async () => {
+    const second = await temporaryFolder();
+    try {
+      expect((await runCli(["--out", out.path, "--seed", "repeat", "--quiet"])).code).toBe(0);
+      expect((await runCli(["--out", second.path, "--seed", "repeat", "--quiet", "--concurrency", "3"])).code).toBe(0);
+      const [a, b] = await Promise.all([out.path, second.path].map((folder) => readFile(join(folder, "hems-savings-2026-10.json"))));
+      expect(a!.equals(b!)).toBe(true);
+    } finally {
+      await second.remove();
+    }
+  });
+
+  it("writes a workbook whose sheets and cached totals match the JSON", async () => {
+    expect((await runCli(["--out", out.path, "--wallboxes", "5", "--month", "2024-02", "--quiet"])).code).toBe(0);
+    const report = await readReport(out.path, "2024-02");
+    const workbook = await readWorkbook(out.path, "2024-02");
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(["Summary", "Wallboxes", "Sessions", "Data quality", "About"]);
+
+    const summary = summaryOf(workbook);
+    expect(formulaResult(summary.get("Savings (EUR)")!)).toBe(Number(report.totals.savingsEur));
+    expect(formulaResult(summary.get("Energy from solar (kWh)")!)).toBe(Number(report.totals.energyFromSolarKwh));
+    expect(formulaResult(summary.get("Sessions")!)).toBe(report.totals.sessions);
+    expect(formulaResult(summary.get("Outcome: unknown")!)).toBe(report.totals.outcomes.unknown);
+    expect(summary.get("Period to (UTC day)")).toBe("2024-02-29");
+
+    const wallboxes = workbook.getWorksheet("Wallboxes")!;
+    expect(wallboxes.actualRowCount).toBe(1 + report.wallboxes.length);
+    const savingsColumn = (wallboxes.getRow(1).values as ExcelJS.CellValue[]).indexOf("Savings (EUR)");
+    const letter = String.fromCharCode(64 + savingsColumn);
+    expect((summary.get("Savings (EUR)") as ExcelJS.CellFormulaValue).formula).toBe(`SUM(Wallboxes!${letter}2:${letter}6)`);
+    const rowSavings = report.wallboxes.map((_, index) => wallboxes.getRow(index + 2).getCell(savingsColumn).value);
+    expect(rowSavings).toEqual(report.wallboxes.map((wallbox) => (wallbox.status === "ok" ? Number(wallbox.savingsEur) : null)));
+    expect(wallboxes.getRow(2).getCell(savingsColumn).numFmt).toContain("€");
+    expect(wallboxes.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
+
+    expect(workbook.getWorksheet("Sessions")!.actualRowCount).toBe(1 + report.totals.sessions);
+    const about = workbook.getWorksheet("About")!;
+    const aboutText = about.getSheetValues().flat().join(" ");
+    expect(aboutText).toContain(report.rules.rounding);
+    expect(aboutText).toContain("2024-02-01 to 2024-02-29");
+  });
+
+  it("documents every option and the environment in --help", async () => {
+    const run = await runCli(["--help"]);
+    expect(run.code).toBe(0);
+    expect(run.result.join("\n")).toBe(HELP);
+    for (const option of ["--month", "--api-url", "--token-url", "--config", "--out", "--concurrency", "--request-timeout", "--seed", "--wallboxes", "--quiet", "--help"]) {
+      expect(HELP).toContain(option);
+    }
+    expect(HELP).toMatch(/PODERO_API_TOKEN[\s\S]*PODERO_CLIENT_ID[\s\S]*PODERO_CLIENT_SECRET/);
+  });
+
+  it.each([
+    [["--month", "2026-13"], /month "2026-13" has no month 13/],
+    [["--month", "2026-11"], /month 2026-11 has not ended yet/],
+    [["--concurrency", "0"], /--concurrency must be from 1 to 64/],
+    [["--api-url", "https://example.test"], /--config is required with --api-url/],
+    [["--colour"], /Unknown option '--colour'/],
+  ])("stops on bad options %j with a one-line reason and writes nothing", async (argv, message) => {
+    const run = await runCli([...argv, "--out", out.path]);
+    expect(run.code).toBe(2);
+    expect(run.text).toMatch(message);
+    expect(run.text).toContain("No report was written.");
+    expect(run.text).not.toMatch(/\n\s+at /);
+    expect(await out.files()).toEqual([]);
+  });
+});
+
+describe("npm run report against a Partner API (--api-url)", () => {
+  const boxes = [wallboxRef("one", "Garage"), wallboxRef("two", "Carport"), wallboxRef("three")];
+  const credentials = { PODERO_CLIENT_ID: "simulator-client", PODERO_CLIENT_SECRET: "s3cret-value-never-printed" };
+
+  async function configFile(config: unknown = { orgId: ORG_ID, wallboxes: boxes }) {
+    const path = join(out.path, "..", `${out.path.split("/").at(-1)}-wallboxes.json`);
+    await writeFile(path, JSON.stringify(config));
+    return path;
+  }
+
+  it("writes an INCOMPLETE report naming a wallbox that kept failing, and exits 1", async () => {
+    simulator = await startSimulator({
+      seed: "tests",
+      clientSecret: credentials.PODERO_CLIENT_SECRET,
+      onSessionsRequest: (request) => (request.wallboxId === boxes[1]!.wallboxId ? { status: 502 } : undefined),
+    });
+    simulator.setSessions(boxes[0]!.wallboxId, [sessionItem(1, { savings_eur: 1.005 }), sessionItem(2, { savings_eur: 2.675 })]);
+    simulator.setSessions(boxes[2]!.wallboxId, sessionItems(250));
+    const run = await runCli(["--api-url", `${simulator.url}/api/partners/v2.0/`, "--config", await configFile(), "--out", out.path, "--month", "2026-10"], credentials);
+
+    expect(run.code).toBe(1);
+    expect(run.text).toMatch(/FAILED Carport \(.*\): sessions page at offset 0: HTTP 502 after 5 attempts/);
+    expect(run.result[0]).toMatch(/^INCOMPLETE report for 2026-10: 2 of 3 wallboxes read \(1 FAILED, listed in the report\), 252 sessions/);
+    const report = await readReport(out.path);
+    expect(report.complete).toBe(false);
+    expect(report.wallboxes.map((wallbox) => wallbox.status)).toEqual(["ok", "failed", "ok"]);
+    expect(report.wallboxes[1]).toEqual({ ...boxes[1], status: "failed", error: "sessions page at offset 0: HTTP 502 after 5 attempts" });
+    expect(report.wallboxes[0]).toMatchObject({ status: "ok", savingsEur: "3.68", sessions: 2 });
+    expect(report.totals.savingsEur).toBe("66.18");
+
+    const workbook = await readWorkbook(out.path);
+    const banner = workbook.getWorksheet("Summary")!.getRow(2).getCell(1).value;
+    expect(banner).toMatch(/^INCOMPLETE: 1 of 3 wallboxes could not be read/);
+    const quality = workbook.getWorksheet("Data quality")!.getRow(2).values as ExcelJS.CellValue[];
+    expect(quality).toContain("Wallbox failed");
+    expect(quality).toContain(boxes[1]!.wallboxId);
+    expect(run.text).not.toContain(credentials.PODERO_CLIENT_SECRET);
+  });
+
+  it("uses PODERO_API_TOKEN as a bearer token and never prints it", async () => {
+    simulator = await startSimulator({ seed: "tests" });
+    const token = simulator.issueToken();
+    const run = await runCli(["--api-url", simulator.url, "--config", await configFile(), "--out", out.path, "--month", "2026-09"], { PODERO_API_TOKEN: token });
+    expect(run.code).toBe(0);
+    expect(run.text).not.toContain(token);
+    const files = await Promise.all((await out.files()).map((name) => readFile(join(out.path, name))));
+    expect(files.some((file) => file.includes(token))).toBe(false);
+  });
+
+  it.each([
+    ["a wrong client secret", { PODERO_CLIENT_ID: "simulator-client", PODERO_CLIENT_SECRET: "wrong-secret-value" }, /refused the client credentials \(HTTP 401\)/],
+    ["an expired token", { PODERO_API_TOKEN: "sim_expired_token_value" }, /refused PODERO_API_TOKEN \(HTTP 401\)/],
+    ["no credentials", {}, /no API credentials: set PODERO_API_TOKEN/],
+  ])("stops before writing anything on %s", async (_name, env, message) => {
+    simulator = await startSimulator({ seed: "tests" });
+    const run = await runCli(["--api-url", simulator.url, "--config", await configFile(), "--out", out.path], env);
+    expect(run.code).toBe(2);
+    expect(run.text).toMatch(message);
+    expect(run.text).not.toMatch(/\n\s+at /);
+    for (const value of Object.values(env)) expect(run.text).not.toContain(value);
+    expect(await out.files()).toEqual([]);
+  });
+
+  it("stops on a bad config before any request, naming the field", async () => {
+    simulator = await startSimulator({ seed: "tests" });
+    const config = { orgId: ORG_ID, wallboxes: [...boxes, boxes[0]!, { userId: boxes[0]!.userId, wallboxId: "garage-1" }] };
+    const run = await runCli(["--api-url", simulator.url, "--config", await configFile(config), "--out", out.path], credentials);
+    expect(run.code).toBe(2);
+    expect(run.text).toMatch(/wallboxes\[3\]\.wallboxId: wallbox .* is listed twice \(also at wallboxes\[0\]\)/);
+    expect(run.text).toMatch(/wallboxes\[4\]\.wallboxId: invalid uuid/);
+    expect(boxes.map((wallbox) => simulator!.requestsFor(wallbox.wallboxId))).toEqual([0, 0, 0]);
+    expect(await out.files()).toEqual([]);
+  });
+});
