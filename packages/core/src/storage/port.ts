@@ -8,6 +8,10 @@ export interface StoredFile {
   contentType: string;
   bytes: number;
   sha256: string;
+  /** The object key, for stores that have keys (S3). */
+  key?: string;
+  /** The object version, when the store keeps versions. */
+  versionId?: string;
 }
 
 /** Writes a file's bytes into `out`; the store ends `out` afterwards if the producer did not. */

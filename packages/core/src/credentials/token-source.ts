@@ -1,0 +1,35 @@
+import { CredentialsError } from "../partner-api/errors.ts";
+import type { HttpDeps } from "../partner-api/http.ts";
+import { clientCredentialsToken, type TokenSource } from "../partner-api/token.ts";
+import type { CachedValue } from "./cache.ts";
+import type { ApiSecret } from "./secret.ts";
+
+/**
+ * Tokens from credentials kept in a secret. After a 401 the secret is read again, because the
+ * usual cause is a rotation: a new token, or new client credentials, is then used at once.
+ */
+export function secretTokenSource(secret: CachedValue<ApiSecret>, tokenUrl: string, http: HttpDeps): TokenSource {
+  const exchanges = new Map<string, TokenSource>();
+  const exchangeFor = (credentials: Extract<ApiSecret, { kind: "client" }>) => {
+    const key = `${credentials.clientId}\u0000${credentials.clientSecret}`;
+    let source = exchanges.get(key);
+    if (!source) {
+      source = clientCredentialsToken({ tokenUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret }, http);
+      exchanges.clear();
+      exchanges.set(key, source);
+    }
+    return source;
+  };
+  return {
+    async token() {
+      const current = await secret.get();
+      return current.kind === "token" ? current.token : exchangeFor(current).token();
+    },
+    async refresh(refused) {
+      const current = await secret.reload();
+      if (current.kind === "client") return exchangeFor(current).refresh(refused);
+      if (current.token !== refused) return current.token;
+      throw new CredentialsError("the Partner API refused the token in the secret (HTTP 401): it is wrong or has expired; store a fresh one");
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { measuringStream } from "./measure.ts";
+import type { Producer, ReportStore, StoredFile } from "./port.ts";
+
+/**
+ * The S3 client every shell uses; only `endpoint` differs in tests (a local S3-protocol server).
+ * Checksums are sent only where S3 requires them, so stream and buffer bodies go through any
+ * S3-compatible server unchanged; each upload carries its own SHA-256 instead (see `putObject`).
+ */
+export function createS3Client(overrides: Partial<S3ClientConfig> = {}): S3Client {
+  return new S3Client({
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    ...overrides,
+  });
+}
+
+export interface S3Location {
+  client: S3Client;
+  bucket: string;
+}
+
+export class S3ObjectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "S3ObjectError";
+  }
+}
+
+const url = (bucket: string, key: string) => `s3://${bucket}/${key}`;
+
+/** An object's text, or `undefined` when there is no such object. */
+export async function readObjectText({ client, bucket }: S3Location, key: string): Promise<string | undefined> {
+  try {
+    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return (await answer.Body?.transformToString("utf8")) ?? "";
+  } catch (error) {
+    if (error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.$metadata.httpStatusCode === 404)) return undefined;
+    throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`);
+  }
+}
+
+/** Writes one object whole (S3 makes it visible all at once); answers its version when the bucket keeps versions. */
+export async function putObject(
+  { client, bucket }: S3Location,
+  key: string,
+  body: Buffer,
+  contentType: string,
+  sha256Base64?: string,
+): Promise<{ versionId?: string }> {
+  try {
+    const answer = await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        ...(sha256Base64 ? { ChecksumSHA256: sha256Base64 } : {}),
+      }),
+    );
+    return answer.VersionId ? { versionId: answer.VersionId } : {};
+  } catch (error) {
+    throw new S3ObjectError(`cannot write ${url(bucket, key)}: ${describe(error)}`);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof S3ServiceException) return `${error.name} (HTTP ${error.$metadata.httpStatusCode ?? "?"})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Report files under a key prefix. A file is produced into memory, then put in one request, so a
+ * failure midway leaves no partial object; S3 checks the upload against its SHA-256.
+ */
+export function s3ReportStore(location: S3Location, prefix: string): ReportStore {
+  return {
+    async write(name: string, contentType: string, produce: Producer): Promise<StoredFile> {
+      const measure = measuringStream();
+      const chunks: Buffer[] = [];
+      measure.on("data", (chunk: Buffer) => chunks.push(chunk));
+      const finished = new Promise<void>((resolve, reject) => {
+        measure.once("end", resolve);
+        measure.once("error", reject);
+      });
+      await produce(measure);
+      if (!measure.writableEnded) measure.end();
+      await finished;
+      const body = Buffer.concat(chunks);
+      const sha256 = measure.sha256();
+      const key = `${prefix}${name}`;
+      const { versionId } = await putObject(location, key, body, contentType, Buffer.from(sha256, "hex").toString("base64"));
+      return { name, location: url(location.bucket, key), contentType, bytes: body.length, sha256, key, ...(versionId ? { versionId } : {}) };
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { createHash } from "node:crypto";
+import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { putObject, readObjectText, s3ReportStore, S3ObjectError } from "@hems-reports/core/storage";
+import { startLocalS3, type LocalS3 } from "./support/s3.ts";
+
+let s3: LocalS3;
+beforeAll(async () => {
+  s3 = await startLocalS3();
+});
+afterAll(() => s3.close());
+
+describe("S3 report store (against s3rver)", () => {
+  it("stores a streamed file byte for byte, with its content type, size and sha256", async () => {
+    const store = s3ReportStore(s3, "reports/org/2026-10/");
+    const chunks = Array.from({ length: 300 }, (_, index) => Buffer.alloc(1024, index % 256));
+    const stored = await store.write("big.bin", "application/octet-stream", async (out) => {
+      for (const chunk of chunks) out.write(chunk);
+      out.end();
+    });
+    const expected = Buffer.concat(chunks);
+    const answer = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: "reports/org/2026-10/big.bin" }));
+    const body = Buffer.from(await answer.Body!.transformToByteArray());
+    expect(body.equals(expected)).toBe(true);
+    expect(answer.ContentType).toBe("application/octet-stream");
+    expect(stored).toMatchObject({
+      key: "reports/org/2026-10/big.bin",
+      location: `s3://${s3.bucket}/reports/org/2026-10/big.bin`,
+      bytes: expected.length,
+      sha256: createHash("sha256").update(expected).digest("hex"),
+    });
+  });
+
+  it("leaves no object when producing fails midway", async () => {
+    const store = s3ReportStore(s3, "reports/org/2026-09/");
+    await expect(
+      store.write("half.json", "application/json", async (out) => {
+        out.write("{");
+        throw new Error("producer broke");
+      }),
+    ).rejects.toThrow("producer broke");
+    await expect(s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: "reports/org/2026-09/half.json" }))).rejects.toThrow();
+  });
+
+  it("reads text back, and says undefined for a missing key", async () => {
+    await putObject(s3, "config/x.json", Buffer.from('{"a":1}'), "application/json");
+    expect(await readObjectText(s3, "config/x.json")).toBe('{"a":1}');
+    expect(await readObjectText(s3, "config/missing.json")).toBeUndefined();
+  });
+
+  it("names the bucket and key when S3 refuses", async () => {
+    const error = await putObject({ client: s3.client, bucket: "no-such-bucket" }, "k", Buffer.from("x"), "text/plain").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(S3ObjectError);
+    expect((error as Error).message).toMatch(/^cannot write s3:\/\/no-such-bucket\/k: NoSuchBucket \(HTTP 404\)/);
+  });
+});
