@@ -2,10 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver from "s3rver";
+import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { createS3Client, type S3Location } from "@hems-reports/core/storage";
 
 export interface LocalS3 extends S3Location {
   endpoint: string;
+  /** Deletes every object, so each test starts from an empty bucket. */
+  clear(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,10 +28,32 @@ export async function startLocalS3(bucket = "hems-reports-test"): Promise<LocalS
     endpoint,
     client,
     bucket,
+    async clear() {
+      for (;;) {
+        const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+        const keys = (listed.Contents ?? []).map((object) => object.Key!);
+        if (keys.length === 0) return;
+        for (const key of keys) await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      }
+    },
     async close() {
       client.destroy();
       await server.close();
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** The same client, but every PutObject whose key matches fails (as a network or S3 failure midway would). */
+export function failingPutsOf(s3: LocalS3, keys: RegExp): S3Client {
+  const client = createS3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: "eu-central-1", credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Key?: string };
+      if (context.commandName === "PutObjectCommand" && input.Key && keys.test(input.Key)) throw new Error("simulated S3 outage");
+      return next(args);
+    },
+    { step: "initialize", name: "failMatchingPuts" },
+  );
+  return client;
 }

@@ -12,14 +12,23 @@ export interface CachedValue<T> {
  * rotated secret is picked up within that time, or at once when a caller knows it is stale.
  */
 export function cached<T>(load: () => Promise<T>, maxAgeMs: number, now = () => Date.now()): CachedValue<T> {
-  let entry: { value: Promise<T>; loadedAt: number } | undefined;
+  let entry: { value: Promise<T>; loadedAt: number; settled: boolean } | undefined;
   const reload = () => {
+    // Callers that find the value stale at the same moment (say, every wallbox after a 401) share one read.
+    if (entry && !entry.settled) return entry.value;
     const value = load();
-    entry = { value, loadedAt: now() };
-    // A failed read is not cached: the next caller tries again.
-    value.catch(() => {
-      if (entry?.value === value) entry = undefined;
-    });
+    const current = { value, loadedAt: now(), settled: false };
+    entry = current;
+    value.then(
+      () => {
+        current.settled = true;
+      },
+      () => {
+        current.settled = true;
+        // A failed read is not cached: the next caller tries again.
+        if (entry === current) entry = undefined;
+      },
+    );
     return value;
   };
   return {

@@ -20,16 +20,22 @@ export function secretTokenSource(secret: CachedValue<ApiSecret>, tokenUrl: stri
     }
     return source;
   };
+  const renew = async (refused: string) => {
+    const current = await secret.reload();
+    if (current.kind === "client") return exchangeFor(current).refresh(refused);
+    if (current.token !== refused) return current.token;
+    throw new CredentialsError("the Partner API refused the token in the secret (HTTP 401): it is wrong or has expired; store a fresh one");
+  };
+  // Every request that met the same refused token shares one renewal: one secret read, one exchange.
+  let renewal: { refused: string; token: Promise<string> } | undefined;
   return {
     async token() {
       const current = await secret.get();
       return current.kind === "token" ? current.token : exchangeFor(current).token();
     },
-    async refresh(refused) {
-      const current = await secret.reload();
-      if (current.kind === "client") return exchangeFor(current).refresh(refused);
-      if (current.token !== refused) return current.token;
-      throw new CredentialsError("the Partner API refused the token in the secret (HTTP 401): it is wrong or has expired; store a fresh one");
+    refresh(refused) {
+      if (renewal?.refused !== refused) renewal = { refused, token: renew(refused) };
+      return renewal.token;
     },
   };
 }

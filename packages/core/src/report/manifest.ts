@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+const fileSchema = z.object({
+  name: z.string(),
+  key: z.string(),
+  contentType: z.string(),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Set when the bucket keeps versions: the exact object this manifest vouches for. */
+  versionId: z.string().optional(),
+});
+
+/**
+ * Written after the workbook and the JSON, so a reader who finds a manifest finds the complete,
+ * matching pair it names (by size, SHA-256 and, in a versioned bucket, version id).
+ */
+export const manifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  orgId: z.string(),
+  month: z.string(),
+  /** "all" for the configured org; "subset" for an on-demand run over some wallboxes only. */
+  scope: z.enum(["all", "subset"]),
+  generatedAt: z.iso.datetime(),
+  complete: z.boolean(),
+  totals: z.object({ wallboxes: z.number().int(), failedWallboxes: z.number().int(), sessions: z.number().int(), savingsEur: z.string(), energyFromSolarKwh: z.string() }),
+  files: z.object({ xlsx: fileSchema, json: fileSchema }),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestFile = z.infer<typeof fileSchema>;

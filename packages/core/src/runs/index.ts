@@ -1,0 +1,96 @@
+import { z } from "zod";
+import type { ReportConfig } from "../config/index.ts";
+
+/**
+ * Runs in the cloud: what starts one, where its files and status live, and what its status says.
+ * Pure: the functions package does the I/O.
+ */
+
+const uuid = z.guid({ error: "invalid uuid" });
+const monthText = z.string().regex(/^\d{4}-\d{2}$/, { error: "expected a month as YYYY-MM" });
+
+/** The body of an on-demand `POST`. Unknown fields are refused: a misspelt `wallboxIds` must not widen a run. */
+export const runRequestSchema = z.strictObject({
+  month: monthText.optional(),
+  wallboxIds: z
+    .array(uuid)
+    .min(1, { error: "list at least one wallbox id, or leave wallboxIds out for all" })
+    .refine((ids) => new Set(ids.map((id) => id.toLowerCase())).size === ids.length, { error: "a wallbox id is listed twice" })
+    .optional(),
+});
+export type RunRequest = z.infer<typeof runRequestSchema>;
+
+/** What the worker is asked to do: one run, already validated and recorded as running. */
+export const runJobSchema = z.object({
+  runId: uuid,
+  month: monthText,
+  wallboxIds: z.array(uuid).optional(),
+  trigger: z.enum(["schedule", "on-demand"]),
+  requestedAt: z.iso.datetime(),
+});
+export type RunJob = z.infer<typeof runJobSchema>;
+
+const reportKeysSchema = z.object({ xlsx: z.string(), json: z.string(), manifest: z.string() });
+export type ReportKeys = z.infer<typeof reportKeysSchema>;
+
+const runBase = { runId: uuid, month: monthText, trigger: runJobSchema.shape.trigger, requestedAt: z.iso.datetime(), manifestKey: z.string() };
+
+export const runStatusSchema = z.discriminatedUnion("status", [
+  z.object({ ...runBase, status: z.literal("running") }),
+  z.object({
+    ...runBase,
+    status: z.literal("done"),
+    finishedAt: z.iso.datetime(),
+    complete: z.boolean(),
+    keys: reportKeysSchema,
+    totals: z.object({ wallboxes: z.number(), failedWallboxes: z.number(), sessions: z.number(), savingsEur: z.string(), energyFromSolarKwh: z.string() }),
+  }),
+  z.object({ ...runBase, status: z.literal("failed"), finishedAt: z.iso.datetime(), error: z.string() }),
+]);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+/** Where a run's files go: the month's report for the whole org, or a folder of its own for a subset. */
+export function reportKeys(orgId: string, job: Pick<RunJob, "runId" | "month" | "wallboxIds">): ReportKeys & { prefix: string } {
+  const monthPrefix = `reports/${orgId}/${job.month}/`;
+  // A subset must never replace the org's monthly report that finance reconciles.
+  const prefix = job.wallboxIds ? `${monthPrefix}subsets/${job.runId}/` : monthPrefix;
+  const base = `hems-savings-${job.month}`;
+  return { prefix, xlsx: `${prefix}${base}.xlsx`, json: `${prefix}${base}.json`, manifest: `${prefix}manifest.json` };
+}
+
+export function runStatusKey(orgId: string, runId: string): string {
+  return `reports/${orgId}/runs/${runId}.json`;
+}
+
+export class UnknownWallboxError extends Error {
+  constructor(readonly unknownIds: string[]) {
+    super(`wallboxIds: not in the wallbox config: ${unknownIds.join(", ")}`);
+    this.name = "UnknownWallboxError";
+  }
+}
+
+/** The configured wallboxes a run covers, in config order; ids that are not configured are an error. */
+export function selectWallboxes(config: ReportConfig, wallboxIds: readonly string[] | undefined): ReportConfig {
+  if (!wallboxIds) return config;
+  const wanted = new Set(wallboxIds.map((id) => id.toLowerCase()));
+  const configured = new Set(config.wallboxes.map((wallbox) => wallbox.wallboxId.toLowerCase()));
+  const unknown = wallboxIds.filter((id) => !configured.has(id.toLowerCase()));
+  if (unknown.length > 0) throw new UnknownWallboxError(unknown);
+  return { ...config, wallboxes: config.wallboxes.filter((wallbox) => wanted.has(wallbox.wallboxId.toLowerCase())) };
+}
+
+/**
+ * A run that still says "running" long after the worker's time limit never finished (the function
+ * was killed): report it as failed rather than running forever.
+ */
+export function currentStatus(status: RunStatus, now: Date, maxRunMs: number): RunStatus {
+  if (status.status !== "running") return status;
+  const deadline = Date.parse(status.requestedAt) + maxRunMs;
+  if (now.getTime() <= deadline) return status;
+  return {
+    ...status,
+    status: "failed",
+    finishedAt: new Date(deadline).toISOString(),
+    error: `the run did not finish within ${Math.round(maxRunMs / 60_000)} minutes; the worker was probably stopped (see its logs)`,
+  };
+}

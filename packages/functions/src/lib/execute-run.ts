@@ -1,0 +1,85 @@
+import { ConfigError, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
+import { parseMonth } from "@hems-reports/core/month";
+import { PartnerApiClient } from "@hems-reports/core/partner-api";
+import { publishMonthlyReport, type WallboxProgress } from "@hems-reports/core/run";
+import { reportKeys, runStatusKey, runStatusSchema, selectWallboxes, type RunJob, type RunStatus } from "@hems-reports/core/runs";
+import { putObject, readObjectText, s3ReportStore, type S3Location } from "@hems-reports/core/storage";
+import type { AppDeps } from "./deps.ts";
+
+const location = (deps: AppDeps): S3Location => ({ client: deps.s3, bucket: deps.settings.bucket });
+
+/** The wallbox config object; a missing or invalid one fails the run before any request, naming the key. */
+export async function loadWallboxConfig(deps: AppDeps): Promise<ReportConfig> {
+  const { bucket, configKey, orgId } = deps.settings;
+  const source = `s3://${bucket}/${configKey}`;
+  const text = await readObjectText(location(deps), configKey);
+  if (text === undefined) throw new ConfigError(`the wallbox config ${source} does not exist: upload it (see README, Deploy)`);
+  const config = parseReportConfigText(text, source);
+  if (config.orgId.toLowerCase() !== orgId.toLowerCase()) {
+    throw new ConfigError(`invalid wallbox config ${source}: orgId: ${config.orgId} is not this stage's org ${orgId}`);
+  }
+  return config;
+}
+
+export async function writeRunStatus(deps: AppDeps, status: RunStatus): Promise<void> {
+  const body = `${JSON.stringify(runStatusSchema.parse(status), null, 2)}\n`;
+  await putObject(location(deps), runStatusKey(deps.settings.orgId, status.runId), Buffer.from(body), "application/json");
+}
+
+export async function readRunStatus(deps: AppDeps, runId: string): Promise<RunStatus | undefined> {
+  const text = await readObjectText(location(deps), runStatusKey(deps.settings.orgId, runId));
+  return text === undefined ? undefined : runStatusSchema.parse(JSON.parse(text));
+}
+
+/**
+ * One run in AWS: config from S3, credentials from the secret, the report and its manifest to S3,
+ * the run's status beside them, and a log line per wallbox and at the end. Throws when the run
+ * failed as a whole (after recording why), so the invocation counts as an error.
+ */
+export async function executeRun(deps: AppDeps, job: RunJob): Promise<RunStatus> {
+  const log = deps.logger.createChild({ persistentKeys: { runId: job.runId, month: job.month, trigger: job.trigger } });
+  const keys = reportKeys(deps.settings.orgId, job);
+  const base = { runId: job.runId, month: job.month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: keys.manifest };
+  log.info("run started", { wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
+  try {
+    await writeRunStatus(deps, { ...base, status: "running" });
+    const config = selectWallboxes(await loadWallboxConfig(deps), job.wallboxIds);
+    const window = parseMonth(job.month, deps.now());
+    const result = await publishMonthlyReport({
+      runId: job.runId,
+      scope: job.wallboxIds ? "subset" : "all",
+      config,
+      window,
+      generatedAt: deps.now(),
+      source: `Podero Partner API at ${deps.settings.apiUrl}`,
+      reader: new PartnerApiClient({ baseUrl: deps.settings.apiUrl, tokens: deps.tokens, http: deps.http }),
+      store: s3ReportStore(location(deps), keys.prefix),
+      concurrency: deps.concurrency,
+      onWallbox: (progress: WallboxProgress) => {
+        const fields = { wallboxId: progress.wallbox.wallboxId, done: progress.done, of: progress.total, durationMs: Math.round(progress.durationMs) };
+        if (progress.status === "ok") log.info("wallbox read", { ...fields, status: "ok", sessions: progress.sessions, savingsEur: progress.savingsEur });
+        else log.warn("wallbox failed", { ...fields, status: "failed", error: progress.error });
+      },
+    });
+    const status: RunStatus = {
+      ...base,
+      status: "done",
+      finishedAt: deps.now().toISOString(),
+      complete: result.manifest.complete,
+      keys: { xlsx: keys.xlsx, json: keys.json, manifest: keys.manifest },
+      totals: result.manifest.totals,
+    };
+    await writeRunStatus(deps, status);
+    const summary = { complete: status.complete, ...status.totals, manifestKey: keys.manifest };
+    if (status.complete) log.info("run done", summary);
+    else log.error("run done, report INCOMPLETE: some wallboxes could not be read", summary);
+    return status;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    log.error("run failed", { error: reason, errorType: error instanceof Error ? error.name : typeof error });
+    await writeRunStatus(deps, { ...base, status: "failed", finishedAt: deps.now().toISOString(), error: reason }).catch((statusError: unknown) =>
+      log.error("could not record the failed run's status", { error: (statusError as Error).message }),
+    );
+    throw error;
+  }
+}

@@ -1,0 +1,54 @@
+import type { LambdaFunctionURLEvent } from "aws-lambda";
+import type { z } from "zod";
+import { formatPath } from "@hems-reports/core/validation";
+import type { Logger } from "@aws-lambda-powertools/logger";
+
+/** An answer other than success, thrown from anywhere in a handler and turned into a JSON response. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+/** A function URL answer (the structured form of `UrlResponse`). */
+export interface UrlResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): UrlResponse {
+  return { statusCode: status, headers: { "content-type": "application/json", ...headers }, body: `${JSON.stringify(body, null, 2)}\n` };
+}
+
+/** 400 naming each bad field by its path. */
+export function invalidInput(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> = []): HttpError {
+  const issues = error.issues.map((issue) => ({ field: formatPath([...prefix, ...issue.path]), message: issue.message }));
+  return new HttpError(400, issues.map((issue) => `${issue.field}: ${issue.message}`).join("; "), { issues });
+}
+
+/**
+ * Handlers are the happy path; this turns a thrown `HttpError` into its answer and anything else
+ * into a 500 with the reason logged. The event itself (headers, signatures) is never logged.
+ */
+export function httpHandler(
+  logger: () => Logger,
+  handle: (event: LambdaFunctionURLEvent) => Promise<UrlResponse>,
+): (event: LambdaFunctionURLEvent) => Promise<UrlResponse> {
+  return async (event) => {
+    try {
+      return await handle(event);
+    } catch (error) {
+      if (error instanceof HttpError) return json(error.status, { error: error.message, ...error.details }, error.headers);
+      const message = error instanceof Error ? error.message : String(error);
+      logger().error("request failed", { method: event.requestContext?.http?.method, error: message });
+      return json(500, { error: message });
+    }
+  };
+}

@@ -1,0 +1,46 @@
+import { Resource } from "sst";
+import { z } from "zod";
+import { formatIssues } from "@hems-reports/core/validation";
+
+/** What a deployed function needs to know, from the resources linked to it (see infra/report.ts). */
+export const settingsSchema = z.object({
+  bucket: z.string().min(1),
+  secretArn: z.string().min(1),
+  apiUrl: z.url({ protocol: /^https?$/ }),
+  tokenUrl: z.url({ protocol: /^https?$/ }),
+  orgId: z.guid({ error: "invalid uuid" }),
+  configKey: z.string().min(1),
+  workerFunctionName: z.string().min(1),
+  /** How long the worker may run (its Lambda timeout): a run still "running" after this has died. */
+  maxRunMinutes: z.number().int().positive(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SettingsError";
+  }
+}
+
+/** Reads the linked resources (`Resource` from sst reads the SST_RESOURCE_* variables once). */
+export function settingsFromResource(): Settings {
+  let raw: unknown;
+  try {
+    raw = {
+      bucket: Resource.ReportStore.name,
+      secretArn: Resource.PoderoApiSecret.arn,
+      apiUrl: Resource.ReportSettings.apiUrl,
+      tokenUrl: Resource.ReportSettings.tokenUrl,
+      orgId: Resource.ReportSettings.orgId,
+      configKey: Resource.ReportSettings.configKey,
+      maxRunMinutes: Resource.ReportSettings.maxRunMinutes,
+      workerFunctionName: Resource.ReportWorker.name,
+    };
+  } catch (error) {
+    throw new SettingsError(`a linked resource is missing: ${(error as Error).message}`);
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) throw new SettingsError(`the stage settings are invalid: ${formatIssues(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,14 @@
+// The resources infra/report.ts links to the functions. `sst dev`/`sst deploy` would generate this
+// file; `sst install` (all CI can run) does not, so it is kept by hand: change both together.
+import "sst";
+
+declare module "sst" {
+  export interface Resource {
+    ReportStore: { name: string };
+    PoderoApiSecret: { arn: string };
+    ReportSettings: { apiUrl: string; tokenUrl: string; orgId: string; configKey: string; maxRunMinutes: number };
+    ReportWorker: { name: string };
+  }
+}
+
+export {};

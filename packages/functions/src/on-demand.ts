@@ -1,0 +1,79 @@
+import type { LambdaFunctionURLEvent } from "aws-lambda";
+import { ConfigError } from "@hems-reports/core/config";
+import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/month";
+import { currentStatus, reportKeys, runRequestSchema, selectWallboxes, UnknownWallboxError, type RunJob } from "@hems-reports/core/runs";
+import { z } from "zod";
+import { productionDeps, type AppDeps } from "./lib/deps.ts";
+import { loadWallboxConfig, readRunStatus, writeRunStatus } from "./lib/execute-run.ts";
+import { HttpError, httpHandler, invalidInput, json } from "./lib/http.ts";
+
+function parseBody(event: LambdaFunctionURLEvent): unknown {
+  if (!event.body) return {};
+  const text = event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "the body is not JSON: send {\"month\"?: \"YYYY-MM\", \"wallboxIds\"?: [uuid, …]}");
+  }
+}
+
+/** POST: validate, record the run as running, start the worker, answer 202 at once. */
+async function startRun(deps: AppDeps, event: LambdaFunctionURLEvent) {
+  const parsed = runRequestSchema.safeParse(parseBody(event));
+  if (!parsed.success) throw invalidInput(parsed.error);
+  const now = deps.now();
+  let month: string;
+  try {
+    month = (parsed.data.month ? parseMonth(parsed.data.month, now) : previousFullMonth(now)).month;
+  } catch (error) {
+    if (error instanceof MonthError) throw new HttpError(400, `month: ${error.message}`, { issues: [{ field: "month", message: error.message }] });
+    throw error;
+  }
+  try {
+    selectWallboxes(await loadWallboxConfig(deps), parsed.data.wallboxIds);
+  } catch (error) {
+    if (error instanceof UnknownWallboxError) {
+      throw new HttpError(400, error.message, { issues: [{ field: "wallboxIds", message: `not configured: ${error.unknownIds.join(", ")}` }] });
+    }
+    if (error instanceof ConfigError) throw new HttpError(500, error.message);
+    throw error;
+  }
+  const job: RunJob = {
+    runId: deps.newRunId(),
+    month,
+    ...(parsed.data.wallboxIds ? { wallboxIds: parsed.data.wallboxIds } : {}),
+    trigger: "on-demand",
+    requestedAt: now.toISOString(),
+  };
+  const { manifest } = reportKeys(deps.settings.orgId, job);
+  await writeRunStatus(deps, { runId: job.runId, month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: manifest, status: "running" });
+  await deps.startWorker(job);
+  deps.logger.info("run requested", { runId: job.runId, month, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
+  return json(202, { runId: job.runId, month, status: "running", statusUrl: `?runId=${job.runId}`, manifestKey: manifest }, { location: `?runId=${job.runId}` });
+}
+
+const statusQuerySchema = z.object({ runId: z.guid({ error: "invalid uuid" }) });
+
+/** GET ?runId=…: running, done (keys, complete, totals) or failed (reason). */
+async function runStatus(deps: AppDeps, event: LambdaFunctionURLEvent) {
+  const parsed = statusQuerySchema.safeParse({ runId: event.queryStringParameters?.runId });
+  if (!parsed.success) throw invalidInput(parsed.error);
+  const status = await readRunStatus(deps, parsed.data.runId);
+  if (!status) throw new HttpError(404, `no run ${parsed.data.runId}`);
+  return json(200, currentStatus(status, deps.now(), deps.settings.maxRunMinutes * 60_000 + 60_000));
+}
+
+export function createOnDemandHandler(deps: () => AppDeps) {
+  return httpHandler(
+    () => deps().logger,
+    async (event) => {
+      const method = event.requestContext.http.method.toUpperCase();
+      if (method === "POST") return startRun(deps(), event);
+      if (method === "GET") return runStatus(deps(), event);
+      throw new HttpError(405, `method ${method} is not allowed: POST starts a run, GET ?runId=… reads its status`, {}, { allow: "GET, POST" });
+    },
+  );
+}
+
+export const handler = createOnDemandHandler(productionDeps);

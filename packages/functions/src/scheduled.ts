@@ -1,0 +1,24 @@
+import { previousFullMonth } from "@hems-reports/core/month";
+import { productionDeps, type AppDeps } from "./lib/deps.ts";
+import { executeRun } from "./lib/execute-run.ts";
+
+/**
+ * The monthly schedule: reports the previous full month for the configured org. An incomplete
+ * report is written and logged as an error; a run that could not report at all throws, so the
+ * invocation fails and Lambda's retries and error metrics apply.
+ */
+export function createScheduledHandler(deps: () => AppDeps) {
+  return async () => {
+    const app = deps();
+    const now = app.now();
+    const status = await executeRun(app, {
+      runId: app.newRunId(),
+      month: previousFullMonth(now).month,
+      trigger: "schedule",
+      requestedAt: now.toISOString(),
+    });
+    return { runId: status.runId, status: status.status };
+  };
+}
+
+export const handler = createScheduledHandler(productionDeps);

@@ -1,0 +1,19 @@
+import { runJobSchema } from "@hems-reports/core/runs";
+import { formatIssues } from "@hems-reports/core/validation";
+import { productionDeps, type AppDeps } from "./lib/deps.ts";
+import { executeRun } from "./lib/execute-run.ts";
+
+/** Runs one on-demand report, invoked asynchronously by the on-demand function. */
+export function createWorkerHandler(deps: () => AppDeps) {
+  return async (event: unknown) => {
+    const parsed = runJobSchema.safeParse(event);
+    if (!parsed.success) {
+      deps().logger.error("invalid run job", { error: formatIssues(parsed.error) });
+      throw new Error(`invalid run job: ${formatIssues(parsed.error)}`);
+    }
+    const status = await executeRun(deps(), parsed.data);
+    return { runId: status.runId, status: status.status };
+  };
+}
+
+export const handler = createWorkerHandler(productionDeps);

@@ -1,0 +1,278 @@
+import { createHash } from "node:crypto";
+import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
+import ExcelJS from "exceljs";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { monthlyReportSchema, manifestSchema } from "@hems-reports/core/report";
+import { runStatusSchema } from "@hems-reports/core/runs";
+import { readObjectText } from "@hems-reports/core/storage";
+import { startSimulator, type Simulator } from "@hems-reports/simulator";
+import { createOnDemandHandler } from "../packages/functions/src/on-demand.ts";
+import { createScheduledHandler } from "../packages/functions/src/scheduled.ts";
+import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
+import { CONFIG_KEY, testApp, uploadConfig, urlEvent, type TestApp } from "./support/aws.ts";
+import { failingPutsOf, startLocalS3, type LocalS3 } from "./support/s3.ts";
+
+const boxes = [wallboxRef("aws-1", "Garage"), wallboxRef("aws-2", "Carport"), wallboxRef("aws-3")];
+const config = { orgId: ORG_ID, wallboxes: boxes };
+const MONTH_PREFIX = `reports/${ORG_ID}/2026-10/`;
+
+let s3: LocalS3;
+let simulator: Simulator;
+/** What the functions logged during the current test (stdout and stderr, as Lambda would ship them). */
+let logs: string[] = [];
+const forbiddenInLogs = () => [simulator.credentials.clientSecret, "Basic ", "Bearer ", "sim_", "Signature=", "x-amz-security-token"];
+beforeAll(async () => {
+  s3 = await startLocalS3();
+});
+afterAll(() => s3.close());
+beforeEach(async () => {
+  logs = [];
+  const capture = (chunk: unknown) => {
+    logs.push(String(chunk));
+    return true;
+  };
+  vi.spyOn(process.stdout, "write").mockImplementation(capture);
+  vi.spyOn(process.stderr, "write").mockImplementation(capture);
+  await s3.clear();
+  simulator = await startSimulator({ seed: "aws" });
+  simulator.setSessions(boxes[0]!.wallboxId, [sessionItem(1, { savings_eur: 1.005 }), sessionItem(2, { savings_eur: 2.675 })]);
+  simulator.setSessions(boxes[1]!.wallboxId, sessionItems(201));
+  await uploadConfig(s3, config);
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await simulator.close();
+  // Whatever a test did, no credential, token or signature may reach a log line.
+  const text = logs.join("");
+  for (const secret of forbiddenInLogs()) expect(text).not.toContain(secret);
+});
+
+async function objectBytes(key: string): Promise<Buffer> {
+  const answer = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
+  return Buffer.from(await answer.Body!.transformToByteArray());
+}
+const objectJson = async (key: string): Promise<unknown> => JSON.parse((await objectBytes(key)).toString("utf8"));
+
+const scheduled = (app: TestApp) => createScheduledHandler(() => app.deps)();
+const onDemand = (app: TestApp) => createOnDemandHandler(() => app.deps);
+const body = (result: { body?: string }) => JSON.parse(result.body ?? "null") as Record<string, unknown>;
+
+describe("scheduled function", () => {
+  it("reports the previous month to S3: workbook, JSON, then a manifest that vouches for both", async () => {
+    const app = testApp(s3, simulator);
+    expect(await scheduled(app)).toEqual({ runId: "00000000-0000-4000-8000-000000000001", status: "done" });
+
+    const manifest = manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`));
+    expect(manifest).toMatchObject({ runId: "00000000-0000-4000-8000-000000000001", orgId: ORG_ID, month: "2026-10", scope: "all", complete: true });
+    for (const file of [manifest.files.xlsx, manifest.files.json]) {
+      const bytes = await objectBytes(file.key);
+      expect(bytes.length).toBe(file.bytes);
+      expect(createHash("sha256").update(bytes).digest("hex")).toBe(file.sha256);
+    }
+    expect(manifest.files.xlsx.key).toBe(`${MONTH_PREFIX}hems-savings-2026-10.xlsx`);
+    expect(manifest.files.json.contentType).toBe("application/json");
+
+    const report = monthlyReportSchema.parse(await objectJson(manifest.files.json.key));
+    const generated = simulator.sessionsFor(boxes[2]!.wallboxId, "2026-10-01", "2026-10-31").length;
+    expect(report.wallboxes.map((wallbox) => (wallbox.status === "ok" ? wallbox.sessions : -1))).toEqual([2, 201, generated]);
+    expect(report.wallboxes[0]).toMatchObject({ savingsEur: "3.68", label: "Garage" });
+    expect(report.wallboxes[1]).toMatchObject({ savingsEur: "50.25", energyFromSolarKwh: "301.500" });
+    expect(report.totals.sessions).toBe(203 + generated);
+    expect(manifest.totals).toEqual({
+      wallboxes: 3,
+      failedWallboxes: 0,
+      sessions: report.totals.sessions,
+      savingsEur: report.totals.savingsEur,
+      energyFromSolarKwh: report.totals.energyFromSolarKwh,
+    });
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await objectBytes(manifest.files.xlsx.key)) as unknown as ArrayBuffer);
+    let savings: ExcelJS.CellValue = null;
+    workbook.getWorksheet("Summary")!.eachRow((row) => {
+      if (row.getCell(1).value === "Savings (EUR)") savings = row.getCell(2).value;
+    });
+    expect((savings as unknown as ExcelJS.CellFormulaValue).result).toBe(Number(report.totals.savingsEur));
+
+    const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000001.json`));
+    expect(status).toMatchObject({ status: "done", trigger: "schedule", complete: true, keys: { manifest: `${MONTH_PREFIX}manifest.json` } });
+  });
+
+  it("writes an incomplete report naming the wallbox that failed", async () => {
+    const failing = await startSimulator({ seed: "aws", onSessionsRequest: (request) => (request.wallboxId === boxes[1]!.wallboxId ? { status: 404 } : undefined) });
+    try {
+      const app = testApp(s3, failing);
+      await scheduled(app);
+      const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
+      expect(report.complete).toBe(false);
+      expect(report.wallboxes[1]).toMatchObject({ status: "failed", error: expect.stringMatching(/HTTP 404/) });
+      expect(manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`))).toMatchObject({ complete: false, totals: { failedWallboxes: 1 } });
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it("fails before any request on a malformed secret, naming the missing key but not the values", async () => {
+    const app = testApp(s3, simulator, { secret: JSON.stringify({ clientId: "client-id-value-7f3a" }) });
+    const error = (await scheduled(app).catch((caught: unknown) => caught)) as Error;
+    expect(error.message).toBe(`secret ${app.deps.settings.secretArn} is missing "clientSecret" (client credentials need both, as non-empty strings)`);
+    expect(error.message).not.toContain("client-id-value-7f3a");
+    expect(boxes.map((box) => simulator.requestsFor(box.wallboxId))).toEqual([0, 0, 0]);
+    const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000001.json`));
+    expect(status).toMatchObject({ status: "failed", error: error.message });
+  });
+
+  it.each([
+    ["not JSON", "{token:", /is not JSON/],
+    ["neither form", JSON.stringify({ user: "x" }), /has neither "token" nor "clientId" and "clientSecret" \(it has "user"\)/],
+    ["an empty token", JSON.stringify({ token: "" }), /has an empty or non-string "token"/],
+  ])("names the problem of a secret that is %s", async (_name, secret, message) => {
+    await expect(scheduled(testApp(s3, simulator, { secret }))).rejects.toThrow(message);
+  });
+
+  it("uses a bearer token from the secret", async () => {
+    const app = testApp(s3, simulator, { secret: JSON.stringify({ token: simulator.issueToken() }) });
+    expect(await scheduled(app)).toMatchObject({ status: "done" });
+  });
+
+  it("reads the secret again after a 401, and carries on with the rotated credentials", async () => {
+    const app = testApp(s3, simulator);
+    await scheduled(app);
+    expect(app.secretReads()).toBe(1);
+    simulator.revokeTokens();
+    expect(await scheduled(app)).toMatchObject({ status: "done" });
+    expect(app.secretReads()).toBe(2);
+  });
+
+  it("fails before any request when the config object is missing or invalid, naming the key and field", async () => {
+    await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: CONFIG_KEY }));
+    await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(`the wallbox config s3://${s3.bucket}/${CONFIG_KEY} does not exist`);
+    await uploadConfig(s3, { orgId: ORG_ID, wallboxes: [boxes[0], { ...boxes[1], userId: "nope" }] });
+    await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(`invalid wallbox config s3://${s3.bucket}/${CONFIG_KEY}: wallboxes[1].userId: invalid uuid`);
+    await uploadConfig(s3, { ...config, orgId: wallboxRef("other").userId });
+    await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(/orgId: .* is not this stage's org/);
+    expect(boxes.map((box) => simulator.requestsFor(box.wallboxId))).toEqual([0, 0, 0]);
+  });
+
+  it("keeps the previous manifest when an S3 write fails midway", async () => {
+    const first = testApp(s3, simulator);
+    await scheduled(first);
+    const before = await objectBytes(`${MONTH_PREFIX}manifest.json`);
+
+    const second = testApp(s3, simulator, { now: new Date("2026-11-02T05:00:00Z") });
+    second.deps.s3 = failingPutsOf(s3, /hems-savings-2026-10\.json$/);
+    await expect(scheduled(second)).rejects.toThrow(/cannot write s3:\/\/.*hems-savings-2026-10\.json/);
+    expect((await objectBytes(`${MONTH_PREFIX}manifest.json`)).equals(before)).toBe(true);
+    expect(manifestSchema.parse(JSON.parse(before.toString())).generatedAt).toBe("2026-11-01T05:00:00.000Z");
+  });
+});
+
+describe("on-demand function (function URL)", () => {
+  it("answers 202 at once, runs in the background, and reports the run's status with keys and totals", async () => {
+    const app = testApp(s3, simulator);
+    const handler = onDemand(app);
+    const started = await handler(urlEvent("POST", { body: JSON.stringify({ month: "2026-09" }) }));
+    expect(started.statusCode).toBe(202);
+    const answer = body(started);
+    expect(answer).toEqual({
+      runId: "00000000-0000-4000-8000-000000000001",
+      month: "2026-09",
+      status: "running",
+      statusUrl: "?runId=00000000-0000-4000-8000-000000000001",
+      manifestKey: `reports/${ORG_ID}/2026-09/manifest.json`,
+    });
+    const running = await handler(urlEvent("GET", { query: { runId: String(answer.runId) } }));
+    expect(body(running).status).toMatch(/running|done/);
+
+    expect(app.workerRuns).toHaveLength(1);
+    await Promise.all(app.workerRuns);
+    const done = body(await handler(urlEvent("GET", { query: { runId: String(answer.runId) } })));
+    expect(done).toMatchObject({ status: "done", complete: true, month: "2026-09", keys: { manifest: answer.manifestKey }, totals: { wallboxes: 3 } });
+    expect(manifestSchema.parse(await objectJson(String(answer.manifestKey))).runId).toBe(answer.runId);
+  });
+
+  it("reports a subset of wallboxes under a folder of its own, never over the org's monthly report", async () => {
+    const app = testApp(s3, simulator);
+    const handler = onDemand(app);
+    const started = body(await handler(urlEvent("POST", { body: JSON.stringify({ wallboxIds: [boxes[2]!.wallboxId] }), base64: true })));
+    expect(started.manifestKey).toBe(`${MONTH_PREFIX}subsets/${started.runId}/manifest.json`);
+    await Promise.all(app.workerRuns);
+    const manifest = manifestSchema.parse(await objectJson(String(started.manifestKey)));
+    expect(manifest).toMatchObject({ scope: "subset", totals: { wallboxes: 1 } });
+    const report = monthlyReportSchema.parse(await objectJson(manifest.files.json.key));
+    expect(report.wallboxes.map((wallbox) => wallbox.wallboxId)).toEqual([boxes[2]!.wallboxId]);
+  });
+
+  it("answers a run that failed with its reason", async () => {
+    const app = testApp(s3, simulator, { secret: "{}" });
+    const handler = onDemand(app);
+    const { runId } = body(await handler(urlEvent("POST", { body: "" })));
+    await Promise.allSettled(app.workerRuns);
+    const status = await handler(urlEvent("GET", { query: { runId: String(runId) } }));
+    expect(status.statusCode).toBe(200);
+    expect(body(status)).toMatchObject({ status: "failed", error: expect.stringMatching(/has neither "token" nor/) });
+  });
+
+  it.each([
+    ["a body that is not JSON", "{month:", /the body is not JSON/, undefined],
+    ["an unknown field", JSON.stringify({ months: "2026-10" }), /Unrecognized key: "months"/, undefined],
+    ["a malformed month", JSON.stringify({ month: "2026-13" }), /month: month "2026-13" has no month 13/, "month"],
+    ["a month not yet ended", JSON.stringify({ month: "2026-11" }), /month: month 2026-11 has not ended yet/, "month"],
+    ["a bad wallbox id", JSON.stringify({ wallboxIds: [boxes[0]!.wallboxId, "garage"] }), /wallboxIds\[1\]: invalid uuid/, "wallboxIds[1]"],
+    ["an empty wallbox list", JSON.stringify({ wallboxIds: [] }), /wallboxIds: list at least one wallbox id/, "wallboxIds"],
+    ["a wallbox that is not configured", JSON.stringify({ wallboxIds: [wallboxRef("stranger").wallboxId] }), /not in the wallbox config/, "wallboxIds"],
+  ])("answers 400 naming the field for %s, and starts nothing", async (_name, requestBody, message, field) => {
+    const app = testApp(s3, simulator);
+    const answer = await onDemand(app)(urlEvent("POST", { body: requestBody }));
+    expect(answer.statusCode).toBe(400);
+    expect(String(body(answer).error)).toMatch(message);
+    if (field) expect(body(answer).issues).toContainEqual(expect.objectContaining({ field }));
+    expect(app.workerRuns).toHaveLength(0);
+    expect(await readObjectText(s3, `reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000001.json`)).toBeUndefined();
+  });
+
+  it("answers status requests for bad, unknown and wrong-method calls", async () => {
+    const handler = onDemand(testApp(s3, simulator));
+    const missing = await handler(urlEvent("GET"));
+    expect(missing.statusCode).toBe(400);
+    expect(body(missing).issues).toContainEqual(expect.objectContaining({ field: "runId" }));
+    expect((await handler(urlEvent("GET", { query: { runId: "../../config/wallboxes" } }))).statusCode).toBe(400);
+    const unknown = await handler(urlEvent("GET", { query: { runId: "00000000-0000-4000-8000-00000000abcd" } }));
+    expect(unknown.statusCode).toBe(404);
+    const wrong = await handler(urlEvent("DELETE"));
+    expect(wrong.statusCode).toBe(405);
+    expect(wrong.headers).toMatchObject({ allow: "GET, POST" });
+  });
+
+  it("answers 500 naming the config object when it is missing", async () => {
+    await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: CONFIG_KEY }));
+    const app = testApp(s3, simulator);
+    const answer = await onDemand(app)(urlEvent("POST", { body: "{}" }));
+    expect(answer.statusCode).toBe(500);
+    expect(body(answer).error).toBe(`the wallbox config s3://${s3.bucket}/${CONFIG_KEY} does not exist: upload it (see README, Deploy)`);
+    expect(app.workerRuns).toHaveLength(0);
+  });
+});
+
+describe("logs", () => {
+  it("are JSON lines with the run id, each wallbox's outcome and duration, and the totals, and never a secret", async () => {
+    const app = testApp(s3, simulator);
+    const event = urlEvent("POST", { body: "{}" });
+    await onDemand(app)(event);
+    await Promise.all(app.workerRuns);
+    simulator.revokeTokens();
+    await scheduled(app);
+
+    const text = logs.join("");
+    const records = text.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.every((record) => record.service === "hems-reports" && typeof record.level === "string")).toBe(true);
+    const wallboxLines = records.filter((record) => record.message === "wallbox read");
+    expect(wallboxLines).toHaveLength(6);
+    expect(wallboxLines[0]).toMatchObject({ runId: "00000000-0000-4000-8000-000000000001", month: "2026-10", status: "ok", durationMs: expect.any(Number) });
+    expect(records.filter((record) => record.message === "run done")).toHaveLength(2);
+    expect(records.find((record) => record.message === "run done")).toMatchObject({ complete: true, wallboxes: 3, sessions: expect.any(Number), savingsEur: expect.any(String) });
+
+    const token = await app.deps.tokens.token();
+    for (const secret of [token, event.headers.authorization!, event.headers["x-amz-security-token"]!]) expect(text).not.toContain(secret);
+  });
+});

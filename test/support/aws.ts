@@ -1,0 +1,93 @@
+import type { LambdaFunctionURLEvent } from "aws-lambda";
+import { putObject } from "@hems-reports/core/storage";
+import type { RunJob } from "@hems-reports/core/runs";
+import type { Simulator } from "@hems-reports/simulator";
+import { buildDeps, type AppDeps } from "../../packages/functions/src/lib/deps.ts";
+import { createWorkerHandler } from "../../packages/functions/src/worker.ts";
+import type { Settings } from "../../packages/functions/src/lib/settings.ts";
+import { fastHttp, ORG_ID } from "./api.ts";
+import type { LocalS3 } from "./s3.ts";
+
+export const SECRET_ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:podero-api-AbCdEf";
+export const CONFIG_KEY = "config/wallboxes.json";
+
+export interface TestApp {
+  deps: AppDeps;
+  /** Worker runs started by the on-demand handler, as the asynchronous invocation would. */
+  workerRuns: Array<Promise<unknown>>;
+  /** How often the secret was read (Secrets Manager calls). */
+  secretReads: () => number;
+}
+
+/**
+ * The functions' dependencies with the real S3 client code pointed at s3rver, the simulator as the
+ * Partner API, and the two seams that cannot run here: the secret's text (Secrets Manager) and the
+ * asynchronous worker invocation (Lambda), which runs the real worker handler in process.
+ */
+export function testApp(s3: LocalS3, simulator: Simulator, options: { secret?: string; now?: Date } = {}): TestApp {
+  const workerRuns: Array<Promise<unknown>> = [];
+  let reads = 0;
+  let runCounter = 0;
+  const settings: Settings = {
+    bucket: s3.bucket,
+    secretArn: SECRET_ARN,
+    apiUrl: simulator.url,
+    tokenUrl: simulator.tokenUrl,
+    orgId: ORG_ID,
+    configKey: CONFIG_KEY,
+    workerFunctionName: "hems-reports-test-ReportWorker",
+    maxRunMinutes: 15,
+  };
+  const secret = options.secret ?? JSON.stringify(simulator.credentials);
+  const deps: AppDeps = buildDeps({
+    settings,
+    s3: s3.client,
+    readSecret: async () => {
+      reads++;
+      return secret;
+    },
+    startWorker: async (job: RunJob) => {
+      workerRuns.push(worker(job));
+    },
+    http: fastHttp(),
+    now: () => options.now ?? new Date("2026-11-01T05:00:00Z"),
+    newRunId: () => `00000000-0000-4000-8000-${String(++runCounter).padStart(12, "0")}`,
+  });
+  const worker = createWorkerHandler(() => deps);
+  return { deps, workerRuns, secretReads: () => reads };
+}
+
+export async function uploadConfig(s3: LocalS3, config: unknown): Promise<void> {
+  await putObject(s3, CONFIG_KEY, Buffer.from(JSON.stringify(config)), "application/json");
+}
+
+/** A function URL event as Lambda delivers it (IAM auth: a SigV4 Authorization header). */
+export function urlEvent(method: string, options: { body?: string; query?: Record<string, string>; base64?: boolean } = {}): LambdaFunctionURLEvent {
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: "/",
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers: {
+      authorization:
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261101/eu-central-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+      "x-amz-security-token": "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN",
+      "content-type": "application/json",
+    },
+    queryStringParameters: options.query,
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "url-id",
+      domainName: "url-id.lambda-url.eu-central-1.on.aws",
+      domainPrefix: "url-id",
+      http: { method, path: "/", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "awscurl" },
+      requestId: "request-id",
+      routeKey: "$default",
+      stage: "$default",
+      time: "01/Nov/2026:05:00:00 +0000",
+      timeEpoch: Date.parse("2026-11-01T05:00:00Z"),
+    },
+    body: options.body === undefined ? undefined : options.base64 ? Buffer.from(options.body).toString("base64") : options.body,
+    isBase64Encoded: options.base64 ?? false,
+  } as LambdaFunctionURLEvent;
+}
