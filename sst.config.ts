@@ -11,6 +11,15 @@ export default $config({
     };
   },
   async run() {
-    return {};
+    const storage = await import("./infra/storage");
+    const secrets = await import("./infra/secrets");
+    const report = await import("./infra/report");
+    return {
+      bucket: storage.bucket.name,
+      configKey: storage.CONFIG_KEY,
+      secretArn: secrets.secretArn,
+      onDemandUrl: report.onDemand.url,
+      workerFunction: report.worker.name,
+    };
   },
 });

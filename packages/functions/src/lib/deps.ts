@@ -68,6 +68,7 @@ export function productionDeps(): AppDeps {
     s3: createS3Client(),
     readSecret: secretsManagerReader(new SecretsManagerClient({}), settings.secretArn),
     startWorker: async (job) => {
+      if (!settings.workerFunctionName) throw new Error("this function is not linked to ReportWorker (see infra/report.ts)");
       await lambda.send(
         new InvokeCommand({ FunctionName: settings.workerFunctionName, InvocationType: "Event", Payload: Buffer.from(JSON.stringify(job)) }),
       );

@@ -10,7 +10,8 @@ export const settingsSchema = z.object({
   tokenUrl: z.url({ protocol: /^https?$/ }),
   orgId: z.guid({ error: "invalid uuid" }),
   configKey: z.string().min(1),
-  workerFunctionName: z.string().min(1),
+  /** Only the on-demand function is linked to the worker (a function cannot link itself). */
+  workerFunctionName: z.string().min(1).optional(),
   /** How long the worker may run (its Lambda timeout): a run still "running" after this has died. */
   maxRunMinutes: z.number().int().positive(),
 });
@@ -20,6 +21,14 @@ export class SettingsError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "SettingsError";
+  }
+}
+
+function linkedOrUndefined<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
   }
 }
 
@@ -35,7 +44,7 @@ export function settingsFromResource(): Settings {
       orgId: Resource.ReportSettings.orgId,
       configKey: Resource.ReportSettings.configKey,
       maxRunMinutes: Resource.ReportSettings.maxRunMinutes,
-      workerFunctionName: Resource.ReportWorker.name,
+      workerFunctionName: linkedOrUndefined(() => Resource.ReportWorker.name),
     };
   } catch (error) {
     throw new SettingsError(`a linked resource is missing: ${(error as Error).message}`);

@@ -1,0 +1,31 @@
+/// <reference path="../.sst/platform/config.d.ts" />
+import { CONFIG_KEY } from "./storage";
+
+/**
+ * Stage settings, from the environment of `sst deploy`: which Partner API and which org. They are
+ * checked here so a deploy with a missing or malformed setting stops with a message, not a broken function.
+ */
+function setting(name: string, fallback?: string): string {
+  const value = process.env[name]?.trim() || fallback;
+  if (!value) throw new Error(`Set ${name} for stage "${$app.stage}" (see README, Deploy).`);
+  return value;
+}
+
+const apiUrl = setting("PODERO_API_URL", "https://sandbox-app.podero.com").replace(/\/+$/, "");
+const orgId = setting("PODERO_ORG_ID");
+if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(orgId)) {
+  throw new Error(`PODERO_ORG_ID must be a uuid, not "${orgId}".`);
+}
+
+/** The report worker's Lambda timeout: a run may take at most this long. */
+export const MAX_RUN_MINUTES = 15;
+
+export const reportSettings = new sst.Linkable("ReportSettings", {
+  properties: {
+    apiUrl,
+    tokenUrl: setting("PODERO_TOKEN_URL", `${apiUrl}/oauth2/token/`),
+    orgId,
+    configKey: CONFIG_KEY,
+    maxRunMinutes: MAX_RUN_MINUTES,
+  },
+});

@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+// `Resource` from sst reads the SST_RESOURCE_* variables once, on first access, into globals of
+// its own; each case clears those, sets the variables, and loads fresh copies of the modules.
+async function settingsWith(resources: Record<string, unknown>) {
+  const state = globalThis as Record<string, unknown>;
+  delete state.__SST_RESOURCE_RAW__;
+  delete state.__SST_RESOURCE_ENVIRONMENT__;
+  vi.resetModules();
+  vi.unstubAllEnvs();
+  vi.stubEnv("SST_RESOURCE_App", JSON.stringify({ name: "hems-reports", stage: "test" }));
+  for (const [name, value] of Object.entries(resources)) vi.stubEnv(`SST_RESOURCE_${name}`, JSON.stringify(value));
+  const { settingsFromResource } = await import("../packages/functions/src/lib/settings.ts");
+  return settingsFromResource;
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+const linked = {
+  ReportStore: { name: "hems-reports-test-reportsbucket-abc" },
+  PoderoApiSecret: { arn: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:podero-AbCdEf" },
+  ReportSettings: {
+    apiUrl: "https://sandbox-app.podero.com",
+    tokenUrl: "https://sandbox-app.podero.com/oauth2/token/",
+    orgId: "0b9f6c1e-3c5d-4e0a-9b51-2f7c8d9e0a11",
+    configKey: "config/wallboxes.json",
+    maxRunMinutes: 15,
+  },
+};
+
+describe("settings from linked resources", () => {
+  it("reads what infra/report.ts links, the worker only where it is linked", async () => {
+    const withWorker = await settingsWith({ ...linked, ReportWorker: { name: "hems-reports-test-ReportWorkerFunction" } });
+    expect(withWorker()).toEqual({
+      bucket: "hems-reports-test-reportsbucket-abc",
+      secretArn: linked.PoderoApiSecret.arn,
+      apiUrl: linked.ReportSettings.apiUrl,
+      tokenUrl: linked.ReportSettings.tokenUrl,
+      orgId: linked.ReportSettings.orgId,
+      configKey: "config/wallboxes.json",
+      maxRunMinutes: 15,
+      workerFunctionName: "hems-reports-test-ReportWorkerFunction",
+    });
+    const withoutWorker = await settingsWith(linked);
+    expect(withoutWorker().workerFunctionName).toBeUndefined();
+  });
+
+  it("says which resource is missing or which setting is bad", async () => {
+    const { PoderoApiSecret: _secret, ...withoutSecret } = linked;
+    await expect(settingsWith(withoutSecret).then((read) => read())).rejects.toThrow(/a linked resource is missing: "PoderoApiSecret" is not linked/);
+    const badOrg = { ...linked, ReportSettings: { ...linked.ReportSettings, orgId: "acme" } };
+    await expect(settingsWith(badOrg).then((read) => read())).rejects.toThrow("the stage settings are invalid: orgId: invalid uuid");
+  });
+});
