@@ -244,6 +244,32 @@ describe("on-demand function (function URL)", () => {
     expect(wrong.headers).toMatchObject({ allow: "GET, POST" });
   });
 
+  it("records the run as failed when the worker cannot be started", async () => {
+    const app = testApp(s3, simulator);
+    app.deps.startWorker = async () => {
+      throw new Error("Rate exceeded");
+    };
+    const handler = onDemand(app);
+    const answer = await handler(urlEvent("POST", { body: "{}" }));
+    expect(answer.statusCode).toBe(500);
+    expect(body(answer)).toMatchObject({ error: "could not start the report worker: Rate exceeded", runId: "00000000-0000-4000-8000-000000000001" });
+    const status = await handler(urlEvent("GET", { query: { runId: "00000000-0000-4000-8000-000000000001" } }));
+    expect(body(status)).toMatchObject({ status: "failed", error: "could not start the report worker: Rate exceeded" });
+  });
+
+  it("reports a run whose worker died as failed once its time limit has passed", async () => {
+    const app = testApp(s3, simulator);
+    app.deps.startWorker = async () => undefined;
+    const handler = onDemand(app);
+    const { runId } = body(await handler(urlEvent("POST", { body: "{}" })));
+    expect(body(await handler(urlEvent("GET", { query: { runId: String(runId) } }))).status).toBe("running");
+    app.deps.now = () => new Date("2026-11-01T05:17:00Z");
+    expect(body(await handler(urlEvent("GET", { query: { runId: String(runId) } })))).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/did not finish within 16 minutes/),
+    });
+  });
+
   it("answers 500 naming the config object when it is missing", async () => {
     await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: CONFIG_KEY }));
     const app = testApp(s3, simulator);

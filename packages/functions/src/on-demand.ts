@@ -47,8 +47,15 @@ async function startRun(deps: AppDeps, event: LambdaFunctionURLEvent) {
     requestedAt: now.toISOString(),
   };
   const { manifest } = reportKeys(deps.settings.orgId, job);
-  await writeRunStatus(deps, { runId: job.runId, month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: manifest, status: "running" });
-  await deps.startWorker(job);
+  const recorded = { runId: job.runId, month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: manifest };
+  await writeRunStatus(deps, { ...recorded, status: "running" });
+  try {
+    await deps.startWorker(job);
+  } catch (error) {
+    const reason = `could not start the report worker: ${(error as Error).message}`;
+    await writeRunStatus(deps, { ...recorded, status: "failed", finishedAt: deps.now().toISOString(), error: reason });
+    throw new HttpError(500, reason, { runId: job.runId });
+  }
   deps.logger.info("run requested", { runId: job.runId, month, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
   return json(202, { runId: job.runId, month, status: "running", statusUrl: `?runId=${job.runId}`, manifestKey: manifest }, { location: `?runId=${job.runId}` });
 }

@@ -1,3 +1,4 @@
+import type { Context } from "aws-lambda";
 import { previousFullMonth } from "@hems-reports/core/month";
 import { productionDeps, type AppDeps } from "./lib/deps.ts";
 import { executeRun } from "./lib/execute-run.ts";
@@ -8,8 +9,9 @@ import { executeRun } from "./lib/execute-run.ts";
  * invocation fails and Lambda's retries and error metrics apply.
  */
 export function createScheduledHandler(deps: () => AppDeps) {
-  return async () => {
+  return async (_event?: unknown, context?: Context) => {
     const app = deps();
+    if (context) app.logger.addContext(context);
     const now = app.now();
     const status = await executeRun(app, {
       runId: app.newRunId(),

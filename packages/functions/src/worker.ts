@@ -1,3 +1,4 @@
+import type { Context } from "aws-lambda";
 import { runJobSchema } from "@hems-reports/core/runs";
 import { formatIssues } from "@hems-reports/core/validation";
 import { productionDeps, type AppDeps } from "./lib/deps.ts";
@@ -5,7 +6,8 @@ import { executeRun } from "./lib/execute-run.ts";
 
 /** Runs one on-demand report, invoked asynchronously by the on-demand function. */
 export function createWorkerHandler(deps: () => AppDeps) {
-  return async (event: unknown) => {
+  return async (event: unknown, context?: Context) => {
+    if (context) deps().logger.addContext(context);
     const parsed = runJobSchema.safeParse(event);
     if (!parsed.success) {
       deps().logger.error("invalid run job", { error: formatIssues(parsed.error) });

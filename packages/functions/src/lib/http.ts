@@ -1,4 +1,4 @@
-import type { LambdaFunctionURLEvent } from "aws-lambda";
+import type { Context, LambdaFunctionURLEvent } from "aws-lambda";
 import type { z } from "zod";
 import { formatPath } from "@hems-reports/core/validation";
 import type { Logger } from "@aws-lambda-powertools/logger";
@@ -40,8 +40,9 @@ export function invalidInput(error: z.ZodError, prefix: ReadonlyArray<PropertyKe
 export function httpHandler(
   logger: () => Logger,
   handle: (event: LambdaFunctionURLEvent) => Promise<UrlResponse>,
-): (event: LambdaFunctionURLEvent) => Promise<UrlResponse> {
-  return async (event) => {
+): (event: LambdaFunctionURLEvent, context?: Context) => Promise<UrlResponse> {
+  return async (event, context) => {
+    if (context) logger().addContext(context);
     try {
       return await handle(event);
     } catch (error) {
