@@ -11,7 +11,18 @@ function setting(name: string, fallback?: string): string {
   return value;
 }
 
-const apiUrl = setting("PODERO_API_URL", "https://sandbox-app.podero.com").replace(/\/+$/, "");
+/** The API's origin: the functions add `/api/partners/v2.0`, so a URL that already ends in it is trimmed. */
+function apiOrigin(text: string): string {
+  if (!URL.canParse(text)) throw new Error(`PODERO_API_URL must be a URL, not "${text}".`);
+  const url = new URL(text);
+  if (url.username || url.password) throw new Error("PODERO_API_URL must not carry a user name or password: credentials go in the secret.");
+  url.pathname = url.pathname.replace(/\/+$/, "").replace(/\/api\/partners\/v2\.0$/, "");
+  url.search = "";
+  url.hash = "";
+  return url.toString().replace(/\/+$/, "");
+}
+
+const apiUrl = apiOrigin(setting("PODERO_API_URL", "https://sandbox-app.podero.com"));
 const orgId = setting("PODERO_ORG_ID");
 if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(orgId)) {
   throw new Error(`PODERO_ORG_ID must be a uuid, not "${orgId}".`);

@@ -8,6 +8,8 @@ import { readObjectText } from "@hems-reports/core/storage";
 import { startSimulator, type Simulator } from "@hems-reports/simulator";
 import { createOnDemandHandler } from "../packages/functions/src/on-demand.ts";
 import { createScheduledHandler } from "../packages/functions/src/scheduled.ts";
+import { WRITE_RESERVE_MS } from "../packages/functions/src/lib/execute-run.ts";
+import type { Context } from "aws-lambda";
 import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
 import { CONFIG_KEY, testApp, uploadConfig, urlEvent, type TestApp } from "./support/aws.ts";
 import { failingPutsOf, startLocalS3, type LocalS3 } from "./support/s3.ts";
@@ -109,6 +111,43 @@ describe("scheduled function", () => {
       expect(manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`))).toMatchObject({ complete: false, totals: { failedWallboxes: 1 } });
     } finally {
       await failing.close();
+    }
+  });
+
+  it("never replaces a complete report of the month with an incomplete one: that run is kept aside", async () => {
+    await scheduled(testApp(s3, simulator));
+    const complete = await objectBytes(`${MONTH_PREFIX}manifest.json`);
+    const workbook = await objectBytes(`${MONTH_PREFIX}hems-savings-2026-10.xlsx`);
+    const failing = await startSimulator({ seed: "aws", onSessionsRequest: (request) => (request.wallboxId === boxes[0]!.wallboxId ? { status: 503 } : undefined) });
+    try {
+      const app = testApp(s3, failing, { now: new Date("2026-11-03T05:00:00Z") });
+      await scheduled(app);
+      expect((await objectBytes(`${MONTH_PREFIX}manifest.json`)).equals(complete)).toBe(true);
+      expect((await objectBytes(`${MONTH_PREFIX}hems-savings-2026-10.xlsx`)).equals(workbook)).toBe(true);
+      const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000001.json`));
+      expect(status).toMatchObject({ status: "done", complete: false, placement: "set-aside" });
+      const manifestKey = `${MONTH_PREFIX}incomplete/00000000-0000-4000-8000-000000000001/manifest.json`;
+      expect(status.manifestKey).toBe(manifestKey);
+      expect(manifestSchema.parse(await objectJson(manifestKey))).toMatchObject({ complete: false, totals: { failedWallboxes: 1 } });
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it("stops reading in time to write an incomplete report when the invocation runs out of time", async () => {
+    const hanging = await startSimulator({ seed: "aws", onSessionsRequest: (request) => (request.wallboxId === boxes[2]!.wallboxId ? { hang: true } : undefined) });
+    try {
+      const app = testApp(s3, hanging);
+      const context = { getRemainingTimeInMillis: () => WRITE_RESERVE_MS + 300 } as Context;
+      const started = Date.now();
+      expect(await createScheduledHandler(() => app.deps)({}, context)).toMatchObject({ status: "done" });
+      expect(Date.now() - started).toBeLessThan(1_900); // the request timeout (2 s) did not have to fire
+      const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
+      expect(report.complete).toBe(false);
+      expect(report.wallboxes.map((wallbox) => wallbox.status)).toEqual(["ok", "ok", "failed"]);
+      expect(report.wallboxes[2]).toMatchObject({ error: "not read: the run reached its time limit before this wallbox was done" });
+    } finally {
+      await hanging.close();
     }
   });
 

@@ -156,15 +156,29 @@ describe("Partner API client against the simulator", () => {
     expect(third).toMatchObject({ savingsEur: "0.10000000000000000001", energyFromSolarKwh: "1e-3" });
   });
 
+  it("fails the wallbox on an absurdly large number instead of exhausting memory", async () => {
+    const server = await serve();
+    server.setSessions(box.wallboxId, [sessionItem(1, { savings_eur: new LosslessNumber("1e999999999") })]);
+    await expect(clientFor(server).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(/items\[0\]\.savings_eur: expected a decimal number of plausible size/);
+  });
+
+  it("accepts ids up to the largest safe integer", async () => {
+    const server = await serve();
+    server.setSessions(box.wallboxId, [sessionItem(1, { id: 1234567890123456 }), sessionItem(2, { id: 9007199254740991 })]);
+    expect((await clientFor(server).listSessions(ORG_ID, box, OCTOBER)).map((session) => session.id)).toEqual([1234567890123456, 9007199254740991]);
+  });
+
   it("fetches one token for concurrent readers, and a new one once after a 401", async () => {
     const server = await serve();
     const tokens = simulatorTokens(server);
     const client = clientFor(server, fastHttp(), tokens);
     const boxes = ["a", "b", "c", "d"].map((name) => wallboxRef(name));
     await Promise.all(boxes.map((wallbox) => client.listSessions(ORG_ID, wallbox, OCTOBER)));
+    expect(server.tokenRequests).toBe(1);
     const first = await tokens.token();
     server.revokeTokens();
-    await client.listSessions(ORG_ID, box, OCTOBER);
+    await Promise.all(boxes.map((wallbox) => client.listSessions(ORG_ID, wallbox, OCTOBER)));
+    expect(server.tokenRequests).toBe(2);
     expect(await tokens.token()).not.toBe(first);
   });
 

@@ -122,12 +122,14 @@ describe("npm run report with the built-in simulator", () => {
     [["--concurrency", "0"], /--concurrency must be from 1 to 64/],
     [["--api-url", "https://example.test"], /--config is required with --api-url/],
     [["--colour"], /Unknown option '--colour'/],
+    [["--api-url", "https://partner:hunter2@api.example.test", "--config", "x.json"], /--api-url must not carry a user name or password/],
   ])("stops on bad options %j with a one-line reason and writes nothing", async (argv, message) => {
     const run = await runCli([...argv, "--out", out.path]);
     expect(run.code).toBe(2);
     expect(run.text).toMatch(message);
     expect(run.text).toContain("No report was written.");
     expect(run.text).not.toMatch(/\n\s+at /);
+    expect(run.text).not.toContain("hunter2");
     expect(await out.files()).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { putObject, readObjectText, s3ReportStore, S3ObjectError } from "@hems-reports/core/storage";
+import { putObject, readObjectText, s3ReportStore, S3ObjectError, writeFile } from "@hems-reports/core/storage";
 import { startLocalS3, type LocalS3 } from "./support/s3.ts";
 
 let s3: LocalS3;
@@ -14,9 +14,13 @@ describe("S3 report store (against s3rver)", () => {
   it("stores a streamed file byte for byte, with its content type, size and sha256", async () => {
     const store = s3ReportStore(s3, "reports/org/2026-10/");
     const chunks = Array.from({ length: 300 }, (_, index) => Buffer.alloc(1024, index % 256));
-    const stored = await store.write("big.bin", "application/octet-stream", async (out) => {
-      for (const chunk of chunks) out.write(chunk);
-      out.end();
+    const stored = await writeFile(store, {
+      name: "big.bin",
+      contentType: "application/octet-stream",
+      produce: async (out) => {
+        for (const chunk of chunks) out.write(chunk);
+        out.end();
+      },
     });
     const expected = Buffer.concat(chunks);
     const answer = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: "reports/org/2026-10/big.bin" }));
@@ -34,12 +38,30 @@ describe("S3 report store (against s3rver)", () => {
   it("leaves no object when producing fails midway", async () => {
     const store = s3ReportStore(s3, "reports/org/2026-09/");
     await expect(
-      store.write("half.json", "application/json", async (out) => {
-        out.write("{");
-        throw new Error("producer broke");
+      writeFile(store, {
+        name: "half.json",
+        contentType: "application/json",
+        produce: async (out) => {
+          out.write("{");
+          throw new Error("producer broke");
+        },
       }),
     ).rejects.toThrow("producer broke");
     await expect(s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: "reports/org/2026-09/half.json" }))).rejects.toThrow();
+  });
+
+  it("neither hangs nor leaves an unhandled error when the producer breaks the stream", async () => {
+    const store = s3ReportStore(s3, "reports/org/2026-08/");
+    // Closed without an error: the store must notice rather than wait for an end that never comes.
+    await expect(store.stage("closed.xlsx", "x", async (out) => void out.destroy())).rejects.toThrow(/premature close/i);
+    // Destroyed with an error while the producer itself fails: one rejection, nothing unhandled.
+    await expect(
+      store.stage("broken.xlsx", "x", async (out) => {
+        out.destroy(new Error("zip failed"));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error("producer failed");
+      }),
+    ).rejects.toThrow("producer failed");
   });
 
   it("reads text back, and says undefined for a missing key", async () => {

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { formatIssues } from "@hems-reports/core/validation";
+import { formatIssues, httpUrl } from "@hems-reports/core/validation";
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -45,15 +45,12 @@ const positiveInt = (name: string, min: number, max: number) =>
     .transform(Number)
     .refine((value) => value >= min && value <= max, { error: `${name} must be from ${min} to ${max}` });
 
-const url = (name: string) =>
-  z.url({ protocol: /^https?$/, error: `${name} must be an http(s) URL` });
-
 const optionsSchema = z.object({
   help: z.boolean().default(false),
   quiet: z.boolean().default(false),
   month: z.string().optional(),
-  "api-url": url("--api-url").optional(),
-  "token-url": url("--token-url").optional(),
+  "api-url": httpUrl("--api-url").optional(),
+  "token-url": httpUrl("--token-url").optional(),
   config: z.string().min(1).optional(),
   out: z.string().min(1).default("reports"),
   concurrency: positiveInt("--concurrency", 1, 64).default(8),

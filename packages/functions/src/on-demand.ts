@@ -46,7 +46,7 @@ async function startRun(deps: AppDeps, event: LambdaFunctionURLEvent) {
     trigger: "on-demand",
     requestedAt: now.toISOString(),
   };
-  const { manifest } = reportKeys(deps.settings.orgId, job);
+  const { manifest } = reportKeys(deps.settings.orgId, month, job.runId, job.wallboxIds ? "subset" : "month");
   const recorded = { runId: job.runId, month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: manifest };
   await writeRunStatus(deps, { ...recorded, status: "running" });
   try {

@@ -18,7 +18,7 @@ export function createScheduledHandler(deps: () => AppDeps) {
       month: previousFullMonth(now).month,
       trigger: "schedule",
       requestedAt: now.toISOString(),
-    });
+    }, { remainingTimeMs: context ? () => context.getRemainingTimeInMillis() : undefined });
     return { runId: status.runId, status: status.status };
   };
 }

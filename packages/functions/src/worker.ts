@@ -13,7 +13,7 @@ export function createWorkerHandler(deps: () => AppDeps) {
       deps().logger.error("invalid run job", { error: formatIssues(parsed.error) });
       throw new Error(`invalid run job: ${formatIssues(parsed.error)}`);
     }
-    const status = await executeRun(deps(), parsed.data);
+    const status = await executeRun(deps(), parsed.data, { remainingTimeMs: context ? () => context.getRemainingTimeInMillis() : undefined });
     return { runId: status.runId, status: status.status };
   };
 }

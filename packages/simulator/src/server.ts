@@ -55,6 +55,8 @@ export class Simulator {
   private readonly hanging = new Set<ServerResponse>();
   private server: Server | undefined;
   url = "";
+  /** Requests the token endpoint has received. */
+  tokenRequests = 0;
 
   constructor(private readonly options: SimulatorOptions = {}) {
     this.seed = options.seed ?? "hems-reports-demo";
@@ -189,6 +191,7 @@ export class Simulator {
   }
 
   private async token(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    this.tokenRequests++;
     let text = "";
     for await (const chunk of request) text += String(chunk);
     const basic = /^Basic (\S+)$/.exec(request.headers.authorization ?? "");

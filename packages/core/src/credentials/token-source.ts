@@ -34,7 +34,14 @@ export function secretTokenSource(secret: CachedValue<ApiSecret>, tokenUrl: stri
       return current.kind === "token" ? current.token : exchangeFor(current).token();
     },
     refresh(refused) {
-      if (renewal?.refused !== refused) renewal = { refused, token: renew(refused) };
+      if (renewal?.refused !== refused) {
+        const current = { refused, token: renew(refused) };
+        renewal = current;
+        // A failed renewal is not kept: once the operator fixes the secret, the next 401 reads it again.
+        current.token.catch(() => {
+          if (renewal === current) renewal = undefined;
+        });
+      }
       return renewal.token;
     },
   };

@@ -1,9 +1,12 @@
+import { PassThrough } from "node:stream";
+import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { parseMonth } from "../month/index.ts";
 import type { Session } from "../sessions/index.ts";
 import { summarizeWallbox } from "../summary/index.ts";
 import { buildMonthlyReport } from "./model.ts";
 import { columnLetter, workbookLayout } from "./workbook-layout.ts";
+import { writeWorkbook } from "./workbook-writer.ts";
 
 const window = parseMonth("2026-10", new Date("2026-11-25T00:00:00Z"));
 const wallbox = { userId: "11111111-1111-4111-8111-111111111111", wallboxId: "22222222-2222-4222-8222-222222222222", label: "Garage" };
@@ -31,7 +34,7 @@ describe("workbook layout", () => {
     expect([1, 26, 27, 52, 53, 702, 703].map(columnLetter)).toEqual(["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]);
   });
 
-  it("continues sessions on further sheets past the row limit, every session once", () => {
+  it("continues long sheets on further sheets, every row once, each with its header", async () => {
     const sessions = Array.from({ length: 25 }, (_, index) => session(index + 1));
     const report = buildMonthlyReport({
       orgId: "33333333-3333-4333-8333-333333333333",
@@ -39,14 +42,26 @@ describe("workbook layout", () => {
       generatedAt: new Date("2026-11-01T06:00:00Z"),
       wallboxes: [{ wallbox, status: "ok", figures: summarizeWallbox(sessions, window) }],
     });
-    const sheets = workbookLayout({ report, window, source: "test", jsonFileName: "r.json", sessions: [{ wallbox, sessions }], maxRowsPerSheet: 10 });
-    expect(sheets.map((sheet) => sheet.name)).toEqual(["Summary", "Wallboxes", "Sessions", "Sessions 2", "Sessions 3", "Data quality", "About"]);
-    const rows = sheets.filter((sheet) => sheet.name.startsWith("Sessions")).map((sheet) => [...sheet.rows]);
-    expect(rows.map((sheetRows) => sheetRows.length)).toEqual([10, 10, 5]);
-    expect(new Set(rows.flat().map((row) => row[2])).size).toBe(25);
-    // Each open session without savings and without price coverage is listed three times.
-    const quality = [...sheets.find((sheet) => sheet.name === "Data quality")!.rows];
-    expect(quality).toHaveLength(75);
-    expect(new Set(quality.map((row) => row[0]))).toEqual(new Set(["No savings value", "Incomplete price coverage", "Open session"]));
+    const sheets = workbookLayout({ report, window, source: "test", jsonFileName: "r.json", sessions: [{ wallbox, sessions }] });
+    const chunks: Buffer[] = [];
+    const out = new PassThrough();
+    out.on("data", (chunk: Buffer) => chunks.push(chunk));
+    await writeWorkbook(sheets, out, 10);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual([
+      "Summary", "Wallboxes", "Sessions", "Sessions 2", "Sessions 3",
+      // Each open session without savings and without price coverage is listed three times: 75 rows.
+      "Data quality", "Data quality 2", "Data quality 3", "Data quality 4", "Data quality 5", "Data quality 6", "Data quality 7", "Data quality 8",
+      "About",
+    ]);
+    const sessionSheets = workbook.worksheets.filter((sheet) => sheet.name.startsWith("Sessions"));
+    expect(sessionSheets.map((sheet) => sheet.actualRowCount)).toEqual([11, 11, 6]);
+    expect(sessionSheets.every((sheet) => sheet.getRow(1).getCell(3).value === "Session ID")).toBe(true);
+    const ids = sessionSheets.flatMap((sheet) => sheet.getSheetValues().slice(2).map((row) => (row as ExcelJS.CellValue[])[3]));
+    expect(new Set(ids).size).toBe(25);
+    const qualityRows = workbook.worksheets.filter((sheet) => sheet.name.startsWith("Data quality")).reduce((total, sheet) => total + sheet.actualRowCount - 1, 0);
+    expect(qualityRows).toBe(75);
   });
 });

@@ -31,14 +31,14 @@ export interface SheetSpec {
   rows: Iterable<Cell[]>;
   /** Autofilter over the header row. */
   filter: boolean;
+  /** Rows past the per-sheet limit continue on "Name 2", … (data sheets that no formula refers to). */
+  continues?: boolean;
 }
 
 export const EUR_FORMAT = '#,##0.00 "€";-#,##0.00 "€"';
 export const KWH_FORMAT = '#,##0.000 "kWh"';
 const COUNT_FORMAT = "#,##0";
 const DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss";
-/** Excel holds 1,048,576 rows a sheet; the rest of the sessions go on to "Sessions 2" and so on. */
-export const MAX_DATA_ROWS_PER_SHEET = 1_000_000;
 
 export interface WorkbookInput {
   report: MonthlyReport;
@@ -47,7 +47,6 @@ export interface WorkbookInput {
   jsonFileName: string;
   /** The sessions of each wallbox that was read, in report order. */
   sessions: ReadonlyArray<{ wallbox: WallboxRef; sessions: readonly Session[] }>;
-  maxRowsPerSheet?: number;
 }
 
 type FigureKey = { [K in keyof FiguresJson]: FiguresJson[K] extends number | string ? K : never }[keyof FiguresJson];
@@ -201,27 +200,8 @@ function* sessionRows(input: WorkbookInput): Generator<Cell[]> {
   }
 }
 
-function sessionSheets(input: WorkbookInput): SheetSpec[] {
-  const total = input.report.totals.sessions;
-  const perSheet = input.maxRowsPerSheet ?? MAX_DATA_ROWS_PER_SHEET;
-  const sheetCount = Math.max(1, Math.ceil(total / perSheet));
-  const rows = sessionRows(input);
-  // The sheets share one row generator and each takes its next `perSheet` rows when written, so
-  // rows are built one at a time, however many sessions there are.
-  const nextSheetRows = function* (): Generator<Cell[]> {
-    for (let taken = 0; taken < perSheet; taken++) {
-      const next = rows.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  };
-  return Array.from({ length: sheetCount }, (_, index) => ({
-    name: index === 0 ? "Sessions" : `Sessions ${index + 1}`,
-    columns: SESSION_COLUMNS,
-    preamble: [],
-    rows: { [Symbol.iterator]: nextSheetRows },
-    filter: true,
-  }));
+function sessionsSheet(input: WorkbookInput): SheetSpec {
+  return { name: "Sessions", columns: SESSION_COLUMNS, preamble: [], rows: { [Symbol.iterator]: () => sessionRows(input) }, filter: true, continues: true };
 }
 
 function* dataQualityRows(input: WorkbookInput): Generator<Cell[]> {
@@ -253,8 +233,9 @@ function dataQualitySheet(input: WorkbookInput): SheetSpec {
       { header: "Detail", width: 80 },
     ],
     preamble: [],
-    rows: dataQualityRows(input),
+    rows: { [Symbol.iterator]: () => dataQualityRows(input) },
     filter: true,
+    continues: true,
   };
 }
 
@@ -285,5 +266,5 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
 }
 
 export function workbookLayout(input: WorkbookInput): SheetSpec[] {
-  return [summarySheet(input.report), wallboxesSheet(input.report), ...sessionSheets(input), dataQualitySheet(input), aboutSheet(input)];
+  return [summarySheet(input.report), wallboxesSheet(input.report), sessionsSheet(input), dataQualitySheet(input), aboutSheet(input)];
 }

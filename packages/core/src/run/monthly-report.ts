@@ -12,7 +12,7 @@ import {
   type WallboxOutcome,
 } from "../report/index.ts";
 import type { Session } from "../sessions/index.ts";
-import type { ReportStore, StoredFile } from "../storage/index.ts";
+import { writeTogether, type ReportStore, type StoredFile } from "../storage/index.ts";
 import { summarizeWallbox } from "../summary/index.ts";
 
 /** The port the run reads sessions through; `PartnerApiClient` is the real one. */
@@ -27,7 +27,7 @@ export type WallboxProgress = {
   durationMs: number;
 } & ({ status: "ok"; sessions: number; savingsEur: string } | { status: "failed"; error: string });
 
-export interface RunInput {
+export interface ReadInput {
   config: ReportConfig;
   window: MonthWindow;
   /** Comes from the caller so the same input gives byte-identical output. */
@@ -35,9 +35,26 @@ export interface RunInput {
   /** Names the data source in the workbook (an URL, never credentials). */
   source: string;
   reader: SessionsReader;
-  store: ReportStore;
   concurrency: number;
+  /**
+   * When this aborts (the run's time is nearly up), wallboxes not read by then are reported as
+   * failed with the signal's reason, and the report is still written.
+   */
+  deadline?: AbortSignal;
   onWallbox?: (progress: WallboxProgress) => void;
+}
+
+/** A month read and summarized, ready to be written. */
+export interface ReportContent {
+  report: MonthlyReport;
+  window: MonthWindow;
+  source: string;
+  /** The sessions of each wallbox that was read, in report order. */
+  sessions: ReadonlyArray<{ wallbox: WallboxRef; sessions: readonly Session[] }>;
+}
+
+export interface RunInput extends ReadInput {
+  store: ReportStore;
 }
 
 export interface RunResult {
@@ -60,14 +77,17 @@ interface WallboxRead {
   sessions: Session[];
 }
 
+function deadlineReason(deadline: AbortSignal): string {
+  return deadline.reason instanceof Error ? deadline.reason.message : "not read: the run reached its time limit";
+}
+
 /**
- * The monthly report, end to end: read every wallbox (bounded concurrency), summarize, then write
- * the workbook and the JSON. A wallbox that cannot be read is reported as failed and makes the
- * report incomplete; any other error (bad credentials, a bug) stops the run before anything is
- * written.
+ * Reads every wallbox (bounded concurrency) and summarizes the month. A wallbox that cannot be
+ * read is reported as failed and makes the report incomplete; any other error (bad credentials,
+ * a bug) rejects, and nothing is written.
  */
-export async function runMonthlyReport(input: RunInput): Promise<RunResult> {
-  const { config, window } = input;
+export async function readMonthlyReport(input: ReadInput): Promise<ReportContent> {
+  const { config, window, deadline } = input;
   let done = 0;
   const reads = await pMap(
     config.wallboxes,
@@ -75,11 +95,13 @@ export async function runMonthlyReport(input: RunInput): Promise<RunResult> {
       const started = performance.now();
       let read: WallboxRead;
       try {
+        if (deadline?.aborted) throw new WallboxReadError(deadlineReason(deadline));
         const sessions = await input.reader.listSessions(config.orgId, wallbox, window);
         read = { outcome: { wallbox, status: "ok", figures: summarizeWallbox(sessions, window) }, sessions };
       } catch (error) {
-        if (!(error instanceof WallboxReadError)) throw error;
-        read = { outcome: { wallbox, status: "failed", error: error.message }, sessions: [] };
+        const reason = error instanceof WallboxReadError ? error.message : deadline?.aborted ? deadlineReason(deadline) : undefined;
+        if (reason === undefined) throw error;
+        read = { outcome: { wallbox, status: "failed", error: reason }, sessions: [] };
       }
       done++;
       const common = { done, total: config.wallboxes.length, wallbox, durationMs: performance.now() - started };
@@ -96,17 +118,23 @@ export async function runMonthlyReport(input: RunInput): Promise<RunResult> {
   const report = monthlyReportSchema.parse(
     buildMonthlyReport({ orgId: config.orgId, window, generatedAt: input.generatedAt, wallboxes: reads.map((read) => read.outcome) }),
   );
-  const names = reportFileNames(window.month);
-  const sheets = workbookLayout({
-    report,
-    window,
-    source: input.source,
-    jsonFileName: names.json,
-    sessions: reads.filter((read) => read.outcome.status === "ok").map((read) => ({ wallbox: read.outcome.wallbox, sessions: read.sessions })),
-  });
-  const workbook = await input.store.write(names.xlsx, CONTENT_TYPES.xlsx, (out) => writeWorkbook(sheets, out));
-  const json = await input.store.write(names.json, CONTENT_TYPES.json, async (out) => {
-    out.end(serializeMonthlyReport(report));
-  });
-  return { report, workbook, json };
+  const sessions = reads.filter((read) => read.outcome.status === "ok").map((read) => ({ wallbox: read.outcome.wallbox, sessions: read.sessions }));
+  return { report, window, source: input.source, sessions };
+}
+
+/** The workbook and the JSON, produced in full before either becomes visible. */
+export async function writeReportFiles(store: ReportStore, content: ReportContent): Promise<{ workbook: StoredFile; json: StoredFile }> {
+  const names = reportFileNames(content.window.month);
+  const sheets = workbookLayout({ ...content, jsonFileName: names.json });
+  const [workbook, json] = await writeTogether(store, [
+    { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out) },
+    { name: names.json, contentType: CONTENT_TYPES.json, produce: async (out) => void out.end(serializeMonthlyReport(content.report)) },
+  ]);
+  return { workbook: workbook!, json: json! };
+}
+
+/** The monthly report, end to end: read, summarize, write both files. */
+export async function runMonthlyReport(input: RunInput): Promise<RunResult> {
+  const content = await readMonthlyReport(input);
+  return { report: content.report, ...(await writeReportFiles(input.store, content)) };
 }

@@ -1,11 +1,6 @@
 import { manifestSchema, type Manifest } from "../report/index.ts";
-import type { StoredFile } from "../storage/index.ts";
-import { runMonthlyReport, type RunInput, type RunResult } from "./monthly-report.ts";
-
-export interface PublishInput extends RunInput {
-  runId: string;
-  scope: Manifest["scope"];
-}
+import { writeFile, type ReportStore, type StoredFile } from "../storage/index.ts";
+import { writeReportFiles, type ReportContent, type RunResult } from "./monthly-report.ts";
 
 export interface PublishResult extends RunResult {
   manifest: Manifest;
@@ -21,19 +16,14 @@ const fileEntry = (file: StoredFile) => ({
   ...(file.versionId ? { versionId: file.versionId } : {}),
 });
 
-/**
- * The report, then its manifest, last: a reader who finds the manifest finds both files it names.
- * A run that fails before the manifest leaves the previous manifest (and what it names) in place.
- */
-export async function publishMonthlyReport(input: PublishInput): Promise<PublishResult> {
-  const result = await runMonthlyReport(input);
-  const { report } = result;
-  const manifest = manifestSchema.parse({
+export function manifestFor(content: ReportContent, files: { workbook: StoredFile; json: StoredFile }, runId: string, scope: Manifest["scope"]): Manifest {
+  const { report } = content;
+  return manifestSchema.parse({
     schemaVersion: 1,
-    runId: input.runId,
+    runId,
     orgId: report.orgId,
     month: report.month,
-    scope: input.scope,
+    scope,
     generatedAt: report.generatedAt,
     complete: report.complete,
     totals: {
@@ -43,10 +33,21 @@ export async function publishMonthlyReport(input: PublishInput): Promise<Publish
       savingsEur: report.totals.savingsEur,
       energyFromSolarKwh: report.totals.energyFromSolarKwh,
     },
-    files: { xlsx: fileEntry(result.workbook), json: fileEntry(result.json) },
+    files: { xlsx: fileEntry(files.workbook), json: fileEntry(files.json) },
   } satisfies Manifest);
-  const manifestFile = await input.store.write("manifest.json", "application/json", async (out) => {
-    out.end(`${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
+ * The report files, then their manifest, last: a reader who finds the manifest finds both files
+ * it names. A run that fails before the manifest leaves the previous manifest in place.
+ */
+export async function publishMonthlyReport(store: ReportStore, content: ReportContent, runId: string, scope: Manifest["scope"]): Promise<PublishResult> {
+  const files = await writeReportFiles(store, content);
+  const manifest = manifestFor(content, files, runId, scope);
+  const manifestFile = await writeFile(store, {
+    name: "manifest.json",
+    contentType: "application/json",
+    produce: async (out) => void out.end(`${JSON.stringify(manifest, null, 2)}\n`),
   });
-  return { ...result, manifest, manifestFile };
+  return { report: content.report, ...files, manifest, manifestFile };
 }

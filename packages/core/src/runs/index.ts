@@ -42,6 +42,7 @@ export const runStatusSchema = z.discriminatedUnion("status", [
     status: z.literal("done"),
     finishedAt: z.iso.datetime(),
     complete: z.boolean(),
+    placement: z.enum(["month", "subset", "set-aside"]),
     keys: reportKeysSchema,
     totals: z.object({ wallboxes: z.number(), failedWallboxes: z.number(), sessions: z.number(), savingsEur: z.string(), energyFromSolarKwh: z.string() }),
   }),
@@ -49,13 +50,25 @@ export const runStatusSchema = z.discriminatedUnion("status", [
 ]);
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
-/** Where a run's files go: the month's report for the whole org, or a folder of its own for a subset. */
-export function reportKeys(orgId: string, job: Pick<RunJob, "runId" | "month" | "wallboxIds">): ReportKeys & { prefix: string } {
-  const monthPrefix = `reports/${orgId}/${job.month}/`;
-  // A subset must never replace the org's monthly report that finance reconciles.
-  const prefix = job.wallboxIds ? `${monthPrefix}subsets/${job.runId}/` : monthPrefix;
-  const base = `hems-savings-${job.month}`;
+/**
+ * Where a run's files go. `month`: the org's report for the month, the one finance reconciles.
+ * `subset`: a run over some wallboxes only, in a folder of its own. `set-aside`: an incomplete run
+ * that must not replace a complete report of the month already there.
+ */
+export type Placement = "month" | "subset" | "set-aside";
+
+export function reportKeys(orgId: string, month: string, runId: string, placement: Placement): ReportKeys & { prefix: string } {
+  const monthPrefix = `reports/${orgId}/${month}/`;
+  const prefix =
+    placement === "month" ? monthPrefix : placement === "subset" ? `${monthPrefix}subsets/${runId}/` : `${monthPrefix}incomplete/${runId}/`;
+  const base = `hems-savings-${month}`;
   return { prefix, xlsx: `${prefix}${base}.xlsx`, json: `${prefix}${base}.json`, manifest: `${prefix}manifest.json` };
+}
+
+/** The placement of a run's report, decided once its completeness is known. */
+export function placementOf(job: Pick<RunJob, "wallboxIds">, complete: boolean, monthHasCompleteReport: boolean): Placement {
+  if (job.wallboxIds) return "subset";
+  return !complete && monthHasCompleteReport ? "set-aside" : "month";
 }
 
 export function runStatusKey(orgId: string, runId: string): string {

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile as writeText } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { localFolderStore } from "./local-folder.ts";
+import { writeFile, writeTogether } from "./port.ts";
 
 let folder: string;
 beforeEach(async () => {
@@ -14,9 +15,13 @@ afterEach(() => rm(folder, { recursive: true, force: true }));
 describe("local folder store", () => {
   it("writes the file, and reports its size and sha256", async () => {
     const store = localFolderStore(join(folder, "nested", "reports"));
-    const stored = await store.write("a.json", "application/json", async (out) => {
-      out.write("{\"a\":");
-      out.end("1}\n");
+    const stored = await writeFile(store, {
+      name: "a.json",
+      contentType: "application/json",
+      produce: async (out) => {
+        out.write('{"a":');
+        out.end("1}\n");
+      },
     });
     const bytes = await readFile(stored.location);
     expect(bytes.toString()).toBe('{"a":1}\n');
@@ -24,15 +29,39 @@ describe("local folder store", () => {
   });
 
   it("leaves neither a half-written file nor a temporary one when producing fails, and keeps the old file", async () => {
-    await writeFile(join(folder, "a.xlsx"), "previous report");
+    await writeText(join(folder, "a.xlsx"), "previous report");
     const store = localFolderStore(folder);
     await expect(
-      store.write("a.xlsx", "application/octet-stream", async (out) => {
-        out.write("half a workb");
-        throw new Error("disk on fire");
+      writeFile(store, {
+        name: "a.xlsx",
+        contentType: "application/octet-stream",
+        produce: async (out) => {
+          out.write("half a workb");
+          throw new Error("disk on fire");
+        },
       }),
     ).rejects.toThrow("disk on fire");
     expect(await readdir(folder)).toEqual(["a.xlsx"]);
     expect(await readFile(join(folder, "a.xlsx"), "utf8")).toBe("previous report");
+  });
+
+  it("shows no new file of a pair when the second one fails, so a workbook never sits beside another run's JSON", async () => {
+    await writeText(join(folder, "r.xlsx"), "old workbook");
+    await writeText(join(folder, "r.json"), "old json");
+    const store = localFolderStore(folder);
+    await expect(
+      writeTogether(store, [
+        { name: "r.xlsx", contentType: "x", produce: async (out) => void out.end("new workbook") },
+        {
+          name: "r.json",
+          contentType: "x",
+          produce: async () => {
+            throw new Error("serializer broke");
+          },
+        },
+      ]),
+    ).rejects.toThrow("serializer broke");
+    expect((await readdir(folder)).sort()).toEqual(["r.json", "r.xlsx"]);
+    expect(await readFile(join(folder, "r.xlsx"), "utf8")).toBe("old workbook");
   });
 });

@@ -17,7 +17,44 @@ export interface StoredFile {
 /** Writes a file's bytes into `out`; the store ends `out` afterwards if the producer did not. */
 export type Producer = (out: Writable) => Promise<void>;
 
-/** Where reports go. Each write is atomic: readers see the previous file or the whole new one. */
+/** A file whose bytes are complete but not yet visible under its name. */
+export interface StagedFile {
+  readonly name: string;
+  /** Makes the file visible under its name, whole. */
+  commit(): Promise<StoredFile>;
+  /** Drops the staged bytes; the name keeps whatever it had. */
+  discard(): Promise<void>;
+}
+
+/** Where reports go. Files are produced in full before any becomes visible. */
 export interface ReportStore {
-  write(name: string, contentType: string, produce: Producer): Promise<StoredFile>;
+  stage(name: string, contentType: string, produce: Producer): Promise<StagedFile>;
+}
+
+export interface FileToWrite {
+  name: string;
+  contentType: string;
+  produce: Producer;
+}
+
+/**
+ * Produces every file first, then makes them visible one after another: a failure while producing
+ * any of them leaves every name as it was, so a workbook never sits beside a JSON of another run.
+ */
+export async function writeTogether(store: ReportStore, files: readonly FileToWrite[]): Promise<StoredFile[]> {
+  const staged: StagedFile[] = [];
+  try {
+    for (const file of files) staged.push(await store.stage(file.name, file.contentType, file.produce));
+  } catch (error) {
+    await Promise.all(staged.map((file) => file.discard().catch(() => undefined)));
+    throw error;
+  }
+  const stored: StoredFile[] = [];
+  for (const file of staged) stored.push(await file.commit());
+  return stored;
+}
+
+export async function writeFile(store: ReportStore, file: FileToWrite): Promise<StoredFile> {
+  const [stored] = await writeTogether(store, [file]);
+  return stored!;
 }

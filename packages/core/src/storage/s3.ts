@@ -1,6 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { measuringStream } from "./measure.ts";
-import type { Producer, ReportStore, StoredFile } from "./port.ts";
+import { finished } from "node:stream/promises";
+import type { Producer, ReportStore, StagedFile } from "./port.ts";
 
 /**
  * The S3 client every shell uses; only `endpoint` differs in tests (a local S3-protocol server).
@@ -70,27 +71,42 @@ function describe(error: unknown): string {
 }
 
 /**
- * Report files under a key prefix. A file is produced into memory, then put in one request, so a
- * failure midway leaves no partial object; S3 checks the upload against its SHA-256.
+ * Report files under a key prefix. A file is produced into memory and put in one request on
+ * commit, so a failure midway leaves no partial object; S3 checks the upload against its SHA-256.
  */
 export function s3ReportStore(location: S3Location, prefix: string): ReportStore {
   return {
-    async write(name: string, contentType: string, produce: Producer): Promise<StoredFile> {
+    async stage(name: string, contentType: string, produce: Producer): Promise<StagedFile> {
       const measure = measuringStream();
       const chunks: Buffer[] = [];
       measure.on("data", (chunk: Buffer) => chunks.push(chunk));
-      const finished = new Promise<void>((resolve, reject) => {
-        measure.once("end", resolve);
-        measure.once("error", reject);
-      });
-      await produce(measure);
-      if (!measure.writableEnded) measure.end();
-      await finished;
-      const body = Buffer.concat(chunks);
+      // Watched from the start, so an error or a premature close while producing is never unhandled or awaited forever.
+      const done = finished(measure);
+      done.catch(() => undefined);
+      try {
+        await produce(measure);
+        if (!measure.writableEnded) measure.end();
+        await done;
+      } catch (error) {
+        measure.destroy();
+        throw error;
+      }
+      let body: Buffer | undefined = Buffer.concat(chunks);
       const sha256 = measure.sha256();
       const key = `${prefix}${name}`;
-      const { versionId } = await putObject(location, key, body, contentType, Buffer.from(sha256, "hex").toString("base64"));
-      return { name, location: url(location.bucket, key), contentType, bytes: body.length, sha256, key, ...(versionId ? { versionId } : {}) };
+      return {
+        name,
+        async commit() {
+          if (!body) throw new Error(`${name} was already committed or discarded`);
+          const bytes = body.length;
+          const { versionId } = await putObject(location, key, body, contentType, Buffer.from(sha256, "hex").toString("base64"));
+          body = undefined;
+          return { name, location: url(location.bucket, key), contentType, bytes, sha256, key, ...(versionId ? { versionId } : {}) };
+        },
+        async discard() {
+          body = undefined;
+        },
+      };
     },
   };
 }

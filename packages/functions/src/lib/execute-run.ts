@@ -1,8 +1,9 @@
 import { ConfigError, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
 import { parseMonth } from "@hems-reports/core/month";
-import { PartnerApiClient } from "@hems-reports/core/partner-api";
-import { publishMonthlyReport, type WallboxProgress } from "@hems-reports/core/run";
-import { reportKeys, runStatusKey, runStatusSchema, selectWallboxes, type RunJob, type RunStatus } from "@hems-reports/core/runs";
+import { PartnerApiClient, WallboxReadError } from "@hems-reports/core/partner-api";
+import { manifestSchema } from "@hems-reports/core/report";
+import { publishMonthlyReport, readMonthlyReport, type WallboxProgress } from "@hems-reports/core/run";
+import { placementOf, reportKeys, runStatusKey, runStatusSchema, selectWallboxes, type RunJob, type RunStatus } from "@hems-reports/core/runs";
 import { putObject, readObjectText, s3ReportStore, type S3Location } from "@hems-reports/core/storage";
 import type { AppDeps } from "./deps.ts";
 
@@ -31,50 +32,87 @@ export async function readRunStatus(deps: AppDeps, runId: string): Promise<RunSt
   return text === undefined ? undefined : runStatusSchema.parse(JSON.parse(text));
 }
 
+/** Reading stops this long before the invocation's end, leaving time to write an incomplete report. */
+export const WRITE_RESERVE_MS = 90_000;
+
+async function monthHasCompleteReport(deps: AppDeps, orgId: string, month: string): Promise<boolean> {
+  const text = await readObjectText(location(deps), reportKeys(orgId, month, "", "month").manifest);
+  if (text === undefined) return false;
+  const parsed = manifestSchema.safeParse(JSON.parse(text));
+  return parsed.success && parsed.data.complete;
+}
+
+export interface RunLimits {
+  /** Milliseconds this invocation has left (Lambda's `context.getRemainingTimeInMillis`). */
+  remainingTimeMs?: () => number;
+}
+
 /**
  * One run in AWS: config from S3, credentials from the secret, the report and its manifest to S3,
- * the run's status beside them, and a log line per wallbox and at the end. Throws when the run
- * failed as a whole (after recording why), so the invocation counts as an error.
+ * the run's status beside them, and a log line per wallbox and at the end. Reading stops in time
+ * to write an incomplete report rather than none. Throws when the run failed as a whole (after
+ * recording why), so the invocation counts as an error.
  */
-export async function executeRun(deps: AppDeps, job: RunJob): Promise<RunStatus> {
+export async function executeRun(deps: AppDeps, job: RunJob, limits: RunLimits = {}): Promise<RunStatus> {
   const log = deps.logger.createChild({ persistentKeys: { runId: job.runId, month: job.month, trigger: job.trigger } });
-  const keys = reportKeys(deps.settings.orgId, job);
-  const base = { runId: job.runId, month: job.month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: keys.manifest };
-  log.info("run started", { wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
+  const { orgId } = deps.settings;
+  const expected = reportKeys(orgId, job.month, job.runId, job.wallboxIds ? "subset" : "month");
+  const base = { runId: job.runId, month: job.month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: expected.manifest };
+  const stop = new AbortController();
+  const remaining = limits.remainingTimeMs?.();
+  const timer =
+    remaining === undefined
+      ? undefined
+      : setTimeout(
+          () => stop.abort(new WallboxReadError("not read: the run reached its time limit before this wallbox was done")),
+          Math.max(0, remaining - WRITE_RESERVE_MS),
+        );
+  log.info("run started", { wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all", timeLimitMs: remaining });
   try {
     await writeRunStatus(deps, { ...base, status: "running" });
     const config = selectWallboxes(await loadWallboxConfig(deps), job.wallboxIds);
     const window = parseMonth(job.month, deps.now());
-    const result = await publishMonthlyReport({
-      runId: job.runId,
-      scope: job.wallboxIds ? "subset" : "all",
+    const content = await readMonthlyReport({
       config,
       window,
       generatedAt: deps.now(),
       source: `Podero Partner API at ${deps.settings.apiUrl}`,
-      reader: new PartnerApiClient({ baseUrl: deps.settings.apiUrl, tokens: deps.tokens, http: deps.http }),
-      store: s3ReportStore(location(deps), keys.prefix),
+      reader: new PartnerApiClient({ baseUrl: deps.settings.apiUrl, tokens: deps.tokens, http: { ...deps.http, signal: stop.signal } }),
       concurrency: deps.concurrency,
+      deadline: stop.signal,
       onWallbox: (progress: WallboxProgress) => {
         const fields = { wallboxId: progress.wallbox.wallboxId, done: progress.done, of: progress.total, durationMs: Math.round(progress.durationMs) };
         if (progress.status === "ok") log.info("wallbox read", { ...fields, status: "ok", sessions: progress.sessions, savingsEur: progress.savingsEur });
         else log.warn("wallbox failed", { ...fields, status: "failed", error: progress.error });
       },
+    }).catch((error: unknown) => {
+      // A fatal error (credentials, a bug) stops the reads still in flight, too.
+      stop.abort(error);
+      throw error;
     });
+    clearTimeout(timer);
+    const complete = content.report.complete;
+    const placement = placementOf(job, complete, !complete && (await monthHasCompleteReport(deps, orgId, job.month)));
+    const keys = reportKeys(orgId, job.month, job.runId, placement);
+    const result = await publishMonthlyReport(s3ReportStore(location(deps), keys.prefix), content, job.runId, placement === "subset" ? "subset" : "all");
     const status: RunStatus = {
       ...base,
+      manifestKey: keys.manifest,
       status: "done",
       finishedAt: deps.now().toISOString(),
-      complete: result.manifest.complete,
+      complete,
+      placement,
       keys: { xlsx: keys.xlsx, json: keys.json, manifest: keys.manifest },
       totals: result.manifest.totals,
     };
     await writeRunStatus(deps, status);
-    const summary = { complete: status.complete, ...status.totals, manifestKey: keys.manifest };
-    if (status.complete) log.info("run done", summary);
+    const summary = { complete, placement, ...status.totals, manifestKey: keys.manifest };
+    if (complete) log.info("run done", summary);
+    else if (placement === "set-aside") log.error("run done, report INCOMPLETE: kept beside the complete report of the month, which stays in place", summary);
     else log.error("run done, report INCOMPLETE: some wallboxes could not be read", summary);
     return status;
   } catch (error) {
+    clearTimeout(timer);
     const reason = error instanceof Error ? error.message : String(error);
     log.error("run failed", { error: reason, errorType: error instanceof Error ? error.name : typeof error });
     await writeRunStatus(deps, { ...base, status: "failed", finishedAt: deps.now().toISOString(), error: reason }).catch((statusError: unknown) =>

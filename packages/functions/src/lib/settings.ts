@@ -1,13 +1,13 @@
 import { Resource } from "sst";
 import { z } from "zod";
-import { formatIssues } from "@hems-reports/core/validation";
+import { formatIssues, httpUrl } from "@hems-reports/core/validation";
 
 /** What a deployed function needs to know, from the resources linked to it (see infra/report.ts). */
 export const settingsSchema = z.object({
   bucket: z.string().min(1),
   secretArn: z.string().min(1),
-  apiUrl: z.url({ protocol: /^https?$/ }),
-  tokenUrl: z.url({ protocol: /^https?$/ }),
+  apiUrl: httpUrl("apiUrl"),
+  tokenUrl: httpUrl("tokenUrl"),
   orgId: z.guid({ error: "invalid uuid" }),
   configKey: z.string().min(1),
   /** Only the on-demand function is linked to the worker (a function cannot link itself). */
