@@ -106,6 +106,20 @@ describe("npm run report with the built-in simulator", () => {
     expect(aboutText).toContain("2024-02-01 to 2024-02-29");
   });
 
+  it("stops cleanly on Ctrl+C: no report and no temporary file is left", async () => {
+    const interrupt = new AbortController();
+    const run = await runCli(["--out", out.path, "--wallboxes", "40", "--concurrency", "1"], {}, {
+      interrupt: interrupt.signal,
+      onInfo: (line) => {
+        if (line.startsWith("[ 3/40]")) interrupt.abort();
+      },
+    });
+    expect(run.code).toBe(130);
+    expect(run.info.at(-1)).toBe("hems-reports: interrupted. No report was written.");
+    expect(run.info.filter((line) => / ok /.test(line)).length).toBeLessThan(40);
+    expect(await out.files()).toEqual([]);
+  });
+
   it("documents every option and the environment in --help", async () => {
     const run = await runCli(["--help"]);
     expect(run.code).toBe(0);

@@ -14,14 +14,25 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process, as `npm run report` would, capturing both output streams. */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+  hooks: { interrupt?: AbortSignal; onInfo?: (line: string) => void } = {},
+): Promise<CliRun> {
   const info: string[] = [];
   const result: string[] = [];
   const code = await main(argv, {
     env,
     now: () => NOW,
     retryDelayMs: 1,
-    output: { info: (line) => info.push(line), result: (line) => result.push(line) },
+    ...(hooks.interrupt ? { interrupt: hooks.interrupt } : {}),
+    output: {
+      info: (line) => {
+        info.push(line);
+        hooks.onInfo?.(line);
+      },
+      result: (line) => result.push(line),
+    },
   });
   return { code, info, result, text: [...info, ...result].join("\n") };
 }

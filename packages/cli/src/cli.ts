@@ -17,12 +17,22 @@ import { demoConfig, startSimulator, type Simulator } from "@hems-reports/simula
 import { credentialsFromEnv, HELP, parseOptions, UsageError, type CliOptions, type Credentials } from "./options.ts";
 import { progressPrinter, type Output } from "./progress.ts";
 
-export const EXIT = { complete: 0, incomplete: 1, stopped: 2, unexpected: 3 } as const;
+export const EXIT = { complete: 0, incomplete: 1, stopped: 2, unexpected: 3, interrupted: 130 } as const;
+
+/** The user stopped the run (Ctrl+C). */
+export class InterruptedError extends Error {
+  constructor() {
+    super("interrupted");
+    this.name = "InterruptedError";
+  }
+}
 
 export interface CliEnvironment {
   env: NodeJS.ProcessEnv;
   output: Output;
   now: () => Date;
+  /** Aborts when the user interrupts (SIGINT): reads stop and nothing is written. */
+  interrupt?: AbortSignal;
   /** Overrides for tests: the fetch to use, and retry timings. */
   fetch?: typeof globalThis.fetch;
   retryDelayMs?: number;
@@ -81,6 +91,9 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
   const { output } = environment;
   let simulator: Simulator | undefined;
   const abort = new AbortController();
+  const onInterrupt = () => abort.abort(new InterruptedError());
+  if (environment.interrupt?.aborted) onInterrupt();
+  environment.interrupt?.addEventListener("abort", onInterrupt, { once: true });
   try {
     const options = parseOptions(argv);
     if (options.help) {
@@ -114,6 +127,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       reader: new PartnerApiClient({ baseUrl: target.apiUrl, tokens, http }),
       store: localFolderStore(options.out),
       concurrency: options.concurrency,
+      signal: abort.signal,
       onWallbox: options.quiet ? undefined : progressPrinter(output, target.config.wallboxes.length),
     }).catch((error: unknown) => {
       abort.abort(error);
@@ -132,6 +146,10 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     output.result(`Wrote ${result.json.location}`);
     return report.complete ? EXIT.complete : EXIT.incomplete;
   } catch (error) {
+    if (abort.signal.reason instanceof InterruptedError) {
+      output.info("hems-reports: interrupted. No report was written.");
+      return EXIT.interrupted;
+    }
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof MonthError || error instanceof CredentialsError) {
       output.info(`hems-reports: ${error.message}\nNo report was written.`);
       return EXIT.stopped;
@@ -141,6 +159,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     if (environment.env.DEBUG?.includes("hems-reports") && error instanceof Error) output.info(error.stack ?? "");
     return EXIT.unexpected;
   } finally {
+    environment.interrupt?.removeEventListener("abort", onInterrupt);
     await simulator?.close();
   }
 }

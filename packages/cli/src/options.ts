@@ -35,7 +35,8 @@ Environment (with --api-url; never printed):
   PODERO_CLIENT_ID + PODERO_CLIENT_SECRET   OAuth2 client credentials, exchanged for a token
 
 Exit status: 0 complete report written; 1 report written but INCOMPLETE (a wallbox failed; the
-report lists why); 2 nothing written (bad option, config or credentials); 3 unexpected error.
+report lists why); 2 nothing written (bad option, config or credentials); 3 unexpected error;
+130 interrupted (Ctrl+C), nothing written.
 `;
 
 const positiveInt = (name: string, min: number, max: number) =>

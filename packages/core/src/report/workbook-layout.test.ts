@@ -46,7 +46,7 @@ describe("workbook layout", () => {
     const chunks: Buffer[] = [];
     const out = new PassThrough();
     out.on("data", (chunk: Buffer) => chunks.push(chunk));
-    await writeWorkbook(sheets, out, 10);
+    await writeWorkbook(sheets, out, { maxRowsPerSheet: 10 });
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
 

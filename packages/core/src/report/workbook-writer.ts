@@ -16,7 +16,12 @@ function isStyled(cell: Cell): cell is StyledCell {
  * committed as they are written; formulas carry the results we computed, because exceljs never
  * calculates and many readers do not either.
  */
-export async function writeWorkbook(sheets: readonly SheetSpec[], out: Writable, maxRowsPerSheet = MAX_DATA_ROWS_PER_SHEET): Promise<void> {
+export async function writeWorkbook(
+  sheets: readonly SheetSpec[],
+  out: Writable,
+  options: { maxRowsPerSheet?: number; signal?: AbortSignal } = {},
+): Promise<void> {
+  const maxRowsPerSheet = options.maxRowsPerSheet ?? MAX_DATA_ROWS_PER_SHEET;
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = "hems-reports";
   for (const sheet of sheets) {
@@ -24,6 +29,8 @@ export async function writeWorkbook(sheets: readonly SheetSpec[], out: Writable,
     let worksheet = startSheet(workbook, sheet, sheet.name);
     let rowsInPart = 0;
     for (const cells of sheet.rows) {
+      // A large workbook takes a while: a run that is stopped meanwhile stops here too.
+      if (rowsInPart % 1000 === 0) options.signal?.throwIfAborted();
       if (sheet.continues && rowsInPart === maxRowsPerSheet) {
         worksheet.commit();
         part++;

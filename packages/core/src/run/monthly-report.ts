@@ -55,6 +55,8 @@ export interface ReportContent {
 
 export interface RunInput extends ReadInput {
   store: ReportStore;
+  /** Stops writing (nothing becomes visible) when the run is stopped, for example by Ctrl+C. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -123,11 +125,15 @@ export async function readMonthlyReport(input: ReadInput): Promise<ReportContent
 }
 
 /** The workbook and the JSON, produced in full before either becomes visible. */
-export async function writeReportFiles(store: ReportStore, content: ReportContent): Promise<{ workbook: StoredFile; json: StoredFile }> {
+export async function writeReportFiles(
+  store: ReportStore,
+  content: ReportContent,
+  signal?: AbortSignal,
+): Promise<{ workbook: StoredFile; json: StoredFile }> {
   const names = reportFileNames(content.window.month);
   const sheets = workbookLayout({ ...content, jsonFileName: names.json });
   const [workbook, json] = await writeTogether(store, [
-    { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out) },
+    { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out, { signal }) },
     { name: names.json, contentType: CONTENT_TYPES.json, produce: async (out) => void out.end(serializeMonthlyReport(content.report)) },
   ]);
   return { workbook: workbook!, json: json! };
@@ -136,5 +142,6 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
 /** The monthly report, end to end: read, summarize, write both files. */
 export async function runMonthlyReport(input: RunInput): Promise<RunResult> {
   const content = await readMonthlyReport(input);
-  return { report: content.report, ...(await writeReportFiles(input.store, content)) };
+  input.signal?.throwIfAborted();
+  return { report: content.report, ...(await writeReportFiles(input.store, content, input.signal)) };
 }
