@@ -1,6 +1,6 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 import { apiSecret } from "./secrets";
-import { MAX_RUN_MINUTES, reportSettings } from "./settings";
+import { MAX_QUEUE_MINUTES, MAX_RUN_MINUTES, reportSettings } from "./settings";
 import { reportStore } from "./storage";
 
 /**
@@ -17,14 +17,23 @@ const reportFunction: Pick<sst.aws.FunctionArgs, "runtime" | "architecture" | "t
   link: [reportStore, apiSecret, reportSettings],
 };
 
-/** Runs on-demand reports; invoked asynchronously by OnDemandReport. No automatic retry: the caller sees the failure in the run status. */
+/**
+ * Runs on-demand reports; invoked asynchronously by OnDemandReport. No automatic retry (the caller
+ * sees the failure in the run status), and a request that waits in Lambda's queue longer than
+ * MAX_QUEUE_MINUTES is dropped, so the status can say so instead of "running" for hours.
+ */
 export const worker = new sst.aws.Function("ReportWorker", {
   ...reportFunction,
   handler: "packages/functions/src/worker.handler",
   retries: 0,
+  transform: { eventInvokeConfig: { maximumEventAgeInSeconds: MAX_QUEUE_MINUTES * 60 } },
 });
 
-/** 06:00 on the 1st of each month, Vienna time, for the month that just ended. */
+/**
+ * 06:00 on the 1st of each month, Vienna time, for the month that just ended. The Scheduler
+ * invokes asynchronously: its `retries` cover failures to deliver the event, and the function's
+ * own `retries` re-run a run that failed as a whole (bad secret, config, S3), twice.
+ */
 export const monthly = new sst.aws.CronV2("MonthlyReport", {
   schedule: "cron(0 6 1 * ? *)",
   timezone: "Europe/Vienna",
@@ -32,6 +41,7 @@ export const monthly = new sst.aws.CronV2("MonthlyReport", {
   function: {
     ...reportFunction,
     handler: "packages/functions/src/scheduled.handler",
+    retries: 2,
   },
 });
 

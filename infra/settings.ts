@@ -30,6 +30,8 @@ if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(orgI
 
 /** The report worker's Lambda timeout: a run may take at most this long. */
 export const MAX_RUN_MINUTES = 15;
+/** How long a run request may wait in Lambda's asynchronous queue before it is dropped. */
+export const MAX_QUEUE_MINUTES = 5;
 
 export const reportSettings = new sst.Linkable("ReportSettings", {
   properties: {
@@ -38,5 +40,6 @@ export const reportSettings = new sst.Linkable("ReportSettings", {
     orgId,
     configKey: CONFIG_KEY,
     maxRunMinutes: MAX_RUN_MINUTES,
+    maxQueueMinutes: MAX_QUEUE_MINUTES,
   },
 });

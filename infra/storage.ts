@@ -1,7 +1,8 @@
 /// <reference path="../.sst/platform/config.d.ts" />
+import { BUCKET_OBJECT_ACCESS, CONFIG_KEY } from "../packages/core/src/runs/bucket-access";
 
 /** Where operators put the wallbox config: changing wallboxes needs no deploy. */
-export const CONFIG_KEY = "config/wallboxes.json";
+export { CONFIG_KEY };
 
 /**
  * The reports bucket. SST blocks public access and denies non-TLS requests by default
@@ -15,15 +16,16 @@ export const bucket = new sst.aws.Bucket("Reports", {
 
 /**
  * What the functions may do in the bucket, and nothing more (linking the bucket itself would grant
- * s3:*): read the config object, write reports and run statuses under reports/, read statuses
- * back. ListBucket lets S3 answer "no such key" (404) for a missing config or run instead of 403.
+ * s3:*): exactly BUCKET_OBJECT_ACCESS (read the config object, run statuses and manifests; write
+ * under reports/). ListBucket lets S3 answer "no such key" (404) for a missing config or run
+ * instead of 403; it reveals key names in this bucket only.
  */
 export const reportStore = new sst.Linkable("ReportStore", {
   properties: { name: bucket.name },
   include: [
-    sst.aws.permission({ actions: ["s3:GetObject"], resources: [$interpolate`${bucket.arn}/${CONFIG_KEY}`] }),
-    sst.aws.permission({ actions: ["s3:PutObject"], resources: [$interpolate`${bucket.arn}/reports/*`] }),
-    sst.aws.permission({ actions: ["s3:GetObject"], resources: [$interpolate`${bucket.arn}/reports/*/runs/*`] }),
+    ...BUCKET_OBJECT_ACCESS.map((grant) =>
+      sst.aws.permission({ actions: [grant.action], resources: grant.keys.map((key) => $interpolate`${bucket.arn}/${key}`) }),
+    ),
     sst.aws.permission({ actions: ["s3:ListBucket"], resources: [bucket.arn] }),
   ],
 });

@@ -3,7 +3,7 @@ import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import ExcelJS from "exceljs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { monthlyReportSchema, manifestSchema } from "@hems-reports/core/report";
-import { runStatusSchema } from "@hems-reports/core/runs";
+import { allowsObjectAccess, runStatusSchema } from "@hems-reports/core/runs";
 import { readObjectText } from "@hems-reports/core/storage";
 import { startSimulator, type Simulator } from "@hems-reports/simulator";
 import { createOnDemandHandler } from "../packages/functions/src/on-demand.ts";
@@ -12,7 +12,7 @@ import { WRITE_RESERVE_MS } from "../packages/functions/src/lib/execute-run.ts";
 import type { Context } from "aws-lambda";
 import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
 import { CONFIG_KEY, testApp, uploadConfig, urlEvent, type TestApp } from "./support/aws.ts";
-import { failingPutsOf, startLocalS3, type LocalS3 } from "./support/s3.ts";
+import { functionsClient, startLocalS3, type LocalS3, type S3Call } from "./support/s3.ts";
 
 const boxes = [wallboxRef("aws-1", "Garage"), wallboxRef("aws-2", "Carport"), wallboxRef("aws-3")];
 const config = { orgId: ORG_ID, wallboxes: boxes };
@@ -199,7 +199,7 @@ describe("scheduled function", () => {
     const before = await objectBytes(`${MONTH_PREFIX}manifest.json`);
 
     const second = testApp(s3, simulator, { now: new Date("2026-11-02T05:00:00Z") });
-    second.deps.s3 = failingPutsOf(s3, /hems-savings-2026-10\.json$/);
+    second.deps.s3 = functionsClient(s3, { failPuts: /hems-savings-2026-10\.json$/ });
     await expect(scheduled(second)).rejects.toThrow(/cannot write s3:\/\/.*hems-savings-2026-10\.json/);
     expect((await objectBytes(`${MONTH_PREFIX}manifest.json`)).equals(before)).toBe(true);
     expect(manifestSchema.parse(JSON.parse(before.toString())).generatedAt).toBe("2026-11-01T05:00:00.000Z");
@@ -221,10 +221,11 @@ describe("on-demand function (function URL)", () => {
       manifestKey: `reports/${ORG_ID}/2026-09/manifest.json`,
     });
     const running = await handler(urlEvent("GET", { query: { runId: String(answer.runId) } }));
-    expect(body(running).status).toMatch(/running|done/);
+    expect(body(running)).toMatchObject({ status: "running", runId: answer.runId });
+    expect(body(running).startedAt).toBeUndefined(); // queued: the worker has not picked it up
 
-    expect(app.workerRuns).toHaveLength(1);
-    await Promise.all(app.workerRuns);
+    expect(app.queuedJobs).toHaveLength(1);
+    await app.runWorkers();
     const done = body(await handler(urlEvent("GET", { query: { runId: String(answer.runId) } })));
     expect(done).toMatchObject({ status: "done", complete: true, month: "2026-09", keys: { manifest: answer.manifestKey }, totals: { wallboxes: 3 } });
     expect(manifestSchema.parse(await objectJson(String(answer.manifestKey))).runId).toBe(answer.runId);
@@ -235,7 +236,7 @@ describe("on-demand function (function URL)", () => {
     const handler = onDemand(app);
     const started = body(await handler(urlEvent("POST", { body: JSON.stringify({ wallboxIds: [boxes[2]!.wallboxId] }), base64: true })));
     expect(started.manifestKey).toBe(`${MONTH_PREFIX}subsets/${started.runId}/manifest.json`);
-    await Promise.all(app.workerRuns);
+    await app.runWorkers();
     const manifest = manifestSchema.parse(await objectJson(String(started.manifestKey)));
     expect(manifest).toMatchObject({ scope: "subset", totals: { wallboxes: 1 } });
     const report = monthlyReportSchema.parse(await objectJson(manifest.files.json.key));
@@ -246,7 +247,7 @@ describe("on-demand function (function URL)", () => {
     const app = testApp(s3, simulator, { secret: "{}" });
     const handler = onDemand(app);
     const { runId } = body(await handler(urlEvent("POST", { body: "" })));
-    await Promise.allSettled(app.workerRuns);
+    await app.runWorkers();
     const status = await handler(urlEvent("GET", { query: { runId: String(runId) } }));
     expect(status.statusCode).toBe(200);
     expect(body(status)).toMatchObject({ status: "failed", error: expect.stringMatching(/has neither "token" nor/) });
@@ -266,7 +267,7 @@ describe("on-demand function (function URL)", () => {
     expect(answer.statusCode).toBe(400);
     expect(String(body(answer).error)).toMatch(message);
     if (field) expect(body(answer).issues).toContainEqual(expect.objectContaining({ field }));
-    expect(app.workerRuns).toHaveLength(0);
+    expect(app.queuedJobs).toHaveLength(0);
     expect(await readObjectText(s3, `reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000001.json`)).toBeUndefined();
   });
 
@@ -296,16 +297,16 @@ describe("on-demand function (function URL)", () => {
     expect(body(status)).toMatchObject({ status: "failed", error: "could not start the report worker: Rate exceeded" });
   });
 
-  it("reports a run whose worker died as failed once its time limit has passed", async () => {
+  it("reports a run the worker never picked up as failed once the queue's limit has passed", async () => {
     const app = testApp(s3, simulator);
-    app.deps.startWorker = async () => undefined;
+    app.deps.startWorker = async () => undefined; // the invocation is lost in the queue
     const handler = onDemand(app);
     const { runId } = body(await handler(urlEvent("POST", { body: "{}" })));
     expect(body(await handler(urlEvent("GET", { query: { runId: String(runId) } }))).status).toBe("running");
-    app.deps.now = () => new Date("2026-11-01T05:17:00Z");
+    app.deps.now = () => new Date("2026-11-01T05:07:00Z");
     expect(body(await handler(urlEvent("GET", { query: { runId: String(runId) } })))).toMatchObject({
       status: "failed",
-      error: expect.stringMatching(/did not finish within 16 minutes/),
+      error: expect.stringMatching(/the worker did not pick the run up within 6 minutes/),
     });
   });
 
@@ -315,7 +316,34 @@ describe("on-demand function (function URL)", () => {
     const answer = await onDemand(app)(urlEvent("POST", { body: "{}" }));
     expect(answer.statusCode).toBe(500);
     expect(body(answer).error).toBe(`the wallbox config s3://${s3.bucket}/${CONFIG_KEY} does not exist: upload it (see README, Deploy)`);
-    expect(app.workerRuns).toHaveLength(0);
+    expect(app.queuedJobs).toHaveLength(0);
+  });
+});
+
+describe("permissions", () => {
+  it("every S3 call of complete, incomplete, set-aside, subset and on-demand runs is one the deployed role allows", async () => {
+    const calls: S3Call[] = [];
+    const onS3Call = (call: S3Call) => calls.push(call);
+    const app = testApp(s3, simulator, { onS3Call });
+    const handler = onDemand(app);
+    await handler(urlEvent("POST", { body: "{}" }));
+    await handler(urlEvent("POST", { body: JSON.stringify({ wallboxIds: [boxes[0]!.wallboxId] }) }));
+    await app.runWorkers();
+    await handler(urlEvent("GET", { query: { runId: "00000000-0000-4000-8000-000000000001" } }));
+    await handler(urlEvent("GET", { query: { runId: "00000000-0000-4000-8000-00000000ffff" } }));
+    const failing = await startSimulator({ seed: "aws", onSessionsRequest: (request) => (request.wallboxId === boxes[0]!.wallboxId ? { status: 404 } : undefined) });
+    try {
+      await scheduled(testApp(s3, failing, { onS3Call })); // incomplete, set aside beside the complete report
+      await s3.clear();
+      await uploadConfig(s3, config);
+      await scheduled(testApp(s3, failing, { onS3Call })); // incomplete, and the month's report
+    } finally {
+      await failing.close();
+    }
+    const actions: Record<string, string> = { GetObjectCommand: "s3:GetObject", PutObjectCommand: "s3:PutObject" };
+    expect(new Set(calls.map((call) => call.command))).toEqual(new Set(Object.keys(actions)));
+    const refused = calls.filter((call) => !allowsObjectAccess(actions[call.command]!, call.key!));
+    expect(refused).toEqual([]);
   });
 });
 
@@ -324,7 +352,7 @@ describe("logs", () => {
     const app = testApp(s3, simulator);
     const event = urlEvent("POST", { body: "{}" });
     await onDemand(app)(event);
-    await Promise.all(app.workerRuns);
+    await app.runWorkers();
     simulator.revokeTokens();
     await scheduled(app);
 

@@ -2,14 +2,19 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 // `Resource` from sst reads the SST_RESOURCE_* variables once, on first access, into globals of
 // its own; each case clears those, sets the variables, and loads fresh copies of the modules.
-async function settingsWith(resources: Record<string, unknown>) {
+async function linkedAs(resources: Record<string, unknown>) {
   const state = globalThis as Record<string, unknown>;
   delete state.__SST_RESOURCE_RAW__;
   delete state.__SST_RESOURCE_ENVIRONMENT__;
   vi.resetModules();
   vi.unstubAllEnvs();
+  vi.stubEnv("AWS_REGION", "eu-central-1");
   vi.stubEnv("SST_RESOURCE_App", JSON.stringify({ name: "hems-reports", stage: "test" }));
   for (const [name, value] of Object.entries(resources)) vi.stubEnv(`SST_RESOURCE_${name}`, JSON.stringify(value));
+}
+
+async function settingsWith(resources: Record<string, unknown>) {
+  await linkedAs(resources);
   const { settingsFromResource } = await import("../packages/functions/src/lib/settings.ts");
   return settingsFromResource;
 }
@@ -27,6 +32,7 @@ const linked = {
     orgId: "0b9f6c1e-3c5d-4e0a-9b51-2f7c8d9e0a11",
     configKey: "config/wallboxes.json",
     maxRunMinutes: 15,
+    maxQueueMinutes: 5,
   },
 };
 
@@ -41,6 +47,7 @@ describe("settings from linked resources", () => {
       orgId: linked.ReportSettings.orgId,
       configKey: "config/wallboxes.json",
       maxRunMinutes: 15,
+      maxQueueMinutes: 5,
       workerFunctionName: "hems-reports-test-ReportWorkerFunction",
     });
     const withoutWorker = await settingsWith(linked);
@@ -48,9 +55,21 @@ describe("settings from linked resources", () => {
   });
 
   it("says which resource is missing or which setting is bad", async () => {
-    const { PoderoApiSecret: _secret, ...withoutSecret } = linked;
-    await expect(settingsWith(withoutSecret).then((read) => read())).rejects.toThrow(/a linked resource is missing: "PoderoApiSecret" is not linked/);
+    const { ReportSettings: _settings, ...withoutSettings } = linked;
+    await expect(settingsWith(withoutSettings).then((read) => read())).rejects.toThrow(/a linked resource is missing: "ReportSettings" is not linked/);
     const badOrg = { ...linked, ReportSettings: { ...linked.ReportSettings, orgId: "acme" } };
     await expect(settingsWith(badOrg).then((read) => read())).rejects.toThrow("the stage settings are invalid: orgId: invalid uuid");
+  });
+});
+
+describe("handlers with the links infra/report.ts gives them", () => {
+  it("the on-demand function works without the secret, which it is not linked to", async () => {
+    const { PoderoApiSecret: _secret, ...onDemandLinks } = linked;
+    await linkedAs({ ...onDemandLinks, ReportWorker: { name: "worker" } });
+    const { handler } = await import("../packages/functions/src/on-demand.ts");
+    const event = { requestContext: { http: { method: "GET" } }, queryStringParameters: { runId: "not-a-uuid" } };
+    const answer = await handler(event as never);
+    expect(answer.statusCode).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ issues: [{ field: "runId", message: "invalid uuid" }] });
   });
 });

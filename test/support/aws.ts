@@ -6,15 +6,17 @@ import { buildDeps, type AppDeps } from "../../packages/functions/src/lib/deps.t
 import { createWorkerHandler } from "../../packages/functions/src/worker.ts";
 import type { Settings } from "../../packages/functions/src/lib/settings.ts";
 import { fastHttp, ORG_ID } from "./api.ts";
-import type { LocalS3 } from "./s3.ts";
+import { functionsClient, type LocalS3, type S3Call } from "./s3.ts";
 
 export const SECRET_ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:podero-api-AbCdEf";
 export const CONFIG_KEY = "config/wallboxes.json";
 
 export interface TestApp {
   deps: AppDeps;
-  /** Worker runs started by the on-demand handler, as the asynchronous invocation would. */
-  workerRuns: Array<Promise<unknown>>;
+  /** Runs the on-demand handler asked for: queued, as an asynchronous invocation is, until `runWorkers`. */
+  queuedJobs: RunJob[];
+  /** Runs the queued jobs with the real worker handler; settles when all have (failures included). */
+  runWorkers: () => Promise<PromiseSettledResult<unknown>[]>;
   /** How often the secret was read (Secrets Manager calls). */
   secretReads: () => number;
 }
@@ -24,8 +26,8 @@ export interface TestApp {
  * Partner API, and the two seams that cannot run here: the secret's text (Secrets Manager) and the
  * asynchronous worker invocation (Lambda), which runs the real worker handler in process.
  */
-export function testApp(s3: LocalS3, simulator: Simulator, options: { secret?: string; now?: Date } = {}): TestApp {
-  const workerRuns: Array<Promise<unknown>> = [];
+export function testApp(s3: LocalS3, simulator: Simulator, options: { secret?: string; now?: Date; onS3Call?: (call: S3Call) => void } = {}): TestApp {
+  const queuedJobs: RunJob[] = [];
   let reads = 0;
   let runCounter = 0;
   const settings: Settings = {
@@ -37,24 +39,26 @@ export function testApp(s3: LocalS3, simulator: Simulator, options: { secret?: s
     configKey: CONFIG_KEY,
     workerFunctionName: "hems-reports-test-ReportWorker",
     maxRunMinutes: 15,
+    maxQueueMinutes: 5,
   };
   const secret = options.secret ?? JSON.stringify(simulator.credentials);
   const deps: AppDeps = buildDeps({
     settings,
-    s3: s3.client,
+    s3: functionsClient(s3, options.onS3Call ? { onCall: options.onS3Call } : {}),
     readSecret: async () => {
       reads++;
       return secret;
     },
     startWorker: async (job: RunJob) => {
-      workerRuns.push(worker(job));
+      queuedJobs.push(job);
     },
     http: fastHttp(),
     now: () => options.now ?? new Date("2026-11-01T05:00:00Z"),
     newRunId: () => `00000000-0000-4000-8000-${String(++runCounter).padStart(12, "0")}`,
   });
   const worker = createWorkerHandler(() => deps);
-  return { deps, workerRuns, secretReads: () => reads };
+  const runWorkers = () => Promise.allSettled(queuedJobs.splice(0).map((job) => worker(job)));
+  return { deps, queuedJobs, runWorkers, secretReads: () => reads };
 }
 
 export async function uploadConfig(s3: LocalS3, config: unknown): Promise<void> {

@@ -44,16 +44,26 @@ export async function startLocalS3(bucket = "hems-reports-test"): Promise<LocalS
   };
 }
 
-/** The same client, but every PutObject whose key matches fails (as a network or S3 failure midway would). */
-export function failingPutsOf(s3: LocalS3, keys: RegExp): S3Client {
+export interface S3Call {
+  command: string;
+  key?: string;
+}
+
+/**
+ * Another production client for the same server, for the code under test: it can record every
+ * call (to check them against the deployed role's permissions) and fail chosen PutObjects (as a
+ * network or S3 failure midway would).
+ */
+export function functionsClient(s3: LocalS3, options: { onCall?: (call: S3Call) => void; failPuts?: RegExp } = {}): S3Client {
   const client = createS3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: "eu-central-1", credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as { Key?: string };
-      if (context.commandName === "PutObjectCommand" && input.Key && keys.test(input.Key)) throw new Error("simulated S3 outage");
+      const key = (args.input as { Key?: string }).Key;
+      options.onCall?.({ command: context.commandName ?? "unknown", ...(key ? { key } : {}) });
+      if (options.failPuts && context.commandName === "PutObjectCommand" && key && options.failPuts.test(key)) throw new Error("simulated S3 outage");
       return next(args);
     },
-    { step: "initialize", name: "failMatchingPuts" },
+    { step: "initialize", name: "testObserver" },
   );
   return client;
 }

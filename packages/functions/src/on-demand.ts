@@ -4,7 +4,7 @@ import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/mo
 import { currentStatus, reportKeys, runRequestSchema, selectWallboxes, UnknownWallboxError, type RunJob } from "@hems-reports/core/runs";
 import { z } from "zod";
 import { productionDeps, type AppDeps } from "./lib/deps.ts";
-import { loadWallboxConfig, readRunStatus, writeRunStatus } from "./lib/execute-run.ts";
+import { loadWallboxConfig, readRunStatus, writeRunStatus } from "./lib/run-store.ts";
 import { HttpError, httpHandler, invalidInput, json } from "./lib/http.ts";
 
 function parseBody(event: LambdaFunctionURLEvent): unknown {
@@ -60,6 +60,11 @@ async function startRun(deps: AppDeps, event: LambdaFunctionURLEvent) {
   return json(202, { runId: job.runId, month, status: "running", statusUrl: `?runId=${job.runId}`, manifestKey: manifest }, { location: `?runId=${job.runId}` });
 }
 
+/** A minute's margin on each limit, for clocks and for writing the final status. */
+function runTimeLimits(deps: AppDeps) {
+  return { maxRunMs: (deps.settings.maxRunMinutes + 1) * 60_000, maxQueueMs: (deps.settings.maxQueueMinutes + 1) * 60_000 };
+}
+
 const statusQuerySchema = z.object({ runId: z.guid({ error: "invalid uuid" }) });
 
 /** GET ?runId=…: running, done (keys, complete, totals) or failed (reason). */
@@ -68,7 +73,7 @@ async function runStatus(deps: AppDeps, event: LambdaFunctionURLEvent) {
   if (!parsed.success) throw invalidInput(parsed.error);
   const status = await readRunStatus(deps, parsed.data.runId);
   if (!status) throw new HttpError(404, `no run ${parsed.data.runId}`);
-  return json(200, currentStatus(status, deps.now(), deps.settings.maxRunMinutes * 60_000 + 60_000));
+  return json(200, currentStatus(status, deps.now(), runTimeLimits(deps)));
 }
 
 export function createOnDemandHandler(deps: () => AppDeps) {

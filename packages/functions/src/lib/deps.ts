@@ -4,7 +4,7 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { cached, parseApiSecret, secretsManagerReader, secretTokenSource, type SecretReader } from "@hems-reports/core/credentials";
-import { DEFAULT_RETRY_POLICY, type HttpDeps, type TokenSource } from "@hems-reports/core/partner-api";
+import { CredentialsError, DEFAULT_RETRY_POLICY, type HttpDeps, type TokenSource } from "@hems-reports/core/partner-api";
 import type { RunJob } from "@hems-reports/core/runs";
 import { createS3Client } from "@hems-reports/core/storage";
 import { logger } from "./logger.ts";
@@ -42,7 +42,8 @@ export interface DepsParts {
 
 export function buildDeps(parts: DepsParts): AppDeps {
   const http: HttpDeps = { fetch: globalThis.fetch, policy: DEFAULT_RETRY_POLICY, random: Math.random, ...parts.http };
-  const secret = cached(async () => parseApiSecret(await parts.readSecret(), parts.settings.secretArn), SECRET_MAX_AGE_MS);
+  const secretName = parts.settings.secretArn ?? "(not linked)";
+  const secret = cached(async () => parseApiSecret(await parts.readSecret(), secretName), SECRET_MAX_AGE_MS);
   return {
     settings: parts.settings,
     s3: parts.s3,
@@ -66,7 +67,11 @@ export function productionDeps(): AppDeps {
   production = buildDeps({
     settings,
     s3: createS3Client(),
-    readSecret: secretsManagerReader(new SecretsManagerClient({}), settings.secretArn),
+    readSecret: settings.secretArn
+      ? secretsManagerReader(new SecretsManagerClient({}), settings.secretArn)
+      : async () => {
+          throw new CredentialsError("this function is not linked to PoderoApiSecret (see infra/report.ts)");
+        },
     startWorker: async (job) => {
       if (!settings.workerFunctionName) throw new Error("this function is not linked to ReportWorker (see infra/report.ts)");
       await lambda.send(

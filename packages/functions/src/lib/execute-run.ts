@@ -1,46 +1,13 @@
-import { ConfigError, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
 import { parseMonth } from "@hems-reports/core/month";
 import { PartnerApiClient, WallboxReadError } from "@hems-reports/core/partner-api";
-import { manifestSchema } from "@hems-reports/core/report";
 import { publishMonthlyReport, readMonthlyReport, type WallboxProgress } from "@hems-reports/core/run";
-import { placementOf, reportKeys, runStatusKey, runStatusSchema, selectWallboxes, type RunJob, type RunStatus } from "@hems-reports/core/runs";
-import { putObject, readObjectText, s3ReportStore, type S3Location } from "@hems-reports/core/storage";
+import { placementOf, reportKeys, selectWallboxes, type RunJob, type RunStatus } from "@hems-reports/core/runs";
+import { s3ReportStore } from "@hems-reports/core/storage";
 import type { AppDeps } from "./deps.ts";
-
-const location = (deps: AppDeps): S3Location => ({ client: deps.s3, bucket: deps.settings.bucket });
-
-/** The wallbox config object; a missing or invalid one fails the run before any request, naming the key. */
-export async function loadWallboxConfig(deps: AppDeps): Promise<ReportConfig> {
-  const { bucket, configKey, orgId } = deps.settings;
-  const source = `s3://${bucket}/${configKey}`;
-  const text = await readObjectText(location(deps), configKey);
-  if (text === undefined) throw new ConfigError(`the wallbox config ${source} does not exist: upload it (see README, Deploy)`);
-  const config = parseReportConfigText(text, source);
-  if (config.orgId.toLowerCase() !== orgId.toLowerCase()) {
-    throw new ConfigError(`invalid wallbox config ${source}: orgId: ${config.orgId} is not this stage's org ${orgId}`);
-  }
-  return config;
-}
-
-export async function writeRunStatus(deps: AppDeps, status: RunStatus): Promise<void> {
-  const body = `${JSON.stringify(runStatusSchema.parse(status), null, 2)}\n`;
-  await putObject(location(deps), runStatusKey(deps.settings.orgId, status.runId), Buffer.from(body), "application/json");
-}
-
-export async function readRunStatus(deps: AppDeps, runId: string): Promise<RunStatus | undefined> {
-  const text = await readObjectText(location(deps), runStatusKey(deps.settings.orgId, runId));
-  return text === undefined ? undefined : runStatusSchema.parse(JSON.parse(text));
-}
+import { loadWallboxConfig, location, monthHasCompleteReport, writeRunStatus } from "./run-store.ts";
 
 /** Reading stops this long before the invocation's end, leaving time to write an incomplete report. */
 export const WRITE_RESERVE_MS = 90_000;
-
-async function monthHasCompleteReport(deps: AppDeps, orgId: string, month: string): Promise<boolean> {
-  const text = await readObjectText(location(deps), reportKeys(orgId, month, "", "month").manifest);
-  if (text === undefined) return false;
-  const parsed = manifestSchema.safeParse(JSON.parse(text));
-  return parsed.success && parsed.data.complete;
-}
 
 export interface RunLimits {
   /** Milliseconds this invocation has left (Lambda's `context.getRemainingTimeInMillis`). */
@@ -69,7 +36,7 @@ export async function executeRun(deps: AppDeps, job: RunJob, limits: RunLimits =
         );
   log.info("run started", { wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all", timeLimitMs: remaining });
   try {
-    await writeRunStatus(deps, { ...base, status: "running" });
+    await writeRunStatus(deps, { ...base, status: "running", startedAt: deps.now().toISOString() });
     const config = selectWallboxes(await loadWallboxConfig(deps), job.wallboxIds);
     const window = parseMonth(job.month, deps.now());
     const content = await readMonthlyReport({
@@ -92,7 +59,7 @@ export async function executeRun(deps: AppDeps, job: RunJob, limits: RunLimits =
     });
     clearTimeout(timer);
     const complete = content.report.complete;
-    const placement = placementOf(job, complete, !complete && (await monthHasCompleteReport(deps, orgId, job.month)));
+    const placement = placementOf(job, complete, !complete && !job.wallboxIds && (await monthHasCompleteReport(deps, orgId, job.month)));
     const keys = reportKeys(orgId, job.month, job.runId, placement);
     const result = await publishMonthlyReport(s3ReportStore(location(deps), keys.prefix), content, job.runId, placement === "subset" ? "subset" : "all");
     const status: RunStatus = {

@@ -42,13 +42,18 @@ export function httpHandler(
   handle: (event: LambdaFunctionURLEvent) => Promise<UrlResponse>,
 ): (event: LambdaFunctionURLEvent, context?: Context) => Promise<UrlResponse> {
   return async (event, context) => {
-    if (context) logger().addContext(context);
     try {
+      if (context) logger().addContext(context);
       return await handle(event);
     } catch (error) {
       if (error instanceof HttpError) return json(error.status, { error: error.message, ...error.details }, error.headers);
       const message = error instanceof Error ? error.message : String(error);
-      logger().error("request failed", { method: event.requestContext?.http?.method, error: message });
+      // The logger itself may be what failed (say, a resource that is not linked): fall back to the console.
+      try {
+        logger().error("request failed", { method: event.requestContext?.http?.method, error: message });
+      } catch {
+        console.error(JSON.stringify({ level: "ERROR", message: "request failed", error: message }));
+      }
       return json(500, { error: message });
     }
   };

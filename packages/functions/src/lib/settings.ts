@@ -5,7 +5,8 @@ import { formatIssues, httpUrl } from "@hems-reports/core/validation";
 /** What a deployed function needs to know, from the resources linked to it (see infra/report.ts). */
 export const settingsSchema = z.object({
   bucket: z.string().min(1),
-  secretArn: z.string().min(1),
+  /** Only the report functions are linked to the secret; the on-demand function never reads it. */
+  secretArn: z.string().min(1).optional(),
   apiUrl: httpUrl("apiUrl"),
   tokenUrl: httpUrl("tokenUrl"),
   orgId: z.guid({ error: "invalid uuid" }),
@@ -14,6 +15,8 @@ export const settingsSchema = z.object({
   workerFunctionName: z.string().min(1).optional(),
   /** How long the worker may run (its Lambda timeout): a run still "running" after this has died. */
   maxRunMinutes: z.number().int().positive(),
+  /** How long a run request may wait in Lambda's queue for the worker (its maximum event age). */
+  maxQueueMinutes: z.number().int().positive(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -38,12 +41,13 @@ export function settingsFromResource(): Settings {
   try {
     raw = {
       bucket: Resource.ReportStore.name,
-      secretArn: Resource.PoderoApiSecret.arn,
+      secretArn: linkedOrUndefined(() => Resource.PoderoApiSecret.arn),
       apiUrl: Resource.ReportSettings.apiUrl,
       tokenUrl: Resource.ReportSettings.tokenUrl,
       orgId: Resource.ReportSettings.orgId,
       configKey: Resource.ReportSettings.configKey,
       maxRunMinutes: Resource.ReportSettings.maxRunMinutes,
+      maxQueueMinutes: Resource.ReportSettings.maxQueueMinutes,
       workerFunctionName: linkedOrUndefined(() => Resource.ReportWorker.name),
     };
   } catch (error) {

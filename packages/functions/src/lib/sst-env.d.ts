@@ -6,7 +6,7 @@ declare module "sst" {
   export interface Resource {
     ReportStore: { name: string };
     PoderoApiSecret: { arn: string };
-    ReportSettings: { apiUrl: string; tokenUrl: string; orgId: string; configKey: string; maxRunMinutes: number };
+    ReportSettings: { apiUrl: string; tokenUrl: string; orgId: string; configKey: string; maxRunMinutes: number; maxQueueMinutes: number };
     ReportWorker: { name: string };
   }
 }

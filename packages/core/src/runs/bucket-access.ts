@@ -1,0 +1,23 @@
+/**
+ * What the functions may do in the reports bucket. infra/storage.ts grants exactly this (and
+ * nothing else), and a test checks every S3 call of full runs against it, so a new S3 call that
+ * the deployed role would refuse fails here rather than in AWS. No imports: infra reads it too.
+ */
+export const CONFIG_KEY = "config/wallboxes.json";
+
+export const BUCKET_OBJECT_ACCESS = [
+  // The wallbox config; run statuses (GET ?runId=…); the month's manifest (is there a complete report?).
+  { action: "s3:GetObject", keys: [CONFIG_KEY, "reports/*/runs/*", "reports/*/manifest.json"] },
+  // Reports, manifests and run statuses.
+  { action: "s3:PutObject", keys: ["reports/*"] },
+] as const;
+
+/** IAM resource matching: `*` stands for any characters, `/` included. */
+function matches(pattern: string, key: string): boolean {
+  const expression = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return expression.test(key);
+}
+
+export function allowsObjectAccess(action: string, key: string): boolean {
+  return BUCKET_OBJECT_ACCESS.some((grant) => grant.action === action && grant.keys.some((pattern) => matches(pattern, key)));
+}

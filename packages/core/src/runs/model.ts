@@ -1,0 +1,121 @@
+import { z } from "zod";
+import type { ReportConfig } from "../config/index.ts";
+
+/**
+ * Runs in the cloud: what starts one, where its files and status live, and what its status says.
+ * Pure: the functions package does the I/O.
+ */
+
+const uuid = z.guid({ error: "invalid uuid" });
+const monthText = z.string().regex(/^\d{4}-\d{2}$/, { error: "expected a month as YYYY-MM" });
+
+/** The body of an on-demand `POST`. Unknown fields are refused: a misspelt `wallboxIds` must not widen a run. */
+export const runRequestSchema = z.strictObject({
+  month: monthText.optional(),
+  wallboxIds: z
+    .array(uuid)
+    .min(1, { error: "list at least one wallbox id, or leave wallboxIds out for all" })
+    .refine((ids) => new Set(ids.map((id) => id.toLowerCase())).size === ids.length, { error: "a wallbox id is listed twice" })
+    .optional(),
+});
+export type RunRequest = z.infer<typeof runRequestSchema>;
+
+/** What the worker is asked to do: one run, already validated and recorded as running. */
+export const runJobSchema = z.object({
+  runId: uuid,
+  month: monthText,
+  wallboxIds: z.array(uuid).optional(),
+  trigger: z.enum(["schedule", "on-demand"]),
+  requestedAt: z.iso.datetime(),
+});
+export type RunJob = z.infer<typeof runJobSchema>;
+
+const reportKeysSchema = z.object({ xlsx: z.string(), json: z.string(), manifest: z.string() });
+export type ReportKeys = z.infer<typeof reportKeysSchema>;
+
+const runBase = { runId: uuid, month: monthText, trigger: runJobSchema.shape.trigger, requestedAt: z.iso.datetime(), manifestKey: z.string() };
+
+export const runStatusSchema = z.discriminatedUnion("status", [
+  /** `startedAt` is set once the worker has picked the run up; before that it is queued. */
+  z.object({ ...runBase, status: z.literal("running"), startedAt: z.iso.datetime().optional() }),
+  z.object({
+    ...runBase,
+    status: z.literal("done"),
+    finishedAt: z.iso.datetime(),
+    complete: z.boolean(),
+    placement: z.enum(["month", "subset", "set-aside"]),
+    keys: reportKeysSchema,
+    totals: z.object({ wallboxes: z.number(), failedWallboxes: z.number(), sessions: z.number(), savingsEur: z.string(), energyFromSolarKwh: z.string() }),
+  }),
+  z.object({ ...runBase, status: z.literal("failed"), finishedAt: z.iso.datetime(), error: z.string() }),
+]);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+/**
+ * Where a run's files go. `month`: the org's report for the month, the one finance reconciles.
+ * `subset`: a run over some wallboxes only, in a folder of its own. `set-aside`: an incomplete run
+ * that must not replace a complete report of the month already there.
+ */
+export type Placement = "month" | "subset" | "set-aside";
+
+export function reportKeys(orgId: string, month: string, runId: string, placement: Placement): ReportKeys & { prefix: string } {
+  const monthPrefix = `reports/${orgId}/${month}/`;
+  const prefix =
+    placement === "month" ? monthPrefix : placement === "subset" ? `${monthPrefix}subsets/${runId}/` : `${monthPrefix}incomplete/${runId}/`;
+  const base = `hems-savings-${month}`;
+  return { prefix, xlsx: `${prefix}${base}.xlsx`, json: `${prefix}${base}.json`, manifest: `${prefix}manifest.json` };
+}
+
+/** The placement of a run's report, decided once its completeness is known. */
+export function placementOf(job: Pick<RunJob, "wallboxIds">, complete: boolean, monthHasCompleteReport: boolean): Placement {
+  if (job.wallboxIds) return "subset";
+  return !complete && monthHasCompleteReport ? "set-aside" : "month";
+}
+
+export function runStatusKey(orgId: string, runId: string): string {
+  return `reports/${orgId}/runs/${runId}.json`;
+}
+
+export class UnknownWallboxError extends Error {
+  constructor(readonly unknownIds: string[]) {
+    super(`wallboxIds: not in the wallbox config: ${unknownIds.join(", ")}`);
+    this.name = "UnknownWallboxError";
+  }
+}
+
+/** The configured wallboxes a run covers, in config order; ids that are not configured are an error. */
+export function selectWallboxes(config: ReportConfig, wallboxIds: readonly string[] | undefined): ReportConfig {
+  if (!wallboxIds) return config;
+  const wanted = new Set(wallboxIds.map((id) => id.toLowerCase()));
+  const configured = new Set(config.wallboxes.map((wallbox) => wallbox.wallboxId.toLowerCase()));
+  const unknown = wallboxIds.filter((id) => !configured.has(id.toLowerCase()));
+  if (unknown.length > 0) throw new UnknownWallboxError(unknown);
+  return { ...config, wallboxes: config.wallboxes.filter((wallbox) => wanted.has(wallbox.wallboxId.toLowerCase())) };
+}
+
+export interface RunTimeLimits {
+  /** How long the worker may run (its Lambda timeout), plus a margin for writing the status. */
+  maxRunMs: number;
+  /** How long an asynchronous invocation may wait in Lambda's queue before it is dropped. */
+  maxQueueMs: number;
+}
+
+/**
+ * A run that still says "running" after its worker must have ended (killed at its time limit) or
+ * after its invocation must have expired in Lambda's queue never finished: report it as failed
+ * rather than running forever.
+ */
+export function currentStatus(status: RunStatus, now: Date, limits: RunTimeLimits): RunStatus {
+  if (status.status !== "running") return status;
+  const deadline = status.startedAt ? Date.parse(status.startedAt) + limits.maxRunMs : Date.parse(status.requestedAt) + limits.maxQueueMs;
+  if (now.getTime() <= deadline) return status;
+  const minutes = (ms: number) => Math.round(ms / 60_000);
+  return {
+    ...status,
+    status: "failed",
+    finishedAt: new Date(deadline).toISOString(),
+    error: status.startedAt
+      ? `the run did not finish within ${minutes(limits.maxRunMs)} minutes; the worker was probably stopped at its time limit (see its logs)`
+      : `the worker did not pick the run up within ${minutes(limits.maxQueueMs)} minutes (the invocation expired in Lambda's queue, or the worker could not start)`,
+  };
+}

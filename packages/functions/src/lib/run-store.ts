@@ -1,0 +1,42 @@
+import { ConfigError, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
+import { manifestSchema } from "@hems-reports/core/report";
+import { reportKeys, runStatusKey, runStatusSchema, type RunStatus } from "@hems-reports/core/runs";
+import { putObject, readObjectText, type S3Location } from "@hems-reports/core/storage";
+import type { AppDeps } from "./deps.ts";
+
+/**
+ * The small objects beside the reports: the wallbox config, run statuses, the month's manifest.
+ * Kept apart from the report run so the on-demand function does not load the workbook writer.
+ */
+export const location = (deps: AppDeps): S3Location => ({ client: deps.s3, bucket: deps.settings.bucket });
+
+/** The wallbox config object; a missing or invalid one fails the run before any request, naming the key. */
+export async function loadWallboxConfig(deps: AppDeps): Promise<ReportConfig> {
+  const { bucket, configKey, orgId } = deps.settings;
+  const source = `s3://${bucket}/${configKey}`;
+  const text = await readObjectText(location(deps), configKey);
+  if (text === undefined) throw new ConfigError(`the wallbox config ${source} does not exist: upload it (see README, Deploy)`);
+  const config = parseReportConfigText(text, source);
+  if (config.orgId.toLowerCase() !== orgId.toLowerCase()) {
+    throw new ConfigError(`invalid wallbox config ${source}: orgId: ${config.orgId} is not this stage's org ${orgId}`);
+  }
+  return config;
+}
+
+export async function writeRunStatus(deps: AppDeps, status: RunStatus): Promise<void> {
+  const body = `${JSON.stringify(runStatusSchema.parse(status), null, 2)}\n`;
+  await putObject(location(deps), runStatusKey(deps.settings.orgId, status.runId), Buffer.from(body), "application/json");
+}
+
+export async function readRunStatus(deps: AppDeps, runId: string): Promise<RunStatus | undefined> {
+  const text = await readObjectText(location(deps), runStatusKey(deps.settings.orgId, runId));
+  return text === undefined ? undefined : runStatusSchema.parse(JSON.parse(text));
+}
+
+export async function monthHasCompleteReport(deps: AppDeps, orgId: string, month: string): Promise<boolean> {
+  const text = await readObjectText(location(deps), reportKeys(orgId, month, "", "month").manifest);
+  if (text === undefined) return false;
+  const parsed = manifestSchema.safeParse(JSON.parse(text));
+  return parsed.success && parsed.data.complete;
+}
+
