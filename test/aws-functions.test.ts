@@ -231,6 +231,19 @@ describe("on-demand function (function URL)", () => {
     expect(manifestSchema.parse(await objectJson(String(answer.manifestKey))).runId).toBe(answer.runId);
   });
 
+  it("refuses a second full run of a month while the first is running, and allows it afterwards", async () => {
+    const app = testApp(s3, simulator);
+    const handler = onDemand(app);
+    const first = body(await handler(urlEvent("POST", { body: "{}" })));
+    const second = await handler(urlEvent("POST", { body: JSON.stringify({ month: "2026-10" }) }));
+    expect(second.statusCode).toBe(409);
+    expect(body(second)).toMatchObject({ runId: first.runId, error: expect.stringMatching(/a run for 2026-10 is still running/) });
+    const subset = await handler(urlEvent("POST", { body: JSON.stringify({ wallboxIds: [boxes[0]!.wallboxId] }) }));
+    expect(subset.statusCode).toBe(202);
+    await app.runWorkers();
+    expect((await handler(urlEvent("POST", { body: "{}" }))).statusCode).toBe(202);
+  });
+
   it("reports a subset of wallboxes under a folder of its own, never over the org's monthly report", async () => {
     const app = testApp(s3, simulator);
     const handler = onDemand(app);

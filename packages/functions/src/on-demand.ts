@@ -4,7 +4,7 @@ import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/mo
 import { currentStatus, reportKeys, runRequestSchema, selectWallboxes, UnknownWallboxError, type RunJob } from "@hems-reports/core/runs";
 import { z } from "zod";
 import { productionDeps, type AppDeps } from "./lib/deps.ts";
-import { loadWallboxConfig, readRunStatus, writeRunStatus } from "./lib/run-store.ts";
+import { loadWallboxConfig, readRunStatus, recordActiveRun, runningFullRun, runTimeLimits, writeRunStatus } from "./lib/run-store.ts";
 import { HttpError, httpHandler, invalidInput, json } from "./lib/http.ts";
 
 function parseBody(event: LambdaFunctionURLEvent): unknown {
@@ -39,6 +39,13 @@ async function startRun(deps: AppDeps, event: LambdaFunctionURLEvent) {
     if (error instanceof ConfigError) throw new HttpError(500, error.message);
     throw error;
   }
+  if (!parsed.data.wallboxIds) {
+    // Two full runs of a month at once would race to publish it; the first one gets to finish.
+    const running = await runningFullRun(deps, month);
+    if (running) {
+      throw new HttpError(409, `a run for ${month} is still running (runId ${running.runId}); follow it with GET ?runId=${running.runId}`, { runId: running.runId });
+    }
+  }
   const job: RunJob = {
     runId: deps.newRunId(),
     month,
@@ -49,6 +56,7 @@ async function startRun(deps: AppDeps, event: LambdaFunctionURLEvent) {
   const { manifest } = reportKeys(deps.settings.orgId, month, job.runId, job.wallboxIds ? "subset" : "month");
   const recorded = { runId: job.runId, month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: manifest };
   await writeRunStatus(deps, { ...recorded, status: "running" });
+  if (!job.wallboxIds) await recordActiveRun(deps, month, job.runId);
   try {
     await deps.startWorker(job);
   } catch (error) {
@@ -58,11 +66,6 @@ async function startRun(deps: AppDeps, event: LambdaFunctionURLEvent) {
   }
   deps.logger.info("run requested", { runId: job.runId, month, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
   return json(202, { runId: job.runId, month, status: "running", statusUrl: `?runId=${job.runId}`, manifestKey: manifest }, { location: `?runId=${job.runId}` });
-}
-
-/** A minute's margin on each limit, for clocks and for writing the final status. */
-function runTimeLimits(deps: AppDeps) {
-  return { maxRunMs: (deps.settings.maxRunMinutes + 1) * 60_000, maxQueueMs: (deps.settings.maxQueueMinutes + 1) * 60_000 };
 }
 
 const statusQuerySchema = z.object({ runId: z.guid({ error: "invalid uuid" }) });

@@ -6,8 +6,9 @@
 export const CONFIG_KEY = "config/wallboxes.json";
 
 export const BUCKET_OBJECT_ACCESS = [
-  // The wallbox config; run statuses (GET ?runId=…); the month's manifest (is there a complete report?).
-  { action: "s3:GetObject", keys: [CONFIG_KEY, "reports/*/runs/*", "reports/*/manifest.json"] },
+  // The wallbox config; run statuses (GET ?runId=…); the month's manifest (is there a complete
+  // report?) and its latest full run (is one still running?).
+  { action: "s3:GetObject", keys: [CONFIG_KEY, "reports/*/runs/*", "reports/*/manifest.json", "reports/*/active-run.json"] },
   // Reports, manifests and run statuses.
   { action: "s3:PutObject", keys: ["reports/*"] },
 ] as const;

@@ -72,6 +72,13 @@ export function placementOf(job: Pick<RunJob, "wallboxIds">, complete: boolean, 
   return !complete && monthHasCompleteReport ? "set-aside" : "month";
 }
 
+/** Names the month's latest full run, so a second one can be refused while it is still running. */
+export function activeRunKey(orgId: string, month: string): string {
+  return `reports/${orgId}/${month}/active-run.json`;
+}
+
+export const activeRunSchema = z.object({ runId: uuid });
+
 export function runStatusKey(orgId: string, runId: string): string {
   return `reports/${orgId}/runs/${runId}.json`;
 }

@@ -4,7 +4,7 @@ import { publishMonthlyReport, readMonthlyReport, type WallboxProgress } from "@
 import { placementOf, reportKeys, selectWallboxes, type RunJob, type RunStatus } from "@hems-reports/core/runs";
 import { s3ReportStore } from "@hems-reports/core/storage";
 import type { AppDeps } from "./deps.ts";
-import { loadWallboxConfig, location, monthHasCompleteReport, writeRunStatus } from "./run-store.ts";
+import { loadWallboxConfig, location, monthHasCompleteReport, recordActiveRun, writeRunStatus } from "./run-store.ts";
 
 /** Reading stops this long before the invocation's end, leaving time to write an incomplete report. */
 export const WRITE_RESERVE_MS = 90_000;
@@ -37,6 +37,7 @@ export async function executeRun(deps: AppDeps, job: RunJob, limits: RunLimits =
   log.info("run started", { wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all", timeLimitMs: remaining });
   try {
     await writeRunStatus(deps, { ...base, status: "running", startedAt: deps.now().toISOString() });
+    if (!job.wallboxIds) await recordActiveRun(deps, job.month, job.runId);
     const config = selectWallboxes(await loadWallboxConfig(deps), job.wallboxIds);
     const window = parseMonth(job.month, deps.now());
     const content = await readMonthlyReport({

@@ -1,6 +1,6 @@
 import { ConfigError, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
 import { manifestSchema } from "@hems-reports/core/report";
-import { reportKeys, runStatusKey, runStatusSchema, type RunStatus } from "@hems-reports/core/runs";
+import { activeRunKey, activeRunSchema, currentStatus, reportKeys, runStatusKey, runStatusSchema, type RunStatus } from "@hems-reports/core/runs";
 import { putObject, readObjectText, type S3Location } from "@hems-reports/core/storage";
 import type { AppDeps } from "./deps.ts";
 
@@ -40,3 +40,25 @@ export async function monthHasCompleteReport(deps: AppDeps, orgId: string, month
   return parsed.success && parsed.data.complete;
 }
 
+
+/** The limits after which a run that still says "running" has died; a minute's margin on each. */
+export function runTimeLimits(deps: AppDeps) {
+  return { maxRunMs: (deps.settings.maxRunMinutes + 1) * 60_000, maxQueueMs: (deps.settings.maxQueueMinutes + 1) * 60_000 };
+}
+
+export async function recordActiveRun(deps: AppDeps, month: string, runId: string): Promise<void> {
+  const body = `${JSON.stringify(activeRunSchema.parse({ runId }))}\n`;
+  await putObject(location(deps), activeRunKey(deps.settings.orgId, month), Buffer.from(body), "application/json");
+}
+
+/** The month's full run that is still running, if any. */
+export async function runningFullRun(deps: AppDeps, month: string): Promise<RunStatus | undefined> {
+  const text = await readObjectText(location(deps), activeRunKey(deps.settings.orgId, month));
+  if (text === undefined) return undefined;
+  const active = activeRunSchema.safeParse(JSON.parse(text));
+  if (!active.success) return undefined;
+  const status = await readRunStatus(deps, active.data.runId);
+  if (!status) return undefined;
+  const current = currentStatus(status, deps.now(), runTimeLimits(deps));
+  return current.status === "running" ? current : undefined;
+}
