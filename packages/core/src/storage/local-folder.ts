@@ -3,7 +3,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { measuringStream } from "./measure.ts";
+import { measuringStream, produceInto } from "./measure.ts";
 import type { Producer, ReportStore, StagedFile } from "./port.ts";
 
 /**
@@ -18,16 +18,9 @@ export function localFolderStore(folder: string): ReportStore {
       const target = join(root, name);
       const temporary = join(root, `.${name}.${process.pid}.${randomBytes(4).toString("hex")}.partial`);
       const measure = measuringStream();
-      const written = pipeline(measure, createWriteStream(temporary, { flags: "wx" }));
-      // Handled at once: a write error (a full disk) while the producer still runs must not go unhandled.
-      written.catch(() => undefined);
       try {
-        await produce(measure);
-        if (!measure.writableEnded) measure.end();
-        await written;
+        await produceInto(measure, produce, pipeline(measure, createWriteStream(temporary, { flags: "wx" })));
       } catch (error) {
-        measure.destroy();
-        await written.catch(() => undefined);
         await rm(temporary, { force: true });
         throw error;
       }

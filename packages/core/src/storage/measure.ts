@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Transform } from "node:stream";
+import { Transform, type Writable } from "node:stream";
 
 /** A pass-through that counts and hashes the bytes going to storage, for the manifest. */
 export function measuringStream(): Transform & { bytes(): number; sha256(): string } {
@@ -17,4 +17,23 @@ export function measuringStream(): Transform & { bytes(): number; sha256(): stri
     bytes: () => bytes,
     sha256: () => (digest ??= hash.digest("hex")),
   });
+}
+
+/**
+ * Runs a producer into `stream` and waits for `completion` (the bytes reaching their destination).
+ * `completion` is watched from the start, so a failure on the destination side while the producer
+ * still runs is neither unhandled nor waited for forever; on any failure the stream is destroyed
+ * and the first error is thrown.
+ */
+export async function produceInto(stream: Writable, produce: (out: Writable) => Promise<void>, completion: Promise<unknown>): Promise<void> {
+  completion.catch(() => undefined);
+  try {
+    await produce(stream);
+    if (!stream.writableEnded) stream.end();
+    await completion;
+  } catch (error) {
+    stream.destroy();
+    await completion.catch(() => undefined);
+    throw error;
+  }
 }

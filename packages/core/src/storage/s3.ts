@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type S3ClientConfig } from "@aws-sdk/client-s3";
-import { measuringStream } from "./measure.ts";
+import { measuringStream, produceInto } from "./measure.ts";
 import { finished } from "node:stream/promises";
 import type { Producer, ReportStore, StagedFile } from "./port.ts";
 
@@ -80,17 +80,8 @@ export function s3ReportStore(location: S3Location, prefix: string): ReportStore
       const measure = measuringStream();
       const chunks: Buffer[] = [];
       measure.on("data", (chunk: Buffer) => chunks.push(chunk));
-      // Watched from the start, so an error or a premature close while producing is never unhandled or awaited forever.
-      const done = finished(measure);
-      done.catch(() => undefined);
-      try {
-        await produce(measure);
-        if (!measure.writableEnded) measure.end();
-        await done;
-      } catch (error) {
-        measure.destroy();
-        throw error;
-      }
+      // `finished` also rejects on a premature close, so a producer that breaks the stream is never awaited forever.
+      await produceInto(measure, produce, finished(measure));
       let body: Buffer | undefined = Buffer.concat(chunks);
       const sha256 = measure.sha256();
       const key = `${prefix}${name}`;
