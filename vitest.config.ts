@@ -7,5 +7,8 @@ export default defineConfig({
     // sst's `Resource` reads its variables once per module instance; inlining it lets a test load
     // a fresh instance after setting them (see test/settings.test.ts).
     server: { deps: { inline: ["sst"] } },
+    // The AWS SDK warns once per process that its 2027 releases need Node 22; the Lambda runtime is
+    // nodejs22.x and the tests run on Node 20 on purpose, so the warning is only noise here.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   },
 });
