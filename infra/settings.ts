@@ -1,4 +1,5 @@
 /// <reference path="../.sst/platform/config.d.ts" />
+import { normalizeBaseUrl } from "../packages/core/src/partner-api/base-url";
 import { CONFIG_KEY } from "./storage";
 
 /**
@@ -16,10 +17,7 @@ function apiOrigin(text: string): string {
   if (!URL.canParse(text)) throw new Error(`PODERO_API_URL must be a URL, not "${text}".`);
   const url = new URL(text);
   if (url.username || url.password) throw new Error("PODERO_API_URL must not carry a user name or password: credentials go in the secret.");
-  url.pathname = url.pathname.replace(/\/+$/, "").replace(/\/api\/partners\/v2\.0$/, "");
-  url.search = "";
-  url.hash = "";
-  return url.toString().replace(/\/+$/, "");
+  return normalizeBaseUrl(text);
 }
 
 const apiUrl = apiOrigin(setting("PODERO_API_URL", "https://sandbox-app.podero.com"));

@@ -6,6 +6,7 @@ import { formatIssues } from "../validation/index.ts";
 import { CredentialsError, HttpStatusError, WallboxReadError } from "./errors.ts";
 import { requestWithRetry, type HttpDeps } from "./http.ts";
 import type { TokenSource } from "./token.ts";
+import { normalizeBaseUrl } from "./base-url.ts";
 
 export const MAX_PAGE_SIZE = 200;
 const API_PREFIX = "/api/partners/v2.0";
@@ -19,15 +20,6 @@ export interface PartnerApiOptions {
   maxReads?: number;
   /** A month with more sessions than this fails the wallbox instead of paging without end. */
   maxSessionsPerWallbox?: number;
-}
-
-/** The origin (and any path prefix) in front of `/api/partners/v2.0`. */
-export function normalizeBaseUrl(text: string): string {
-  const url = new URL(text);
-  url.pathname = url.pathname.replace(/\/+$/, "").replace(/\/api\/partners\/v2\.0$/, "");
-  url.search = "";
-  url.hash = "";
-  return url.toString().replace(/\/+$/, "");
 }
 
 type ReadAttempt = { consistent: true; sessions: Session[] } | { consistent: false; reason: string };

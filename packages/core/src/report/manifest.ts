@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+export const MANIFEST_FILE_NAME = "manifest.json";
+
 const fileSchema = z.object({
   name: z.string(),
   key: z.string(),

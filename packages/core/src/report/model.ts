@@ -41,3 +41,8 @@ export function buildMonthlyReport(input: {
 export function serializeMonthlyReport(report: MonthlyReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
+
+/** The names of a month's report files, wherever they are stored. */
+export function reportFileNames(month: string) {
+  return { xlsx: `hems-savings-${month}.xlsx`, json: `hems-savings-${month}.json` };
+}

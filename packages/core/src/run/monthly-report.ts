@@ -5,6 +5,7 @@ import { WallboxReadError } from "../partner-api/errors.ts";
 import {
   buildMonthlyReport,
   monthlyReportSchema,
+  reportFileNames,
   serializeMonthlyReport,
   workbookLayout,
   writeWorkbook,
@@ -69,10 +70,6 @@ export const CONTENT_TYPES = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   json: "application/json",
 } as const;
-
-export function reportFileNames(month: string) {
-  return { xlsx: `hems-savings-${month}.xlsx`, json: `hems-savings-${month}.json` };
-}
 
 interface WallboxRead {
   outcome: WallboxOutcome;

@@ -1,4 +1,4 @@
-import { manifestSchema, type Manifest } from "../report/index.ts";
+import { MANIFEST_FILE_NAME, manifestSchema, type Manifest } from "../report/index.ts";
 import { writeFile, type ReportStore, type StoredFile } from "../storage/index.ts";
 import { writeReportFiles, type ReportContent, type RunResult } from "./monthly-report.ts";
 
@@ -45,7 +45,7 @@ export async function publishMonthlyReport(store: ReportStore, content: ReportCo
   const files = await writeReportFiles(store, content);
   const manifest = manifestFor(content, files, runId, scope);
   const manifestFile = await writeFile(store, {
-    name: "manifest.json",
+    name: MANIFEST_FILE_NAME,
     contentType: "application/json",
     produce: async (out) => void out.end(`${JSON.stringify(manifest, null, 2)}\n`),
   });

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { MANIFEST_FILE_NAME, manifestSchema } from "../report/manifest.ts";
+import { reportFileNames } from "../report/model.ts";
 import type { ReportConfig } from "../config/index.ts";
 
 /**
@@ -45,7 +47,7 @@ export const runStatusSchema = z.discriminatedUnion("status", [
     complete: z.boolean(),
     placement: z.enum(["month", "subset", "set-aside"]),
     keys: reportKeysSchema,
-    totals: z.object({ wallboxes: z.number(), failedWallboxes: z.number(), sessions: z.number(), savingsEur: z.string(), energyFromSolarKwh: z.string() }),
+    totals: manifestSchema.shape.totals,
   }),
   z.object({ ...runBase, status: z.literal("failed"), finishedAt: z.iso.datetime(), error: z.string() }),
 ]);
@@ -62,8 +64,8 @@ export function reportKeys(orgId: string, month: string, runId: string, placemen
   const monthPrefix = `reports/${orgId}/${month}/`;
   const prefix =
     placement === "month" ? monthPrefix : placement === "subset" ? `${monthPrefix}subsets/${runId}/` : `${monthPrefix}incomplete/${runId}/`;
-  const base = `hems-savings-${month}`;
-  return { prefix, xlsx: `${prefix}${base}.xlsx`, json: `${prefix}${base}.json`, manifest: `${prefix}manifest.json` };
+  const names = reportFileNames(month);
+  return { prefix, xlsx: `${prefix}${names.xlsx}`, json: `${prefix}${names.json}`, manifest: `${prefix}${MANIFEST_FILE_NAME}` };
 }
 
 /** The placement of a run's report, decided once its completeness is known. */

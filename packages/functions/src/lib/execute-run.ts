@@ -58,7 +58,6 @@ export async function executeRun(deps: AppDeps, job: RunJob, limits: RunLimits =
       stop.abort(error);
       throw error;
     });
-    clearTimeout(timer);
     const complete = content.report.complete;
     const placement = placementOf(job, complete, !complete && !job.wallboxIds && (await monthHasCompleteReport(deps, orgId, job.month)));
     const keys = reportKeys(orgId, job.month, job.runId, placement);
@@ -80,12 +79,13 @@ export async function executeRun(deps: AppDeps, job: RunJob, limits: RunLimits =
     else log.error("run done, report INCOMPLETE: some wallboxes could not be read", summary);
     return status;
   } catch (error) {
-    clearTimeout(timer);
     const reason = error instanceof Error ? error.message : String(error);
     log.error("run failed", { error: reason, errorType: error instanceof Error ? error.name : typeof error });
     await writeRunStatus(deps, { ...base, status: "failed", finishedAt: deps.now().toISOString(), error: reason }).catch((statusError: unknown) =>
       log.error("could not record the failed run's status", { error: (statusError as Error).message }),
     );
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
