@@ -60,6 +60,83 @@ describe("Partner API client against the simulator", () => {
     expect(server.requestsFor(box.wallboxId)).toBe(6);
   });
 
+  it("re-reads a wallbox whose row changed while it was paged, and reports the value the re-read finds", async () => {
+    // 201 sessions; while page two is asked for, session 200 (the last of page one) is updated
+    // and page two overlaps page one by that row: its first copy said 500.00, its second 1.550001.
+    const items = sessionItems(201);
+    items[199] = sessionItem(200, { savings_eur: new LosslessNumber("500.00") });
+    const updated = sessionItem(200, { savings_eur: new LosslessNumber("1.550001") });
+    const server = await serve({
+      onSessionsRequest: (request, sim) => {
+        if (request.count !== 2) return undefined;
+        sim.setSessions(box.wallboxId, [...items.slice(0, 199), updated, items[200]!]);
+        return { status: 200, body: { total: 201, items: [updated, items[200]] } };
+      },
+    });
+    server.setSessions(box.wallboxId, items);
+    const sessions = await clientFor(server).listSessions(ORG_ID, box, OCTOBER);
+    expect(sessions).toHaveLength(201);
+    expect(sessions.find((session) => session.id === 200)?.savingsEur).toBe("1.550001");
+    expect(server.requestsFor(box.wallboxId)).toBe(4);
+  });
+
+  it("fails a wallbox that keeps sending two different rows under one id, naming the session", async () => {
+    const server = await serve({
+      onSessionsRequest: () => ({
+        status: 200,
+        body: { total: 2, items: [sessionItem(7, { savings_eur: 2.5 }), sessionItem(8), sessionItem(7, { savings_eur: 0.25, ended_at: null })] },
+      }),
+    });
+    const error = (await clientFor(server).listSessions(ORG_ID, box, OCTOBER).catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(WallboxReadError);
+    expect(error.message).toMatch(/^inconsistent paging in 3 reads \(last: session 7 came twice with different content \(ended_at: .* → null; savings_eur: 2\.5 → 0\.25\)\)$/);
+    expect(server.requestsFor(box.wallboxId)).toBe(3);
+  });
+
+  it("keeps one copy of a row repeated identically across pages", async () => {
+    const items = sessionItems(201);
+    const server = await serve({
+      onSessionsRequest: (request) => (request.offset === 200 ? { status: 200, body: { total: 201, items: [items[199], items[200]] } } : undefined),
+    });
+    server.setSessions(box.wallboxId, items);
+    const sessions = await clientFor(server).listSessions(ORG_ID, box, OCTOBER);
+    expect(sessions.map((session) => session.id)).toEqual(items.map((item) => item.id));
+    expect(server.requestsFor(box.wallboxId)).toBe(2);
+  });
+
+  it("fails a wallbox whose gzip body is corrupt instead of waiting for it forever", async () => {
+    const server = await serve({ onSessionsRequest: () => ({ corruptGzip: true, delayMs: 50 }) });
+    const started = Date.now();
+    const error = (await clientFor(server, fastHttp({ requestTimeoutMs: 500, maxAttempts: 2 }))
+      .listSessions(ORG_ID, box, OCTOBER)
+      .catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(WallboxReadError);
+    expect(error.message).toMatch(/^sessions page at offset 0: (no complete answer within 0\.5 s|network error \(.+\)) after 2 attempts$/);
+    expect(server.requestsFor(box.wallboxId)).toBe(2);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it("times out a body that starts and never finishes", async () => {
+    const server = await serve({ onSessionsRequest: (request) => (request.count === 1 ? { stallBody: true } : undefined) });
+    server.setSessions(box.wallboxId, sessionItems(3));
+    const sessions = await clientFor(server, fastHttp({ requestTimeoutMs: 300 })).listSessions(ORG_ID, box, OCTOBER);
+    expect(sessions).toHaveLength(3);
+    expect(server.requestsFor(box.wallboxId)).toBe(2);
+  });
+
+  it("stops retrying a wallbox once its waiting would exceed the budget for one wallbox", async () => {
+    const server = await serve({ onSessionsRequest: () => ({ status: 429, headers: { "retry-after": "1" } }) });
+    const started = Date.now();
+    const http = fastHttp({ maxAttempts: 10, maxWaitPerWallboxMs: 2_500 });
+    await expect(clientFor(server, http).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(
+      new WallboxReadError(
+        "sessions page at offset 0: HTTP 429 after 3 attempts; the next would wait 1 s, more than the 1 s left of the 3 s one wallbox may spend waiting to retry",
+      ),
+    );
+    expect(server.requestsFor(box.wallboxId)).toBe(3);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
   it("fails a wallbox whose server ignores offset instead of looping", async () => {
     const items = sessionItems(400);
     const stuck = await serve({

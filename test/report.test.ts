@@ -115,16 +115,29 @@ describe("npm run report with the built-in simulator", () => {
       },
     });
     expect(run.code).toBe(130);
-    expect(run.info.at(-1)).toBe("hems-reports: interrupted. No report was written.");
+    expect(run.info.at(-1)).toBe("hems-reports: interrupted (Ctrl+C). No report was written.");
     expect(run.info.filter((line) => / ok /.test(line)).length).toBeLessThan(40);
     expect(await out.files()).toEqual([]);
+  });
+
+  it("keeps a report whose files were complete when Ctrl+C came, says so and exits with the report's status", async () => {
+    const interrupt = new AbortController();
+    const run = await runCli(["--out", out.path, "--wallboxes", "3"], {}, {
+      interrupt: interrupt.signal,
+      onResult: (line) => {
+        if (line.startsWith("Complete report")) interrupt.abort("SIGINT");
+      },
+    });
+    expect(run.code).toBe(0);
+    expect(run.info.at(-1)).toBe("hems-reports: interrupted (Ctrl+C) after the report files were complete: they were written in full.");
+    expect(await out.files()).toEqual(["hems-savings-2026-10.json", "hems-savings-2026-10.xlsx"]);
   });
 
   it("documents every option and the environment in --help", async () => {
     const run = await runCli(["--help"]);
     expect(run.code).toBe(0);
     expect(run.result.join("\n")).toBe(HELP);
-    for (const option of ["--month", "--api-url", "--token-url", "--config", "--out", "--concurrency", "--request-timeout", "--seed", "--wallboxes", "--quiet", "--help"]) {
+    for (const option of ["--month", "--api-url", "--token-url", "--config", "--out", "--concurrency", "--request-timeout", "--max-retry-wait", "--seed", "--wallboxes", "--quiet", "--help"]) {
       expect(HELP).toContain(option);
     }
     expect(HELP).toMatch(/PODERO_API_TOKEN[\s\S]*PODERO_CLIENT_ID[\s\S]*PODERO_CLIENT_SECRET/);
@@ -134,6 +147,7 @@ describe("npm run report with the built-in simulator", () => {
     [["--month", "2026-13"], /month "2026-13" has no month 13/],
     [["--month", "2026-11"], /month 2026-11 has not ended yet/],
     [["--concurrency", "0"], /--concurrency must be from 1 to 64/],
+    [["--max-retry-wait", "soon"], /--max-retry-wait must be a whole number/],
     [["--api-url", "https://example.test"], /--config is required with --api-url/],
     [["--colour"], /Unknown option '--colour'/],
     [["--api-url", "https://partner:hunter2@api.example.test", "--config", "x.json"], /--api-url must not carry a user name or password/],

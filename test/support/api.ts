@@ -37,7 +37,7 @@ export function sessionItems(count: number, firstId = 1): ApiSessionItem[] {
 export function fastHttp(overrides: Partial<HttpDeps["policy"]> = {}): HttpDeps {
   return {
     fetch: globalThis.fetch,
-    policy: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5_000, requestTimeoutMs: 2_000, ...overrides },
+    policy: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5_000, requestTimeoutMs: 2_000, maxWaitPerWallboxMs: 60_000, ...overrides },
     random: () => 0.5,
   };
 }

@@ -17,7 +17,7 @@ export interface CliRun {
 export async function runCli(
   argv: string[],
   env: NodeJS.ProcessEnv = {},
-  hooks: { interrupt?: AbortSignal; onInfo?: (line: string) => void } = {},
+  hooks: { interrupt?: AbortSignal; onInfo?: (line: string) => void; onResult?: (line: string) => void } = {},
 ): Promise<CliRun> {
   const info: string[] = [];
   const result: string[] = [];
@@ -31,7 +31,10 @@ export async function runCli(
         info.push(line);
         hooks.onInfo?.(line);
       },
-      result: (line) => result.push(line),
+      result: (line) => {
+        result.push(line);
+        hooks.onResult?.(line);
+      },
     },
   });
   return { code, info, result, text: [...info, ...result].join("\n") };

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { ConfigError, parseReportConfig, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
-import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/month";
+import { RunStopError } from "@hems-reports/core/errors";
+import { parseMonth, previousFullMonth } from "@hems-reports/core/month";
 import {
   clientCredentialsToken,
-  CredentialsError,
   DEFAULT_RETRY_POLICY,
   normalizeBaseUrl,
   PartnerApiClient,
@@ -12,17 +12,22 @@ import {
   type TokenSource,
 } from "@hems-reports/core/partner-api";
 import { runMonthlyReport } from "@hems-reports/core/run";
-import { localFolderStore } from "@hems-reports/core/storage";
+import { localFolderStore, prepareLocalFolder } from "@hems-reports/core/storage";
 import { demoConfig, startSimulator, type Simulator } from "@hems-reports/simulator";
-import { credentialsFromEnv, HELP, parseOptions, UsageError, type CliOptions, type Credentials } from "./options.ts";
+import { credentialsFromEnv, HELP, parseOptions, type CliOptions, type Credentials } from "./options.ts";
 import { progressPrinter, type Output } from "./progress.ts";
 
-export const EXIT = { complete: 0, incomplete: 1, stopped: 2, unexpected: 3, interrupted: 130 } as const;
+export const EXIT = { complete: 0, incomplete: 1, stopped: 2, unexpected: 3, interrupted: 130, terminated: 143 } as const;
 
-/** The user stopped the run (Ctrl+C). */
+export type StopSignal = "SIGINT" | "SIGTERM";
+
+/** The status a run stopped by `signal` exits with (128 + the signal's number, as shells expect). */
+export const exitOnSignal = (signal: StopSignal) => (signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted);
+
+/** The user (Ctrl+C) or a supervisor (SIGTERM) stopped the run. */
 export class InterruptedError extends Error {
-  constructor() {
-    super("interrupted");
+  constructor(readonly signal: StopSignal) {
+    super(signal === "SIGTERM" ? "terminated (SIGTERM)" : "interrupted (Ctrl+C)");
     this.name = "InterruptedError";
   }
 }
@@ -31,7 +36,11 @@ export interface CliEnvironment {
   env: NodeJS.ProcessEnv;
   output: Output;
   now: () => Date;
-  /** Aborts when the user interrupts (SIGINT): reads stop and nothing is written. */
+  /**
+   * Aborts when the user interrupts (Ctrl+C) or a supervisor terminates the run; its reason names
+   * the signal ("SIGINT" when it names none). Reads stop and nothing is written, unless the report
+   * files were already complete.
+   */
   interrupt?: AbortSignal;
   /** Overrides for tests: the fetch to use, and retry timings. */
   fetch?: typeof globalThis.fetch;
@@ -51,7 +60,7 @@ async function loadConfigFile(path: string): Promise<ReportConfig> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new ConfigError(`cannot read wallbox config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ConfigError(`cannot read wallbox config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
   return parseReportConfigText(text, path);
 }
@@ -91,7 +100,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
   const { output } = environment;
   let simulator: Simulator | undefined;
   const abort = new AbortController();
-  const onInterrupt = () => abort.abort(new InterruptedError());
+  const onInterrupt = () => abort.abort(new InterruptedError(environment.interrupt?.reason === "SIGTERM" ? "SIGTERM" : "SIGINT"));
   if (environment.interrupt?.aborted) onInterrupt();
   environment.interrupt?.addEventListener("abort", onInterrupt, { once: true });
   try {
@@ -101,6 +110,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       return EXIT.complete;
     }
     const window = options.month ? parseMonth(options.month, environment.now()) : previousFullMonth(environment.now());
+    const outFolder = await prepareLocalFolder(options.out);
     const target = await resolveTarget(options, environment);
     simulator = target.simulator;
     const http: HttpDeps = {
@@ -108,6 +118,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       policy: {
         ...DEFAULT_RETRY_POLICY,
         requestTimeoutMs: options["request-timeout"] * 1000,
+        maxWaitPerWallboxMs: options["max-retry-wait"] * 1000,
         ...(environment.retryDelayMs !== undefined ? { baseDelayMs: environment.retryDelayMs, maxDelayMs: environment.retryDelayMs } : {}),
       },
       random: Math.random,
@@ -125,7 +136,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       generatedAt: environment.now(),
       source: `Podero Partner API at ${target.apiUrl}${target.simulator ? " (built-in simulator)" : ""}`,
       reader: new PartnerApiClient({ baseUrl: target.apiUrl, tokens, http }),
-      store: localFolderStore(options.out),
+      store: localFolderStore(outFolder),
       concurrency: options.concurrency,
       signal: abort.signal,
       onWallbox: options.quiet ? undefined : progressPrinter(output, target.config.wallboxes.length),
@@ -144,13 +155,16 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     );
     output.result(`Wrote ${result.workbook.location}`);
     output.result(`Wrote ${result.json.location}`);
+    if (abort.signal.reason instanceof InterruptedError) {
+      output.info(`hems-reports: ${abort.signal.reason.message} after the report files were complete: they were written in full.`);
+    }
     return report.complete ? EXIT.complete : EXIT.incomplete;
   } catch (error) {
     if (abort.signal.reason instanceof InterruptedError) {
-      output.info("hems-reports: interrupted. No report was written.");
-      return EXIT.interrupted;
+      output.info(`hems-reports: ${abort.signal.reason.message}. No report was written.`);
+      return exitOnSignal(abort.signal.reason.signal);
     }
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof MonthError || error instanceof CredentialsError) {
+    if (error instanceof RunStopError) {
       output.info(`hems-reports: ${error.message}\nNo report was written.`);
       return EXIT.stopped;
     }

@@ -1,8 +1,9 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { RunStopError } from "@hems-reports/core/errors";
 import { formatIssues, httpUrl } from "@hems-reports/core/validation";
 
-export class UsageError extends Error {
+export class UsageError extends RunStopError {
   constructor(message: string) {
     super(message);
     this.name = "UsageError";
@@ -25,6 +26,8 @@ Options:
   --out DIR               folder for the report files. Default: ./reports
   --concurrency N         wallboxes read at once, 1 to 64. Default: 8
   --request-timeout S     seconds one API request may take, body included. Default: 30
+  --max-retry-wait S      seconds one wallbox may spend waiting to retry (Retry-After and
+                          backoff), over all its requests; past it the wallbox fails. Default: 180
   --seed TEXT             simulator only: seed of the generated data. Default: hems-reports-demo
   --wallboxes N           simulator only: wallboxes in the demo org. Default: 25
   --quiet                 no progress lines, only the closing summary
@@ -35,11 +38,16 @@ Environment (with --api-url; never printed):
   PODERO_CLIENT_ID + PODERO_CLIENT_SECRET   OAuth2 client credentials, exchanged for a token
 
 Exit status: 0 complete report written; 1 report written but INCOMPLETE (a wallbox failed; the
-report lists why); 2 nothing written (bad option, config or credentials); 3 unexpected error;
-130 interrupted (Ctrl+C), nothing written.
+report lists why); 2 nothing written (bad option, config, output folder or credentials);
+3 unexpected error, nothing written; 130 interrupted (Ctrl+C) or 143 terminated (SIGTERM),
+nothing written.
+
+Ctrl+C and SIGTERM stop the reads and remove temporary files. A signal that arrives once the
+report's files are complete no longer stops it: they are moved into place in full, the run says
+so, and the exit status is the report's (0 or 1). A second signal ends the process at once.
 `;
 
-const positiveInt = (name: string, min: number, max: number) =>
+const wholeNumber = (name: string, min: number, max: number) =>
   z
     .string()
     .regex(/^\d+$/, { error: `${name} must be a whole number` })
@@ -54,10 +62,11 @@ const optionsSchema = z.object({
   "token-url": httpUrl("--token-url").optional(),
   config: z.string().min(1).optional(),
   out: z.string().min(1).default("reports"),
-  concurrency: positiveInt("--concurrency", 1, 64).default(8),
-  "request-timeout": positiveInt("--request-timeout", 1, 600).default(30),
+  concurrency: wholeNumber("--concurrency", 1, 64).default(8),
+  "request-timeout": wholeNumber("--request-timeout", 1, 600).default(30),
+  "max-retry-wait": wholeNumber("--max-retry-wait", 0, 3600).default(180),
   seed: z.string().min(1).default("hems-reports-demo"),
-  wallboxes: positiveInt("--wallboxes", 1, 1_000_000).default(25),
+  wallboxes: wholeNumber("--wallboxes", 1, 1_000_000).default(25),
 });
 
 const credentialsSchema = z.union([
@@ -85,6 +94,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         out: { type: "string" },
         concurrency: { type: "string" },
         "request-timeout": { type: "string" },
+        "max-retry-wait": { type: "string" },
         seed: { type: "string" },
         wallboxes: { type: "string" },
       },

@@ -8,7 +8,11 @@ import { generateSessions, type ApiSessionItem } from "./sessions.ts";
 export type Fault =
   | { status: number; headers?: Record<string, string>; body?: unknown }
   /** Accept the request and never answer. */
-  | { hang: true };
+  | { hang: true }
+  /** Send the headers of a 200 answer and the start of its body, then nothing more, never ending it. */
+  | { stallBody: true }
+  /** A 200 answer that says `Content-Encoding: gzip` but whose body, sent `delayMs` after the headers, is not gzip. */
+  | { corruptGzip: true; delayMs?: number };
 
 export interface SessionsRequest {
   orgId: string;
@@ -143,17 +147,26 @@ export class Simulator {
     const count = (this.requestCounts.get(key) ?? 0) + 1;
     this.requestCounts.set(key, count);
     const fault = this.options.onSessionsRequest?.({ orgId, userId, wallboxId, ...query, count }, this);
-    if (fault) {
-      if ("hang" in fault) {
-        this.hanging.add(response);
-        response.on("close", () => this.hanging.delete(response));
-        return;
-      }
-      return this.send(response, fault.status, fault.body ?? { detail: `simulated HTTP ${fault.status}` }, fault.headers);
-    }
+    if (fault) return this.misbehave(response, fault);
     const all = this.sessionsFor(wallboxId, query.from, query.to);
     const size = Math.min(query.limit, this.options.pageCap ?? query.limit);
     this.send(response, 200, { total: all.length, items: all.slice(query.offset, query.offset + size) });
+  }
+
+  private misbehave(response: ServerResponse, fault: Fault): void {
+    if ("status" in fault) return this.send(response, fault.status, fault.body ?? { detail: `simulated HTTP ${fault.status}` }, fault.headers);
+    // The other faults leave the answer open; close() ends them.
+    this.hanging.add(response);
+    response.on("close", () => this.hanging.delete(response));
+    if ("stallBody" in fault) {
+      response.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+      response.write('{"total": 3, "items": [');
+    } else if ("corruptGzip" in fault) {
+      response.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+      response.flushHeaders();
+      const timer = setTimeout(() => response.end('{"total": 0, "items": []} is not gzip'), fault.delayMs ?? 50);
+      response.on("close", () => clearTimeout(timer));
+    }
   }
 
   private validateQuery(params: URLSearchParams, path: Record<string, string>) {

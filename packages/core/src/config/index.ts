@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RunStopError } from "../errors/index.ts";
 import { formatIssues } from "../validation/index.ts";
 
 const uuid = z.guid({ error: "invalid uuid" });
@@ -32,9 +33,9 @@ export const reportConfigSchema = z
 export type WallboxRef = z.infer<typeof wallboxRefSchema>;
 export type ReportConfig = z.infer<typeof reportConfigSchema>;
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+export class ConfigError extends RunStopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "ConfigError";
   }
 }
@@ -52,7 +53,7 @@ export function parseReportConfigText(text: string, source: string): ReportConfi
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`wallbox config ${source} is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(`wallbox config ${source} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   return parseReportConfig(value, source);
 }

@@ -1,3 +1,5 @@
+import { RunStopError } from "../errors/index.ts";
+
 /**
  * Month windows: the inclusive UTC days the Partner API filters on.
  *
@@ -13,7 +15,7 @@ export interface MonthWindow {
   to: string;
 }
 
-export class MonthError extends Error {
+export class MonthError extends RunStopError {
   constructor(message: string) {
     super(message);
     this.name = "MonthError";

@@ -4,7 +4,7 @@ import type { MonthWindow } from "../month/index.ts";
 import { apiSessionPageSchema, type Session, type SessionPage } from "../sessions/index.ts";
 import { formatIssues } from "../validation/index.ts";
 import { CredentialsError, HttpStatusError, WallboxReadError } from "./errors.ts";
-import { requestWithRetry, type HttpDeps } from "./http.ts";
+import { requestWithRetry, WaitBudget, type HttpDeps } from "./http.ts";
 import type { TokenSource } from "./token.ts";
 import { normalizeBaseUrl } from "./base-url.ts";
 
@@ -41,21 +41,22 @@ export class PartnerApiClient {
   }
 
   async listSessions(orgId: string, wallbox: WallboxRef, window: MonthWindow): Promise<Session[]> {
+    const budget = new WaitBudget(this.options.http.policy.maxWaitPerWallboxMs);
     const reasons: string[] = [];
     for (let read = 1; read <= this.maxReads; read++) {
-      const attempt = await this.readOnce(orgId, wallbox, window);
+      const attempt = await this.readOnce(orgId, wallbox, window, budget);
       if (attempt.consistent) return attempt.sessions;
       reasons.push(attempt.reason);
     }
     throw new WallboxReadError(`inconsistent paging in ${this.maxReads} reads (last: ${reasons.at(-1)})`);
   }
 
-  private async readOnce(orgId: string, wallbox: WallboxRef, window: MonthWindow): Promise<ReadAttempt> {
+  private async readOnce(orgId: string, wallbox: WallboxRef, window: MonthWindow, budget: WaitBudget): Promise<ReadAttempt> {
     const byId = new Map<number, Session>();
     let total: number | undefined;
     let offset = 0;
     for (;;) {
-      const page = await this.fetchPage(orgId, wallbox, window, offset);
+      const page = await this.fetchPage(orgId, wallbox, window, offset, budget);
       if (total === undefined) {
         total = page.total;
         if (total > this.maxSessions) {
@@ -70,9 +71,17 @@ export class PartnerApiClient {
       }
       let added = 0;
       for (const session of page.items) {
-        if (!byId.has(session.id)) {
+        const earlier = byId.get(session.id);
+        if (earlier === undefined) {
           byId.set(session.id, session);
           added++;
+          continue;
+        }
+        // A repeat is harmless only when it is the same row: different content means the data
+        // moved under the read, and keeping either copy could report a stale figure.
+        const changes = sessionDifferences(earlier, session);
+        if (changes.length > 0) {
+          return { consistent: false, reason: `session ${session.id} came twice with different content (${changes.join("; ")})` };
         }
       }
       if (added === 0) {
@@ -93,14 +102,14 @@ export class PartnerApiClient {
     return `${this.baseUrl}${path}?${query}`;
   }
 
-  private async fetchPage(orgId: string, wallbox: WallboxRef, window: MonthWindow, offset: number): Promise<SessionPage> {
+  private async fetchPage(orgId: string, wallbox: WallboxRef, window: MonthWindow, offset: number, budget: WaitBudget): Promise<SessionPage> {
     const url = this.sessionsUrl(orgId, wallbox, window, offset);
     const describe = `sessions page at offset ${offset}`;
     let token = await this.options.tokens.token();
-    let answer = await this.get(describe, url, token);
+    let answer = await this.get(describe, url, token, budget);
     if (answer.status === 401) {
       token = await this.options.tokens.refresh(token);
-      answer = await this.get(describe, url, token);
+      answer = await this.get(describe, url, token, budget);
       if (answer.status === 401) {
         throw new CredentialsError("the Partner API refused a freshly issued token (HTTP 401): check the credentials");
       }
@@ -110,7 +119,7 @@ export class PartnerApiClient {
     try {
       json = parseExactJson(answer.body);
     } catch (error) {
-      throw new WallboxReadError(`${describe}: the answer is not valid JSON (${(error as Error).message})`);
+      throw new WallboxReadError(`${describe}: the answer is not valid JSON (${(error as Error).message})`, { cause: error });
     }
     const parsed = apiSessionPageSchema.safeParse(json);
     if (!parsed.success) {
@@ -119,14 +128,17 @@ export class PartnerApiClient {
     return parsed.data;
   }
 
-  private async get(describe: string, url: string, token: string) {
+  private async get(describe: string, url: string, token: string, budget: WaitBudget) {
     try {
-      return await requestWithRetry(this.options.http, describe, url, () => ({
-        method: "GET",
-        headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-      }));
+      return await requestWithRetry(
+        this.options.http,
+        describe,
+        url,
+        () => ({ method: "GET", headers: { authorization: `Bearer ${token}`, accept: "application/json" } }),
+        budget,
+      );
     } catch (error) {
-      if (error instanceof HttpStatusError) throw new WallboxReadError(error.message);
+      if (error instanceof HttpStatusError) throw new WallboxReadError(error.message, { cause: error });
       throw error;
     }
   }
@@ -139,4 +151,28 @@ function describeStatus(status: number, describe: string): string {
     422: "the API rejected the query parameters",
   };
   return `${describe}: HTTP ${status}${meaning[status] ? ` (${meaning[status]})` : ""}`;
+}
+
+/** The name the API gives each field of a session (`outcome` is derived from `rawOutcome`, `id` is the key). */
+const API_FIELD_NAMES: Record<Exclude<keyof Session, "id" | "outcome">, string> = {
+  ocppTransactionId: "ocpp_transaction_id",
+  startedAt: "started_at",
+  endedAt: "ended_at",
+  finalHemsState: "final_hems_state",
+  rawOutcome: "outcome",
+  energyFromSolarKwh: "energy_from_solar_kwh",
+  savingsEur: "savings_eur",
+  hasCompletePriceCoverage: "has_complete_price_coverage",
+  commandsSent: "commands_sent",
+  commandsApplied: "commands_applied",
+  commandsIneffective: "commands_ineffective",
+};
+
+/** The fields in which two copies of one session differ, as `api_field: first → second`. */
+export function sessionDifferences(first: Session, second: Session): string[] {
+  const differences: string[] = [];
+  for (const [field, apiField] of Object.entries(API_FIELD_NAMES) as [keyof typeof API_FIELD_NAMES, string][]) {
+    if (first[field] !== second[field]) differences.push(`${apiField}: ${String(first[field])} → ${String(second[field])}`);
+  }
+  return differences;
 }

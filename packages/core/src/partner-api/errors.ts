@@ -1,15 +1,17 @@
+import { RunStopError } from "../errors/index.ts";
+
 /** The credentials do not work: the whole run stops before anything is written. */
-export class CredentialsError extends Error {
-  constructor(message: string) {
-    super(message);
+export class CredentialsError extends RunStopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "CredentialsError";
   }
 }
 
 /** One wallbox could not be read; the report lists it as failed with this message. */
 export class WallboxReadError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "WallboxReadError";
   }
 }

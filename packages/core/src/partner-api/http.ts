@@ -16,53 +16,120 @@ export interface HttpDeps {
 }
 
 /**
- * One request with a timeout per attempt (body included), retried on network errors, timeouts,
+ * What one wallbox may still spend waiting between retries, shared by all of its requests, so a
+ * storm of long `Retry-After`s cannot hold one wallbox for many minutes.
+ */
+export class WaitBudget {
+  private spentMs = 0;
+
+  constructor(readonly limitMs: number) {}
+
+  get remainingMs(): number {
+    return Math.max(0, this.limitMs - this.spentMs);
+  }
+
+  /** Takes `delayMs` from the budget; false (and nothing taken) when it does not fit. */
+  take(delayMs: number): boolean {
+    if (delayMs > this.remainingMs) return false;
+    this.spentMs += delayMs;
+    return true;
+  }
+}
+
+/** The attempt ran out of time; raised by `settleWithin`, never by fetch itself. */
+class AttemptTimeout extends Error {}
+
+/**
+ * Runs `work` with a signal that aborts after `ms` or when `parent` aborts, and settles when
+ * either happens even if `work` never does. Node 20's fetch can leave a body read pending forever
+ * (a `Content-Encoding: gzip` body that is not gzip): aborting alone does not settle it. The timer
+ * is deliberately not unref'd: while a request is outstanding, the process has something to wait for.
+ */
+async function settleWithin<T>(ms: number, parent: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let onParentAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const timeout = new AttemptTimeout();
+      controller.abort(timeout);
+      reject(timeout);
+    }, ms);
+    onParentAbort = () => {
+      controller.abort(parent!.reason);
+      reject(parent!.reason);
+    };
+    if (parent?.aborted) onParentAbort();
+    else parent?.addEventListener("abort", onParentAbort, { once: true });
+  });
+  const working = work(controller.signal);
+  // Whichever loses the race must not surface as an unhandled rejection later.
+  working.catch(() => undefined);
+  try {
+    return await Promise.race([working, stopped]);
+  } finally {
+    clearTimeout(timer);
+    if (onParentAbort) parent?.removeEventListener("abort", onParentAbort);
+  }
+}
+
+/**
+ * One request with a time limit per attempt (body included), retried on network errors, timeouts,
  * 408, 429 and 5xx. Answers anything else (2xx and the other 4xx) to the caller; throws
- * `HttpStatusError` when retrying gave up. `describe` names the request in errors; it never
- * carries headers, so no token can leak through a message.
+ * `HttpStatusError` when retrying gave up, or when the next wait would exceed `budget`.
+ * `describe` names the request in errors; it never carries headers, so no token can leak through
+ * a message.
  */
 export async function requestWithRetry(
   deps: HttpDeps,
   describe: string,
   url: string,
   init: () => RequestInit,
+  budget?: WaitBudget,
 ): Promise<HttpAnswer> {
+  const { policy } = deps;
   let lastProblem = "";
-  for (let attempt = 1; attempt <= deps.policy.maxAttempts; attempt++) {
+  let lastStatus = 0;
+  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     deps.signal?.throwIfAborted();
     let retryAfterMs: number | undefined;
-    const timeout = AbortSignal.timeout(deps.policy.requestTimeoutMs);
-    const signal = deps.signal ? AbortSignal.any([deps.signal, timeout]) : timeout;
     try {
-      const response = await deps.fetch(url, { ...init(), signal });
-      const body = await response.text();
-      if (!isRetryableStatus(response.status)) return { status: response.status, body };
-      lastProblem = `HTTP ${response.status}`;
-      retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-      if (retryAfterMs !== undefined && retryAfterMs > deps.policy.maxRetryAfterMs) {
+      const answer = await settleWithin(policy.requestTimeoutMs, deps.signal, async (signal) => {
+        const response = await deps.fetch(url, { ...init(), signal });
+        return { status: response.status, body: await response.text(), retryAfter: response.headers.get("retry-after") };
+      });
+      if (!isRetryableStatus(answer.status)) return { status: answer.status, body: answer.body };
+      lastStatus = answer.status;
+      lastProblem = `HTTP ${answer.status}`;
+      retryAfterMs = parseRetryAfter(answer.retryAfter, Date.now());
+      if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) {
         throw new HttpStatusError(
-          response.status,
-          `${describe}: HTTP ${response.status}, and the server asked to wait ${Math.ceil(retryAfterMs / 1000)} s, longer than the ${deps.policy.maxRetryAfterMs / 1000} s this run waits`,
+          answer.status,
+          `${describe}: HTTP ${answer.status}, and the server asked to wait ${Math.ceil(retryAfterMs / 1000)} s, longer than the ${policy.maxRetryAfterMs / 1000} s this run waits`,
         );
       }
     } catch (error) {
       if (error instanceof HttpStatusError) throw error;
       deps.signal?.throwIfAborted();
-      lastProblem = timeout.aborted
-        ? `no complete answer within ${deps.policy.requestTimeoutMs / 1000} s`
-        : `network error (${networkReason(error)})`;
+      lastStatus = 0;
+      lastProblem = error instanceof AttemptTimeout ? `no complete answer within ${policy.requestTimeoutMs / 1000} s` : `network error (${networkReason(error)})`;
     }
-    if (attempt < deps.policy.maxAttempts) {
-      const delay = backoffDelay(deps.policy, attempt, retryAfterMs, deps.random);
+    if (attempt < policy.maxAttempts) {
+      const delay = backoffDelay(policy, attempt, retryAfterMs, deps.random);
+      if (budget && !budget.take(delay)) {
+        throw new HttpStatusError(
+          lastStatus,
+          `${describe}: ${lastProblem} after ${attempt} attempt${attempt === 1 ? "" : "s"}; the next would wait ${seconds(delay)} s, ` +
+            `more than the ${seconds(budget.remainingMs)} s left of the ${seconds(budget.limitMs)} s one wallbox may spend waiting to retry`,
+        );
+      }
       await sleep(delay, undefined, deps.signal ? { signal: deps.signal } : undefined);
     }
   }
-  const status = /^HTTP (\d+)$/.exec(lastProblem);
-  throw new HttpStatusError(
-    status ? Number(status[1]) : 0,
-    `${describe}: ${lastProblem} after ${deps.policy.maxAttempts} attempts`,
-  );
+  throw new HttpStatusError(lastStatus, `${describe}: ${lastProblem} after ${policy.maxAttempts} attempts`);
 }
+
+const seconds = (ms: number) => String(Math.ceil(ms / 1000));
 
 function networkReason(error: unknown): string {
   if (error instanceof Error) {

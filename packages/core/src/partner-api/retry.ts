@@ -8,6 +8,8 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
   /** Each attempt's time limit, body included. */
   requestTimeoutMs: number;
+  /** All the waiting before retries that one wallbox may do, over all its requests and re-reads. */
+  maxWaitPerWallboxMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -16,6 +18,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 20_000,
   maxRetryAfterMs: 120_000,
   requestTimeoutMs: 30_000,
+  maxWaitPerWallboxMs: 180_000,
 };
 
 /** Statuses worth another try: rate limiting and server-side trouble. */

@@ -76,7 +76,7 @@ async function exchange(credentials: ClientCredentials, deps: HttpDeps): Promise
       body: JSON.stringify({ grant_type: "client_credentials" }),
     }));
   } catch (error) {
-    if (error instanceof HttpStatusError) throw new CredentialsError(`could not get an API token: ${error.message}`);
+    if (error instanceof HttpStatusError) throw new CredentialsError(`could not get an API token: ${error.message}`, { cause: error });
     throw error;
   }
   if (answer.status === 400 || answer.status === 401 || answer.status === 403) {

@@ -129,10 +129,14 @@ export async function writeReportFiles(
 ): Promise<{ workbook: StoredFile; json: StoredFile }> {
   const names = reportFileNames(content.window.month);
   const sheets = workbookLayout({ ...content, jsonFileName: names.json });
-  const [workbook, json] = await writeTogether(store, [
-    { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out, { signal }) },
-    { name: names.json, contentType: CONTENT_TYPES.json, produce: async (out) => void out.end(serializeMonthlyReport(content.report)) },
-  ]);
+  const [workbook, json] = await writeTogether(
+    store,
+    [
+      { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out, { signal }) },
+      { name: names.json, contentType: CONTENT_TYPES.json, produce: async (out) => void out.end(serializeMonthlyReport(content.report)) },
+    ],
+    signal,
+  );
   return { workbook: workbook!, json: json! };
 }
 

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile as writeText } from "node:fs/
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { localFolderStore } from "./local-folder.ts";
+import { localFolderStore, OutputFolderError, prepareLocalFolder } from "./local-folder.ts";
 import { writeFile, writeTogether } from "./port.ts";
 
 let folder: string;
@@ -63,5 +63,70 @@ describe("local folder store", () => {
     ).rejects.toThrow("serializer broke");
     expect((await readdir(folder)).sort()).toEqual(["r.json", "r.xlsx"]);
     expect(await readFile(join(folder, "r.xlsx"), "utf8")).toBe("old workbook");
+  });
+
+  it("stops a pair whose run is stopped while it is produced: neither file is shown, no temporary file is left", async () => {
+    const store = localFolderStore(folder);
+    const stop = new AbortController();
+    await expect(
+      writeTogether(
+        store,
+        [
+          { name: "r.xlsx", contentType: "x", produce: async (out) => void out.end("workbook") },
+          {
+            name: "r.json",
+            contentType: "x",
+            produce: async (out) => {
+              stop.abort(new Error("Ctrl+C"));
+              out.end("json");
+            },
+          },
+        ],
+        stop.signal,
+      ),
+    ).rejects.toThrow("Ctrl+C");
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it("finishes a pair whose files were complete when the run was stopped", async () => {
+    const inner = localFolderStore(folder);
+    const stop = new AbortController();
+    // The stop arrives while the first file is being moved into place.
+    const store = {
+      stage: async (...args: Parameters<typeof inner.stage>) => {
+        const staged = await inner.stage(...args);
+        return { ...staged, commit: () => (stop.abort(new Error("Ctrl+C")), staged.commit()) };
+      },
+    };
+    const stored = await writeTogether(
+      store,
+      [
+        { name: "r.xlsx", contentType: "x", produce: async (out) => void out.end("workbook") },
+        { name: "r.json", contentType: "x", produce: async (out) => void out.end("json") },
+      ],
+      stop.signal,
+    );
+    expect(stored.map((file) => file.name)).toEqual(["r.xlsx", "r.json"]);
+    expect((await readdir(folder)).sort()).toEqual(["r.json", "r.xlsx"]);
+  });
+});
+
+describe("checking the output folder before a run", () => {
+  it("creates a missing folder and leaves nothing in it", async () => {
+    const path = join(folder, "new", "reports");
+    expect(await prepareLocalFolder(path)).toBe(path);
+    expect(await readdir(path)).toEqual([]);
+  });
+
+  it.each([
+    ["is a file", (file: string) => file],
+    ["is below a file", (file: string) => join(file, "reports")],
+  ])("refuses a path that %s, naming it", async (_case, pathOf) => {
+    const file = join(folder, "taken");
+    await writeText(file, "not a folder");
+    const path = pathOf(file);
+    const error = await prepareLocalFolder(path).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OutputFolderError);
+    expect((error as Error).message).toBe(`cannot write the report to ${path}: a file is in the way where a folder should be`);
   });
 });

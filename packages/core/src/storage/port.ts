@@ -40,11 +40,17 @@ export interface FileToWrite {
 /**
  * Produces every file first, then makes them visible one after another: a failure while producing
  * any of them leaves every name as it was, so a workbook never sits beside a JSON of another run.
+ * `signal` stops the write until every file is complete; from then on the files are made visible
+ * whatever happens to it, because that is quick and leaves a whole report rather than none.
  */
-export async function writeTogether(store: ReportStore, files: readonly FileToWrite[]): Promise<StoredFile[]> {
+export async function writeTogether(store: ReportStore, files: readonly FileToWrite[], signal?: AbortSignal): Promise<StoredFile[]> {
   const staged: StagedFile[] = [];
   try {
-    for (const file of files) staged.push(await store.stage(file.name, file.contentType, file.produce));
+    for (const file of files) {
+      signal?.throwIfAborted();
+      staged.push(await store.stage(file.name, file.contentType, file.produce));
+    }
+    signal?.throwIfAborted();
   } catch (error) {
     await Promise.all(staged.map((file) => file.discard().catch(() => undefined)));
     throw error;

@@ -1,5 +1,6 @@
 import { Resource } from "sst";
 import { z } from "zod";
+import { RunStopError } from "@hems-reports/core/errors";
 import { formatIssues, httpUrl } from "@hems-reports/core/validation";
 
 /** What a deployed function needs to know, from the resources linked to it (see infra/report.ts). */
@@ -20,9 +21,9 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
-export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message);
+export class SettingsError extends RunStopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "SettingsError";
   }
 }
@@ -51,7 +52,7 @@ export function settingsFromResource(): Settings {
       workerFunctionName: linkedOrUndefined(() => Resource.ReportWorker.name),
     };
   } catch (error) {
-    throw new SettingsError(`a linked resource is missing: ${(error as Error).message}`);
+    throw new SettingsError(`a linked resource is missing: ${(error as Error).message}`, { cause: error });
   }
   const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) throw new SettingsError(`the stage settings are invalid: ${formatIssues(parsed.error)}`);

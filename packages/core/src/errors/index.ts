@@ -1,0 +1,11 @@
+/**
+ * An error that stops a run with a reason its reader can act on (a bad option, config, month,
+ * output folder or credentials). Front doors print `message` as it is, without a stack trace;
+ * `cause` keeps the underlying error for debugging.
+ */
+export class RunStopError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "RunStopError";
+  }
+}
