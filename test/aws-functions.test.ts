@@ -1,18 +1,18 @@
 import { createHash } from "node:crypto";
 import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
-import ExcelJS from "exceljs";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { monthlyReportSchema, manifestSchema } from "@hems-reports/core/report";
+import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/report";
 import { allowsObjectAccess, runStatusSchema } from "@hems-reports/core/runs";
 import { readObjectText } from "@hems-reports/core/storage";
-import { startSimulator, type Simulator } from "@hems-reports/simulator";
+import { type Simulator, startSimulator } from "@hems-reports/simulator";
+import type { Context } from "aws-lambda";
+import ExcelJS from "exceljs";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { WRITE_RESERVE_MS } from "../packages/functions/src/lib/execute-run.ts";
 import { createOnDemandHandler } from "../packages/functions/src/on-demand.ts";
 import { createScheduledHandler } from "../packages/functions/src/scheduled.ts";
-import { WRITE_RESERVE_MS } from "../packages/functions/src/lib/execute-run.ts";
-import type { Context } from "aws-lambda";
 import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
-import { CONFIG_KEY, testApp, uploadConfig, urlEvent, type TestApp } from "./support/aws.ts";
-import { functionsClient, startLocalS3, type LocalS3, type S3Call } from "./support/s3.ts";
+import { CONFIG_KEY, type TestApp, testApp, uploadConfig, urlEvent } from "./support/aws.ts";
+import { functionsClient, type LocalS3, type S3Call, startLocalS3 } from "./support/s3.ts";
 
 const boxes = [wallboxRef("aws-1", "Garage"), wallboxRef("aws-2", "Carport"), wallboxRef("aws-3")];
 const config = { orgId: ORG_ID, wallboxes: boxes };
@@ -101,14 +101,20 @@ describe("scheduled function", () => {
   });
 
   it("writes an incomplete report naming the wallbox that failed", async () => {
-    const failing = await startSimulator({ seed: "aws", onSessionsRequest: (request) => (request.wallboxId === boxes[1]!.wallboxId ? { status: 404 } : undefined) });
+    const failing = await startSimulator({
+      seed: "aws",
+      onSessionsRequest: (request) => (request.wallboxId === boxes[1]!.wallboxId ? { status: 404 } : undefined),
+    });
     try {
       const app = testApp(s3, failing);
       await scheduled(app);
       const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
       expect(report.complete).toBe(false);
       expect(report.wallboxes[1]).toMatchObject({ status: "failed", error: expect.stringMatching(/HTTP 404/) });
-      expect(manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`))).toMatchObject({ complete: false, totals: { failedWallboxes: 1 } });
+      expect(manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`))).toMatchObject({
+        complete: false,
+        totals: { failedWallboxes: 1 },
+      });
     } finally {
       await failing.close();
     }
@@ -118,7 +124,10 @@ describe("scheduled function", () => {
     await scheduled(testApp(s3, simulator));
     const complete = await objectBytes(`${MONTH_PREFIX}manifest.json`);
     const workbook = await objectBytes(`${MONTH_PREFIX}hems-savings-2026-10.xlsx`);
-    const failing = await startSimulator({ seed: "aws", onSessionsRequest: (request) => (request.wallboxId === boxes[0]!.wallboxId ? { status: 503 } : undefined) });
+    const failing = await startSimulator({
+      seed: "aws",
+      onSessionsRequest: (request) => (request.wallboxId === boxes[0]!.wallboxId ? { status: 503 } : undefined),
+    });
     try {
       const app = testApp(s3, failing, { now: new Date("2026-11-03T05:00:00Z") });
       await scheduled(app);
@@ -135,7 +144,10 @@ describe("scheduled function", () => {
   });
 
   it("stops reading in time to write an incomplete report when the invocation runs out of time", async () => {
-    const hanging = await startSimulator({ seed: "aws", onSessionsRequest: (request) => (request.wallboxId === boxes[2]!.wallboxId ? { hang: true } : undefined) });
+    const hanging = await startSimulator({
+      seed: "aws",
+      onSessionsRequest: (request) => (request.wallboxId === boxes[2]!.wallboxId ? { hang: true } : undefined),
+    });
     try {
       const app = testApp(s3, hanging);
       const context = { getRemainingTimeInMillis: () => WRITE_RESERVE_MS + 300 } as Context;
@@ -154,7 +166,9 @@ describe("scheduled function", () => {
   it("fails before any request on a malformed secret, naming the missing key but not the values", async () => {
     const app = testApp(s3, simulator, { secret: JSON.stringify({ clientId: "client-id-value-7f3a" }) });
     const error = (await scheduled(app).catch((caught: unknown) => caught)) as Error;
-    expect(error.message).toBe(`secret ${app.deps.settings.secretArn} is missing "clientSecret" (client credentials need both, as non-empty strings)`);
+    expect(error.message).toBe(
+      `secret ${app.deps.settings.secretArn} is missing "clientSecret" (client credentials need both, as non-empty strings)`,
+    );
     expect(error.message).not.toContain("client-id-value-7f3a");
     expect(boxes.map((box) => simulator.requestsFor(box.wallboxId))).toEqual([0, 0, 0]);
     const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000001.json`));
@@ -187,7 +201,9 @@ describe("scheduled function", () => {
     await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: CONFIG_KEY }));
     await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(`the wallbox config s3://${s3.bucket}/${CONFIG_KEY} does not exist`);
     await uploadConfig(s3, { orgId: ORG_ID, wallboxes: [boxes[0], { ...boxes[1], userId: "nope" }] });
-    await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(`invalid wallbox config s3://${s3.bucket}/${CONFIG_KEY}: wallboxes[1].userId: invalid uuid`);
+    await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(
+      `invalid wallbox config s3://${s3.bucket}/${CONFIG_KEY}: wallboxes[1].userId: invalid uuid`,
+    );
     await uploadConfig(s3, { ...config, orgId: wallboxRef("other").userId });
     await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(/orgId: .* is not this stage's org/);
     expect(boxes.map((box) => simulator.requestsFor(box.wallboxId))).toEqual([0, 0, 0]);
@@ -227,7 +243,13 @@ describe("on-demand function (function URL)", () => {
     expect(app.queuedJobs).toHaveLength(1);
     await app.runWorkers();
     const done = body(await handler(urlEvent("GET", { query: { runId: String(answer.runId) } })));
-    expect(done).toMatchObject({ status: "done", complete: true, month: "2026-09", keys: { manifest: answer.manifestKey }, totals: { wallboxes: 3 } });
+    expect(done).toMatchObject({
+      status: "done",
+      complete: true,
+      month: "2026-09",
+      keys: { manifest: answer.manifestKey },
+      totals: { wallboxes: 3 },
+    });
     expect(manifestSchema.parse(await objectJson(String(answer.manifestKey))).runId).toBe(answer.runId);
   });
 
@@ -273,7 +295,12 @@ describe("on-demand function (function URL)", () => {
     ["a month not yet ended", JSON.stringify({ month: "2026-11" }), /month: month 2026-11 has not ended yet/, "month"],
     ["a bad wallbox id", JSON.stringify({ wallboxIds: [boxes[0]!.wallboxId, "garage"] }), /wallboxIds\[1\]: invalid uuid/, "wallboxIds[1]"],
     ["an empty wallbox list", JSON.stringify({ wallboxIds: [] }), /wallboxIds: list at least one wallbox id/, "wallboxIds"],
-    ["a wallbox that is not configured", JSON.stringify({ wallboxIds: [wallboxRef("stranger").wallboxId] }), /not in the wallbox config/, "wallboxIds"],
+    [
+      "a wallbox that is not configured",
+      JSON.stringify({ wallboxIds: [wallboxRef("stranger").wallboxId] }),
+      /not in the wallbox config/,
+      "wallboxIds",
+    ],
   ])("answers 400 naming the field for %s, and starts nothing", async (_name, requestBody, message, field) => {
     const app = testApp(s3, simulator);
     const answer = await onDemand(app)(urlEvent("POST", { body: requestBody }));
@@ -344,7 +371,10 @@ describe("permissions", () => {
     await app.runWorkers();
     await handler(urlEvent("GET", { query: { runId: "00000000-0000-4000-8000-000000000001" } }));
     await handler(urlEvent("GET", { query: { runId: "00000000-0000-4000-8000-00000000ffff" } }));
-    const failing = await startSimulator({ seed: "aws", onSessionsRequest: (request) => (request.wallboxId === boxes[0]!.wallboxId ? { status: 404 } : undefined) });
+    const failing = await startSimulator({
+      seed: "aws",
+      onSessionsRequest: (request) => (request.wallboxId === boxes[0]!.wallboxId ? { status: 404 } : undefined),
+    });
     try {
       await scheduled(testApp(s3, failing, { onS3Call })); // incomplete, set aside beside the complete report
       await s3.clear();
@@ -370,13 +400,26 @@ describe("logs", () => {
     await scheduled(app);
 
     const text = logs.join("");
-    const records = text.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = text
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.every((record) => record.service === "hems-reports" && typeof record.level === "string")).toBe(true);
     const wallboxLines = records.filter((record) => record.message === "wallbox read");
     expect(wallboxLines).toHaveLength(6);
-    expect(wallboxLines[0]).toMatchObject({ runId: "00000000-0000-4000-8000-000000000001", month: "2026-10", status: "ok", durationMs: expect.any(Number) });
+    expect(wallboxLines[0]).toMatchObject({
+      runId: "00000000-0000-4000-8000-000000000001",
+      month: "2026-10",
+      status: "ok",
+      durationMs: expect.any(Number),
+    });
     expect(records.filter((record) => record.message === "run done")).toHaveLength(2);
-    expect(records.find((record) => record.message === "run done")).toMatchObject({ complete: true, wallboxes: 3, sessions: expect.any(Number), savingsEur: expect.any(String) });
+    expect(records.find((record) => record.message === "run done")).toMatchObject({
+      complete: true,
+      wallboxes: 3,
+      sessions: expect.any(Number),
+      savingsEur: expect.any(String),
+    });
 
     const token = await app.deps.tokens.token();
     for (const secret of [token, event.headers.authorization!, event.headers["x-amz-security-token"]!]) expect(text).not.toContain(secret);

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { monthlyReportSchema } from "@hems-reports/core/report";
-import { startSimulator, type Simulator, type SimulatorOptions } from "@hems-reports/simulator";
+import { type Simulator, type SimulatorOptions, startSimulator } from "@hems-reports/simulator";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ORG_ID, sessionItems, wallboxRef } from "./support/api.ts";
 import { temporaryFolder } from "./support/cli.ts";
 import { runProcess } from "./support/process.ts";
@@ -37,7 +37,8 @@ describe("npm run report as a process", () => {
     // Node 20's fetch leaves such a body pending forever; before the fix, the event loop emptied
     // and the process ended with status 13, no message and no report.
     const { args, env } = await apiRun({
-      onSessionsRequest: (request) => (request.wallboxId === boxes[2]!.wallboxId && request.count === 1 ? { corruptGzip: true, delayMs: 100 } : undefined),
+      onSessionsRequest: (request) =>
+        request.wallboxId === boxes[2]!.wallboxId && request.count === 1 ? { corruptGzip: true, delayMs: 100 } : undefined,
     });
     const run = await runProcess(CLI, [...args, "--request-timeout", "1"], { env });
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -72,7 +73,9 @@ describe("npm run report as a process", () => {
     await writeFile(file, "");
     const run = await runProcess(CLI, [...args, "--out", file], { env });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`hems-reports: cannot write the report to ${file}: a file is in the way where a folder should be\nNo report was written.\n`);
+    expect(run.stderr).toBe(
+      `hems-reports: cannot write the report to ${file}: a file is in the way where a folder should be\nNo report was written.\n`,
+    );
     expect(simulator!.tokenRequests).toBe(0);
     expect(boxes.map((box) => simulator!.requestsFor(box.wallboxId))).toEqual([0, 0, 0]);
   });

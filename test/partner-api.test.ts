@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { CredentialsError, clientCredentialsToken, staticToken, WallboxReadError } from "@hems-reports/core/partner-api";
+import { type Simulator, type SimulatorOptions, startSimulator } from "@hems-reports/simulator";
 import { LosslessNumber } from "lossless-json";
-import { clientCredentialsToken, CredentialsError, staticToken, WallboxReadError } from "@hems-reports/core/partner-api";
-import { startSimulator, type Simulator, type SimulatorOptions } from "@hems-reports/simulator";
+import { afterEach, describe, expect, it } from "vitest";
 import { clientFor, fastHttp, OCTOBER, ORG_ID, sessionItem, sessionItems, simulatorTokens, wallboxRef } from "./support/api.ts";
 
 let simulator: Simulator | undefined;
@@ -87,9 +87,13 @@ describe("Partner API client against the simulator", () => {
         body: { total: 2, items: [sessionItem(7, { savings_eur: 2.5 }), sessionItem(8), sessionItem(7, { savings_eur: 0.25, ended_at: null })] },
       }),
     });
-    const error = (await clientFor(server).listSessions(ORG_ID, box, OCTOBER).catch((caught: unknown) => caught)) as Error;
+    const error = (await clientFor(server)
+      .listSessions(ORG_ID, box, OCTOBER)
+      .catch((caught: unknown) => caught)) as Error;
     expect(error).toBeInstanceOf(WallboxReadError);
-    expect(error.message).toMatch(/^inconsistent paging in 3 reads \(last: session 7 came twice with different content \(ended_at: .* → null; savings_eur: 2\.5 → 0\.25\)\)$/);
+    expect(error.message).toMatch(
+      /^inconsistent paging in 3 reads \(last: session 7 came twice with different content \(ended_at: .* → null; savings_eur: 2\.5 → 0\.25\)\)$/,
+    );
     expect(server.requestsFor(box.wallboxId)).toBe(3);
   });
 
@@ -142,7 +146,9 @@ describe("Partner API client against the simulator", () => {
     const stuck = await serve({
       onSessionsRequest: () => ({ status: 200, body: { total: 400, items: items.slice(0, 200) } }),
     });
-    const error = await clientFor(stuck).listSessions(ORG_ID, box, OCTOBER).catch((caught: unknown) => caught);
+    const error = await clientFor(stuck)
+      .listSessions(ORG_ID, box, OCTOBER)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WallboxReadError);
     expect((error as Error).message).toMatch(/only repeated sessions already read \(is offset ignored\?\)/);
     expect(stuck.requestsFor(box.wallboxId)).toBe(6);
@@ -210,9 +216,13 @@ describe("Partner API client against the simulator", () => {
   it("fails the wallbox, naming the field, when an answer breaks the contract", async () => {
     const server = await serve();
     server.setSessions(box.wallboxId, [sessionItem(1), sessionItem(2, { commands_sent: -1 }), sessionItem(3, { started_at: "yesterday" })]);
-    const error = (await clientFor(server).listSessions(ORG_ID, box, OCTOBER).catch((caught: unknown) => caught)) as Error;
+    const error = (await clientFor(server)
+      .listSessions(ORG_ID, box, OCTOBER)
+      .catch((caught: unknown) => caught)) as Error;
     expect(error).toBeInstanceOf(WallboxReadError);
-    expect(error.message).toMatch(/does not match the contract: items\[1\]\.commands_sent: .*; items\[2\]\.started_at: expected an ISO 8601 date-time/);
+    expect(error.message).toMatch(
+      /does not match the contract: items\[1\]\.commands_sent: .*; items\[2\]\.started_at: expected an ISO 8601 date-time/,
+    );
   });
 
   it("fails the wallbox on an answer that is not JSON", async () => {
@@ -236,7 +246,9 @@ describe("Partner API client against the simulator", () => {
   it("fails the wallbox on an absurdly large number instead of exhausting memory", async () => {
     const server = await serve();
     server.setSessions(box.wallboxId, [sessionItem(1, { savings_eur: new LosslessNumber("1e999999999") })]);
-    await expect(clientFor(server).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(/items\[0\]\.savings_eur: expected a decimal number of plausible size/);
+    await expect(clientFor(server).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(
+      /items\[0\]\.savings_eur: expected a decimal number of plausible size/,
+    );
   });
 
   it("accepts ids up to the largest safe integer", async () => {
@@ -272,7 +284,9 @@ describe("Partner API client against the simulator", () => {
   it("stops the run on client credentials the token endpoint refuses", async () => {
     const server = await serve({ clientSecret: "right" });
     const tokens = clientCredentialsToken({ tokenUrl: server.tokenUrl, clientId: "simulator-client", clientSecret: "wrong" }, fastHttp());
-    const error = (await clientFor(server, fastHttp(), tokens).listSessions(ORG_ID, box, OCTOBER).catch((caught: unknown) => caught)) as Error;
+    const error = (await clientFor(server, fastHttp(), tokens)
+      .listSessions(ORG_ID, box, OCTOBER)
+      .catch((caught: unknown) => caught)) as Error;
     expect(error).toBeInstanceOf(CredentialsError);
     expect(error.message).toMatch(/refused the client credentials \(HTTP 401\)/);
     expect(error.message).not.toContain("wrong");

@@ -1,9 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { type MonthlyReport, monthlyReportSchema } from "@hems-reports/core/report";
+import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { monthlyReportSchema, type MonthlyReport } from "@hems-reports/core/report";
-import { startSimulator, type Simulator } from "@hems-reports/simulator";
 import { HELP } from "../packages/cli/src/options.ts";
 import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
 import { runCli, temporaryFolder } from "./support/cli.ts";
@@ -108,12 +108,16 @@ describe("npm run report with the built-in simulator", () => {
 
   it("stops cleanly on Ctrl+C: no report and no temporary file is left", async () => {
     const interrupt = new AbortController();
-    const run = await runCli(["--out", out.path, "--wallboxes", "40", "--concurrency", "1"], {}, {
-      interrupt: interrupt.signal,
-      onInfo: (line) => {
-        if (line.startsWith("[ 3/40]")) interrupt.abort();
+    const run = await runCli(
+      ["--out", out.path, "--wallboxes", "40", "--concurrency", "1"],
+      {},
+      {
+        interrupt: interrupt.signal,
+        onInfo: (line) => {
+          if (line.startsWith("[ 3/40]")) interrupt.abort();
+        },
       },
-    });
+    );
     expect(run.code).toBe(130);
     expect(run.info.at(-1)).toBe("hems-reports: interrupted (Ctrl+C). No report was written.");
     expect(run.info.filter((line) => / ok /.test(line)).length).toBeLessThan(40);
@@ -122,12 +126,16 @@ describe("npm run report with the built-in simulator", () => {
 
   it("keeps a report whose files were complete when Ctrl+C came, says so and exits with the report's status", async () => {
     const interrupt = new AbortController();
-    const run = await runCli(["--out", out.path, "--wallboxes", "3"], {}, {
-      interrupt: interrupt.signal,
-      onResult: (line) => {
-        if (line.startsWith("Complete report")) interrupt.abort("SIGINT");
+    const run = await runCli(
+      ["--out", out.path, "--wallboxes", "3"],
+      {},
+      {
+        interrupt: interrupt.signal,
+        onResult: (line) => {
+          if (line.startsWith("Complete report")) interrupt.abort("SIGINT");
+        },
       },
-    });
+    );
     expect(run.code).toBe(0);
     expect(run.info.at(-1)).toBe("hems-reports: interrupted (Ctrl+C) after the report files were complete: they were written in full.");
     expect(await out.files()).toEqual(["hems-savings-2026-10.json", "hems-savings-2026-10.xlsx"]);
@@ -137,7 +145,20 @@ describe("npm run report with the built-in simulator", () => {
     const run = await runCli(["--help"]);
     expect(run.code).toBe(0);
     expect(run.result.join("\n")).toBe(HELP);
-    for (const option of ["--month", "--api-url", "--token-url", "--config", "--out", "--concurrency", "--request-timeout", "--max-retry-wait", "--seed", "--wallboxes", "--quiet", "--help"]) {
+    for (const option of [
+      "--month",
+      "--api-url",
+      "--token-url",
+      "--config",
+      "--out",
+      "--concurrency",
+      "--request-timeout",
+      "--max-retry-wait",
+      "--seed",
+      "--wallboxes",
+      "--quiet",
+      "--help",
+    ]) {
       expect(HELP).toContain(option);
     }
     expect(HELP).toMatch(/PODERO_API_TOKEN[\s\S]*PODERO_CLIENT_ID[\s\S]*PODERO_CLIENT_SECRET/);
@@ -180,7 +201,10 @@ describe("npm run report against a Partner API (--api-url)", () => {
     });
     simulator.setSessions(boxes[0]!.wallboxId, [sessionItem(1, { savings_eur: 1.005 }), sessionItem(2, { savings_eur: 2.675 })]);
     simulator.setSessions(boxes[2]!.wallboxId, sessionItems(250));
-    const run = await runCli(["--api-url", `${simulator.url}/api/partners/v2.0/`, "--config", await configFile(), "--out", out.path, "--month", "2026-10"], credentials);
+    const run = await runCli(
+      ["--api-url", `${simulator.url}/api/partners/v2.0/`, "--config", await configFile(), "--out", out.path, "--month", "2026-10"],
+      credentials,
+    );
 
     expect(run.code).toBe(1);
     expect(run.text).toMatch(/FAILED Carport \(.*\): sessions page at offset 0: HTTP 502 after 5 attempts/);
@@ -204,7 +228,9 @@ describe("npm run report against a Partner API (--api-url)", () => {
   it("uses PODERO_API_TOKEN as a bearer token and never prints it", async () => {
     simulator = await startSimulator({ seed: "tests" });
     const token = simulator.issueToken();
-    const run = await runCli(["--api-url", simulator.url, "--config", await configFile(), "--out", out.path, "--month", "2026-09"], { PODERO_API_TOKEN: token });
+    const run = await runCli(["--api-url", simulator.url, "--config", await configFile(), "--out", out.path, "--month", "2026-09"], {
+      PODERO_API_TOKEN: token,
+    });
     expect(run.code).toBe(0);
     expect(run.text).not.toContain(token);
     const files = await Promise.all((await out.files()).map((name) => readFile(join(out.path, name))));
@@ -212,7 +238,11 @@ describe("npm run report against a Partner API (--api-url)", () => {
   });
 
   it.each([
-    ["a wrong client secret", { PODERO_CLIENT_ID: "simulator-client", PODERO_CLIENT_SECRET: "wrong-secret-value" }, /refused the client credentials \(HTTP 401\)/],
+    [
+      "a wrong client secret",
+      { PODERO_CLIENT_ID: "simulator-client", PODERO_CLIENT_SECRET: "wrong-secret-value" },
+      /refused the client credentials \(HTTP 401\)/,
+    ],
     ["an expired token", { PODERO_API_TOKEN: "sim_expired_token_value" }, /refused PODERO_API_TOKEN \(HTTP 401\)/],
     ["no credentials", {}, /no API credentials: set PODERO_API_TOKEN/],
   ])("stops before writing anything on %s", async (_name, env, message) => {

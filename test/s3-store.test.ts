@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { putObject, readObjectText, S3ObjectError, s3ReportStore, writeFile } from "@hems-reports/core/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { putObject, readObjectText, s3ReportStore, S3ObjectError, writeFile } from "@hems-reports/core/storage";
-import { startLocalS3, type LocalS3 } from "./support/s3.ts";
+import { type LocalS3, startLocalS3 } from "./support/s3.ts";
 
 let s3: LocalS3;
 beforeAll(async () => {
@@ -71,7 +71,9 @@ describe("S3 report store (against s3rver)", () => {
   });
 
   it("names the bucket and key when S3 refuses", async () => {
-    const error = await putObject({ client: s3.client, bucket: "no-such-bucket" }, "k", Buffer.from("x"), "text/plain").catch((caught: unknown) => caught);
+    const error = await putObject({ client: s3.client, bucket: "no-such-bucket" }, "k", Buffer.from("x"), "text/plain").catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(S3ObjectError);
     expect((error as Error).message).toMatch(/^cannot write s3:\/\/no-such-bucket\/k: NoSuchBucket \(HTTP 404\)/);
   });

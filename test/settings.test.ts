@@ -56,7 +56,9 @@ describe("settings from linked resources", () => {
 
   it("says which resource is missing or which setting is bad", async () => {
     const { ReportSettings: _settings, ...withoutSettings } = linked;
-    await expect(settingsWith(withoutSettings).then((read) => read())).rejects.toThrow(/a linked resource is missing: "ReportSettings" is not linked/);
+    await expect(settingsWith(withoutSettings).then((read) => read())).rejects.toThrow(
+      /a linked resource is missing: "ReportSettings" is not linked/,
+    );
     const badOrg = { ...linked, ReportSettings: { ...linked.ReportSettings, orgId: "acme" } };
     await expect(settingsWith(badOrg).then((read) => read())).rejects.toThrow("the stage settings are invalid: orgId: invalid uuid");
   });

@@ -1,6 +1,6 @@
 import type { MonthWindow } from "@hems-reports/core/month";
-import { clientCredentialsToken, PartnerApiClient, type HttpDeps, type TokenSource } from "@hems-reports/core/partner-api";
-import { uuidOf, type ApiSessionItem, type Simulator } from "@hems-reports/simulator";
+import { clientCredentialsToken, type HttpDeps, PartnerApiClient, type TokenSource } from "@hems-reports/core/partner-api";
+import { type ApiSessionItem, type Simulator, uuidOf } from "@hems-reports/simulator";
 
 export const OCTOBER: MonthWindow = { month: "2026-10", from: "2026-10-01", to: "2026-10-31" };
 export const ORG_ID = uuidOf("tests", "org");
@@ -37,7 +37,15 @@ export function sessionItems(count: number, firstId = 1): ApiSessionItem[] {
 export function fastHttp(overrides: Partial<HttpDeps["policy"]> = {}): HttpDeps {
   return {
     fetch: globalThis.fetch,
-    policy: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5_000, requestTimeoutMs: 2_000, maxWaitPerWallboxMs: 60_000, ...overrides },
+    policy: {
+      maxAttempts: 4,
+      baseDelayMs: 1,
+      maxDelayMs: 5,
+      maxRetryAfterMs: 5_000,
+      requestTimeoutMs: 2_000,
+      maxWaitPerWallboxMs: 60_000,
+      ...overrides,
+    },
     random: () => 0.5,
   };
 }

@@ -1,10 +1,10 @@
-import type { LambdaFunctionURLEvent } from "aws-lambda";
-import { putObject } from "@hems-reports/core/storage";
 import type { RunJob } from "@hems-reports/core/runs";
+import { putObject } from "@hems-reports/core/storage";
 import type { Simulator } from "@hems-reports/simulator";
-import { buildDeps, type AppDeps } from "../../packages/functions/src/lib/deps.ts";
-import { createWorkerHandler } from "../../packages/functions/src/worker.ts";
+import type { LambdaFunctionURLEvent } from "aws-lambda";
+import { type AppDeps, buildDeps } from "../../packages/functions/src/lib/deps.ts";
 import type { Settings } from "../../packages/functions/src/lib/settings.ts";
+import { createWorkerHandler } from "../../packages/functions/src/worker.ts";
 import { fastHttp, ORG_ID } from "./api.ts";
 import { functionsClient, type LocalS3, type S3Call } from "./s3.ts";
 
@@ -26,7 +26,11 @@ export interface TestApp {
  * Partner API, and the two seams that cannot run here: the secret's text (Secrets Manager) and the
  * asynchronous worker invocation (Lambda), which runs the real worker handler in process.
  */
-export function testApp(s3: LocalS3, simulator: Simulator, options: { secret?: string; now?: Date; onS3Call?: (call: S3Call) => void } = {}): TestApp {
+export function testApp(
+  s3: LocalS3,
+  simulator: Simulator,
+  options: { secret?: string; now?: Date; onS3Call?: (call: S3Call) => void } = {},
+): TestApp {
   const queuedJobs: RunJob[] = [];
   let reads = 0;
   let runCounter = 0;

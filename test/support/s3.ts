@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import S3rver from "s3rver";
 import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { createS3Client, type S3Location } from "@hems-reports/core/storage";
+import S3rver from "s3rver";
 
 export interface LocalS3 extends S3Location {
   endpoint: string;
@@ -55,7 +55,12 @@ export interface S3Call {
  * network or S3 failure midway would).
  */
 export function functionsClient(s3: LocalS3, options: { onCall?: (call: S3Call) => void; failPuts?: RegExp } = {}): S3Client {
-  const client = createS3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: "eu-central-1", credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
+  const client = createS3Client({
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    region: "eu-central-1",
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+  });
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const key = (args.input as { Key?: string }).Key;

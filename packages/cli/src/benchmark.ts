@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseReportConfig } from "@hems-reports/core/config";
 import { previousFullMonth } from "@hems-reports/core/month";
-import { clientCredentialsToken, DEFAULT_RETRY_POLICY, PartnerApiClient, type HttpDeps } from "@hems-reports/core/partner-api";
+import { clientCredentialsToken, DEFAULT_RETRY_POLICY, type HttpDeps, PartnerApiClient } from "@hems-reports/core/partner-api";
 import { readMonthlyReport, writeReportFiles } from "@hems-reports/core/run";
 import { localFolderStore } from "@hems-reports/core/storage";
 import { demoConfig, startSimulator } from "@hems-reports/simulator";

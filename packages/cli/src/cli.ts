@@ -5,17 +5,17 @@ import { parseMonth, previousFullMonth } from "@hems-reports/core/month";
 import {
   clientCredentialsToken,
   DEFAULT_RETRY_POLICY,
+  type HttpDeps,
   normalizeBaseUrl,
   PartnerApiClient,
   staticToken,
-  type HttpDeps,
   type TokenSource,
 } from "@hems-reports/core/partner-api";
 import { runMonthlyReport } from "@hems-reports/core/run";
 import { localFolderStore, prepareLocalFolder } from "@hems-reports/core/storage";
-import { demoConfig, startSimulator, type Simulator } from "@hems-reports/simulator";
-import { credentialsFromEnv, HELP, parseOptions, type CliOptions, type Credentials } from "./options.ts";
-import { progressPrinter, type Output } from "./progress.ts";
+import { demoConfig, type Simulator, startSimulator } from "@hems-reports/simulator";
+import { type CliOptions, type Credentials, credentialsFromEnv, HELP, parseOptions } from "./options.ts";
+import { type Output, progressPrinter } from "./progress.ts";
 
 export const EXIT = { complete: 0, incomplete: 1, stopped: 2, unexpected: 3, interrupted: 130, terminated: 143 } as const;
 
@@ -60,7 +60,9 @@ async function loadConfigFile(path: string): Promise<ReportConfig> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new ConfigError(`cannot read wallbox config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new ConfigError(`cannot read wallbox config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      cause: error,
+    });
   }
   return parseReportConfigText(text, path);
 }
@@ -129,7 +131,9 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     await tokens.token();
 
     const started = performance.now();
-    output.info(`Reading ${target.config.wallboxes.length} wallboxes for ${window.month} (${window.from} to ${window.to}), ${options.concurrency} at a time…`);
+    output.info(
+      `Reading ${target.config.wallboxes.length} wallboxes for ${window.month} (${window.from} to ${window.to}), ${options.concurrency} at a time…`,
+    );
     const result = await runMonthlyReport({
       config: target.config,
       window,

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { z } from "zod";
 import { RunStopError } from "@hems-reports/core/errors";
 import { formatIssues, httpUrl } from "@hems-reports/core/validation";
+import { z } from "zod";
 
 export class UsageError extends RunStopError {
   constructor(message: string) {

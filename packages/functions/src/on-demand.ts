@@ -1,11 +1,11 @@
-import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { ConfigError } from "@hems-reports/core/config";
 import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/month";
-import { currentStatus, reportKeys, runRequestSchema, selectWallboxes, UnknownWallboxError, type RunJob } from "@hems-reports/core/runs";
+import { currentStatus, type RunJob, reportKeys, runRequestSchema, selectWallboxes, UnknownWallboxError } from "@hems-reports/core/runs";
+import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { z } from "zod";
-import { productionDeps, type AppDeps } from "./lib/deps.ts";
-import { loadWallboxConfig, readRunStatus, recordActiveRun, runningFullRun, runTimeLimits, writeRunStatus } from "./lib/run-store.ts";
+import { type AppDeps, productionDeps } from "./lib/deps.ts";
 import { HttpError, httpHandler, invalidInput, json } from "./lib/http.ts";
+import { loadWallboxConfig, readRunStatus, recordActiveRun, runningFullRun, runTimeLimits, writeRunStatus } from "./lib/run-store.ts";
 
 function parseBody(event: LambdaFunctionURLEvent): unknown {
   if (!event.body) return {};
@@ -14,7 +14,7 @@ function parseBody(event: LambdaFunctionURLEvent): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new HttpError(400, "the body is not JSON: send {\"month\"?: \"YYYY-MM\", \"wallboxIds\"?: [uuid, …]}");
+    throw new HttpError(400, 'the body is not JSON: send {"month"?: "YYYY-MM", "wallboxIds"?: [uuid, …]}');
   }
 }
 
@@ -43,7 +43,9 @@ async function startRun(deps: AppDeps, event: LambdaFunctionURLEvent) {
     // Two full runs of a month at once would race to publish it; the first one gets to finish.
     const running = await runningFullRun(deps, month);
     if (running) {
-      throw new HttpError(409, `a run for ${month} is still running (runId ${running.runId}); follow it with GET ?runId=${running.runId}`, { runId: running.runId });
+      throw new HttpError(409, `a run for ${month} is still running (runId ${running.runId}); follow it with GET ?runId=${running.runId}`, {
+        runId: running.runId,
+      });
     }
   }
   const job: RunJob = {
@@ -65,7 +67,11 @@ async function startRun(deps: AppDeps, event: LambdaFunctionURLEvent) {
     throw new HttpError(500, reason, { runId: job.runId });
   }
   deps.logger.info("run requested", { runId: job.runId, month, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
-  return json(202, { runId: job.runId, month, status: "running", statusUrl: `?runId=${job.runId}`, manifestKey: manifest }, { location: `?runId=${job.runId}` });
+  return json(
+    202,
+    { runId: job.runId, month, status: "running", statusUrl: `?runId=${job.runId}`, manifestKey: manifest },
+    { location: `?runId=${job.runId}` },
+  );
 }
 
 const statusQuerySchema = z.object({ runId: z.guid({ error: "invalid uuid" }) });

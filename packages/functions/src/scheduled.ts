@@ -1,6 +1,6 @@
-import type { Context } from "aws-lambda";
 import { previousFullMonth } from "@hems-reports/core/month";
-import { productionDeps, type AppDeps } from "./lib/deps.ts";
+import type { Context } from "aws-lambda";
+import { type AppDeps, productionDeps } from "./lib/deps.ts";
 import { executeRun } from "./lib/execute-run.ts";
 
 /**
@@ -13,12 +13,16 @@ export function createScheduledHandler(deps: () => AppDeps) {
     const app = deps();
     if (context) app.logger.addContext(context);
     const now = app.now();
-    const status = await executeRun(app, {
-      runId: app.newRunId(),
-      month: previousFullMonth(now).month,
-      trigger: "schedule",
-      requestedAt: now.toISOString(),
-    }, { remainingTimeMs: context ? () => context.getRemainingTimeInMillis() : undefined });
+    const status = await executeRun(
+      app,
+      {
+        runId: app.newRunId(),
+        month: previousFullMonth(now).month,
+        trigger: "schedule",
+        requestedAt: now.toISOString(),
+      },
+      { remainingTimeMs: context ? () => context.getRemainingTimeInMillis() : undefined },
+    );
     return { runId: status.runId, status: status.status };
   };
 }

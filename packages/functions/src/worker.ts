@@ -1,7 +1,7 @@
-import type { Context } from "aws-lambda";
 import { runJobSchema } from "@hems-reports/core/runs";
 import { formatIssues } from "@hems-reports/core/validation";
-import { productionDeps, type AppDeps } from "./lib/deps.ts";
+import type { Context } from "aws-lambda";
+import { type AppDeps, productionDeps } from "./lib/deps.ts";
 import { executeRun } from "./lib/execute-run.ts";
 
 /** Runs one on-demand report, invoked asynchronously by the on-demand function. */

@@ -1,4 +1,4 @@
-export * from "./server.ts";
-export * from "./sessions.ts";
 export * from "./demo.ts";
 export { uuidOf } from "./random.ts";
+export * from "./server.ts";
+export * from "./sessions.ts";

@@ -22,21 +22,24 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      port: { type: "string", default: "4010" },
-      host: { type: "string", default: "127.0.0.1" },
-      seed: { type: "string", default: "hems-reports-demo" },
-      wallboxes: { type: "string", default: "25" },
-      "write-config": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  }));
-} catch (error) {
-  fail(`${(error as Error).message}. See --help.`);
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: "string", default: "4010" },
+        host: { type: "string", default: "127.0.0.1" },
+        seed: { type: "string", default: "hems-reports-demo" },
+        wallboxes: { type: "string", default: "25" },
+        "write-config": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    fail(`${(error as Error).message}. See --help.`);
+  }
 }
+
+const values = parseCommandLine();
 if (values.help) {
   process.stdout.write(HELP);
   process.exit(0);

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { stringify } from "lossless-json";
-import { generateSessions, type ApiSessionItem } from "./sessions.ts";
+import { type ApiSessionItem, generateSessions } from "./sessions.ts";
 
 /** What a test can make the server answer instead of the data, for one request. */
 export type Fault =
@@ -36,6 +36,7 @@ export interface SimulatorOptions {
   /** Answer at most this many items a page, whatever `limit` asks (as a real server may). */
   pageCap?: number;
   /** Called before each sessions request is answered; a fault returned replaces the answer. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes may return nothing at all
   onSessionsRequest?: (request: SessionsRequest, simulator: Simulator) => Fault | undefined | void;
 }
 
@@ -154,7 +155,10 @@ export class Simulator {
   }
 
   private misbehave(response: ServerResponse, fault: Fault): void {
-    if ("status" in fault) return this.send(response, fault.status, fault.body ?? { detail: `simulated HTTP ${fault.status}` }, fault.headers);
+    if ("status" in fault) {
+      this.send(response, fault.status, fault.body ?? { detail: `simulated HTTP ${fault.status}` }, fault.headers);
+      return;
+    }
     // The other faults leave the answer open; close() ends them.
     this.hanging.add(response);
     response.on("close", () => this.hanging.delete(response));
@@ -177,7 +181,11 @@ export class Simulator {
     const day = (name: string) => {
       const value = params.get(name);
       if (value === null) errors.push({ loc: ["query", name], msg: "Field required" });
-      else if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value)
+      else if (
+        !DAY.test(value) ||
+        Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
+        new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
+      )
         errors.push({ loc: ["query", name], msg: "Input should be a valid date in the format YYYY-MM-DD" });
       return value ?? "";
     };

@@ -1,4 +1,4 @@
-export * from "./secret.ts";
 export * from "./cache.ts";
-export * from "./token-source.ts";
+export * from "./secret.ts";
 export * from "./secrets-manager.ts";
+export * from "./token-source.ts";

@@ -36,10 +36,7 @@ function windowOf(year: number, monthIndex: number): MonthWindow {
 
 /** The last month that has fully ended at `now` (UTC). */
 export function previousFullMonth(now: Date): MonthWindow {
-  return windowOf(
-    now.getUTCMonth() === 0 ? now.getUTCFullYear() - 1 : now.getUTCFullYear(),
-    (now.getUTCMonth() + 11) % 12,
-  );
+  return windowOf(now.getUTCMonth() === 0 ? now.getUTCFullYear() - 1 : now.getUTCFullYear(), (now.getUTCMonth() + 11) % 12);
 }
 
 /**
@@ -58,9 +55,7 @@ export function parseMonth(text: string, now: Date): MonthWindow {
   const window = windowOf(year, monthNumber - 1);
   const latest = previousFullMonth(now);
   if (window.month > latest.month) {
-    throw new MonthError(
-      `month ${window.month} has not ended yet (now is ${now.toISOString()}); the latest full month is ${latest.month}`,
-    );
+    throw new MonthError(`month ${window.month} has not ended yet (now is ${now.toISOString()}); the latest full month is ${latest.month}`);
   }
   return window;
 }

@@ -3,10 +3,10 @@ import { parseExactJson } from "../exact-json/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { apiSessionPageSchema, type Session, type SessionPage } from "../sessions/index.ts";
 import { formatIssues } from "../validation/index.ts";
-import { CredentialsError, HttpStatusError, WallboxReadError } from "./errors.ts";
-import { requestWithRetry, WaitBudget, type HttpDeps } from "./http.ts";
-import type { TokenSource } from "./token.ts";
 import { normalizeBaseUrl } from "./base-url.ts";
+import { CredentialsError, HttpStatusError, WallboxReadError } from "./errors.ts";
+import { type HttpDeps, requestWithRetry, WaitBudget } from "./http.ts";
+import type { TokenSource } from "./token.ts";
 
 export const MAX_PAGE_SIZE = 200;
 const API_PREFIX = "/api/partners/v2.0";

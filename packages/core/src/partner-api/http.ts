@@ -112,7 +112,8 @@ export async function requestWithRetry(
       if (error instanceof HttpStatusError) throw error;
       deps.signal?.throwIfAborted();
       lastStatus = 0;
-      lastProblem = error instanceof AttemptTimeout ? `no complete answer within ${policy.requestTimeoutMs / 1000} s` : `network error (${networkReason(error)})`;
+      lastProblem =
+        error instanceof AttemptTimeout ? `no complete answer within ${policy.requestTimeoutMs / 1000} s` : `network error (${networkReason(error)})`;
     }
     if (attempt < policy.maxAttempts) {
       const delay = backoffDelay(policy, attempt, retryAfterMs, deps.random);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CredentialsError, HttpStatusError } from "./errors.ts";
-import { requestWithRetry, type HttpDeps } from "./http.ts";
+import { type HttpAnswer, type HttpDeps, requestWithRetry } from "./http.ts";
 
 /** Where bearer tokens come from. `refresh` is called after a 401 with the token that was refused. */
 export interface TokenSource {
@@ -68,7 +68,7 @@ export function clientCredentialsToken(credentials: ClientCredentials, deps: Htt
 
 async function exchange(credentials: ClientCredentials, deps: HttpDeps): Promise<{ token: string; lifetimeS: number }> {
   const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString("base64");
-  let answer;
+  let answer: HttpAnswer;
   try {
     answer = await requestWithRetry(deps, `token request to ${credentials.tokenUrl}`, credentials.tokenUrl, () => ({
       method: "POST",

@@ -25,7 +25,13 @@ export const manifestSchema = z.object({
   scope: z.enum(["all", "subset"]),
   generatedAt: z.iso.datetime(),
   complete: z.boolean(),
-  totals: z.object({ wallboxes: z.number().int(), failedWallboxes: z.number().int(), sessions: z.number().int(), savingsEur: z.string(), energyFromSolarKwh: z.string() }),
+  totals: z.object({
+    wallboxes: z.number().int(),
+    failedWallboxes: z.number().int(),
+    sessions: z.number().int(),
+    savingsEur: z.string(),
+    energyFromSolarKwh: z.string(),
+  }),
   files: z.object({ xlsx: fileSchema, json: fileSchema }),
 });
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -1,12 +1,10 @@
 import type { WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
-import { sumFigures, type Figures } from "../summary/index.ts";
+import { type Figures, sumFigures } from "../summary/index.ts";
 import { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
 import type { MonthlyReport, WallboxReport } from "./schema.ts";
 
-export type WallboxOutcome =
-  | { wallbox: WallboxRef; status: "ok"; figures: Figures }
-  | { wallbox: WallboxRef; status: "failed"; error: string };
+export type WallboxOutcome = { wallbox: WallboxRef; status: "ok"; figures: Figures } | { wallbox: WallboxRef; status: "failed"; error: string };
 
 function identity(wallbox: WallboxRef) {
   return { userId: wallbox.userId, wallboxId: wallbox.wallboxId, label: wallbox.label ?? null };

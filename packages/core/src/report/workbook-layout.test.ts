@@ -51,17 +51,35 @@ describe("workbook layout", () => {
     await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
 
     expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual([
-      "Summary", "Wallboxes", "Sessions", "Sessions 2", "Sessions 3",
+      "Summary",
+      "Wallboxes",
+      "Sessions",
+      "Sessions 2",
+      "Sessions 3",
       // Each open session without savings and without price coverage is listed three times: 75 rows.
-      "Data quality", "Data quality 2", "Data quality 3", "Data quality 4", "Data quality 5", "Data quality 6", "Data quality 7", "Data quality 8",
+      "Data quality",
+      "Data quality 2",
+      "Data quality 3",
+      "Data quality 4",
+      "Data quality 5",
+      "Data quality 6",
+      "Data quality 7",
+      "Data quality 8",
       "About",
     ]);
     const sessionSheets = workbook.worksheets.filter((sheet) => sheet.name.startsWith("Sessions"));
     expect(sessionSheets.map((sheet) => sheet.actualRowCount)).toEqual([11, 11, 6]);
     expect(sessionSheets.every((sheet) => sheet.getRow(1).getCell(3).value === "Session ID")).toBe(true);
-    const ids = sessionSheets.flatMap((sheet) => sheet.getSheetValues().slice(2).map((row) => (row as ExcelJS.CellValue[])[3]));
+    const ids = sessionSheets.flatMap((sheet) =>
+      sheet
+        .getSheetValues()
+        .slice(2)
+        .map((row) => (row as ExcelJS.CellValue[])[3]),
+    );
     expect(new Set(ids).size).toBe(25);
-    const qualityRows = workbook.worksheets.filter((sheet) => sheet.name.startsWith("Data quality")).reduce((total, sheet) => total + sheet.actualRowCount - 1, 0);
+    const qualityRows = workbook.worksheets
+      .filter((sheet) => sheet.name.startsWith("Data quality"))
+      .reduce((total, sheet) => total + sheet.actualRowCount - 1, 0);
     expect(qualityRows).toBe(75);
   });
 });

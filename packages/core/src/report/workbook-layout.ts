@@ -201,7 +201,14 @@ function* sessionRows(input: WorkbookInput): Generator<Cell[]> {
 }
 
 function sessionsSheet(input: WorkbookInput): SheetSpec {
-  return { name: "Sessions", columns: SESSION_COLUMNS, preamble: [], rows: { [Symbol.iterator]: () => sessionRows(input) }, filter: true, continues: true };
+  return {
+    name: "Sessions",
+    columns: SESSION_COLUMNS,
+    preamble: [],
+    rows: { [Symbol.iterator]: () => sessionRows(input) },
+    filter: true,
+    continues: true,
+  };
 }
 
 function* dataQualityRows(input: WorkbookInput): Generator<Cell[]> {
@@ -211,11 +218,25 @@ function* dataQualityRows(input: WorkbookInput): Generator<Cell[]> {
   for (const { wallbox, sessions } of input.sessions) {
     for (const session of chronological(sessions)) {
       const flags = qualityFlags(session, input.window);
-      const row = (issue: string, detail: string): Cell[] => [issue, wallbox.label ?? null, wallbox.wallboxId, session.id, asDate(session.startedAt), detail];
-      if (flags.startedOutsidePeriod) yield row("Started outside the period", `started ${session.startedAt}; counted in ${input.report.month} because the API returned it for this period`);
+      const row = (issue: string, detail: string): Cell[] => [
+        issue,
+        wallbox.label ?? null,
+        wallbox.wallboxId,
+        session.id,
+        asDate(session.startedAt),
+        detail,
+      ];
+      if (flags.startedOutsidePeriod)
+        yield row(
+          "Started outside the period",
+          `started ${session.startedAt}; counted in ${input.report.month} because the API returned it for this period`,
+        );
       if (flags.withoutSavings) yield row("No savings value", "savings_eur is null: adds nothing to the savings total");
       if (flags.incompletePriceCoverage)
-        yield row("Incomplete price coverage", `has_complete_price_coverage is ${session.hasCompletePriceCoverage === null ? "null" : "false"}: savings may be understated`);
+        yield row(
+          "Incomplete price coverage",
+          `has_complete_price_coverage is ${session.hasCompletePriceCoverage === null ? "null" : "false"}: savings may be understated`,
+        );
       if (flags.open) yield row("Open session", "ended_at is null: still running when read; its figures may still change");
     }
   }

@@ -9,7 +9,6 @@ function isStyled(cell: Cell): cell is StyledCell {
   return cell !== null && typeof cell === "object" && !(cell instanceof Date) && "value" in cell;
 }
 
-
 /**
  * Writes the sheets with exceljs's streaming writer, which keeps memory bounded however many
  * sessions there are (the in-memory workbook runs out of memory near a million rows). Rows are

@@ -4,16 +4,16 @@ import type { MonthWindow } from "../month/index.ts";
 import { WallboxReadError } from "../partner-api/errors.ts";
 import {
   buildMonthlyReport,
+  type MonthlyReport,
   monthlyReportSchema,
   reportFileNames,
   serializeMonthlyReport,
+  type WallboxOutcome,
   workbookLayout,
   writeWorkbook,
-  type MonthlyReport,
-  type WallboxOutcome,
 } from "../report/index.ts";
 import type { Session } from "../sessions/index.ts";
-import { writeTogether, type ReportStore, type StoredFile } from "../storage/index.ts";
+import { type ReportStore, type StoredFile, writeTogether } from "../storage/index.ts";
 import { summarizeWallbox } from "../summary/index.ts";
 
 /** The port the run reads sessions through; `PartnerApiClient` is the real one. */

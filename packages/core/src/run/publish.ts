@@ -1,6 +1,6 @@
-import { MANIFEST_FILE_NAME, manifestSchema, type Manifest } from "../report/index.ts";
-import { writeFile, type ReportStore, type StoredFile } from "../storage/index.ts";
-import { writeReportFiles, type ReportContent, type RunResult } from "./monthly-report.ts";
+import { MANIFEST_FILE_NAME, type Manifest, manifestSchema } from "../report/index.ts";
+import { type ReportStore, type StoredFile, writeFile } from "../storage/index.ts";
+import { type ReportContent, type RunResult, writeReportFiles } from "./monthly-report.ts";
 
 export interface PublishResult extends RunResult {
   manifest: Manifest;
@@ -16,7 +16,12 @@ const fileEntry = (file: StoredFile) => ({
   ...(file.versionId ? { versionId: file.versionId } : {}),
 });
 
-export function manifestFor(content: ReportContent, files: { workbook: StoredFile; json: StoredFile }, runId: string, scope: Manifest["scope"]): Manifest {
+export function manifestFor(
+  content: ReportContent,
+  files: { workbook: StoredFile; json: StoredFile },
+  runId: string,
+  scope: Manifest["scope"],
+): Manifest {
   const { report } = content;
   return manifestSchema.parse({
     schemaVersion: 1,
@@ -41,7 +46,12 @@ export function manifestFor(content: ReportContent, files: { workbook: StoredFil
  * The report files, then their manifest, last: a reader who finds the manifest finds both files
  * it names. A run that fails before the manifest leaves the previous manifest in place.
  */
-export async function publishMonthlyReport(store: ReportStore, content: ReportContent, runId: string, scope: Manifest["scope"]): Promise<PublishResult> {
+export async function publishMonthlyReport(
+  store: ReportStore,
+  content: ReportContent,
+  runId: string,
+  scope: Manifest["scope"],
+): Promise<PublishResult> {
   const files = await writeReportFiles(store, content);
   const manifest = manifestFor(content, files, runId, scope);
   const manifestFile = await writeFile(store, {

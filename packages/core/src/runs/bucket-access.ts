@@ -15,7 +15,12 @@ export const BUCKET_OBJECT_ACCESS = [
 
 /** IAM resource matching: `*` stands for any characters, `/` included. */
 function matches(pattern: string, key: string): boolean {
-  const expression = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const expression = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
   return expression.test(key);
 }
 

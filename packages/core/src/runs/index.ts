@@ -1,2 +1,2 @@
-export * from "./model.ts";
 export * from "./bucket-access.ts";
+export * from "./model.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currentStatus, placementOf, reportKeys, selectWallboxes, UnknownWallboxError, type RunStatus } from "./model.ts";
+import { currentStatus, placementOf, type RunStatus, reportKeys, selectWallboxes, UnknownWallboxError } from "./model.ts";
 
 const RUN = "00000000-0000-4000-8000-000000000001";
 const running: RunStatus = {
@@ -16,7 +16,10 @@ const at = (iso: string) => new Date(iso);
 describe("cloud runs", () => {
   it("keeps a running run running within its limits, and calls it failed after them", () => {
     expect(currentStatus(running, at("2026-11-01T05:05:59Z"), limits).status).toBe("running");
-    expect(currentStatus(running, at("2026-11-01T05:06:01Z"), limits)).toMatchObject({ status: "failed", error: expect.stringMatching(/did not pick the run up/) });
+    expect(currentStatus(running, at("2026-11-01T05:06:01Z"), limits)).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/did not pick the run up/),
+    });
     const started = { ...running, startedAt: "2026-11-01T05:04:00.000Z" };
     expect(currentStatus(started, at("2026-11-01T05:19:59Z"), limits).status).toBe("running");
     expect(currentStatus(started, at("2026-11-01T05:20:01Z"), limits)).toMatchObject({
@@ -45,7 +48,9 @@ describe("cloud runs", () => {
       orgId: "o",
       wallboxes: ["a", "b", "c"].map((id) => ({ userId: `u-${id}`, wallboxId: `00000000-0000-4000-8000-00000000000${id}` })),
     };
-    expect(selectWallboxes(config, ["00000000-0000-4000-8000-00000000000C", "00000000-0000-4000-8000-00000000000a"]).wallboxes.map((w) => w.userId)).toEqual(["u-a", "u-c"]);
+    expect(
+      selectWallboxes(config, ["00000000-0000-4000-8000-00000000000C", "00000000-0000-4000-8000-00000000000a"]).wallboxes.map((w) => w.userId),
+    ).toEqual(["u-a", "u-c"]);
     expect(() => selectWallboxes(config, ["00000000-0000-4000-8000-00000000000d"])).toThrow(UnknownWallboxError);
     expect(selectWallboxes(config, undefined)).toBe(config);
   });

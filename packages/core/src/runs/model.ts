@@ -1,7 +1,7 @@
 import { z } from "zod";
+import type { ReportConfig } from "../config/index.ts";
 import { MANIFEST_FILE_NAME, manifestSchema } from "../report/manifest.ts";
 import { reportFileNames } from "../report/model.ts";
-import type { ReportConfig } from "../config/index.ts";
 
 /**
  * Runs in the cloud: what starts one, where its files and status live, and what its status says.

@@ -95,7 +95,11 @@ describe("local folder store", () => {
     const store = {
       stage: async (...args: Parameters<typeof inner.stage>) => {
         const staged = await inner.stage(...args);
-        return { ...staged, commit: () => (stop.abort(new Error("Ctrl+C")), staged.commit()) };
+        const commit = () => {
+          stop.abort(new Error("Ctrl+C"));
+          return staged.commit();
+        };
+        return { ...staged, commit };
       },
     };
     const stored = await writeTogether(

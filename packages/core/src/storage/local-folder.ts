@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { RunStopError } from "../errors/index.ts";
 import { join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { RunStopError } from "../errors/index.ts";
 import { measuringStream, produceInto } from "./measure.ts";
 import type { Producer, ReportStore, StagedFile } from "./port.ts";
 

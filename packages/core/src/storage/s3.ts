@@ -1,6 +1,6 @@
-import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type S3ClientConfig } from "@aws-sdk/client-s3";
-import { measuringStream, produceInto } from "./measure.ts";
 import { finished } from "node:stream/promises";
+import { GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig, S3ServiceException } from "@aws-sdk/client-s3";
+import { measuringStream, produceInto } from "./measure.ts";
 import type { Producer, ReportStore, StagedFile } from "./port.ts";
 
 /**

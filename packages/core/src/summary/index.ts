@@ -1,5 +1,5 @@
 import { parseDecimal, roundEur, roundKwh, sum, sumFixed } from "../money/index.ts";
-import { startedWithin, type MonthWindow } from "../month/index.ts";
+import { type MonthWindow, startedWithin } from "../month/index.ts";
 import { OUTCOMES, type Outcome, type Session } from "../sessions/index.ts";
 
 /** The figures of one wallbox's month, or of the org; money and energy as rounded decimal text. */
@@ -57,8 +57,7 @@ export function summarizeWallbox(sessions: readonly Session[], window: MonthWind
     if (flags.open) figures.openSessions += 1;
     if (flags.startedOutsidePeriod) figures.sessionsStartedOutsidePeriod += 1;
   }
-  const decimals = (values: (string | null)[]) =>
-    sum(values.filter((value): value is string => value !== null).map(parseDecimal));
+  const decimals = (values: (string | null)[]) => sum(values.filter((value): value is string => value !== null).map(parseDecimal));
   return {
     sessions: sessions.length,
     outcomes,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseExactJson } from "../exact-json/index.ts";
 import { parseMonth } from "../month/index.ts";
 import { apiSessionPageSchema, type Session } from "../sessions/index.ts";
-import { summarizeWallbox, sumFigures } from "./index.ts";
+import { sumFigures, summarizeWallbox } from "./index.ts";
 
 const october = parseMonth("2026-10", new Date("2026-11-25T00:00:00Z"));
 
@@ -24,7 +24,9 @@ function sessionsFromJson(items: Array<Record<string, string>>): Session[] {
       commands_ineffective: "0",
       ...fields,
     };
-    return `{${Object.entries(item).map(([key, value]) => `"${key}":${value}`).join(",")}}`;
+    return `{${Object.entries(item)
+      .map(([key, value]) => `"${key}":${value}`)
+      .join(",")}}`;
   });
   return apiSessionPageSchema.parse(parseExactJson(`{"total":${items.length},"items":[${json.join(",")}]}`)).items;
 }

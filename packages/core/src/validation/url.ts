@@ -5,10 +5,11 @@ import { z } from "zod";
  * environment, and a URL is printed in errors, logs and the workbook's About sheet.
  */
 export function httpUrl(name: string) {
-  return z
-    .url({ protocol: /^https?$/, error: `${name} must be an http(s) URL` })
-    .refine((text) => {
+  return z.url({ protocol: /^https?$/, error: `${name} must be an http(s) URL` }).refine(
+    (text) => {
       const url = new URL(text);
       return url.username === "" && url.password === "";
-    }, { error: `${name} must not carry a user name or password: give credentials through the environment or the secret` });
+    },
+    { error: `${name} must not carry a user name or password: give credentials through the environment or the secret` },
+  );
 }

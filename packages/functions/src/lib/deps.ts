@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { cached, parseApiSecret, secretsManagerReader, secretTokenSource, type SecretReader } from "@hems-reports/core/credentials";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { cached, parseApiSecret, type SecretReader, secretsManagerReader, secretTokenSource } from "@hems-reports/core/credentials";
 import { CredentialsError, DEFAULT_RETRY_POLICY, type HttpDeps, type TokenSource } from "@hems-reports/core/partner-api";
 import type { RunJob } from "@hems-reports/core/runs";
 import { createS3Client } from "@hems-reports/core/storage";
 import { logger } from "./logger.ts";
-import { settingsFromResource, type Settings } from "./settings.ts";
+import { type Settings, settingsFromResource } from "./settings.ts";
 
 /** Everything a handler touches outside itself. Production builds it from the linked resources; tests pass their own parts. */
 export interface AppDeps {

@@ -1,7 +1,7 @@
 import { parseMonth } from "@hems-reports/core/month";
 import { PartnerApiClient, WallboxReadError } from "@hems-reports/core/partner-api";
 import { publishMonthlyReport, readMonthlyReport, type WallboxProgress } from "@hems-reports/core/run";
-import { placementOf, reportKeys, selectWallboxes, type RunJob, type RunStatus } from "@hems-reports/core/runs";
+import { placementOf, type RunJob, type RunStatus, reportKeys, selectWallboxes } from "@hems-reports/core/runs";
 import { s3ReportStore } from "@hems-reports/core/storage";
 import type { AppDeps } from "./deps.ts";
 import { loadWallboxConfig, location, monthHasCompleteReport, recordActiveRun, writeRunStatus } from "./run-store.ts";
@@ -49,8 +49,14 @@ export async function executeRun(deps: AppDeps, job: RunJob, limits: RunLimits =
       concurrency: deps.concurrency,
       deadline: stop.signal,
       onWallbox: (progress: WallboxProgress) => {
-        const fields = { wallboxId: progress.wallbox.wallboxId, done: progress.done, of: progress.total, durationMs: Math.round(progress.durationMs) };
-        if (progress.status === "ok") log.info("wallbox read", { ...fields, status: "ok", sessions: progress.sessions, savingsEur: progress.savingsEur });
+        const fields = {
+          wallboxId: progress.wallbox.wallboxId,
+          done: progress.done,
+          of: progress.total,
+          durationMs: Math.round(progress.durationMs),
+        };
+        if (progress.status === "ok")
+          log.info("wallbox read", { ...fields, status: "ok", sessions: progress.sessions, savingsEur: progress.savingsEur });
         else log.warn("wallbox failed", { ...fields, status: "failed", error: progress.error });
       },
     }).catch((error: unknown) => {
@@ -61,7 +67,12 @@ export async function executeRun(deps: AppDeps, job: RunJob, limits: RunLimits =
     const complete = content.report.complete;
     const placement = placementOf(job, complete, !complete && !job.wallboxIds && (await monthHasCompleteReport(deps, orgId, job.month)));
     const keys = reportKeys(orgId, job.month, job.runId, placement);
-    const result = await publishMonthlyReport(s3ReportStore(location(deps), keys.prefix), content, job.runId, placement === "subset" ? "subset" : "all");
+    const result = await publishMonthlyReport(
+      s3ReportStore(location(deps), keys.prefix),
+      content,
+      job.runId,
+      placement === "subset" ? "subset" : "all",
+    );
     const status: RunStatus = {
       ...base,
       manifestKey: keys.manifest,
@@ -75,7 +86,8 @@ export async function executeRun(deps: AppDeps, job: RunJob, limits: RunLimits =
     await writeRunStatus(deps, status);
     const summary = { complete, placement, ...status.totals, manifestKey: keys.manifest };
     if (complete) log.info("run done", summary);
-    else if (placement === "set-aside") log.error("run done, report INCOMPLETE: kept beside the complete report of the month, which stays in place", summary);
+    else if (placement === "set-aside")
+      log.error("run done, report INCOMPLETE: kept beside the complete report of the month, which stays in place", summary);
     else log.error("run done, report INCOMPLETE: some wallboxes could not be read", summary);
     return status;
   } catch (error) {

@@ -1,7 +1,7 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { formatPath } from "@hems-reports/core/validation";
 import type { Context, LambdaFunctionURLEvent } from "aws-lambda";
 import type { z } from "zod";
-import { formatPath } from "@hems-reports/core/validation";
-import type { Logger } from "@aws-lambda-powertools/logger";
 
 /** An answer other than success, thrown from anywhere in a handler and turned into a JSON response. */
 export class HttpError extends Error {

@@ -1,6 +1,6 @@
 import { ConfigError, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
 import { manifestSchema } from "@hems-reports/core/report";
-import { activeRunKey, activeRunSchema, currentStatus, reportKeys, runStatusKey, runStatusSchema, type RunStatus } from "@hems-reports/core/runs";
+import { activeRunKey, activeRunSchema, currentStatus, type RunStatus, reportKeys, runStatusKey, runStatusSchema } from "@hems-reports/core/runs";
 import { putObject, readObjectText, type S3Location } from "@hems-reports/core/storage";
 import type { AppDeps } from "./deps.ts";
 
@@ -39,7 +39,6 @@ export async function monthHasCompleteReport(deps: AppDeps, orgId: string, month
   const parsed = manifestSchema.safeParse(JSON.parse(text));
   return parsed.success && parsed.data.complete;
 }
-
 
 /** The limits after which a run that still says "running" has died; a minute's margin on each. */
 export function runTimeLimits(deps: AppDeps) {

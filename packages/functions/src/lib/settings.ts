@@ -1,7 +1,7 @@
-import { Resource } from "sst";
-import { z } from "zod";
 import { RunStopError } from "@hems-reports/core/errors";
 import { formatIssues, httpUrl } from "@hems-reports/core/validation";
+import { Resource } from "sst";
+import { z } from "zod";
 
 /** What a deployed function needs to know, from the resources linked to it (see infra/report.ts). */
 export const settingsSchema = z.object({

@@ -11,4 +11,5 @@ declare module "sst" {
   }
 }
 
+// biome-ignore lint/complexity/noUselessEmptyExport: makes this file a module, so `declare module "sst"` augments sst's types instead of replacing them
 export {};
