@@ -1,5 +1,5 @@
 import { CredentialsError, clientCredentialsToken, staticToken, WallboxReadError } from "@hems-reports/core/partner-api";
-import { type Simulator, type SimulatorOptions, startSimulator } from "@hems-reports/simulator";
+import { randomFaults, type Simulator, type SimulatorOptions, startSimulator } from "@hems-reports/simulator";
 import { LosslessNumber } from "lossless-json";
 import { afterEach, describe, expect, it } from "vitest";
 import { clientFor, fastHttp, OCTOBER, ORG_ID, sessionItem, sessionItems, simulatorTokens, wallboxRef } from "./support/api.ts";
@@ -106,6 +106,14 @@ describe("Partner API client against the simulator", () => {
     const sessions = await clientFor(server).listSessions(ORG_ID, box, OCTOBER);
     expect(sessions.map((session) => session.id)).toEqual(items.map((item) => item.id));
     expect(server.requestsFor(box.wallboxId)).toBe(2);
+  });
+
+  it("meets the simulator's switchable changed-duplicate fault with a failure naming the session", async () => {
+    const server = await serve({ onSessionsRequest: randomFaults("changed-duplicate", 1, "tests") });
+    server.setSessions(box.wallboxId, sessionItems(5));
+    await expect(clientFor(server).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(
+      /^inconsistent paging in 3 reads \(last: session 1 came twice with different content \(savings_eur: 0\.25 → 999\.99\)\)$/,
+    );
   });
 
   it("fails a wallbox whose gzip body is corrupt instead of waiting for it forever", async () => {

@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { demoConfig } from "./demo.ts";
+import { FAULT_KINDS, isFaultKind, randomFaults } from "./faults.ts";
 import { startSimulator } from "./server.ts";
 
 const HELP = `Usage: npm run simulator -- [options]
@@ -14,6 +15,11 @@ Options:
   --seed TEXT           seed of the generated sessions. Default: hems-reports-demo
   --wallboxes N         wallboxes in the demo config. Default: 25
   --write-config FILE   write the demo org's wallbox config to FILE
+  --fault KIND          misbehave on a share of sessions requests, to see how a client copes:
+${Object.entries(FAULT_KINDS)
+  .map(([kind, what]) => `                          ${kind}: ${what}`)
+  .join("\n")}
+  --fault-rate R        the share of requests that get the fault, 0 to 1. Default: 0.1
   -h, --help            this text
 `;
 
@@ -31,6 +37,8 @@ function parseCommandLine() {
         seed: { type: "string", default: "hems-reports-demo" },
         wallboxes: { type: "string", default: "25" },
         "write-config": { type: "string" },
+        fault: { type: "string" },
+        "fault-rate": { type: "string", default: "0.1" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -47,20 +55,29 @@ if (values.help) {
 const port = Number(values.port);
 const wallboxes = Number(values.wallboxes);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be from 0 to 65535, not "${values.port}"`);
+const faultRate = Number(values["fault-rate"]);
+if (values.fault !== undefined && !isFaultKind(values.fault))
+  fail(`--fault must be one of ${Object.keys(FAULT_KINDS).join(", ")}, not "${values.fault}"`);
+if (!(faultRate >= 0 && faultRate <= 1)) fail(`--fault-rate must be a number from 0 to 1, not "${values["fault-rate"]}"`);
 if (!Number.isInteger(wallboxes) || wallboxes < 1) fail(`--wallboxes must be a whole number from 1, not "${values.wallboxes}"`);
 
 if (values["write-config"]) {
   await writeFile(values["write-config"], `${JSON.stringify(demoConfig(values.seed, wallboxes), null, 2)}\n`);
 }
-const simulator = await startSimulator({ seed: values.seed, port, host: values.host }).catch((error: Error) =>
-  fail(`cannot listen on ${values.host}:${port}: ${error.message}`),
-);
+const fault = values.fault !== undefined && isFaultKind(values.fault) ? values.fault : undefined;
+const simulator = await startSimulator({
+  seed: values.seed,
+  port,
+  host: values.host,
+  ...(fault ? { onSessionsRequest: randomFaults(fault, faultRate, values.seed) } : {}),
+}).catch((error: Error) => fail(`cannot listen on ${values.host}:${port}: ${error.message}`));
 process.stdout.write(
   [
     `Partner API simulator listening at ${simulator.url} (seed "${simulator.seed}")`,
     `Token endpoint: ${simulator.tokenUrl}`,
     `Client credentials: PODERO_CLIENT_ID=${simulator.credentials.clientId} PODERO_CLIENT_SECRET=${simulator.credentials.clientSecret}`,
     values["write-config"] ? `Wallbox config written to ${values["write-config"]}` : "Pass --write-config FILE for a matching wallbox config.",
+    fault ? `Fault: ${fault} (${FAULT_KINDS[fault]}) on ${faultRate * 100}% of sessions requests` : "No faults (see --fault).",
     "Press Ctrl+C to stop.",
     "",
   ].join("\n"),
