@@ -6,6 +6,7 @@ import { parseReportConfig } from "@hems-reports/core/config";
 import { previousFullMonth } from "@hems-reports/core/month";
 import { clientCredentialsToken, DEFAULT_RETRY_POLICY, type HttpDeps, PartnerApiClient } from "@hems-reports/core/partner-api";
 import { readMonthlyReport, writeReportFiles } from "@hems-reports/core/run";
+import { createFileSpool } from "@hems-reports/core/spool";
 import { localFolderStore } from "@hems-reports/core/storage";
 import { demoConfig, startSimulator } from "@hems-reports/simulator";
 
@@ -37,6 +38,7 @@ let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const simulator = await startSimulator({ seed: values.seed });
 const folder = await mkdtemp(join(tmpdir(), "hems-benchmark-"));
+const spool = await createFileSpool();
 try {
   const config = parseReportConfig(demoConfig(values.seed, wallboxes), "(benchmark)");
   const window = previousFullMonth(new Date());
@@ -51,6 +53,7 @@ try {
     source: "benchmark",
     reader: new PartnerApiClient({ baseUrl: simulator.url, tokens, http }),
     concurrency,
+    spool,
     onWallbox: (progress) => {
       if (performance.now() - lastLine > 2000) {
         lastLine = performance.now();
@@ -59,7 +62,7 @@ try {
     },
   });
   const read = performance.now();
-  const { workbook, json } = await writeReportFiles(localFolderStore(folder), content);
+  const { workbook, json, csv } = await writeReportFiles(localFolderStore(folder), content);
   const written = performance.now();
   clearInterval(sampler);
   const seconds = (ms: number) => (ms / 1000).toFixed(2);
@@ -70,7 +73,7 @@ try {
       `Run: ${wallboxes} wallboxes, ${report.month}, concurrency ${concurrency}, simulator in process (seed "${values.seed}")`,
       `Sessions: ${report.totals.sessions}; failed wallboxes: ${report.wallboxes.filter((wallbox) => wallbox.status === "failed").length}`,
       `Read + summarize: ${seconds(read - started)} s (${(wallboxes / ((read - started) / 1000)).toFixed(0)} wallboxes/s, ${(report.totals.sessions / ((read - started) / 1000)).toFixed(0)} sessions/s)`,
-      `Write workbook + JSON: ${seconds(written - read)} s (xlsx ${(workbook.bytes / 2 ** 20).toFixed(1)} MiB, json ${(json.bytes / 2 ** 20).toFixed(1)} MiB)`,
+      `Write workbook + JSON + CSV: ${seconds(written - read)} s (xlsx ${(workbook.bytes / 2 ** 20).toFixed(1)} MiB, json ${(json.bytes / 2 ** 20).toFixed(1)} MiB, csv ${csv.length} file(s) ${(csv.reduce((total, file) => total + file.bytes, 0) / 2 ** 20).toFixed(1)} MiB)`,
       `Peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
       "",
     ].join("\n"),
@@ -78,5 +81,6 @@ try {
 } finally {
   clearInterval(sampler);
   await simulator.close();
+  await spool.dispose();
   await rm(folder, { recursive: true, force: true });
 }

@@ -159,6 +159,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     );
     output.result(`Wrote ${result.workbook.location}`);
     output.result(`Wrote ${result.json.location}`);
+    for (const part of result.csv) output.result(`Wrote ${part.location}`);
     if (abort.signal.reason instanceof InterruptedError) {
       output.info(`hems-reports: ${abort.signal.reason.message} after the report files were complete: they were written in full.`);
     }

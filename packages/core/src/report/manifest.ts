@@ -13,8 +13,8 @@ const fileSchema = z.object({
 });
 
 /**
- * Written after the workbook and the JSON, so a reader who finds a manifest finds the complete,
- * matching pair it names (by size, SHA-256 and, in a versioned bucket, version id).
+ * Written after the workbook, the JSON and the CSV session detail, so a reader who finds a manifest
+ * finds the complete, matching files it names (by size, SHA-256 and, in a versioned bucket, version id).
  */
 export const manifestSchema = z.object({
   schemaVersion: z.literal(1),
@@ -32,7 +32,8 @@ export const manifestSchema = z.object({
     savingsEur: z.string(),
     energyFromSolarKwh: z.string(),
   }),
-  files: z.object({ xlsx: fileSchema, json: fileSchema }),
+  /** `csv`: the session detail, one file or its parts in order. */
+  files: z.object({ xlsx: fileSchema, json: fileSchema, csv: z.array(fileSchema) }),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestFile = z.infer<typeof fileSchema>;

@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { parseMonth } from "../month/index.ts";
-import type { Session } from "../sessions/index.ts";
+import { type Session, sessionsInMemory } from "../sessions/index.ts";
 import { summarizeWallbox } from "../summary/index.ts";
 import { buildMonthlyReport } from "./model.ts";
 import { columnLetter, workbookLayout } from "./workbook-layout.ts";
@@ -42,7 +42,15 @@ describe("workbook layout", () => {
       generatedAt: new Date("2026-11-01T06:00:00Z"),
       wallboxes: [{ wallbox, status: "ok", figures: summarizeWallbox(sessions, window) }],
     });
-    const sheets = workbookLayout({ report, window, source: "test", jsonFileName: "r.json", sessions: [{ wallbox, sessions }] });
+    const sheets = workbookLayout({
+      report,
+      window,
+      source: "test",
+      jsonFileName: "r.json",
+      csvFileNames: ["r.csv"],
+      sessions: sessionsInMemory([{ wallbox, sessions }]),
+      sessionRowLimit: 1_000,
+    });
     const chunks: Buffer[] = [];
     const out = new PassThrough();
     out.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -1,6 +1,5 @@
-import type { WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
-import { OUTCOMES, type Session } from "../sessions/index.ts";
+import { OUTCOMES, type SessionSource } from "../sessions/index.ts";
 import { qualityFlags } from "../summary/index.ts";
 import { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
 import type { FiguresJson, MonthlyReport } from "./schema.ts";
@@ -28,7 +27,8 @@ export interface SheetSpec {
   columns: ColumnSpec[];
   /** Rows above the header row (titles, banners); the header row is frozen below them. */
   preamble: Cell[][];
-  rows: Iterable<Cell[]>;
+  /** Rows may come from a spool on disk: an async iterable is read one row at a time. */
+  rows: Iterable<Cell[]> | AsyncIterable<Cell[]>;
   /** Autofilter over the header row. */
   filter: boolean;
   /** Rows past the per-sheet limit continue on "Name 2", … (data sheets that no formula refers to). */
@@ -45,8 +45,12 @@ export interface WorkbookInput {
   window: MonthWindow;
   source: string;
   jsonFileName: string;
-  /** The sessions of each wallbox that was read, in report order. */
-  sessions: ReadonlyArray<{ wallbox: WallboxRef; sessions: readonly Session[] }>;
+  /** The session detail's CSV file names, which always hold every session. */
+  csvFileNames: readonly string[];
+  /** The sessions of each wallbox that was read, in report order, each wallbox's in chronological order. */
+  sessions: SessionSource;
+  /** The most sessions the workbook lists; past it, the Sessions sheet points to the CSV instead. */
+  sessionRowLimit: number;
 }
 
 type FigureKey = { [K in keyof FiguresJson]: FiguresJson[K] extends number | string ? K : never }[keyof FiguresJson];
@@ -168,17 +172,13 @@ const SESSION_COLUMNS: ColumnSpec[] = [
   { header: "Commands ineffective", width: 10 },
 ];
 
-function chronological(sessions: readonly Session[]): Session[] {
-  return [...sessions].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt) || a.id - b.id);
-}
-
 const asDate = (iso: string | null) => (iso === null ? null : new Date(iso));
 const asNumber = (decimal: string | null) => (decimal === null ? null : Number(decimal));
 const yesNo = (flag: boolean | null) => (flag === null ? "unknown" : flag ? "yes" : "no");
 
-function* sessionRows(input: WorkbookInput): Generator<Cell[]> {
-  for (const { wallbox, sessions } of input.sessions) {
-    for (const session of chronological(sessions)) {
+async function* sessionRows(input: WorkbookInput): AsyncGenerator<Cell[]> {
+  for await (const { wallbox, sessions } of input.sessions()) {
+    for (const session of sessions) {
       yield [
         wallbox.label ?? null,
         wallbox.wallboxId,
@@ -200,23 +200,33 @@ function* sessionRows(input: WorkbookInput): Generator<Cell[]> {
   }
 }
 
+/** Where the session detail is, in words: the CSV file or its parts. */
+function csvPointer(names: readonly string[]): string {
+  return names.length === 1 ? names[0]! : `${names.length} parts, ${names[0]} to ${names.at(-1)}`;
+}
+
 function sessionsSheet(input: WorkbookInput): SheetSpec {
+  const { sessions } = input.report.totals;
+  if (sessions > input.sessionRowLimit) {
+    const note = `This month has ${sessions.toLocaleString("en")} sessions, more than the ${input.sessionRowLimit.toLocaleString("en")} this workbook lists. Every session is in the CSV session detail: ${csvPointer(input.csvFileNames)}.`;
+    return { name: "Sessions", columns: [{ header: "Session detail", width: 160 }], preamble: [], rows: [[note]], filter: false };
+  }
   return {
     name: "Sessions",
     columns: SESSION_COLUMNS,
     preamble: [],
-    rows: { [Symbol.iterator]: () => sessionRows(input) },
+    rows: { [Symbol.asyncIterator]: () => sessionRows(input) },
     filter: true,
     continues: true,
   };
 }
 
-function* dataQualityRows(input: WorkbookInput): Generator<Cell[]> {
+async function* dataQualityRows(input: WorkbookInput): AsyncGenerator<Cell[]> {
   for (const wallbox of input.report.wallboxes) {
     if (wallbox.status === "failed") yield ["Wallbox failed", wallbox.label, wallbox.wallboxId, null, null, wallbox.error];
   }
-  for (const { wallbox, sessions } of input.sessions) {
-    for (const session of chronological(sessions)) {
+  for await (const { wallbox, sessions } of input.sessions()) {
+    for (const session of sessions) {
       const flags = qualityFlags(session, input.window);
       const row = (issue: string, detail: string): Cell[] => [
         issue,
@@ -254,7 +264,7 @@ function dataQualitySheet(input: WorkbookInput): SheetSpec {
       { header: "Detail", width: 80 },
     ],
     preamble: [],
-    rows: { [Symbol.iterator]: () => dataQualityRows(input) },
+    rows: { [Symbol.asyncIterator]: () => dataQualityRows(input) },
     filter: true,
     continues: true,
   };
@@ -280,6 +290,7 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
       ["Rounding rule", ROUNDING_RULE],
       ["Totals", "The Summary's totals are formulas over the Wallboxes sheet; their values are cached, so no recalculation is needed."],
       ["JSON report", `${input.jsonFileName} (schemaVersion ${report.schemaVersion})`],
+      ["Session detail (CSV)", `${csvPointer(input.csvFileNames)}: every session as the API sent it (see the README for the columns)`],
       ["Schema version", report.schemaVersion],
     ],
     filter: false,

@@ -27,7 +27,7 @@ export async function writeWorkbook(
     let part = 1;
     let worksheet = startSheet(workbook, sheet, sheet.name);
     let rowsInPart = 0;
-    for (const cells of sheet.rows) {
+    for await (const cells of sheet.rows) {
       // A large workbook takes a while: a run that is stopped meanwhile stops here too.
       if (rowsInPart % 1000 === 0) options.signal?.throwIfAborted();
       if (sheet.continues && rowsInPart === maxRowsPerSheet) {

@@ -4,16 +4,21 @@ import type { MonthWindow } from "../month/index.ts";
 import { WallboxReadError } from "../partner-api/errors.ts";
 import {
   buildMonthlyReport,
+  MAX_CSV_ROWS_PER_PART,
   type MonthlyReport,
   monthlyReportSchema,
   reportFileNames,
   serializeMonthlyReport,
+  sessionCsvFileNames,
+  sessionCsvRows,
   type WallboxOutcome,
   workbookLayout,
+  writeSessionsCsvPart,
   writeWorkbook,
 } from "../report/index.ts";
-import type { Session } from "../sessions/index.ts";
-import { type ReportStore, type StoredFile, writeTogether } from "../storage/index.ts";
+import { chronological, type Session, type SessionSource } from "../sessions/index.ts";
+import { createFileSpool, type SessionSpool } from "../spool/index.ts";
+import { type FileToWrite, type ReportStore, type StoredFile, writeTogether } from "../storage/index.ts";
 import { summarizeWallbox } from "../summary/index.ts";
 
 /** The port the run reads sessions through; `PartnerApiClient` is the real one. */
@@ -36,6 +41,8 @@ export interface ReadInput {
   /** Names the data source in the workbook (an URL, never credentials). */
   source: string;
   reader: SessionsReader;
+  /** Keeps the sessions read until the writers want them, so they are never all in memory. */
+  spool: SessionSpool;
   concurrency: number;
   /**
    * When this aborts (the run's time is nearly up), wallboxes not read by then are reported as
@@ -50,31 +57,41 @@ export interface ReportContent {
   report: MonthlyReport;
   window: MonthWindow;
   source: string;
-  /** The sessions of each wallbox that was read, in report order. */
-  sessions: ReadonlyArray<{ wallbox: WallboxRef; sessions: readonly Session[] }>;
+  /** The sessions of each wallbox that was read, in report order, each wallbox's in chronological order. */
+  sessions: SessionSource;
 }
 
-export interface RunInput extends ReadInput {
-  store: ReportStore;
+export interface WriteOptions {
   /** Stops writing (nothing becomes visible) when the run is stopped, for example by Ctrl+C. */
   signal?: AbortSignal;
+  /** The most sessions the workbook lists; the CSV always holds all. Default 1,000,000. */
+  sessionRowLimit?: number;
+  /** The most sessions one CSV file holds before the detail is split into parts. Default 1,000,000. */
+  csvRowsPerPart?: number;
 }
 
-export interface RunResult {
-  report: MonthlyReport;
+export interface RunInput extends Omit<ReadInput, "spool">, WriteOptions {
+  store: ReportStore;
+}
+
+/** What a run stored: the workbook, the JSON and the session detail's CSV file or parts. */
+export interface ReportFiles {
   workbook: StoredFile;
   json: StoredFile;
+  csv: StoredFile[];
+}
+
+export interface RunResult extends ReportFiles {
+  report: MonthlyReport;
 }
 
 export const CONTENT_TYPES = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   json: "application/json",
+  csv: "text/csv; charset=utf-8",
 } as const;
 
-interface WallboxRead {
-  outcome: WallboxOutcome;
-  sessions: Session[];
-}
+export const DEFAULT_SESSION_ROW_LIMIT = 1_000_000;
 
 function deadlineReason(deadline: AbortSignal): string {
   return deadline.reason instanceof Error ? deadline.reason.message : "not read: the run reached its time limit";
@@ -86,63 +103,96 @@ function deadlineReason(deadline: AbortSignal): string {
  * a bug) rejects, and nothing is written.
  */
 export async function readMonthlyReport(input: ReadInput): Promise<ReportContent> {
-  const { config, window, deadline } = input;
+  const { config, window, deadline, spool } = input;
   let done = 0;
-  const reads = await pMap(
+  const outcomes = await pMap(
     config.wallboxes,
-    async (wallbox): Promise<WallboxRead> => {
+    async (wallbox, position): Promise<WallboxOutcome> => {
       const started = performance.now();
-      let read: WallboxRead;
+      let outcome: WallboxOutcome;
+      let sessionCount = 0;
       try {
         if (deadline?.aborted) throw new WallboxReadError(deadlineReason(deadline));
         const sessions = await input.reader.listSessions(config.orgId, wallbox, window);
-        read = { outcome: { wallbox, status: "ok", figures: summarizeWallbox(sessions, window) }, sessions };
+        outcome = { wallbox, status: "ok", figures: summarizeWallbox(sessions, window) };
+        sessionCount = sessions.length;
+        // Only the figures stay in memory; the sessions wait on disk for the writers.
+        await spool.put(position, chronological(sessions));
       } catch (error) {
         const reason = error instanceof WallboxReadError ? error.message : deadline?.aborted ? deadlineReason(deadline) : undefined;
         if (reason === undefined) throw error;
-        read = { outcome: { wallbox, status: "failed", error: reason }, sessions: [] };
+        outcome = { wallbox, status: "failed", error: reason };
       }
       done++;
       const common = { done, total: config.wallboxes.length, wallbox, durationMs: performance.now() - started };
       input.onWallbox?.(
-        read.outcome.status === "ok"
-          ? { ...common, status: "ok", sessions: read.sessions.length, savingsEur: read.outcome.figures.savingsEur }
-          : { ...common, status: "failed", error: read.outcome.error },
+        outcome.status === "ok"
+          ? { ...common, status: "ok", sessions: sessionCount, savingsEur: outcome.figures.savingsEur }
+          : { ...common, status: "failed", error: outcome.error },
       );
-      return read;
+      return outcome;
     },
     { concurrency: input.concurrency },
   );
 
-  const report = monthlyReportSchema.parse(
-    buildMonthlyReport({ orgId: config.orgId, window, generatedAt: input.generatedAt, wallboxes: reads.map((read) => read.outcome) }),
-  );
-  const sessions = reads.filter((read) => read.outcome.status === "ok").map((read) => ({ wallbox: read.outcome.wallbox, sessions: read.sessions }));
+  const report = monthlyReportSchema.parse(buildMonthlyReport({ orgId: config.orgId, window, generatedAt: input.generatedAt, wallboxes: outcomes }));
+  const readPositions = outcomes.flatMap((outcome, position) => (outcome.status === "ok" ? [position] : []));
+  const sessions: SessionSource = async function* () {
+    for (const position of readPositions) yield { wallbox: config.wallboxes[position]!, sessions: await spool.get(position) };
+  };
   return { report, window, source: input.source, sessions };
 }
 
-/** The workbook and the JSON, produced in full before either becomes visible. */
-export async function writeReportFiles(
-  store: ReportStore,
-  content: ReportContent,
-  signal?: AbortSignal,
-): Promise<{ workbook: StoredFile; json: StoredFile }> {
-  const names = reportFileNames(content.window.month);
-  const sheets = workbookLayout({ ...content, jsonFileName: names.json });
-  const [workbook, json] = await writeTogether(
+/**
+ * The workbook, the JSON and the session detail as CSV (one file, or parts of at most
+ * `csvRowsPerPart` sessions), all produced in full before any becomes visible.
+ */
+export async function writeReportFiles(store: ReportStore, content: ReportContent, options: WriteOptions = {}): Promise<ReportFiles> {
+  const { signal } = options;
+  const { month } = content.window;
+  const names = reportFileNames(month);
+  const rowsPerPart = options.csvRowsPerPart ?? MAX_CSV_ROWS_PER_PART;
+  const csvFileNames = sessionCsvFileNames(month, content.report.totals.sessions, rowsPerPart);
+  const sheets = workbookLayout({
+    ...content,
+    jsonFileName: names.json,
+    csvFileNames,
+    sessionRowLimit: options.sessionRowLimit ?? DEFAULT_SESSION_ROW_LIMIT,
+  });
+  // One pass over the sessions feeds the CSV parts one after another.
+  const csvRows = sessionCsvRows(content.sessions)[Symbol.asyncIterator]();
+  const csvParts: FileToWrite[] = csvFileNames.map((name) => ({
+    name,
+    contentType: CONTENT_TYPES.csv,
+    produce: (out) => writeSessionsCsvPart(csvRows, rowsPerPart, out),
+  }));
+  const [workbook, json, ...csv] = await writeTogether(
     store,
     [
       { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out, { signal }) },
       { name: names.json, contentType: CONTENT_TYPES.json, produce: async (out) => void out.end(serializeMonthlyReport(content.report)) },
+      ...csvParts,
     ],
     signal,
   );
-  return { workbook: workbook!, json: json! };
+  return { workbook: workbook!, json: json!, csv };
 }
 
-/** The monthly report, end to end: read, summarize, write both files. */
+/** Runs `use` with a spool in a temporary file, removed afterwards whatever happens. */
+export async function withSessionSpool<T>(use: (spool: SessionSpool) => Promise<T>): Promise<T> {
+  const spool = await createFileSpool();
+  try {
+    return await use(spool);
+  } finally {
+    await spool.dispose();
+  }
+}
+
+/** The monthly report, end to end: read, summarize, write the files. */
 export async function runMonthlyReport(input: RunInput): Promise<RunResult> {
-  const content = await readMonthlyReport(input);
-  input.signal?.throwIfAborted();
-  return { report: content.report, ...(await writeReportFiles(input.store, content, input.signal)) };
+  return withSessionSpool(async (spool) => {
+    const content = await readMonthlyReport({ ...input, spool });
+    input.signal?.throwIfAborted();
+    return { report: content.report, ...(await writeReportFiles(input.store, content, input)) };
+  });
 }

@@ -1,6 +1,6 @@
 import { MANIFEST_FILE_NAME, type Manifest, manifestSchema } from "../report/index.ts";
 import { type ReportStore, type StoredFile, writeFile } from "../storage/index.ts";
-import { type ReportContent, type RunResult, writeReportFiles } from "./monthly-report.ts";
+import { type ReportContent, type ReportFiles, type RunResult, writeReportFiles } from "./monthly-report.ts";
 
 export interface PublishResult extends RunResult {
   manifest: Manifest;
@@ -16,12 +16,7 @@ const fileEntry = (file: StoredFile) => ({
   ...(file.versionId ? { versionId: file.versionId } : {}),
 });
 
-export function manifestFor(
-  content: ReportContent,
-  files: { workbook: StoredFile; json: StoredFile },
-  runId: string,
-  scope: Manifest["scope"],
-): Manifest {
+export function manifestFor(content: ReportContent, files: ReportFiles, runId: string, scope: Manifest["scope"]): Manifest {
   const { report } = content;
   return manifestSchema.parse({
     schemaVersion: 1,
@@ -38,7 +33,7 @@ export function manifestFor(
       savingsEur: report.totals.savingsEur,
       energyFromSolarKwh: report.totals.energyFromSolarKwh,
     },
-    files: { xlsx: fileEntry(files.workbook), json: fileEntry(files.json) },
+    files: { xlsx: fileEntry(files.workbook), json: fileEntry(files.json), csv: files.csv.map(fileEntry) },
   } satisfies Manifest);
 }
 

@@ -33,6 +33,8 @@ export const runJobSchema = z.object({
 export type RunJob = z.infer<typeof runJobSchema>;
 
 const reportKeysSchema = z.object({ xlsx: z.string(), json: z.string(), manifest: z.string() });
+/** The keys a finished run wrote: its report's, and the session detail's CSV file or parts. */
+const writtenKeysSchema = reportKeysSchema.extend({ csv: z.array(z.string()) });
 export type ReportKeys = z.infer<typeof reportKeysSchema>;
 
 const runBase = { runId: uuid, month: monthText, trigger: runJobSchema.shape.trigger, requestedAt: z.iso.datetime(), manifestKey: z.string() };
@@ -46,7 +48,7 @@ export const runStatusSchema = z.discriminatedUnion("status", [
     finishedAt: z.iso.datetime(),
     complete: z.boolean(),
     placement: z.enum(["month", "subset", "set-aside"]),
-    keys: reportKeysSchema,
+    keys: writtenKeysSchema,
     totals: manifestSchema.shape.totals,
   }),
   z.object({ ...runBase, status: z.literal("failed"), finishedAt: z.iso.datetime(), error: z.string() }),

@@ -1,6 +1,6 @@
 import { parseMonth } from "@hems-reports/core/month";
 import { PartnerApiClient, WallboxReadError } from "@hems-reports/core/partner-api";
-import { publishMonthlyReport, readMonthlyReport, type WallboxProgress } from "@hems-reports/core/run";
+import { publishMonthlyReport, readMonthlyReport, type WallboxProgress, withSessionSpool } from "@hems-reports/core/run";
 import { placementOf, type RunJob, type RunStatus, reportKeys, selectWallboxes } from "@hems-reports/core/runs";
 import { s3ReportStore } from "@hems-reports/core/storage";
 import type { AppDeps } from "./deps.ts";
@@ -40,39 +40,44 @@ export async function executeRun(deps: AppDeps, job: RunJob, limits: RunLimits =
     if (!job.wallboxIds) await recordActiveRun(deps, job.month, job.runId);
     const config = selectWallboxes(await loadWallboxConfig(deps), job.wallboxIds);
     const window = parseMonth(job.month, deps.now());
-    const content = await readMonthlyReport({
-      config,
-      window,
-      generatedAt: deps.now(),
-      source: `Podero Partner API at ${deps.settings.apiUrl}`,
-      reader: new PartnerApiClient({ baseUrl: deps.settings.apiUrl, tokens: deps.tokens, http: { ...deps.http, signal: stop.signal } }),
-      concurrency: deps.concurrency,
-      deadline: stop.signal,
-      onWallbox: (progress: WallboxProgress) => {
-        const fields = {
-          wallboxId: progress.wallbox.wallboxId,
-          done: progress.done,
-          of: progress.total,
-          durationMs: Math.round(progress.durationMs),
-        };
-        if (progress.status === "ok")
-          log.info("wallbox read", { ...fields, status: "ok", sessions: progress.sessions, savingsEur: progress.savingsEur });
-        else log.warn("wallbox failed", { ...fields, status: "failed", error: progress.error });
-      },
-    }).catch((error: unknown) => {
-      // A fatal error (credentials, a bug) stops the reads still in flight, too.
-      stop.abort(error);
-      throw error;
+    const { content, placement, keys, result } = await withSessionSpool(async (spool) => {
+      const content = await readMonthlyReport({
+        config,
+        spool,
+        window,
+        generatedAt: deps.now(),
+        source: `Podero Partner API at ${deps.settings.apiUrl}`,
+        reader: new PartnerApiClient({ baseUrl: deps.settings.apiUrl, tokens: deps.tokens, http: { ...deps.http, signal: stop.signal } }),
+        concurrency: deps.concurrency,
+        deadline: stop.signal,
+        onWallbox: (progress: WallboxProgress) => {
+          const fields = {
+            wallboxId: progress.wallbox.wallboxId,
+            done: progress.done,
+            of: progress.total,
+            durationMs: Math.round(progress.durationMs),
+          };
+          if (progress.status === "ok")
+            log.info("wallbox read", { ...fields, status: "ok", sessions: progress.sessions, savingsEur: progress.savingsEur });
+          else log.warn("wallbox failed", { ...fields, status: "failed", error: progress.error });
+        },
+      }).catch((error: unknown) => {
+        // A fatal error (credentials, a bug) stops the reads still in flight, too.
+        stop.abort(error);
+        throw error;
+      });
+      const complete = content.report.complete;
+      const placement = placementOf(job, complete, !complete && !job.wallboxIds && (await monthHasCompleteReport(deps, orgId, job.month)));
+      const keys = reportKeys(orgId, job.month, job.runId, placement);
+      const result = await publishMonthlyReport(
+        s3ReportStore(location(deps), keys.prefix),
+        content,
+        job.runId,
+        placement === "subset" ? "subset" : "all",
+      );
+      return { content, placement, keys, result };
     });
     const complete = content.report.complete;
-    const placement = placementOf(job, complete, !complete && !job.wallboxIds && (await monthHasCompleteReport(deps, orgId, job.month)));
-    const keys = reportKeys(orgId, job.month, job.runId, placement);
-    const result = await publishMonthlyReport(
-      s3ReportStore(location(deps), keys.prefix),
-      content,
-      job.runId,
-      placement === "subset" ? "subset" : "all",
-    );
     const status: RunStatus = {
       ...base,
       manifestKey: keys.manifest,
@@ -80,7 +85,7 @@ export async function executeRun(deps: AppDeps, job: RunJob, limits: RunLimits =
       finishedAt: deps.now().toISOString(),
       complete,
       placement,
-      keys: { xlsx: keys.xlsx, json: keys.json, manifest: keys.manifest },
+      keys: { xlsx: keys.xlsx, json: keys.json, csv: result.csv.map((file) => file.key ?? file.name), manifest: keys.manifest },
       totals: result.manifest.totals,
     };
     await writeRunStatus(deps, status);

@@ -1,0 +1,82 @@
+import { type FileHandle, mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { deflateRaw, inflateRaw } from "node:zlib";
+import { decodeSession, type EncodedSession, encodeSession, type Session } from "../sessions/index.ts";
+
+const deflate = promisify(deflateRaw);
+const inflate = promisify(inflateRaw);
+
+/**
+ * Where a run keeps the sessions it read until the writers want them, so memory holds the
+ * per-wallbox figures only, never the month's sessions. Positions are the wallboxes' places in
+ * the report; each position is put once.
+ */
+export interface SessionSpool {
+  put(position: number, sessions: readonly Session[]): Promise<void>;
+  /** The sessions put under `position`, in the order they were put; none if nothing was put. */
+  get(position: number): Promise<Session[]>;
+  /** Removes what the spool holds on disk; it cannot be used afterwards. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A spool in one temporary file: each wallbox's sessions become one compressed segment appended
+ * where the file ends, and an index in memory (two numbers a wallbox) says where it lies.
+ * Compression runs on libuv's thread pool, so it takes little of the main thread that reads the
+ * API; level 1 because the file is read once or twice and then deleted.
+ */
+export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> {
+  const folder = await mkdtemp(join(parent, "hems-reports-spool-"));
+  let handle: FileHandle;
+  try {
+    handle = await open(join(folder, "sessions.spool"), "w+");
+  } catch (error) {
+    await rm(folder, { recursive: true, force: true });
+    throw error;
+  }
+  const segments = new Map<number, { offset: number; length: number }>();
+  let end = 0;
+  let disposed = false;
+  const usable = () => {
+    if (disposed) throw new Error("the session spool was already disposed");
+  };
+
+  return {
+    async put(position, sessions) {
+      usable();
+      if (segments.has(position)) throw new Error(`the session spool already holds position ${position}`);
+      const bytes = await deflate(Buffer.from(JSON.stringify(sessions.map(encodeSession))), { level: 1 });
+      const offset = end;
+      end += bytes.length;
+      segments.set(position, { offset, length: bytes.length });
+      // Writes at disjoint offsets may run at once; each is complete before `put` resolves.
+      let written = 0;
+      while (written < bytes.length) {
+        const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, offset + written);
+        written += bytesWritten;
+      }
+    },
+    async get(position) {
+      usable();
+      const segment = segments.get(position);
+      if (!segment) return [];
+      const bytes = Buffer.allocUnsafe(segment.length);
+      let read = 0;
+      while (read < segment.length) {
+        const { bytesRead } = await handle.read(bytes, read, segment.length - read, segment.offset + read);
+        if (bytesRead === 0) throw new Error(`the session spool ended before position ${position} was read whole`);
+        read += bytesRead;
+      }
+      const encoded = JSON.parse((await inflate(bytes)).toString("utf8")) as EncodedSession[];
+      return encoded.map(decodeSession);
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await handle.close().catch(() => undefined);
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+}
