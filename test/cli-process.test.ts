@@ -49,7 +49,7 @@ describe("npm run report as a process", () => {
     expect(simulator!.requestsFor(boxes[2]!.wallboxId)).toBe(2);
   });
 
-  it("stops on SIGTERM like on Ctrl+C: exit 143, a closing line, nothing written, no temporary file", async () => {
+  it("stops on SIGTERM like on Ctrl+C: exit 143, a closing line, nothing written", async () => {
     const { args, env } = await apiRun({ onSessionsRequest: (request) => (request.wallboxId === boxes[2]!.wallboxId ? { hang: true } : undefined) });
     let sent = false;
     const run = await runProcess(CLI, args, {
@@ -78,6 +78,13 @@ describe("npm run report as a process", () => {
     );
     expect(simulator!.tokenRequests).toBe(0);
     expect(boxes.map((box) => simulator!.requestsFor(box.wallboxId))).toEqual([0, 0, 0]);
+  });
+
+  it("finishes with the report's status when its reader has gone away (npm run report | head)", async () => {
+    const run = await runProcess(CLI, ["--out", out.path, "--wallboxes", "3", "--month", "2026-10"], { closeStdout: true });
+    expect(run.stderr).not.toMatch(/\n\s+at |EPIPE/);
+    expect(run.code).toBe(0);
+    expect(await out.files()).toEqual(["hems-savings-2026-10.json", "hems-savings-2026-10.xlsx", "hems-sessions-2026-10.csv"]);
   });
 
   it("says so and exits 3 if the run is ever left waiting with nothing to wake it", async () => {

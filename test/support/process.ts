@@ -18,7 +18,13 @@ export interface ProcessRun {
 export function runProcess(
   entry: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void; timeoutMs?: number } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+    timeoutMs?: number;
+    /** Close the reading end of stdout at once, as `| head` does once it has what it wants. */
+    closeStdout?: boolean;
+  } = {},
 ): Promise<ProcessRun> {
   const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
     cwd: ROOT,
@@ -27,7 +33,8 @@ export function runProcess(
   });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  if (options.closeStdout) child.stdout.destroy();
+  else child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
     options.onStderr?.(stderr, child);

@@ -1,5 +1,6 @@
 import type { WallboxRef } from "../config/index.ts";
 import { parseExactJson } from "../exact-json/index.ts";
+import { parseDecimal } from "../money/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { apiSessionPageSchema, type Session, type SessionPage } from "../sessions/index.ts";
 import { formatIssues } from "../validation/index.ts";
@@ -22,7 +23,7 @@ export interface PartnerApiOptions {
   maxSessionsPerWallbox?: number;
 }
 
-type ReadAttempt = { consistent: true; sessions: Session[] } | { consistent: false; reason: string };
+type ReadAttempt = { consistent: true; sessions: Session[] } | { consistent: false; reason: string; conflict?: true };
 
 /**
  * Reads a wallbox's HEMS sessions for a month, page by page, and refuses to return anything it
@@ -42,13 +43,17 @@ export class PartnerApiClient {
 
   async listSessions(orgId: string, wallbox: WallboxRef, window: MonthWindow): Promise<Session[]> {
     const budget = new WaitBudget(this.options.http.policy.maxWaitPerWallboxMs);
-    const reasons: string[] = [];
+    let last = "";
+    let lastConflict: string | undefined;
     for (let read = 1; read <= this.maxReads; read++) {
       const attempt = await this.readOnce(orgId, wallbox, window, budget);
       if (attempt.consistent) return attempt.sessions;
-      reasons.push(attempt.reason);
+      last = attempt.reason;
+      if (attempt.conflict) lastConflict = attempt.reason;
     }
-    throw new WallboxReadError(`inconsistent paging in ${this.maxReads} reads (last: ${reasons.at(-1)})`);
+    // A session seen with two contents is the finding a reader must not miss, whatever failed last.
+    const reason = lastConflict && lastConflict !== last ? `${last}; earlier: ${lastConflict}` : last;
+    throw new WallboxReadError(`inconsistent paging in ${this.maxReads} reads (last: ${reason})`);
   }
 
   private async readOnce(orgId: string, wallbox: WallboxRef, window: MonthWindow, budget: WaitBudget): Promise<ReadAttempt> {
@@ -81,7 +86,7 @@ export class PartnerApiClient {
         // moved under the read, and keeping either copy could report a stale figure.
         const changes = sessionDifferences(earlier, session);
         if (changes.length > 0) {
-          return { consistent: false, reason: `session ${session.id} came twice with different content (${changes.join("; ")})` };
+          return { consistent: false, conflict: true, reason: `session ${session.id} came twice with different content (${changes.join("; ")})` };
         }
       }
       if (added === 0) {
@@ -153,26 +158,40 @@ function describeStatus(status: number, describe: string): string {
   return `${describe}: HTTP ${status}${meaning[status] ? ` (${meaning[status]})` : ""}`;
 }
 
-/** The name the API gives each field of a session (`outcome` is derived from `rawOutcome`, `id` is the key). */
-const API_FIELD_NAMES: Record<Exclude<keyof Session, "id" | "outcome">, string> = {
-  ocppTransactionId: "ocpp_transaction_id",
-  startedAt: "started_at",
-  endedAt: "ended_at",
-  finalHemsState: "final_hems_state",
-  rawOutcome: "outcome",
-  energyFromSolarKwh: "energy_from_solar_kwh",
-  savingsEur: "savings_eur",
-  hasCompletePriceCoverage: "has_complete_price_coverage",
-  commandsSent: "commands_sent",
-  commandsApplied: "commands_applied",
-  commandsIneffective: "commands_ineffective",
+type Compare = "decimal" | "time" | "exact";
+
+/**
+ * Each field of a session as the API names it, and how two copies are compared: decimals by value
+ * (`1.5` and `1.50` agree), times as instants (`Z` and `+00:00` agree), the rest exactly.
+ * `outcome` is derived from `rawOutcome`, and `id` is the key.
+ */
+const FIELDS: Record<Exclude<keyof Session, "id" | "outcome">, { api: string; compare: Compare }> = {
+  ocppTransactionId: { api: "ocpp_transaction_id", compare: "exact" },
+  startedAt: { api: "started_at", compare: "time" },
+  endedAt: { api: "ended_at", compare: "time" },
+  finalHemsState: { api: "final_hems_state", compare: "exact" },
+  rawOutcome: { api: "outcome", compare: "exact" },
+  energyFromSolarKwh: { api: "energy_from_solar_kwh", compare: "decimal" },
+  savingsEur: { api: "savings_eur", compare: "decimal" },
+  hasCompletePriceCoverage: { api: "has_complete_price_coverage", compare: "exact" },
+  commandsSent: { api: "commands_sent", compare: "exact" },
+  commandsApplied: { api: "commands_applied", compare: "exact" },
+  commandsIneffective: { api: "commands_ineffective", compare: "exact" },
 };
+
+function agree(first: unknown, second: unknown, compare: Compare): boolean {
+  if (first === second) return true;
+  if (typeof first !== "string" || typeof second !== "string") return false;
+  if (compare === "decimal") return parseDecimal(first).eq(parseDecimal(second));
+  if (compare === "time") return Date.parse(first) === Date.parse(second);
+  return false;
+}
 
 /** The fields in which two copies of one session differ, as `api_field: first → second`. */
 export function sessionDifferences(first: Session, second: Session): string[] {
   const differences: string[] = [];
-  for (const [field, apiField] of Object.entries(API_FIELD_NAMES) as [keyof typeof API_FIELD_NAMES, string][]) {
-    if (first[field] !== second[field]) differences.push(`${apiField}: ${String(first[field])} → ${String(second[field])}`);
+  for (const [field, { api, compare }] of Object.entries(FIELDS) as [keyof typeof FIELDS, (typeof FIELDS)[keyof typeof FIELDS]][]) {
+    if (!agree(first[field], second[field], compare)) differences.push(`${api}: ${String(first[field])} → ${String(second[field])}`);
   }
   return differences;
 }

@@ -130,7 +130,8 @@ export async function requestWithRetry(
   throw new HttpStatusError(lastStatus, `${describe}: ${lastProblem} after ${policy.maxAttempts} attempts`);
 }
 
-const seconds = (ms: number) => String(Math.ceil(ms / 1000));
+/** Seconds with at most one decimal: 2.5, 3, 0.1. */
+const seconds = (ms: number) => String(Math.round(ms / 100) / 10);
 
 function networkReason(error: unknown): string {
   if (error instanceof Error) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CredentialsError, HttpStatusError } from "./errors.ts";
-import { type HttpAnswer, type HttpDeps, requestWithRetry } from "./http.ts";
+import { type HttpAnswer, type HttpDeps, requestWithRetry, WaitBudget } from "./http.ts";
 
 /** Where bearer tokens come from. `refresh` is called after a 401 with the token that was refused. */
 export interface TokenSource {
@@ -70,11 +70,18 @@ async function exchange(credentials: ClientCredentials, deps: HttpDeps): Promise
   const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString("base64");
   let answer: HttpAnswer;
   try {
-    answer = await requestWithRetry(deps, `token request to ${credentials.tokenUrl}`, credentials.tokenUrl, () => ({
-      method: "POST",
-      headers: { authorization: `Basic ${basic}`, "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ grant_type: "client_credentials" }),
-    }));
+    // A token exchange waits for its own retries at most as long as one wallbox may.
+    answer = await requestWithRetry(
+      deps,
+      `token request to ${credentials.tokenUrl}`,
+      credentials.tokenUrl,
+      () => ({
+        method: "POST",
+        headers: { authorization: `Basic ${basic}`, "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ grant_type: "client_credentials" }),
+      }),
+      new WaitBudget(deps.policy.maxWaitPerWallboxMs),
+    );
   } catch (error) {
     if (error instanceof HttpStatusError) throw new CredentialsError(`could not get an API token: ${error.message}`, { cause: error });
     throw error;
