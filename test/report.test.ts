@@ -155,6 +155,7 @@ describe("npm run report with the built-in simulator", () => {
       "--concurrency",
       "--request-timeout",
       "--max-retry-wait",
+      "--max-workbook-sessions",
       "--seed",
       "--wallboxes",
       "--quiet",

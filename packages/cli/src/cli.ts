@@ -142,6 +142,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       reader: new PartnerApiClient({ baseUrl: target.apiUrl, tokens, http }),
       store: localFolderStore(outFolder),
       concurrency: options.concurrency,
+      sessionRowLimit: options["max-workbook-sessions"],
       signal: abort.signal,
       onWallbox: options.quiet ? undefined : progressPrinter(output, target.config.wallboxes.length),
     }).catch((error: unknown) => {

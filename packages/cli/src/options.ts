@@ -12,8 +12,8 @@ export class UsageError extends RunStopError {
 
 export const HELP = `Usage: npm run report -- [options]
 
-Writes the monthly HEMS savings report (an Excel workbook and a JSON report) for every wallbox in
-the config. Without --api-url it runs against the built-in Partner API simulator, so it works on
+Writes the monthly HEMS savings report (an Excel workbook, a JSON report and the session detail
+as CSV) for every wallbox in the config. Without --api-url it runs against the built-in Partner API simulator, so it works on
 a laptop with no account.
 
 Options:
@@ -30,6 +30,10 @@ Options:
                           backoff), over all its requests; past it the wallbox fails. Default: 180
   --seed TEXT             simulator only: seed of the generated data. Default: hems-reports-demo
   --wallboxes N           simulator only: wallboxes in the demo org. Default: 25
+  --max-workbook-sessions N
+                          the most sessions the workbook lists; past it, its Sessions sheet
+                          points to the CSV session detail, which always holds every session.
+                          Default: 1000000
   --quiet                 no progress lines, only the closing summary
   -h, --help              this text
 
@@ -65,6 +69,7 @@ const optionsSchema = z.object({
   concurrency: wholeNumber("--concurrency", 1, 64).default(8),
   "request-timeout": wholeNumber("--request-timeout", 1, 600).default(30),
   "max-retry-wait": wholeNumber("--max-retry-wait", 0, 3600).default(180),
+  "max-workbook-sessions": wholeNumber("--max-workbook-sessions", 0, 100_000_000).default(1_000_000),
   seed: z.string().min(1).default("hems-reports-demo"),
   wallboxes: wholeNumber("--wallboxes", 1, 1_000_000).default(25),
 });
@@ -95,6 +100,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         concurrency: { type: "string" },
         "request-timeout": { type: "string" },
         "max-retry-wait": { type: "string" },
+        "max-workbook-sessions": { type: "string" },
         seed: { type: "string" },
         wallboxes: { type: "string" },
       },
