@@ -62,6 +62,7 @@ try {
     },
   });
   const read = performance.now();
+  const readPeakRss = peakRss;
   const { workbook, json, csv } = await writeReportFiles(localFolderStore(folder), content);
   const written = performance.now();
   clearInterval(sampler);
@@ -74,7 +75,7 @@ try {
       `Sessions: ${report.totals.sessions}; failed wallboxes: ${report.wallboxes.filter((wallbox) => wallbox.status === "failed").length}`,
       `Read + summarize: ${seconds(read - started)} s (${(wallboxes / ((read - started) / 1000)).toFixed(0)} wallboxes/s, ${(report.totals.sessions / ((read - started) / 1000)).toFixed(0)} sessions/s)`,
       `Write workbook + JSON + CSV: ${seconds(written - read)} s (xlsx ${(workbook.bytes / 2 ** 20).toFixed(1)} MiB, json ${(json.bytes / 2 ** 20).toFixed(1)} MiB, csv ${csv.length} file(s) ${(csv.reduce((total, file) => total + file.bytes, 0) / 2 ** 20).toFixed(1)} MiB)`,
-      `Peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+      `Peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB (${(readPeakRss / 2 ** 20).toFixed(0)} MiB by the end of reading), sampled every 50 ms`,
       "",
     ].join("\n"),
   );

@@ -143,6 +143,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       store: localFolderStore(outFolder),
       concurrency: options.concurrency,
       sessionRowLimit: options["max-workbook-sessions"],
+      onFile: options.quiet ? undefined : (name) => output.info(`Writing ${name}…`),
       signal: abort.signal,
       onWallbox: options.quiet ? undefined : progressPrinter(output, target.config.wallboxes.length),
     }).catch((error: unknown) => {

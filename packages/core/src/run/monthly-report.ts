@@ -68,6 +68,8 @@ export interface WriteOptions {
   sessionRowLimit?: number;
   /** The most sessions one CSV file holds before the detail is split into parts. Default 1,000,000. */
   csvRowsPerPart?: number;
+  /** Called as each file starts being produced: a large month takes a while to write. */
+  onFile?: (name: string) => void;
 }
 
 export interface RunInput extends Omit<ReadInput, "spool">, WriteOptions {
@@ -166,15 +168,19 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
     contentType: CONTENT_TYPES.csv,
     produce: (out) => writeSessionsCsvPart(csvRows, rowsPerPart, out),
   }));
-  const [workbook, json, ...csv] = await writeTogether(
-    store,
-    [
-      { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out, { signal }) },
-      { name: names.json, contentType: CONTENT_TYPES.json, produce: async (out) => void out.end(serializeMonthlyReport(content.report)) },
-      ...csvParts,
-    ],
-    signal,
-  );
+  const files: FileToWrite[] = [
+    { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out, { signal }) },
+    { name: names.json, contentType: CONTENT_TYPES.json, produce: async (out) => void out.end(serializeMonthlyReport(content.report)) },
+    ...csvParts,
+  ];
+  const announced = files.map((file) => ({
+    ...file,
+    produce: (out: Parameters<FileToWrite["produce"]>[0]) => {
+      options.onFile?.(file.name);
+      return file.produce(out);
+    },
+  }));
+  const [workbook, json, ...csv] = await writeTogether(store, announced, signal);
   return { workbook: workbook!, json: json!, csv };
 }
 
