@@ -15,6 +15,7 @@ Options:
   --seed TEXT           seed of the generated sessions. Default: hems-reports-demo
   --wallboxes N         wallboxes in the demo config. Default: 25
   --write-config FILE   write the demo org's wallbox config to FILE
+  --latency-ms N        wait N ms before answering each request, as a distant server would. Default: 0
   --fault KIND          misbehave on a share of sessions requests, to see how a client copes:
 ${Object.entries(FAULT_KINDS)
   .map(([kind, what]) => `                          ${kind}: ${what}`)
@@ -37,6 +38,7 @@ function parseCommandLine() {
         seed: { type: "string", default: "hems-reports-demo" },
         wallboxes: { type: "string", default: "25" },
         "write-config": { type: "string" },
+        "latency-ms": { type: "string", default: "0" },
         fault: { type: "string" },
         "fault-rate": { type: "string", default: "0.1" },
         help: { type: "boolean", short: "h" },
@@ -56,6 +58,9 @@ const port = Number(values.port);
 const wallboxes = Number(values.wallboxes);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be from 0 to 65535, not "${values.port}"`);
 const faultRate = Number(values["fault-rate"]);
+const latencyMs = Number(values["latency-ms"]);
+if (!Number.isInteger(latencyMs) || latencyMs < 0 || latencyMs > 60_000)
+  fail(`--latency-ms must be a whole number from 0 to 60000, not "${values["latency-ms"]}"`);
 if (values.fault !== undefined && !isFaultKind(values.fault))
   fail(`--fault must be one of ${Object.keys(FAULT_KINDS).join(", ")}, not "${values.fault}"`);
 if (!(faultRate >= 0 && faultRate <= 1)) fail(`--fault-rate must be a number from 0 to 1, not "${values["fault-rate"]}"`);
@@ -69,6 +74,7 @@ const simulator = await startSimulator({
   seed: values.seed,
   port,
   host: values.host,
+  latencyMs,
   ...(fault ? { onSessionsRequest: randomFaults(fault, faultRate, values.seed) } : {}),
 }).catch((error: Error) => fail(`cannot listen on ${values.host}:${port}: ${error.message}`));
 process.stdout.write(

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { stringify } from "lossless-json";
 import { type ApiSessionItem, generateSessions } from "./sessions.ts";
 
@@ -35,6 +36,8 @@ export interface SimulatorOptions {
   tokenLifetimeS?: number;
   /** Answer at most this many items a page, whatever `limit` asks (as a real server may). */
   pageCap?: number;
+  /** Wait this long before answering each request, as a distant server would. */
+  latencyMs?: number;
   /** Called before each sessions request is answered; a fault returned replaces the answer. */
   // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes may return nothing at all
   onSessionsRequest?: (request: SessionsRequest, simulator: Simulator) => Fault | undefined | void;
@@ -44,6 +47,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const SESSIONS_PATH = /^\/api\/partners\/v2\.0\/org\/([^/]+)\/users\/([^/]+)\/wallboxes\/([^/]+)\/hems-sessions\/?$/;
 const TOKEN_PATH = /^\/oauth2\/token\/?$/;
+
+/** How many wallbox windows the simulator keeps generated; far more than any client reads at once. */
+const RECENT_WINDOWS = 2048;
 
 export const DEFAULT_CREDENTIALS = { clientId: "simulator-client", clientSecret: "simulator-secret" } as const;
 
@@ -57,6 +63,8 @@ export class Simulator {
   private readonly tokens = new Map<string, number>();
   private readonly fixed = new Map<string, ApiSessionItem[]>();
   private readonly requestCounts = new Map<string, number>();
+  /** Recently asked windows, generated once and their pages serialized once: a client reads a wallbox's pages one after another. */
+  private readonly recent = new Map<string, { all: ApiSessionItem[]; pages: Map<string, Buffer> }>();
   private readonly hanging = new Set<ServerResponse>();
   private server: Server | undefined;
   url = "";
@@ -129,6 +137,7 @@ export class Simulator {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (this.options.latencyMs) await sleep(this.options.latencyMs);
     const url = new URL(request.url ?? "/", "http://simulator");
     if (TOKEN_PATH.test(url.pathname)) {
       if (request.method !== "POST") return this.send(response, 405, { detail: "Method Not Allowed" });
@@ -149,9 +158,35 @@ export class Simulator {
     this.requestCounts.set(key, count);
     const fault = this.options.onSessionsRequest?.({ orgId, userId, wallboxId, ...query, count }, this);
     if (fault) return this.misbehave(response, fault);
-    const all = this.sessionsFor(wallboxId, query.from, query.to);
     const size = Math.min(query.limit, this.options.pageCap ?? query.limit);
-    this.send(response, 200, { total: all.length, items: all.slice(query.offset, query.offset + size) });
+    if (this.fixed.has(key)) {
+      const all = this.fixed.get(key)!;
+      return this.send(response, 200, { total: all.length, items: all.slice(query.offset, query.offset + size) });
+    }
+    const body = this.generatedPage(key, query.from, query.to, query.offset, size);
+    response.writeHead(200, { "content-type": "application/json", "content-length": body.length });
+    response.end(body);
+  }
+
+  /**
+   * A page of generated sessions, serialized once. Generated values are plain numbers, for which
+   * `JSON.stringify` writes the same digits as lossless-json, at a fraction of the cost, so the
+   * simulator is not what limits a benchmark.
+   */
+  private generatedPage(wallboxId: string, from: string, to: string, offset: number, size: number): Buffer {
+    const windowKey = `${wallboxId}|${from}|${to}`;
+    let entry = this.recent.get(windowKey);
+    if (entry) this.recent.delete(windowKey);
+    else entry = { all: generateSessions(this.seed, wallboxId, from, to), pages: new Map() };
+    this.recent.set(windowKey, entry);
+    if (this.recent.size > RECENT_WINDOWS) this.recent.delete(this.recent.keys().next().value!);
+    const pageKey = `${offset}:${size}`;
+    let page = entry.pages.get(pageKey);
+    if (!page) {
+      page = Buffer.from(JSON.stringify({ total: entry.all.length, items: entry.all.slice(offset, offset + size) }));
+      entry.pages.set(pageKey, page);
+    }
+    return page;
   }
 
   private misbehave(response: ServerResponse, fault: Fault): void {
