@@ -16,6 +16,33 @@ export function parseExactJson(text: string): unknown {
   );
 }
 
+/** Marks a number literal that `parseJsonKeepingDigits` kept as text; no JSON text contains a raw U+0001. */
+const KEPT = "\u0001";
+
+/**
+ * `JSON.parse`, with the number values of the named keys kept as their literal text: the fast way
+ * to parse a page of sessions exactly (about 6 times cheaper than lossless-json here). A key can
+ * only be matched where JSON puts keys: after `{` or `,`, with a quote that no backslash escapes
+ * (inside a string every quote is escaped). Every other number is an ordinary double, which the
+ * schemas accept only where it is exact: as a safe integer.
+ */
+export function parseJsonKeepingDigits(text: string, keys: readonly string[]): unknown {
+  return JSON.parse(text.replace(keptNumbersPattern(keys), `$1"\\u0001$2"`));
+}
+
+const patterns = new Map<string, RegExp>();
+function keptNumbersPattern(keys: readonly string[]): RegExp {
+  const id = keys.join("|");
+  let pattern = patterns.get(id);
+  if (!pattern) {
+    const names = keys.map((key) => key.replace(/[^a-z0-9_]/gi, "")).join("|");
+    pattern = new RegExp(`([{,]\\s*"(?:${names})"\\s*:\\s*)(-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)`, "g");
+    patterns.set(id, pattern);
+  }
+  pattern.lastIndex = 0;
+  return pattern;
+}
+
 /**
  * Digits a plausible amount can have. Exact arithmetic writes out every digit, so a literal such
  * as 1e999999999 would need a billion of them: refused as a contract violation (the wallbox
@@ -23,10 +50,21 @@ export function parseExactJson(text: string): unknown {
  */
 const PLAUSIBLE_DECIMAL = /^-?\d{1,20}(?:\.\d{1,20})?(?:[eE][+-]?\d{1,2})?$/;
 
-/** A JSON number, as the exact decimal text it was written with. */
+/**
+ * A JSON number, as the exact decimal text it was written with: kept as text by
+ * `parseJsonKeepingDigits`, a `LosslessNumber` from `parseExactJson`, or a safe integer (the only
+ * plain number whose digits are certain).
+ */
 export const jsonDecimal = z
   .union([
-    z.number().transform((value) => String(value)),
+    z
+      .number()
+      .refine(Number.isSafeInteger, { error: "expected a number whose digits were kept (parse it with parseJsonKeepingDigits)" })
+      .transform((value) => String(value)),
+    z
+      .string()
+      .refine((text) => text.startsWith(KEPT), { error: "expected a number" })
+      .transform((text) => text.slice(1)),
     z.instanceof(LosslessNumber, { error: "expected a number" }).transform((value) => value.value),
   ])
   .refine((text) => PLAUSIBLE_DECIMAL.test(text), {

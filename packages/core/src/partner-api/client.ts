@@ -1,5 +1,5 @@
 import type { WallboxRef } from "../config/index.ts";
-import { parseExactJson } from "../exact-json/index.ts";
+import { parseJsonKeepingDigits } from "../exact-json/index.ts";
 import { parseDecimal } from "../money/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { apiSessionPageSchema, type Session, type SessionPage } from "../sessions/index.ts";
@@ -10,6 +10,8 @@ import { type HttpDeps, requestWithRetry, WaitBudget } from "./http.ts";
 import type { TokenSource } from "./token.ts";
 
 export const MAX_PAGE_SIZE = 200;
+/** The session fields whose digits matter: read as the decimal text the API wrote. */
+const DECIMAL_FIELDS = ["energy_from_solar_kwh", "savings_eur"] as const;
 const API_PREFIX = "/api/partners/v2.0";
 
 export interface PartnerApiOptions {
@@ -122,7 +124,7 @@ export class PartnerApiClient {
     if (answer.status !== 200) throw new WallboxReadError(describeStatus(answer.status, describe));
     let json: unknown;
     try {
-      json = parseExactJson(answer.body);
+      json = parseJsonKeepingDigits(answer.body, DECIMAL_FIELDS);
     } catch (error) {
       throw new WallboxReadError(`${describe}: the answer is not valid JSON (${(error as Error).message})`, { cause: error });
     }

@@ -1,0 +1,275 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
+import { type MonthWindow, previousFullMonth } from "@hems-reports/core/month";
+import { clientCredentialsToken, DEFAULT_RETRY_POLICY, type HttpDeps, MAX_PAGE_SIZE, PartnerApiClient } from "@hems-reports/core/partner-api";
+import { readMonthlyReport, writeReportFiles } from "@hems-reports/core/run";
+import { createFileSpool } from "@hems-reports/core/spool";
+import { localFolderStore } from "@hems-reports/core/storage";
+import ExcelJS from "exceljs";
+import pMap from "p-map";
+
+const HELP = `Usage: npm run bench -- [options]
+
+Measures the monthly report against the Partner API simulator running in its own process, with a
+latency per request, and prints what it measured (a table) and writes it as JSON.
+
+For each concurrency:
+  floor      a minimal client (fetch + JSON.parse, the same requests) pages through every wallbox
+  report     the real report reads every wallbox (PartnerApiClient, spool), then writes its files
+  bare       exceljs alone writes the same session rows and columns, for comparison
+
+  fetchEfficiency    = report read time / ((requests / concurrency) × latency); 1.0 is the network ideal
+  floorEfficiency    = the same for the minimal client
+  workbookEfficiency = report workbook time / bare exceljs time
+  peakRssMiB         = this process's peak RSS while the report reads and writes (sampled every 50 ms)
+
+Options:
+  --wallboxes N        wallboxes in the simulated org. Default: 2000
+  --concurrency LIST   comma-separated concurrencies. Default: 8,32
+  --latency-ms N       the simulator's latency per request. Default: 50
+  --seed TEXT          seed of the simulated data. Default: benchmark
+  --out DIR            where to write the JSON results. Default: bench/results
+  --skip-bare          do not run the bare exceljs comparison (it needs ~800 MiB per million rows)
+  -h, --help           this text
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        wallboxes: { type: "string", default: "2000" },
+        concurrency: { type: "string", default: "8,32" },
+        "latency-ms": { type: "string", default: "50" },
+        seed: { type: "string", default: "benchmark" },
+        out: { type: "string", default: "bench/results" },
+        "skip-bare": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    fail(`${(error as Error).message}. See --help.`);
+  }
+}
+
+const values = parseCommandLine();
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const wallboxCount = Number(values.wallboxes);
+const latencyMs = Number(values["latency-ms"]);
+const concurrencies = values.concurrency.split(",").map(Number);
+if (!Number.isInteger(wallboxCount) || wallboxCount < 1) fail("--wallboxes must be a whole number from 1");
+if (!Number.isInteger(latencyMs) || latencyMs < 1) fail("--latency-ms must be a whole number from 1");
+if (concurrencies.some((value) => !Number.isInteger(value) || value < 1 || value > 64)) fail("--concurrency takes whole numbers from 1 to 64");
+
+interface SimulatorProcess {
+  url: string;
+  child: ChildProcess;
+}
+
+/** The simulator in a process of its own, so it never shares this process's CPU or memory. */
+async function startSimulatorProcess(folder: string): Promise<SimulatorProcess & { config: ReportConfig }> {
+  const configPath = join(folder, "wallboxes.json");
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "packages/simulator/src/main.ts",
+      "--port",
+      "0",
+      "--latency-ms",
+      String(latencyMs),
+      "--seed",
+      values.seed,
+      "--wallboxes",
+      String(wallboxCount),
+      "--write-config",
+      configPath,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    const match = /listening at (\S+)/.exec(line);
+    if (match) {
+      lines.close();
+      return { url: match[1]!, child, config: parseReportConfigText(await readFile(configPath, "utf8"), configPath) };
+    }
+  }
+  fail("the simulator did not start");
+}
+
+const http: HttpDeps = { fetch: globalThis.fetch, policy: DEFAULT_RETRY_POLICY, random: Math.random };
+
+/** The floor: the same requests with nothing but fetch and JSON.parse. */
+async function floorClient(url: string, token: string, config: ReportConfig, window: MonthWindow, concurrency: number) {
+  let requests = 0;
+  const started = performance.now();
+  await pMap(
+    config.wallboxes,
+    async (wallbox) => {
+      for (let offset = 0; ; ) {
+        const query = new URLSearchParams({ from: window.from, to: window.to, limit: String(MAX_PAGE_SIZE), offset: String(offset) });
+        const response = await fetch(
+          `${url}/api/partners/v2.0/org/${config.orgId}/users/${wallbox.userId}/wallboxes/${wallbox.wallboxId}/hems-sessions?${query}`,
+          { headers: { authorization: `Bearer ${token}` } },
+        );
+        const page = JSON.parse(await response.text()) as { total: number; items: unknown[] };
+        requests++;
+        offset += page.items.length;
+        if (page.items.length === 0 || offset >= page.total) return;
+      }
+    },
+    { concurrency },
+  );
+  return { requests, ms: performance.now() - started };
+}
+
+/** Bare exceljs writing the same rows and columns: the streaming writer, column formats, nothing else. */
+async function bareWorkbook(rows: AsyncIterable<unknown[]>, path: string, columns: number): Promise<number> {
+  const started = performance.now();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
+  const sheet = workbook.addWorksheet("Sessions");
+  sheet.columns = Array.from({ length: columns }, () => ({ width: 16 }));
+  for await (const row of rows) sheet.addRow(row).commit();
+  sheet.commit();
+  await workbook.commit();
+  return performance.now() - started;
+}
+
+const root = resolve(import.meta.dirname, "../../..");
+process.chdir(root);
+const scratch = await mkdtemp(join(tmpdir(), "hems-bench-"));
+const simulator = await startSimulatorProcess(scratch);
+const results: Record<string, unknown>[] = [];
+try {
+  const window = previousFullMonth(new Date());
+  const tokens = clientCredentialsToken(
+    { tokenUrl: `${simulator.url}/oauth2/token/`, clientId: "simulator-client", clientSecret: "simulator-secret" },
+    http,
+  );
+  const token = await tokens.token();
+  for (const concurrency of concurrencies) {
+    process.stderr.write(`concurrency ${concurrency}: minimal client…\n`);
+    const floor = await floorClient(simulator.url, token, simulator.config, window, concurrency);
+
+    process.stderr.write(`concurrency ${concurrency}: report…\n`);
+    global.gc?.();
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 50);
+    let requests = 0;
+    const countingFetch: typeof fetch = (input, init) => {
+      requests++;
+      return fetch(input, init);
+    };
+    const spool = await createFileSpool();
+    const folder = join(scratch, `report-${concurrency}`);
+    try {
+      const readStarted = performance.now();
+      const content = await readMonthlyReport({
+        config: simulator.config,
+        window,
+        generatedAt: new Date(),
+        source: "bench",
+        reader: new PartnerApiClient({ baseUrl: simulator.url, tokens, http: { ...http, fetch: countingFetch } }),
+        spool,
+        concurrency,
+      });
+      const readMs = performance.now() - readStarted;
+      const fileStarts = new Map<string, number>();
+      const writeStarted = performance.now();
+      const files = await writeReportFiles(localFolderStore(folder), content, { onFile: (name) => fileStarts.set(name, performance.now()) });
+      const writeMs = performance.now() - writeStarted;
+      clearInterval(sampler);
+      const workbookMs = fileStarts.get(files.json.name)! - fileStarts.get(files.workbook.name)!;
+      const { sessions } = content.report.totals;
+      const ideal = (count: number) => (count / concurrency) * latencyMs;
+
+      let bareMs: number | undefined;
+      if (!values["skip-bare"] && sessions <= 1_000_000) {
+        process.stderr.write(`concurrency ${concurrency}: bare exceljs…\n`);
+        async function* rows() {
+          for await (const { wallbox, sessions: list } of content.sessions()) {
+            for (const session of list) {
+              yield [
+                wallbox.label ?? null,
+                wallbox.wallboxId,
+                session.id,
+                session.ocppTransactionId,
+                new Date(session.startedAt),
+                session.endedAt === null ? null : new Date(session.endedAt),
+                session.finalHemsState,
+                session.rawOutcome,
+                session.outcome,
+                session.energyFromSolarKwh === null ? null : Number(session.energyFromSolarKwh),
+                session.savingsEur === null ? null : Number(session.savingsEur),
+                session.hasCompletePriceCoverage,
+                session.commandsSent,
+                session.commandsApplied,
+                session.commandsIneffective,
+              ];
+            }
+          }
+        }
+        bareMs = await bareWorkbook(rows(), join(scratch, `bare-${concurrency}.xlsx`), 15);
+      }
+      results.push({
+        wallboxes: wallboxCount,
+        sessions,
+        requests,
+        concurrency,
+        latencyMs,
+        fetchSeconds: round(readMs / 1000, 2),
+        fetchEfficiency: round(readMs / ideal(requests), 2),
+        floorSeconds: round(floor.ms / 1000, 2),
+        floorEfficiency: round(floor.ms / ideal(floor.requests), 2),
+        writeSeconds: round(writeMs / 1000, 2),
+        workbookSeconds: round(workbookMs / 1000, 2),
+        bareWorkbookSeconds: bareMs === undefined ? null : round(bareMs / 1000, 2),
+        workbookEfficiency: bareMs === undefined ? null : round(workbookMs / bareMs, 2),
+        writeMicrosecondsPerSession: round((writeMs * 1000) / Math.max(1, sessions), 1),
+        peakRssMiB: Math.round(peakRss / 2 ** 20),
+      });
+    } finally {
+      clearInterval(sampler);
+      await spool.dispose();
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+} finally {
+  simulator.child.kill("SIGTERM");
+  await once(simulator.child, "exit");
+  await rm(scratch, { recursive: true, force: true });
+}
+
+function round(value: number, places: number): number {
+  return Number(value.toFixed(places));
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
+const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
+const date = new Date().toISOString();
+const columns = Object.keys(results[0] ?? {});
+process.stdout.write(`Machine: ${machine}\nCommand: ${command}\nDate: ${date}\n\n`);
+process.stdout.write(`| ${columns.join(" | ")} |\n|${columns.map(() => "---:").join("|")}|\n`);
+for (const result of results) process.stdout.write(`| ${columns.map((column) => String(result[column] ?? "–")).join(" | ")} |\n`);
+const outFolder = resolve(values.out);
+await mkdir(outFolder, { recursive: true });
+const file = join(outFolder, `bench-${wallboxCount}-wallboxes.json`);
+await writeFile(file, `${JSON.stringify({ machine, command, date, results }, null, 2)}\n`);
+process.stdout.write(`\nWrote ${file}\n`);
