@@ -1,5 +1,5 @@
 import type { MonthWindow } from "@hems-reports/core/month";
-import { clientCredentialsToken, type HttpDeps, PartnerApiClient, type TokenSource } from "@hems-reports/core/partner-api";
+import { clientCredentialsToken, type HttpDeps, PartnerApiClient, type TokenSource, undiciSend } from "@hems-reports/core/partner-api";
 import { type ApiSessionItem, type Simulator, uuidOf } from "@hems-reports/simulator";
 
 export const OCTOBER: MonthWindow = { month: "2026-10", from: "2026-10-01", to: "2026-10-31" };
@@ -36,7 +36,7 @@ export function sessionItems(count: number, firstId = 1): ApiSessionItem[] {
 /** Retries without real waiting, and a short timeout, so failure paths stay fast. */
 export function fastHttp(overrides: Partial<HttpDeps["policy"]> = {}): HttpDeps {
   return {
-    fetch: globalThis.fetch,
+    send: undiciSend,
     policy: {
       maxAttempts: 4,
       baseDelayMs: 1,

@@ -7,7 +7,14 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
 import { type MonthWindow, previousFullMonth } from "@hems-reports/core/month";
-import { clientCredentialsToken, DEFAULT_RETRY_POLICY, type HttpDeps, MAX_PAGE_SIZE, PartnerApiClient } from "@hems-reports/core/partner-api";
+import {
+  clientCredentialsToken,
+  DEFAULT_RETRY_POLICY,
+  type HttpDeps,
+  MAX_PAGE_SIZE,
+  PartnerApiClient,
+  undiciSend,
+} from "@hems-reports/core/partner-api";
 import { readMonthlyReport, writeReportFiles } from "@hems-reports/core/run";
 import { createFileSpool } from "@hems-reports/core/spool";
 import { localFolderStore } from "@hems-reports/core/storage";
@@ -36,6 +43,7 @@ Options:
   --seed TEXT          seed of the simulated data. Default: benchmark
   --out DIR            where to write the JSON results. Default: bench/results
   --skip-bare          do not run the bare exceljs comparison (it needs ~800 MiB per million rows)
+  --skip-floor         do not run the minimal client (for runs that measure memory and writing)
   -h, --help           this text
 `;
 
@@ -54,6 +62,7 @@ function parseCommandLine() {
         seed: { type: "string", default: "benchmark" },
         out: { type: "string", default: "bench/results" },
         "skip-bare": { type: "boolean", default: false },
+        "skip-floor": { type: "boolean", default: false },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -112,7 +121,7 @@ async function startSimulatorProcess(folder: string): Promise<SimulatorProcess &
   fail("the simulator did not start");
 }
 
-const http: HttpDeps = { fetch: globalThis.fetch, policy: DEFAULT_RETRY_POLICY, random: Math.random };
+const http: HttpDeps = { send: undiciSend, policy: DEFAULT_RETRY_POLICY, random: Math.random };
 
 /** The floor: the same requests with nothing but fetch and JSON.parse. */
 async function floorClient(url: string, token: string, config: ReportConfig, window: MonthWindow, concurrency: number) {
@@ -163,8 +172,11 @@ try {
   );
   const token = await tokens.token();
   for (const concurrency of concurrencies) {
-    process.stderr.write(`concurrency ${concurrency}: minimal client…\n`);
-    const floor = await floorClient(simulator.url, token, simulator.config, window, concurrency);
+    let floor: { requests: number; ms: number } | undefined;
+    if (!values["skip-floor"]) {
+      process.stderr.write(`concurrency ${concurrency}: minimal client…\n`);
+      floor = await floorClient(simulator.url, token, simulator.config, window, concurrency);
+    }
 
     process.stderr.write(`concurrency ${concurrency}: report…\n`);
     global.gc?.();
@@ -173,9 +185,9 @@ try {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 50);
     let requests = 0;
-    const countingFetch: typeof fetch = (input, init) => {
+    const counting: HttpDeps["send"] = (url, init) => {
       requests++;
-      return fetch(input, init);
+      return undiciSend(url, init);
     };
     const spool = await createFileSpool();
     const folder = join(scratch, `report-${concurrency}`);
@@ -186,7 +198,7 @@ try {
         window,
         generatedAt: new Date(),
         source: "bench",
-        reader: new PartnerApiClient({ baseUrl: simulator.url, tokens, http: { ...http, fetch: countingFetch } }),
+        reader: new PartnerApiClient({ baseUrl: simulator.url, tokens, http: { ...http, send: counting } }),
         spool,
         concurrency,
       });
@@ -236,8 +248,8 @@ try {
         latencyMs,
         fetchSeconds: round(readMs / 1000, 2),
         fetchEfficiency: round(readMs / ideal(requests), 2),
-        floorSeconds: round(floor.ms / 1000, 2),
-        floorEfficiency: round(floor.ms / ideal(floor.requests), 2),
+        floorSeconds: floor ? round(floor.ms / 1000, 2) : null,
+        floorEfficiency: floor ? round(floor.ms / ideal(floor.requests), 2) : null,
         writeSeconds: round(writeMs / 1000, 2),
         workbookSeconds: round(workbookMs / 1000, 2),
         bareWorkbookSeconds: bareMs === undefined ? null : round(bareMs / 1000, 2),

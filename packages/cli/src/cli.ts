@@ -10,6 +10,7 @@ import {
   PartnerApiClient,
   staticToken,
   type TokenSource,
+  undiciSend,
 } from "@hems-reports/core/partner-api";
 import { runMonthlyReport } from "@hems-reports/core/run";
 import { localFolderStore, prepareLocalFolder } from "@hems-reports/core/storage";
@@ -42,8 +43,7 @@ export interface CliEnvironment {
    * files were already complete.
    */
   interrupt?: AbortSignal;
-  /** Overrides for tests: the fetch to use, and retry timings. */
-  fetch?: typeof globalThis.fetch;
+  /** Overrides for tests: retry timings. */
   retryDelayMs?: number;
 }
 
@@ -116,7 +116,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     const target = await resolveTarget(options, environment);
     simulator = target.simulator;
     const http: HttpDeps = {
-      fetch: environment.fetch ?? globalThis.fetch,
+      send: undiciSend,
       policy: {
         ...DEFAULT_RETRY_POLICY,
         requestTimeoutMs: options["request-timeout"] * 1000,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { CredentialsError, DEFAULT_RETRY_POLICY } from "../partner-api/index.ts";
+import { CredentialsError, DEFAULT_RETRY_POLICY, undiciSend } from "../partner-api/index.ts";
 import { cached } from "./cache.ts";
 import { parseApiSecret } from "./secret.ts";
 import { secretTokenSource } from "./token-source.ts";
 
-const http = { fetch: globalThis.fetch, policy: DEFAULT_RETRY_POLICY, random: Math.random };
+const http = { send: undiciSend, policy: DEFAULT_RETRY_POLICY, random: Math.random };
 
 function fixture(initial: string) {
   let text = initial;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { HttpStatusError } from "./errors.ts";
 import { backoffDelay, isRetryableStatus, parseRetryAfter, type RetryPolicy } from "./retry.ts";
+import { BodyDecodeError, type HttpSend, type OutgoingRequest } from "./send.ts";
 
 export interface HttpAnswer {
   status: number;
@@ -8,7 +9,8 @@ export interface HttpAnswer {
 }
 
 export interface HttpDeps {
-  fetch: typeof globalThis.fetch;
+  /** The network: `undiciSend` in production and tests alike. */
+  send: HttpSend;
   policy: RetryPolicy;
   random: () => number;
   /** Aborts waiting and in-flight requests when the run stops. */
@@ -84,7 +86,7 @@ export async function requestWithRetry(
   deps: HttpDeps,
   describe: string,
   url: string,
-  init: () => RequestInit,
+  init: () => OutgoingRequest,
   budget?: WaitBudget,
 ): Promise<HttpAnswer> {
   const { policy } = deps;
@@ -94,10 +96,7 @@ export async function requestWithRetry(
     deps.signal?.throwIfAborted();
     let retryAfterMs: number | undefined;
     try {
-      const answer = await settleWithin(policy.requestTimeoutMs, deps.signal, async (signal) => {
-        const response = await deps.fetch(url, { ...init(), signal });
-        return { status: response.status, body: await response.text(), retryAfter: response.headers.get("retry-after") };
-      });
+      const answer = await settleWithin(policy.requestTimeoutMs, deps.signal, (signal) => deps.send(url, { ...init(), signal }));
       if (!isRetryableStatus(answer.status)) return { status: answer.status, body: answer.body };
       lastStatus = answer.status;
       lastProblem = `HTTP ${answer.status}`;
@@ -113,7 +112,11 @@ export async function requestWithRetry(
       deps.signal?.throwIfAborted();
       lastStatus = 0;
       lastProblem =
-        error instanceof AttemptTimeout ? `no complete answer within ${policy.requestTimeoutMs / 1000} s` : `network error (${networkReason(error)})`;
+        error instanceof AttemptTimeout
+          ? `no complete answer within ${policy.requestTimeoutMs / 1000} s`
+          : error instanceof BodyDecodeError
+            ? error.message
+            : `network error (${networkReason(error)})`;
     }
     if (attempt < policy.maxAttempts) {
       const delay = backoffDelay(policy, attempt, retryAfterMs, deps.random);
@@ -134,6 +137,7 @@ export async function requestWithRetry(
 const seconds = (ms: number) => String(Math.round(ms / 100) / 10);
 
 function networkReason(error: unknown): string {
+  if (error instanceof Error && "code" in error && typeof error.code === "string") return error.code;
   if (error instanceof Error) {
     const cause = (error as Error & { cause?: unknown }).cause;
     if (cause instanceof Error && "code" in cause) return String((cause as Error & { code: unknown }).code);

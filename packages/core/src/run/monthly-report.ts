@@ -137,6 +137,7 @@ export async function readMonthlyReport(input: ReadInput): Promise<ReportContent
     { concurrency: input.concurrency },
   );
 
+  await spool.flush();
   const report = monthlyReportSchema.parse(buildMonthlyReport({ orgId: config.orgId, window, generatedAt: input.generatedAt, wallboxes: outcomes }));
   const readPositions = outcomes.flatMap((outcome, position) => (outcome.status === "ok" ? [position] : []));
   const sessions: SessionSource = async function* () {

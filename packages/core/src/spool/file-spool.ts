@@ -6,6 +6,8 @@ import { deflateRaw, inflateRaw } from "node:zlib";
 import { decodeSession, type EncodedSession, encodeSession, type Session } from "../sessions/index.ts";
 
 const deflate = promisify(deflateRaw);
+/** Writes that may be under way before `put` waits: enough to keep the reader going, few enough to bound memory. */
+const MAX_WRITES_IN_FLIGHT = 64;
 const inflate = promisify(inflateRaw);
 
 /**
@@ -14,7 +16,13 @@ const inflate = promisify(inflateRaw);
  * the report; each position is put once.
  */
 export interface SessionSpool {
+  /**
+   * Takes one wallbox's sessions. Resolves once they are accepted, which is at once unless many
+   * writes are still under way: the reader is not held up by compression and disk.
+   */
   put(position: number, sessions: readonly Session[]): Promise<void>;
+  /** Resolves when everything put is on disk; rejects with the first write that failed. */
+  flush(): Promise<void>;
   /** The sessions put under `position`, in the order they were put; none if nothing was put. */
   get(position: number): Promise<Session[]>;
   /** Removes what the spool holds on disk; it cannot be used afterwards. */
@@ -36,32 +44,59 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
     await rm(folder, { recursive: true, force: true });
     throw error;
   }
-  const segments = new Map<number, { offset: number; length: number }>();
+  const segments = new Map<number, Promise<{ offset: number; length: number }>>();
+  const inFlight = new Set<Promise<unknown>>();
+  let firstFailure: { error: unknown } | undefined;
   let end = 0;
   let disposed = false;
   const usable = () => {
     if (disposed) throw new Error("the session spool was already disposed");
   };
+  const throwIfFailed = () => {
+    if (firstFailure) throw firstFailure.error;
+  };
+
+  const store = async (sessions: readonly Session[]) => {
+    const bytes = await deflate(Buffer.from(JSON.stringify(sessions.map(encodeSession))), { level: 1 });
+    const offset = end;
+    end += bytes.length;
+    // Writes at disjoint offsets may run at once.
+    let written = 0;
+    while (written < bytes.length) {
+      const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, offset + written);
+      written += bytesWritten;
+    }
+    return { offset, length: bytes.length };
+  };
 
   return {
     async put(position, sessions) {
       usable();
+      throwIfFailed();
       if (segments.has(position)) throw new Error(`the session spool already holds position ${position}`);
-      const bytes = await deflate(Buffer.from(JSON.stringify(sessions.map(encodeSession))), { level: 1 });
-      const offset = end;
-      end += bytes.length;
-      segments.set(position, { offset, length: bytes.length });
-      // Writes at disjoint offsets may run at once; each is complete before `put` resolves.
-      let written = 0;
-      while (written < bytes.length) {
-        const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, offset + written);
-        written += bytesWritten;
-      }
+      const segment = store(sessions);
+      segments.set(position, segment);
+      const settled = segment.then(
+        () => undefined,
+        (error: unknown) => {
+          firstFailure ??= { error };
+        },
+      );
+      inFlight.add(settled);
+      void settled.then(() => inFlight.delete(settled));
+      // Bounded: past this many writes under way, the reader waits for one to finish.
+      while (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
+      throwIfFailed();
+    },
+    async flush() {
+      await Promise.all(inFlight);
+      throwIfFailed();
     },
     async get(position) {
       usable();
-      const segment = segments.get(position);
-      if (!segment) return [];
+      const pending = segments.get(position);
+      if (!pending) return [];
+      const segment = await pending;
       const bytes = Buffer.allocUnsafe(segment.length);
       let read = 0;
       while (read < segment.length) {
@@ -75,6 +110,7 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
     async dispose() {
       if (disposed) return;
       disposed = true;
+      await Promise.all(inFlight);
       await handle.close().catch(() => undefined);
       await rm(folder, { recursive: true, force: true });
     },

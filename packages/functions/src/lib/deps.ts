@@ -4,7 +4,7 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { cached, parseApiSecret, type SecretReader, secretsManagerReader, secretTokenSource } from "@hems-reports/core/credentials";
-import { CredentialsError, DEFAULT_RETRY_POLICY, type HttpDeps, type TokenSource } from "@hems-reports/core/partner-api";
+import { CredentialsError, DEFAULT_RETRY_POLICY, type HttpDeps, type TokenSource, undiciSend } from "@hems-reports/core/partner-api";
 import type { RunJob } from "@hems-reports/core/runs";
 import { createS3Client } from "@hems-reports/core/storage";
 import { logger } from "./logger.ts";
@@ -41,7 +41,7 @@ export interface DepsParts {
 }
 
 export function buildDeps(parts: DepsParts): AppDeps {
-  const http: HttpDeps = { fetch: globalThis.fetch, policy: DEFAULT_RETRY_POLICY, random: Math.random, ...parts.http };
+  const http: HttpDeps = { send: undiciSend, policy: DEFAULT_RETRY_POLICY, random: Math.random, ...parts.http };
   const secretName = parts.settings.secretArn ?? "(not linked)";
   const secret = cached(async () => parseApiSecret(await parts.readSecret(), secretName), SECRET_MAX_AGE_MS);
   return {
