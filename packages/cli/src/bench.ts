@@ -213,7 +213,7 @@ try {
       const ideal = (count: number) => (count / concurrency) * latencyMs;
 
       let bareMs: number | undefined;
-      if (!values["skip-bare"] && sessions <= 1_000_000) {
+      if (!values["skip-bare"] && sessions <= 1_500_000) {
         process.stderr.write(`concurrency ${concurrency}: bare exceljs…\n`);
         async function* rows() {
           for await (const { wallbox, sessions: list } of content.sessions()) {
