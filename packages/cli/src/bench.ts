@@ -34,7 +34,8 @@ For each concurrency:
   fetchEfficiency    = report read time / ((requests / concurrency) × latency); 1.0 is the network ideal
   floorEfficiency    = the same for the minimal client
   workbookEfficiency = report workbook time / bare exceljs time
-  peakRssMiB         = this process's peak RSS while the report reads and writes (sampled every 50 ms)
+  peakRssMiB         = this process's peak RSS while the report reads and writes (sampled every 50 ms);
+                       readPeakRssMiB the same by the end of reading
 
 Options:
   --wallboxes N        wallboxes in the simulated org. Default: 2000
@@ -203,6 +204,7 @@ try {
         concurrency,
       });
       const readMs = performance.now() - readStarted;
+      const readPeakRss = peakRss;
       const fileStarts = new Map<string, number>();
       const writeStarted = performance.now();
       const files = await writeReportFiles(localFolderStore(folder), content, { onFile: (name) => fileStarts.set(name, performance.now()) });
@@ -256,6 +258,7 @@ try {
         workbookEfficiency: bareMs === undefined ? null : round(workbookMs / bareMs, 2),
         writeMicrosecondsPerSession: round((writeMs * 1000) / Math.max(1, sessions), 1),
         peakRssMiB: Math.round(peakRss / 2 ** 20),
+        readPeakRssMiB: Math.round(readPeakRss / 2 ** 20),
       });
     } finally {
       clearInterval(sampler);

@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import type { Writable } from "node:stream";
 import type { WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { type Figures, sumFigures } from "../summary/index.ts";
@@ -39,6 +41,33 @@ export function buildMonthlyReport(input: {
 export function serializeMonthlyReport(report: MonthlyReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
+
+/**
+ * Writes exactly the bytes of `serializeMonthlyReport`, a batch of wallboxes at a time and
+ * waiting for `out` to drain, so a report of a million wallboxes never exists as one string.
+ */
+export async function writeMonthlyReportJson(report: MonthlyReport, out: Writable): Promise<void> {
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, "drain");
+  };
+  const { wallboxes, ...head } = report;
+  if (wallboxes.length === 0) {
+    out.end(serializeMonthlyReport(report));
+    return;
+  }
+  // The head as JSON.stringify lays it out, with "wallboxes" last and its array opened.
+  const opening = JSON.stringify({ ...head, wallboxes: [] }, null, 2);
+  await write(`${opening.slice(0, opening.lastIndexOf("[]"))}[\n`);
+  const indent = (text: string) => `    ${text.replaceAll("\n", "\n    ")}`;
+  for (let start = 0; start < wallboxes.length; start += JSON_BATCH) {
+    const batch = wallboxes.slice(start, start + JSON_BATCH).map((wallbox) => indent(JSON.stringify(wallbox, null, 2)));
+    await write(`${start === 0 ? "" : ",\n"}${batch.join(",\n")}`);
+  }
+  out.end("\n  ]\n}\n");
+}
+
+/** Wallboxes serialized per write: large enough to be cheap, small enough to stay a few hundred KB. */
+const JSON_BATCH = 500;
 
 /** The names of a month's report files, wherever they are stored. */
 export function reportFileNames(month: string) {

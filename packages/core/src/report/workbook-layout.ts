@@ -105,11 +105,16 @@ function wallboxesSheet(report: MonthlyReport): SheetSpec {
       ...FIGURE_COLUMNS.map((column) => ({ header: column.header, width: Math.max(12, column.header.length + 2), numFmt: column.numFmt })),
     ],
     preamble: [],
-    rows: report.wallboxes.map((wallbox) =>
-      wallbox.status === "ok"
-        ? [wallbox.label, wallbox.userId, wallbox.wallboxId, "ok", null, ...FIGURE_COLUMNS.map((column) => column.pick(wallbox))]
-        : [wallbox.label, wallbox.userId, wallbox.wallboxId, "FAILED", wallbox.error, ...FIGURE_COLUMNS.map(() => null)],
-    ),
+    // Made row by row as the writer asks, so a large org's rows never exist all at once.
+    rows: {
+      *[Symbol.iterator]() {
+        for (const wallbox of report.wallboxes) {
+          yield wallbox.status === "ok"
+            ? [wallbox.label, wallbox.userId, wallbox.wallboxId, "ok", null, ...FIGURE_COLUMNS.map((column) => column.pick(wallbox))]
+            : [wallbox.label, wallbox.userId, wallbox.wallboxId, "FAILED", wallbox.error, ...FIGURE_COLUMNS.map(() => null)];
+        }
+      },
+    },
     filter: true,
   };
 }

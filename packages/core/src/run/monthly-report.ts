@@ -8,11 +8,11 @@ import {
   type MonthlyReport,
   monthlyReportSchema,
   reportFileNames,
-  serializeMonthlyReport,
   sessionCsvFileNames,
   sessionCsvRows,
   type WallboxOutcome,
   workbookLayout,
+  writeMonthlyReportJson,
   writeSessionsCsvPart,
   writeWorkbook,
 } from "../report/index.ts";
@@ -171,7 +171,7 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
   }));
   const files: FileToWrite[] = [
     { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out, { signal }) },
-    { name: names.json, contentType: CONTENT_TYPES.json, produce: async (out) => void out.end(serializeMonthlyReport(content.report)) },
+    { name: names.json, contentType: CONTENT_TYPES.json, produce: (out) => writeMonthlyReportJson(content.report, out) },
     ...csvParts,
   ];
   const announced = files.map((file) => ({

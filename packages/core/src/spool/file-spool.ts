@@ -44,7 +44,25 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
     await rm(folder, { recursive: true, force: true });
     throw error;
   }
-  const segments = new Map<number, Promise<{ offset: number; length: number }>>();
+  // Where each position's segment lies, once written: two plain numbers a wallbox. While a write
+  // is under way its promise stands in `writing`.
+  let offsets = new Float64Array(1024);
+  let lengths = new Uint32Array(1024); // 0: nothing written there (a written segment is never empty)
+  const place = (position: number, offset: number, length: number) => {
+    if (position >= lengths.length) {
+      const capacity = Math.max(position + 1, lengths.length * 2);
+      const grownOffsets = new Float64Array(capacity);
+      grownOffsets.set(offsets);
+      offsets = grownOffsets;
+      const grownLengths = new Uint32Array(capacity);
+      grownLengths.set(lengths);
+      lengths = grownLengths;
+    }
+    offsets[position] = offset;
+    lengths[position] = length;
+  };
+  const lengthAt = (position: number) => (position < lengths.length ? lengths[position]! : 0);
+  const writing = new Map<number, Promise<unknown>>();
   const inFlight = new Set<Promise<unknown>>();
   let firstFailure: { error: unknown } | undefined;
   let end = 0;
@@ -73,17 +91,19 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
     async put(position, sessions) {
       usable();
       throwIfFailed();
-      if (segments.has(position)) throw new Error(`the session spool already holds position ${position}`);
-      const segment = store(sessions);
-      segments.set(position, segment);
-      const settled = segment.then(
-        () => undefined,
+      if (writing.has(position) || lengthAt(position) > 0) throw new Error(`the session spool already holds position ${position}`);
+      const settled = store(sessions).then(
+        (segment) => place(position, segment.offset, segment.length),
         (error: unknown) => {
           firstFailure ??= { error };
         },
       );
+      writing.set(position, settled);
       inFlight.add(settled);
-      void settled.then(() => inFlight.delete(settled));
+      void settled.then(() => {
+        inFlight.delete(settled);
+        writing.delete(position);
+      });
       // Bounded: past this many writes under way, the reader waits for one to finish.
       while (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
       throwIfFailed();
@@ -94,9 +114,11 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
     },
     async get(position) {
       usable();
-      const pending = segments.get(position);
-      if (!pending) return [];
-      const segment = await pending;
+      await writing.get(position);
+      throwIfFailed();
+      const length = lengthAt(position);
+      if (length === 0) return [];
+      const segment = { offset: offsets[position]!, length };
       const bytes = Buffer.allocUnsafe(segment.length);
       let read = 0;
       while (read < segment.length) {

@@ -1,0 +1,31 @@
+import { PassThrough } from "node:stream";
+import { text } from "node:stream/consumers";
+import { describe, expect, it } from "vitest";
+import { parseMonth } from "../month/index.ts";
+import { summarizeWallbox } from "../summary/index.ts";
+import { buildMonthlyReport, serializeMonthlyReport, type WallboxOutcome, writeMonthlyReportJson } from "./model.ts";
+
+const window = parseMonth("2026-10", new Date("2026-11-25T00:00:00Z"));
+
+function reportOf(count: number) {
+  const wallboxes: WallboxOutcome[] = Array.from({ length: count }, (_, index) => {
+    const wallbox = {
+      userId: `11111111-1111-4111-8111-${String(index).padStart(12, "0")}`,
+      wallboxId: `22222222-2222-4222-8222-${String(index).padStart(12, "0")}`,
+      ...(index % 2 ? { label: `Box "${index}"\n` } : {}),
+    };
+    return index % 7 === 3
+      ? { wallbox, status: "failed", error: "sessions page at offset 0: HTTP 502 after 5 attempts" }
+      : { wallbox, status: "ok", figures: summarizeWallbox([], window) };
+  });
+  return buildMonthlyReport({ orgId: "33333333-3333-4333-8333-333333333333", window, generatedAt: new Date("2026-11-01T06:00:00Z"), wallboxes });
+}
+
+describe("writing the JSON report", () => {
+  it.each([1, 3, 499, 500, 501, 1234])("streams exactly the bytes of the whole-string serialization (%i wallboxes)", async (count) => {
+    const report = reportOf(count);
+    const out = new PassThrough();
+    const [written] = await Promise.all([text(out), writeMonthlyReportJson(report, out)]);
+    expect(written).toBe(serializeMonthlyReport(report));
+  });
+});
