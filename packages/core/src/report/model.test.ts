@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseMonth } from "../month/index.ts";
 import { summarizeWallbox } from "../summary/index.ts";
 import { buildMonthlyReport, serializeMonthlyReport, type WallboxOutcome, writeMonthlyReportJson } from "./model.ts";
+import { assertMonthlyReport } from "./schema.ts";
 
 const window = parseMonth("2026-10", new Date("2026-11-25T00:00:00Z"));
 
@@ -27,5 +28,12 @@ describe("writing the JSON report", () => {
     const out = new PassThrough();
     const [written] = await Promise.all([text(out), writeMonthlyReportJson(report, out)]);
     expect(written).toBe(serializeMonthlyReport(report));
+  });
+
+  it("checks a report against its schema, naming the wallbox that breaks it", () => {
+    const report = reportOf(3);
+    expect(assertMonthlyReport(report)).toBe(report);
+    const broken = { ...report, wallboxes: [report.wallboxes[0]!, { ...report.wallboxes[1]!, savingsEur: "1.5" }] } as typeof report;
+    expect(() => assertMonthlyReport(broken)).toThrow(/wallboxes\[1\] does not match its schema: .*2 decimals/s);
   });
 });

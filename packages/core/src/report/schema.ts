@@ -56,3 +56,19 @@ export const monthlyReportSchema = z.object({
 export type FiguresJson = z.infer<typeof figuresSchema>;
 export type WallboxReport = z.infer<typeof wallboxReportSchema>;
 export type MonthlyReport = z.infer<typeof monthlyReportSchema>;
+
+const reportHeadSchema = monthlyReportSchema.omit({ wallboxes: true });
+
+/**
+ * Checks a report against the schema without making a copy of it: its head whole, its wallboxes
+ * one by one, so a large org's rows never exist twice. Throws zod's error on the first problem.
+ */
+export function assertMonthlyReport(report: MonthlyReport): MonthlyReport {
+  const { wallboxes, ...head } = report;
+  reportHeadSchema.parse(head);
+  wallboxes.forEach((wallbox, index) => {
+    const result = wallboxReportSchema.safeParse(wallbox);
+    if (!result.success) throw new Error(`the report's wallboxes[${index}] does not match its schema: ${result.error.message}`);
+  });
+  return report;
+}

@@ -3,10 +3,10 @@ import type { ReportConfig, WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { WallboxReadError } from "../partner-api/errors.ts";
 import {
+  assertMonthlyReport,
   buildMonthlyReport,
   MAX_CSV_ROWS_PER_PART,
   type MonthlyReport,
-  monthlyReportSchema,
   reportFileNames,
   sessionCsvFileNames,
   sessionCsvRows,
@@ -138,7 +138,7 @@ export async function readMonthlyReport(input: ReadInput): Promise<ReportContent
   );
 
   await spool.flush();
-  const report = monthlyReportSchema.parse(buildMonthlyReport({ orgId: config.orgId, window, generatedAt: input.generatedAt, wallboxes: outcomes }));
+  const report = assertMonthlyReport(buildMonthlyReport({ orgId: config.orgId, window, generatedAt: input.generatedAt, wallboxes: outcomes }));
   const readPositions = outcomes.flatMap((outcome, position) => (outcome.status === "ok" ? [position] : []));
   const sessions: SessionSource = async function* () {
     for (const position of readPositions) yield { wallbox: config.wallboxes[position]!, sessions: await spool.get(position) };
