@@ -32,7 +32,8 @@ For each concurrency:
   bare       exceljs alone writes the same session rows and columns, for comparison
 
   fetchEfficiency    = report read time / ((requests / concurrency) × latency); 1.0 is the network ideal
-  floorEfficiency    = the same for the minimal client
+  floorEfficiency    = the same for the minimal client; simulatorCpuShare = the simulator process's
+                       CPU time ÷ the minimal client's wall time (1.0 would be one core, saturated)
   workbookEfficiency = report workbook time / bare exceljs time
   peakRssMiB         = this process's peak RSS while the report reads and writes (sampled every 50 ms);
                        readPeakRssMiB the same by the end of reading
@@ -124,6 +125,18 @@ async function startSimulatorProcess(folder: string): Promise<SimulatorProcess &
 
 const http: HttpDeps = { send: undiciSend, policy: DEFAULT_RETRY_POLICY, random: Math.random };
 
+/** CPU seconds a process has used (Linux /proc); undefined where that cannot be read. */
+async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+    // utime and stime are fields 14 and 15 of stat, counted from 1; here from the state field (3).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The floor: the same requests with nothing but fetch and JSON.parse. */
 async function floorClient(url: string, token: string, config: ReportConfig, window: MonthWindow, concurrency: number) {
   let requests = 0;
@@ -173,10 +186,14 @@ try {
   );
   const token = await tokens.token();
   for (const concurrency of concurrencies) {
-    let floor: { requests: number; ms: number } | undefined;
+    let floor: { requests: number; ms: number; simulatorCpuShare: number | null } | undefined;
     if (!values["skip-floor"]) {
       process.stderr.write(`concurrency ${concurrency}: minimal client…\n`);
-      floor = await floorClient(simulator.url, token, simulator.config, window, concurrency);
+      const cpuBefore = await cpuSeconds(simulator.child.pid);
+      const run = await floorClient(simulator.url, token, simulator.config, window, concurrency);
+      const cpuAfter = await cpuSeconds(simulator.child.pid);
+      const share = cpuBefore === undefined || cpuAfter === undefined ? null : round((cpuAfter - cpuBefore) / (run.ms / 1000), 2);
+      floor = { ...run, simulatorCpuShare: share };
     }
 
     process.stderr.write(`concurrency ${concurrency}: report…\n`);
@@ -252,6 +269,7 @@ try {
         fetchEfficiency: round(readMs / ideal(requests), 2),
         floorSeconds: floor ? round(floor.ms / 1000, 2) : null,
         floorEfficiency: floor ? round(floor.ms / ideal(floor.requests), 2) : null,
+        simulatorCpuShare: floor ? floor.simulatorCpuShare : null,
         writeSeconds: round(writeMs / 1000, 2),
         workbookSeconds: round(workbookMs / 1000, 2),
         bareWorkbookSeconds: bareMs === undefined ? null : round(bareMs / 1000, 2),
