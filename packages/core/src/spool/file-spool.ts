@@ -74,8 +74,8 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
     if (firstFailure) throw firstFailure.error;
   };
 
-  const store = async (sessions: readonly Session[]) => {
-    const bytes = await deflate(Buffer.from(JSON.stringify(sessions.map(encodeSession))), { level: 1 });
+  const store = async (encoded: Buffer) => {
+    const bytes = await deflate(encoded, { level: 1 });
     const offset = end;
     end += bytes.length;
     // Writes at disjoint offsets may run at once.
@@ -92,7 +92,8 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
       usable();
       throwIfFailed();
       if (writing.has(position) || lengthAt(position) > 0) throw new Error(`the session spool already holds position ${position}`);
-      const settled = store(sessions).then(
+      // Encoded now, so the session objects can go at once; only compact bytes wait for the disk.
+      const settled = store(Buffer.from(JSON.stringify(sessions.map(encodeSession)))).then(
         (segment) => place(position, segment.offset, segment.length),
         (error: unknown) => {
           firstFailure ??= { error };
