@@ -238,6 +238,7 @@ describe("Partner API client against the simulator", () => {
   it.each([
     [404, /HTTP 404 \(not found: check orgId, userId and wallboxId\)/],
     [403, /HTTP 403 \(access denied/],
+    [308, /HTTP 308 \(a redirect, which is not followed: check the API URL\)/],
   ])("fails the wallbox on HTTP %i without retrying", async (status, message) => {
     const server = await serve({ onSessionsRequest: () => ({ status }) });
     await expect(clientFor(server).listSessions(ORG_ID, box, OCTOBER)).rejects.toThrow(message);

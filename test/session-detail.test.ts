@@ -86,8 +86,14 @@ describe("the session detail as CSV", () => {
     const parts = await Promise.all(result.csv.map((file) => csvLines(file.name)));
     expect(parts.map((lines) => lines.length - 2)).toEqual([10, 10, 7]);
     for (const lines of parts) expect(lines[0]).toMatch(/^\uFEFFwallbox_label,/);
+    // Report order across the parts: wallbox by wallbox as configured, each by start, then id.
     const ids = parts.flatMap((lines) => lines.slice(1, -1).map((line) => Number(line.split(",").at(-13))));
-    expect(ids.sort((a, b) => a - b)).toEqual(boxes.flatMap((_, index) => Array.from({ length: 9 }, (_, n) => 100 * index + 1 + n)));
+    const expected = boxes.flatMap((_, index) =>
+      sessionItems(9, 100 * index + 1)
+        .sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at) || a.id - b.id)
+        .map((item) => item.id),
+    );
+    expect(ids).toEqual(expected);
   });
 
   it("keeps the workbook's Sessions sheet to the row limit, pointing to the CSV beyond it", async () => {

@@ -30,6 +30,19 @@ describe("parseJsonKeepingDigits", () => {
     expect(decimal(value.savings_eur).success).toBe(false);
   });
 
+  it("reads a key spelled with escapes exactly too (through lossless-json)", () => {
+    const value = parseJsonKeepingDigits('{"\\u0073avings_eur":1.0000000000000000001,"x":"\\u00e9"}', KEYS) as Record<string, unknown>;
+    expect(decimal(value.savings_eur).data).toBe("1.0000000000000000001");
+    expect(value.x).toBe("é");
+  });
+
+  it("takes no string the API sends for a kept number, whatever it starts with", () => {
+    for (const text of ['{"savings_eur":"\\u00011.5"}', '{"savings_eur":"1.5"}']) {
+      const value = parseJsonKeepingDigits(text, KEYS) as Record<string, unknown>;
+      expect(decimal(value.savings_eur).success).toBe(false);
+    }
+  });
+
   it("refuses a plain double as a decimal: only kept digits or safe integers are certain", () => {
     expect(decimal(1.005).success).toBe(false);
     expect(decimal(3).data).toBe("3");

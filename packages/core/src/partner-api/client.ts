@@ -152,6 +152,7 @@ export class PartnerApiClient {
 }
 
 function describeStatus(status: number, describe: string): string {
+  if (status >= 300 && status < 400) return `${describe}: HTTP ${status} (a redirect, which is not followed: check the API URL)`;
   const meaning: Record<number, string> = {
     403: "access denied: the credentials may not read this wallbox",
     404: "not found: check orgId, userId and wallboxId",

@@ -27,11 +27,15 @@ export class BodyDecodeError extends Error {
   }
 }
 
+/** Far above any page of 200 sessions (about 70 KB): a body that decodes to more is refused, not inflated without end. */
+const MAX_DECODED_BYTES = 64 * 2 ** 20;
+const limit = { maxOutputLength: MAX_DECODED_BYTES };
+const [gunzipAsync, inflateAsync, brotliAsync] = [promisify(gunzip), promisify(inflate), promisify(brotliDecompress)];
 const decoders: Record<string, (input: Buffer) => Promise<Buffer>> = {
-  gzip: promisify(gunzip),
-  "x-gzip": promisify(gunzip),
-  deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
+  gzip: (input) => gunzipAsync(input, limit),
+  "x-gzip": (input) => gunzipAsync(input, limit),
+  deflate: (input) => inflateAsync(input, limit),
+  br: (input) => brotliAsync(input, limit),
 };
 
 /**

@@ -50,12 +50,27 @@ describe("file spool", () => {
     await spool.dispose();
   });
 
-  it("leaves nothing on disk once disposed, and cannot be used afterwards", async () => {
+  it("leaves no name on disk at any time, so a process that dies leaves nothing behind", async () => {
     const spool = await createFileSpool(parent);
     await spool.put(0, [session(1)]);
-    expect(await readdir(parent)).toHaveLength(1);
-    await spool.dispose();
+    await spool.flush();
     expect(await readdir(parent)).toEqual([]);
+    expect(await spool.get(0)).toEqual([session(1)]);
+    await spool.dispose();
     await expect(spool.get(0)).rejects.toThrow("already disposed");
+  });
+
+  it("waits for writes under way before it is disposed", async () => {
+    const spool = await createFileSpool(parent);
+    await Promise.all(Array.from({ length: 200 }, (_, position) => spool.put(position, [session(position + 1)])));
+    await spool.dispose();
+    await expect(spool.flush()).resolves.toBeUndefined();
+  });
+
+  it("refuses a position that is not a whole number from 0", async () => {
+    const spool = await createFileSpool(parent);
+    await expect(spool.put(-1, [])).rejects.toThrow("a spool position is a whole number from 0, not -1");
+    await expect(spool.put(1.5, [])).rejects.toThrow("not 1.5");
+    await spool.dispose();
   });
 });

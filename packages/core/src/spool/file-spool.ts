@@ -25,7 +25,7 @@ export interface SessionSpool {
   flush(): Promise<void>;
   /** The sessions put under `position`, in the order they were put; none if nothing was put. */
   get(position: number): Promise<Session[]>;
-  /** Removes what the spool holds on disk; it cannot be used afterwards. */
+  /** Frees what the spool holds on disk (its file has no name from the start); it cannot be used afterwards. */
   dispose(): Promise<void>;
 }
 
@@ -40,9 +40,10 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
   let handle: FileHandle;
   try {
     handle = await open(join(folder, "sessions.spool"), "w+");
-  } catch (error) {
+  } finally {
+    // The open file lives on without a name: however the process ends (a second Ctrl+C, a crash,
+    // a Lambda timeout), the system frees it, and nothing is left in the temporary folder.
     await rm(folder, { recursive: true, force: true });
-    throw error;
   }
   // Where each position's segment lies, once written: two plain numbers a wallbox. While a write
   // is under way its promise stands in `writing`.
@@ -91,6 +92,7 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
     async put(position, sessions) {
       usable();
       throwIfFailed();
+      if (!Number.isSafeInteger(position) || position < 0) throw new Error(`a spool position is a whole number from 0, not ${position}`);
       if (writing.has(position) || lengthAt(position) > 0) throw new Error(`the session spool already holds position ${position}`);
       // Encoded now, so the session objects can go at once; only compact bytes wait for the disk.
       const settled = store(Buffer.from(JSON.stringify(sessions.map(encodeSession)))).then(
@@ -135,7 +137,6 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
       disposed = true;
       await Promise.all(inFlight);
       await handle.close().catch(() => undefined);
-      await rm(folder, { recursive: true, force: true });
     },
   };
 }
