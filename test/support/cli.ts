@@ -45,6 +45,10 @@ export async function temporaryFolder(): Promise<{ path: string; files: () => Pr
   return {
     path,
     files: async () => (await readdir(path)).sort(),
-    remove: () => rm(path, { recursive: true, force: true }),
+    // Tests keep a config beside the folder (`${path}-wallboxes.json`), so it never shows among the reports.
+    remove: async () => {
+      await rm(path, { recursive: true, force: true });
+      await rm(`${path}-wallboxes.json`, { force: true });
+    },
   };
 }
