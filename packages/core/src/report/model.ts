@@ -12,26 +12,35 @@ function identity(wallbox: WallboxRef) {
   return { userId: wallbox.userId, wallboxId: wallbox.wallboxId, label: wallbox.label ?? null };
 }
 
-/** Assembles the report; key order is fixed here, so the same input always serializes to the same bytes. */
-export function buildMonthlyReport(input: {
+/** One wallbox's entry in the report, made as soon as the wallbox is read; key order fixed here. */
+export function wallboxEntry(outcome: WallboxOutcome): WallboxReport {
+  return outcome.status === "ok"
+    ? { ...identity(outcome.wallbox), status: "ok", ...outcome.figures }
+    : { ...identity(outcome.wallbox), status: "failed", error: outcome.error };
+}
+
+interface ReportHeadInput {
   orgId: string;
   window: MonthWindow;
   generatedAt: Date;
-  wallboxes: readonly WallboxOutcome[];
-}): MonthlyReport {
-  const wallboxes: WallboxReport[] = input.wallboxes.map((outcome) =>
-    outcome.status === "ok"
-      ? { ...identity(outcome.wallbox), status: "ok", ...outcome.figures }
-      : { ...identity(outcome.wallbox), status: "failed", error: outcome.error },
-  );
-  const okFigures = input.wallboxes.flatMap((outcome) => (outcome.status === "ok" ? [outcome.figures] : []));
+}
+
+/** Assembles the report; key order is fixed here, so the same input always serializes to the same bytes. */
+export function buildMonthlyReport(input: ReportHeadInput & { wallboxes: readonly WallboxOutcome[] }): MonthlyReport {
+  return assembleMonthlyReport({ ...input, wallboxes: input.wallboxes.map(wallboxEntry) });
+}
+
+/** The report around entries already made: totals are the exact sums of the entries that were read. */
+export function assembleMonthlyReport(input: ReportHeadInput & { wallboxes: WallboxReport[] }): MonthlyReport {
+  const { wallboxes } = input;
+  const okFigures = wallboxes.filter((entry) => entry.status === "ok");
   return {
     schemaVersion: 1,
     orgId: input.orgId,
     month: input.window.month,
     period: { from: input.window.from, to: input.window.to },
     generatedAt: input.generatedAt.toISOString(),
-    complete: okFigures.length === input.wallboxes.length,
+    complete: okFigures.length === wallboxes.length,
     rules: { periodMembership: PERIOD_RULE, rounding: ROUNDING_RULE },
     totals: sumFigures(okFigures),
     wallboxes,

@@ -3,14 +3,17 @@ import type { ReportConfig, WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { WallboxReadError } from "../partner-api/errors.ts";
 import {
-  assertMonthlyReport,
-  buildMonthlyReport,
+  assembleMonthlyReport,
+  assertReportHead,
+  assertWallboxEntry,
   MAX_CSV_ROWS_PER_PART,
   type MonthlyReport,
   reportFileNames,
   sessionCsvFileNames,
   sessionCsvRows,
   type WallboxOutcome,
+  type WallboxReport,
+  wallboxEntry,
   workbookLayout,
   writeMonthlyReportJson,
   writeSessionsCsvPart,
@@ -107,9 +110,9 @@ function deadlineReason(deadline: AbortSignal): string {
 export async function readMonthlyReport(input: ReadInput): Promise<ReportContent> {
   const { config, window, deadline, spool } = input;
   let done = 0;
-  const outcomes = await pMap(
+  const entries = await pMap(
     config.wallboxes,
-    async (wallbox, position): Promise<WallboxOutcome> => {
+    async (wallbox, position): Promise<WallboxReport> => {
       const started = performance.now();
       let outcome: WallboxOutcome;
       let sessionCount = 0;
@@ -132,14 +135,15 @@ export async function readMonthlyReport(input: ReadInput): Promise<ReportContent
           ? { ...common, status: "ok", sessions: sessionCount, savingsEur: outcome.figures.savingsEur }
           : { ...common, status: "failed", error: outcome.error },
       );
-      return outcome;
+      // The report's entry is made and checked now, wallbox by wallbox, rather than all at the end.
+      return assertWallboxEntry(wallboxEntry(outcome), position);
     },
     { concurrency: input.concurrency },
   );
 
   await spool.flush();
-  const report = assertMonthlyReport(buildMonthlyReport({ orgId: config.orgId, window, generatedAt: input.generatedAt, wallboxes: outcomes }));
-  const readPositions = outcomes.flatMap((outcome, position) => (outcome.status === "ok" ? [position] : []));
+  const report = assertReportHead(assembleMonthlyReport({ orgId: config.orgId, window, generatedAt: input.generatedAt, wallboxes: entries }));
+  const readPositions = entries.flatMap((entry, position) => (entry.status === "ok" ? [position] : []));
   const sessions: SessionSource = async function* () {
     for (const position of readPositions) yield { wallbox: config.wallboxes[position]!, sessions: await spool.get(position) };
   };
