@@ -15,6 +15,7 @@ import {
   PartnerApiClient,
   undiciSend,
 } from "@hems-reports/core/partner-api";
+import { sessionCells } from "@hems-reports/core/report";
 import { readMonthlyReport, writeReportFiles } from "@hems-reports/core/run";
 import { createFileSpool } from "@hems-reports/core/spool";
 import { localFolderStore } from "@hems-reports/core/storage";
@@ -236,25 +237,7 @@ try {
         process.stderr.write(`concurrency ${concurrency}: bare exceljs…\n`);
         async function* rows() {
           for await (const { wallbox, sessions: list } of content.sessions()) {
-            for (const session of list) {
-              yield [
-                wallbox.label ?? null,
-                wallbox.wallboxId,
-                session.id,
-                session.ocppTransactionId,
-                new Date(session.startedAt),
-                session.endedAt === null ? null : new Date(session.endedAt),
-                session.finalHemsState,
-                session.rawOutcome,
-                session.outcome,
-                session.energyFromSolarKwh === null ? null : Number(session.energyFromSolarKwh),
-                session.savingsEur === null ? null : Number(session.savingsEur),
-                session.hasCompletePriceCoverage,
-                session.commandsSent,
-                session.commandsApplied,
-                session.commandsIneffective,
-              ];
-            }
+            for (const session of list) yield sessionCells(wallbox, session);
           }
         }
         bareMs = await bareWorkbook(rows(), join(scratch, `bare-${concurrency}.xlsx`), 15);

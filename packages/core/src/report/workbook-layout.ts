@@ -1,5 +1,6 @@
+import type { WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
-import { OUTCOMES, type SessionSource } from "../sessions/index.ts";
+import { OUTCOMES, type Session, type SessionSource } from "../sessions/index.ts";
 import { qualityFlags } from "../summary/index.ts";
 import { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
 import type { FiguresJson, MonthlyReport } from "./schema.ts";
@@ -181,27 +182,30 @@ const asDate = (iso: string | null) => (iso === null ? null : new Date(iso));
 const asNumber = (decimal: string | null) => (decimal === null ? null : Number(decimal));
 const yesNo = (flag: boolean | null) => (flag === null ? "unknown" : flag ? "yes" : "no");
 
+/** A session as the Sessions sheet shows it: one row, values as sent (savings unrounded). */
+export function sessionCells(wallbox: WallboxRef, session: Session): Cell[] {
+  return [
+    wallbox.label ?? null,
+    wallbox.wallboxId,
+    session.id,
+    session.ocppTransactionId,
+    asDate(session.startedAt),
+    asDate(session.endedAt),
+    session.finalHemsState,
+    session.rawOutcome ?? "(none)",
+    session.outcome,
+    asNumber(session.energyFromSolarKwh),
+    asNumber(session.savingsEur),
+    yesNo(session.hasCompletePriceCoverage),
+    session.commandsSent,
+    session.commandsApplied,
+    session.commandsIneffective,
+  ];
+}
+
 async function* sessionRows(input: WorkbookInput): AsyncGenerator<Cell[]> {
   for await (const { wallbox, sessions } of input.sessions()) {
-    for (const session of sessions) {
-      yield [
-        wallbox.label ?? null,
-        wallbox.wallboxId,
-        session.id,
-        session.ocppTransactionId,
-        asDate(session.startedAt),
-        asDate(session.endedAt),
-        session.finalHemsState,
-        session.rawOutcome ?? "(none)",
-        session.outcome,
-        asNumber(session.energyFromSolarKwh),
-        asNumber(session.savingsEur),
-        yesNo(session.hasCompletePriceCoverage),
-        session.commandsSent,
-        session.commandsApplied,
-        session.commandsIneffective,
-      ];
-    }
+    for (const session of sessions) yield sessionCells(wallbox, session);
   }
 }
 
