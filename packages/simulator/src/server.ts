@@ -128,7 +128,7 @@ export class Simulator {
 
   /** What the server answers for a wallbox and window, before paging. */
   sessionsFor(wallboxId: string, from: string, to: string): ApiSessionItem[] {
-    return this.fixed.get(wallboxId.toLowerCase()) ?? generateSessions(this.seed, wallboxId.toLowerCase(), from, to);
+    return this.fixed.get(wallboxId.toLowerCase()) ?? this.generatedWindow(wallboxId.toLowerCase(), from, to).all;
   }
 
   /** Sessions requests received for a wallbox. */
@@ -174,12 +174,7 @@ export class Simulator {
    * simulator is not what limits a benchmark.
    */
   private generatedPage(wallboxId: string, from: string, to: string, offset: number, size: number): Buffer {
-    const windowKey = `${wallboxId}|${from}|${to}`;
-    let entry = this.recent.get(windowKey);
-    if (entry) this.recent.delete(windowKey);
-    else entry = { all: generateSessions(this.seed, wallboxId, from, to), pages: new Map() };
-    this.recent.set(windowKey, entry);
-    if (this.recent.size > RECENT_WINDOWS) this.recent.delete(this.recent.keys().next().value!);
+    const entry = this.generatedWindow(wallboxId, from, to);
     const pageKey = `${offset}:${size}`;
     let page = entry.pages.get(pageKey);
     if (!page) {
@@ -187,6 +182,17 @@ export class Simulator {
       entry.pages.set(pageKey, page);
     }
     return page;
+  }
+
+  /** A wallbox's generated window, kept among the most recently asked ones. */
+  private generatedWindow(wallboxId: string, from: string, to: string) {
+    const windowKey = `${wallboxId}|${from}|${to}`;
+    let entry = this.recent.get(windowKey);
+    if (entry) this.recent.delete(windowKey);
+    else entry = { all: generateSessions(this.seed, wallboxId, from, to), pages: new Map<string, Buffer>() };
+    this.recent.set(windowKey, entry);
+    if (this.recent.size > RECENT_WINDOWS) this.recent.delete(this.recent.keys().next().value!);
+    return entry;
   }
 
   private misbehave(response: ServerResponse, fault: Fault): void {

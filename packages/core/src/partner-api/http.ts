@@ -38,13 +38,13 @@ export class WaitBudget {
   }
 }
 
-/** The attempt ran out of time; raised by `settleWithin`, never by fetch itself. */
+/** The attempt ran out of time; raised by `settleWithin`, never by the network seam itself. */
 class AttemptTimeout extends Error {}
 
 /**
  * Runs `work` with a signal that aborts after `ms` or when `parent` aborts, and settles when
- * either happens even if `work` never does. Node 20's fetch can leave a body read pending forever
- * (a `Content-Encoding: gzip` body that is not gzip): aborting alone does not settle it. The timer
+ * either happens even if `work` never does, whatever the network seam does with the abort (Node
+ * 20's fetch, for one, can leave a body read pending forever after it). The timer
  * is deliberately not unref'd: while a request is outstanding, the process has something to wait for.
  */
 async function settleWithin<T>(ms: number, parent: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
+import type { WallboxRef } from "../config/index.ts";
 import type { Session, SessionSource } from "../sessions/index.ts";
 
 /** Excel opens at most 1,048,576 rows: a part holds at most this many sessions, below its header. */
@@ -42,7 +43,7 @@ function utc(time: string | null): string | null {
 const text = (value: string | number | boolean | null) => (value === null ? "" : String(value));
 
 /** One CSV row of a session; decimals are the API's own digits, empty where the API sent null. */
-function sessionRow(wallbox: { label?: string | undefined; userId: string; wallboxId: string }, session: Session): string[] {
+function sessionRow(wallbox: WallboxRef, session: Session): string[] {
   return [
     wallbox.label ?? "",
     wallbox.userId,

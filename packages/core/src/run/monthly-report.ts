@@ -195,7 +195,7 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
   return { workbook: workbook!, json: json!, csv };
 }
 
-/** Runs `use` with a spool in a temporary file, removed afterwards whatever happens. */
+/** Runs `use` with a spool in a temporary file, closed afterwards whatever happens (the file never has a name on disk). */
 export async function withSessionSpool<T>(use: (spool: SessionSpool) => Promise<T>): Promise<T> {
   const spool = await createFileSpool();
   try {

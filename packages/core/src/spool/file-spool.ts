@@ -6,9 +6,9 @@ import { deflateRaw, inflateRaw } from "node:zlib";
 import { decodeSession, type EncodedSession, encodeSession, type Session } from "../sessions/index.ts";
 
 const deflate = promisify(deflateRaw);
+const inflate = promisify(inflateRaw);
 /** Writes that may be under way before `put` waits: enough to keep the reader going, few enough to bound memory. */
 const MAX_WRITES_IN_FLIGHT = 64;
-const inflate = promisify(inflateRaw);
 
 /**
  * Where a run keeps the sessions it read until the writers want them, so memory holds the
@@ -46,7 +46,7 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
     await rm(folder, { recursive: true, force: true });
   }
   // Where each position's segment lies, once written: two plain numbers a wallbox. While a write
-  // is under way its promise stands in `writing`.
+  // is under way its promise stands in `writing`, which is also what flush and dispose wait for.
   let offsets = new Float64Array(1024);
   let lengths = new Uint32Array(1024); // 0: nothing written there (a written segment is never empty)
   const place = (position: number, offset: number, length: number) => {
@@ -64,7 +64,6 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
   };
   const lengthAt = (position: number) => (position < lengths.length ? lengths[position]! : 0);
   const writing = new Map<number, Promise<unknown>>();
-  const inFlight = new Set<Promise<unknown>>();
   let firstFailure: { error: unknown } | undefined;
   let end = 0;
   let disposed = false;
@@ -102,17 +101,13 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
         },
       );
       writing.set(position, settled);
-      inFlight.add(settled);
-      void settled.then(() => {
-        inFlight.delete(settled);
-        writing.delete(position);
-      });
+      void settled.then(() => writing.delete(position));
       // Bounded: past this many writes under way, the reader waits for one to finish.
-      while (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
+      while (writing.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(writing.values());
       throwIfFailed();
     },
     async flush() {
-      await Promise.all(inFlight);
+      await Promise.all(writing.values());
       throwIfFailed();
     },
     async get(position) {
@@ -135,7 +130,7 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
     async dispose() {
       if (disposed) return;
       disposed = true;
-      await Promise.all(inFlight);
+      await Promise.all(writing.values());
       await handle.close().catch(() => undefined);
     },
   };
