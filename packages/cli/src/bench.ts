@@ -203,6 +203,17 @@ try {
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 50);
+    let wallboxesRead = 0;
+    let phase = "reading";
+    // Progress on a run that may take minutes, with the memory it holds (heap and outside it).
+    const progress = setInterval(() => {
+      const memory = process.memoryUsage();
+      const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+      process.stderr.write(
+        `  ${phase}: ${wallboxesRead.toLocaleString("en")} of ${wallboxCount.toLocaleString("en")} wallboxes read; ` +
+          `RSS ${mib(memory.rss)} MiB (JS heap ${mib(memory.heapUsed)} of ${mib(memory.heapTotal)} MiB, buffers ${mib(memory.arrayBuffers)} MiB)\n`,
+      );
+    }, 10_000);
     let requests = 0;
     const counting: HttpDeps["send"] = (url, init) => {
       requests++;
@@ -220,14 +231,24 @@ try {
         reader: new PartnerApiClient({ baseUrl: simulator.url, tokens, http: { ...http, send: counting } }),
         spool,
         concurrency,
+        onWallbox: () => {
+          wallboxesRead++;
+        },
       });
       const readMs = performance.now() - readStarted;
       const readPeakRss = peakRss;
+
       const fileStarts = new Map<string, number>();
       const writeStarted = performance.now();
-      const files = await writeReportFiles(localFolderStore(folder), content, { onFile: (name) => fileStarts.set(name, performance.now()) });
+      const files = await writeReportFiles(localFolderStore(folder), content, {
+        onFile: (name) => {
+          phase = `writing ${name}`;
+          fileStarts.set(name, performance.now());
+        },
+      });
       const writeMs = performance.now() - writeStarted;
       clearInterval(sampler);
+      clearInterval(progress);
       const workbookMs = fileStarts.get(files.json.name)! - fileStarts.get(files.workbook.name)!;
       const { sessions } = content.report.totals;
       const ideal = (count: number) => (count / concurrency) * latencyMs;
@@ -263,6 +284,7 @@ try {
       });
     } finally {
       clearInterval(sampler);
+      clearInterval(progress);
       await spool.dispose();
       await rm(folder, { recursive: true, force: true });
     }

@@ -152,10 +152,10 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     });
 
     const { report } = result;
-    const failed = report.wallboxes.filter((wallbox) => wallbox.status === "failed").length;
+    const { count, failed } = result.wallboxes;
     const elapsed = ((performance.now() - started) / 1000).toFixed(1);
     output.result(
-      `${report.complete ? "Complete" : "INCOMPLETE"} report for ${report.month}: ${report.wallboxes.length - failed} of ${report.wallboxes.length} wallboxes read` +
+      `${report.complete ? "Complete" : "INCOMPLETE"} report for ${report.month}: ${count - failed} of ${count} wallboxes read` +
         `${failed ? ` (${failed} FAILED, listed in the report)` : ""}, ${report.totals.sessions} sessions, ` +
         `savings ${report.totals.savingsEur} EUR, energy from solar ${report.totals.energyFromSolarKwh} kWh, in ${elapsed} s.`,
     );

@@ -4,7 +4,8 @@ import type { WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { type Figures, sumFigures } from "../summary/index.ts";
 import { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
-import type { MonthlyReport, WallboxReport } from "./schema.ts";
+import type { MonthlyReport, ReportHead, WallboxReport } from "./schema.ts";
+import type { WallboxEntries } from "./wallbox-entries.ts";
 
 export type WallboxOutcome = { wallbox: WallboxRef; status: "ok"; figures: Figures } | { wallbox: WallboxRef; status: "failed"; error: string };
 
@@ -25,26 +26,25 @@ interface ReportHeadInput {
   generatedAt: Date;
 }
 
-/** Assembles the report; key order is fixed here, so the same input always serializes to the same bytes. */
-export function buildMonthlyReport(input: ReportHeadInput & { wallboxes: readonly WallboxOutcome[] }): MonthlyReport {
-  return assembleMonthlyReport({ ...input, wallboxes: input.wallboxes.map(wallboxEntry) });
-}
-
-/** The report around entries already made: totals are the exact sums of the entries that were read. */
-export function assembleMonthlyReport(input: ReportHeadInput & { wallboxes: WallboxReport[] }): MonthlyReport {
-  const { wallboxes } = input;
-  const okFigures = wallboxes.filter((entry) => entry.status === "ok");
+/** The report's head; key order is fixed here, so the same input always serializes to the same bytes. */
+export function reportHead(input: ReportHeadInput & { totals: Figures; complete: boolean }): ReportHead {
   return {
     schemaVersion: 1,
     orgId: input.orgId,
     month: input.window.month,
     period: { from: input.window.from, to: input.window.to },
     generatedAt: input.generatedAt.toISOString(),
-    complete: okFigures.length === wallboxes.length,
+    complete: input.complete,
     rules: { periodMembership: PERIOD_RULE, rounding: ROUNDING_RULE },
-    totals: sumFigures(okFigures),
-    wallboxes,
+    totals: input.totals,
   };
+}
+
+/** A whole report in memory, for small reports and tests; a run keeps its entries apart (`WallboxEntries`). */
+export function buildMonthlyReport(input: ReportHeadInput & { wallboxes: readonly WallboxOutcome[] }): MonthlyReport {
+  const wallboxes = input.wallboxes.map(wallboxEntry);
+  const read = wallboxes.filter((entry) => entry.status === "ok");
+  return { ...reportHead({ ...input, totals: sumFigures(read), complete: read.length === wallboxes.length }), wallboxes };
 }
 
 export function serializeMonthlyReport(report: MonthlyReport): string {
@@ -52,26 +52,33 @@ export function serializeMonthlyReport(report: MonthlyReport): string {
 }
 
 /**
- * Writes exactly the bytes of `serializeMonthlyReport`, a batch of wallboxes at a time and
- * waiting for `out` to drain, so a report of a million wallboxes never exists as one string.
+ * Writes exactly the bytes `serializeMonthlyReport` gives for the head with these entries, a batch
+ * of wallboxes at a time and waiting for `out` to drain, so a report of a million wallboxes never
+ * exists as one string or one array.
  */
-export async function writeMonthlyReportJson(report: MonthlyReport, out: Writable): Promise<void> {
+export async function writeMonthlyReportJson(head: ReportHead, entries: WallboxEntries, out: Writable): Promise<void> {
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, "drain");
   };
-  const { wallboxes, ...head } = report;
-  if (wallboxes.length === 0) {
-    out.end(serializeMonthlyReport(report));
+  if (entries.count === 0) {
+    out.end(serializeMonthlyReport({ ...head, wallboxes: [] }));
     return;
   }
   // The head as JSON.stringify lays it out, with "wallboxes" last and its array opened.
   const opening = JSON.stringify({ ...head, wallboxes: [] }, null, 2);
   await write(`${opening.slice(0, opening.lastIndexOf("[]"))}[\n`);
-  const indent = (text: string) => `    ${text.replaceAll("\n", "\n    ")}`;
-  for (let start = 0; start < wallboxes.length; start += JSON_BATCH) {
-    const batch = wallboxes.slice(start, start + JSON_BATCH).map((wallbox) => indent(JSON.stringify(wallbox, null, 2)));
-    await write(`${start === 0 ? "" : ",\n"}${batch.join(",\n")}`);
+  const indent = (entry: WallboxReport) => `    ${JSON.stringify(entry, null, 2).replaceAll("\n", "\n    ")}`;
+  let batch: string[] = [];
+  let first = true;
+  for await (const entry of entries.read()) {
+    batch.push(indent(entry));
+    if (batch.length === JSON_BATCH) {
+      await write(`${first ? "" : ",\n"}${batch.join(",\n")}`);
+      first = false;
+      batch = [];
+    }
   }
+  if (batch.length > 0) await write(`${first ? "" : ",\n"}${batch.join(",\n")}`);
   out.end("\n  ]\n}\n");
 }
 

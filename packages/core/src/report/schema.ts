@@ -59,6 +59,9 @@ export type MonthlyReport = z.infer<typeof monthlyReportSchema>;
 
 const reportHeadSchema = monthlyReportSchema.omit({ wallboxes: true });
 
+/** Everything of a report but its wallboxes' entries, which are kept apart (see `WallboxEntries`). */
+export type ReportHead = z.infer<typeof reportHeadSchema>;
+
 /**
  * Checks a report against the schema without making a copy of it: its head whole, its wallboxes
  * one by one, so a large org's rows never exist twice. Throws on the first problem.
@@ -76,8 +79,8 @@ export function assertWallboxEntry(entry: WallboxReport, index: number): Wallbox
 }
 
 /** Checks everything of a report but its wallboxes' entries. */
-export function assertReportHead(report: MonthlyReport): MonthlyReport {
-  const { wallboxes: _entries, ...head } = report;
+export function assertReportHead<Head extends ReportHead>(report: Head): Head {
+  const { wallboxes: _entries, ...head } = report as Head & { wallboxes?: unknown };
   reportHeadSchema.parse(head);
   return report;
 }

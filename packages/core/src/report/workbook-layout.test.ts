@@ -5,6 +5,7 @@ import { parseMonth } from "../month/index.ts";
 import { type Session, sessionsInMemory } from "../sessions/index.ts";
 import { summarizeWallbox } from "../summary/index.ts";
 import { buildMonthlyReport } from "./model.ts";
+import { entriesFromList } from "./wallbox-entries.ts";
 import { columnLetter, workbookLayout } from "./workbook-layout.ts";
 import { writeWorkbook } from "./workbook-writer.ts";
 
@@ -44,6 +45,7 @@ describe("workbook layout", () => {
     });
     const sheets = workbookLayout({
       report,
+      wallboxes: entriesFromList(report.wallboxes),
       window,
       source: "test",
       jsonFileName: "r.json",

@@ -3,7 +3,8 @@ import type { MonthWindow } from "../month/index.ts";
 import { OUTCOMES, type Session, type SessionSource } from "../sessions/index.ts";
 import { qualityFlags } from "../summary/index.ts";
 import { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
-import type { FiguresJson, MonthlyReport } from "./schema.ts";
+import type { FiguresJson, ReportHead } from "./schema.ts";
+import type { WallboxEntries } from "./wallbox-entries.ts";
 
 /**
  * The workbook as data: sheets, columns, rows and formulas, with nothing of exceljs in it, so the
@@ -42,7 +43,9 @@ const COUNT_FORMAT = "#,##0";
 const DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss";
 
 export interface WorkbookInput {
-  report: MonthlyReport;
+  report: ReportHead;
+  /** The wallboxes' entries, in report order. */
+  wallboxes: WallboxEntries;
   window: MonthWindow;
   source: string;
   jsonFileName: string;
@@ -98,7 +101,15 @@ export function columnLetter(index: number): string {
   return letters;
 }
 
-function wallboxesSheet(report: MonthlyReport): SheetSpec {
+async function* wallboxRows(entries: WallboxEntries): AsyncGenerator<Cell[]> {
+  for await (const wallbox of entries.read()) {
+    yield wallbox.status === "ok"
+      ? [wallbox.label, wallbox.userId, wallbox.wallboxId, "ok", null, ...FIGURE_COLUMNS.map((column) => column.pick(wallbox))]
+      : [wallbox.label, wallbox.userId, wallbox.wallboxId, "FAILED", wallbox.error, ...FIGURE_COLUMNS.map(() => null)];
+  }
+}
+
+function wallboxesSheet(entries: WallboxEntries): SheetSpec {
   return {
     name: "Wallboxes",
     columns: [
@@ -107,27 +118,19 @@ function wallboxesSheet(report: MonthlyReport): SheetSpec {
     ],
     preamble: [],
     // Made row by row as the writer asks, so a large org's rows never exist all at once.
-    rows: {
-      *[Symbol.iterator]() {
-        for (const wallbox of report.wallboxes) {
-          yield wallbox.status === "ok"
-            ? [wallbox.label, wallbox.userId, wallbox.wallboxId, "ok", null, ...FIGURE_COLUMNS.map((column) => column.pick(wallbox))]
-            : [wallbox.label, wallbox.userId, wallbox.wallboxId, "FAILED", wallbox.error, ...FIGURE_COLUMNS.map(() => null)];
-        }
-      },
-    },
+    rows: { [Symbol.asyncIterator]: () => wallboxRows(entries) },
     filter: true,
   };
 }
 
-function summarySheet(report: MonthlyReport): SheetSpec {
-  const failed = report.wallboxes.filter((wallbox) => wallbox.status === "failed").length;
-  const lastRow = report.wallboxes.length + 1;
+function summarySheet(report: ReportHead, entries: WallboxEntries): SheetSpec {
+  const { count, failed } = entries;
+  const lastRow = count + 1;
   const statusColumn = columnLetter(4);
   const banner: StyledCell = report.complete
-    ? { value: `COMPLETE: all ${report.wallboxes.length} wallboxes were read.`, bold: true }
+    ? { value: `COMPLETE: all ${count} wallboxes were read.`, bold: true }
     : {
-        value: `INCOMPLETE: ${failed} of ${report.wallboxes.length} wallboxes could not be read. Totals cover only the wallboxes read; see Data quality for the reasons.`,
+        value: `INCOMPLETE: ${failed} of ${count} wallboxes could not be read. Totals cover only the wallboxes read; see Data quality for the reasons.`,
         bold: true,
       };
   const figureRows: Cell[][] = FIGURE_COLUMNS.map((column, index) => {
@@ -148,7 +151,7 @@ function summarySheet(report: MonthlyReport): SheetSpec {
       ["Organisation", report.orgId],
       ["Period from (UTC day)", report.period.from],
       ["Period to (UTC day)", report.period.to],
-      ["Wallboxes", { value: { formula: `COUNTA(Wallboxes!C2:C${lastRow})`, result: report.wallboxes.length }, numFmt: COUNT_FORMAT }],
+      ["Wallboxes", { value: { formula: `COUNTA(Wallboxes!C2:C${lastRow})`, result: count }, numFmt: COUNT_FORMAT }],
       [
         "Wallboxes failed",
         { value: { formula: `COUNTIF(Wallboxes!${statusColumn}2:${statusColumn}${lastRow},"FAILED")`, result: failed }, numFmt: COUNT_FORMAT },
@@ -231,8 +234,10 @@ function sessionsSheet(input: WorkbookInput): SheetSpec {
 }
 
 async function* dataQualityRows(input: WorkbookInput): AsyncGenerator<Cell[]> {
-  for (const wallbox of input.report.wallboxes) {
-    if (wallbox.status === "failed") yield ["Wallbox failed", wallbox.label, wallbox.wallboxId, null, null, wallbox.error];
+  if (input.wallboxes.failed > 0) {
+    for await (const wallbox of input.wallboxes.read()) {
+      if (wallbox.status === "failed") yield ["Wallbox failed", wallbox.label, wallbox.wallboxId, null, null, wallbox.error];
+    }
   }
   for await (const { wallbox, sessions } of input.sessions()) {
     for (const session of sessions) {
@@ -307,5 +312,11 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
 }
 
 export function workbookLayout(input: WorkbookInput): SheetSpec[] {
-  return [summarySheet(input.report), wallboxesSheet(input.report), sessionsSheet(input), dataQualitySheet(input), aboutSheet(input)];
+  return [
+    summarySheet(input.report, input.wallboxes),
+    wallboxesSheet(input.wallboxes),
+    sessionsSheet(input),
+    dataQualitySheet(input),
+    aboutSheet(input),
+  ];
 }

@@ -3,16 +3,17 @@ import type { ReportConfig, WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { WallboxReadError } from "../partner-api/errors.ts";
 import {
-  assembleMonthlyReport,
   assertReportHead,
   assertWallboxEntry,
   MAX_CSV_ROWS_PER_PART,
-  type MonthlyReport,
+  type ReportHead,
   reportFileNames,
+  reportHead,
   sessionCsvFileNames,
   sessionCsvRows,
+  type WallboxEntries,
+  WallboxEntryArena,
   type WallboxOutcome,
-  type WallboxReport,
   wallboxEntry,
   workbookLayout,
   writeMonthlyReportJson,
@@ -22,7 +23,7 @@ import {
 import { chronological, type Session, type SessionSource } from "../sessions/index.ts";
 import { createFileSpool, type SessionSpool } from "../spool/index.ts";
 import { type FileToWrite, type ReportStore, type StoredFile, writeTogether } from "../storage/index.ts";
-import { summarizeWallbox } from "../summary/index.ts";
+import { FiguresTotal, summarizeWallbox } from "../summary/index.ts";
 
 /** The port the run reads sessions through; `PartnerApiClient` is the real one. */
 export interface SessionsReader {
@@ -57,7 +58,9 @@ export interface ReadInput {
 
 /** A month read and summarized, ready to be written. */
 export interface ReportContent {
-  report: MonthlyReport;
+  report: ReportHead;
+  /** Each wallbox's entry, kept compactly outside the heap: a large org has very many. */
+  wallboxes: WallboxEntries;
   window: MonthWindow;
   source: string;
   /** The sessions of each wallbox that was read, in report order, each wallbox's in chronological order. */
@@ -87,7 +90,8 @@ export interface ReportFiles {
 }
 
 export interface RunResult extends ReportFiles {
-  report: MonthlyReport;
+  report: ReportHead;
+  wallboxes: WallboxEntries;
 }
 
 export const CONTENT_TYPES = {
@@ -109,10 +113,14 @@ function deadlineReason(deadline: AbortSignal): string {
  */
 export async function readMonthlyReport(input: ReadInput): Promise<ReportContent> {
   const { config, window, deadline, spool } = input;
+  // Per wallbox, only compact bytes and running sums stay in memory while the month is read.
+  const entries = new WallboxEntryArena();
+  const totals = new FiguresTotal();
+  const read = new Uint8Array(config.wallboxes.length);
   let done = 0;
-  const entries = await pMap(
+  await pMap(
     config.wallboxes,
-    async (wallbox, position): Promise<WallboxReport> => {
+    async (wallbox, position): Promise<void> => {
       const started = performance.now();
       let outcome: WallboxOutcome;
       let sessionCount = 0;
@@ -121,7 +129,7 @@ export async function readMonthlyReport(input: ReadInput): Promise<ReportContent
         const sessions = await input.reader.listSessions(config.orgId, wallbox, window);
         outcome = { wallbox, status: "ok", figures: summarizeWallbox(sessions, window) };
         sessionCount = sessions.length;
-        // Only the figures stay in memory; the sessions wait on disk for the writers.
+        // The sessions wait on disk for the writers.
         await spool.put(position, chronological(sessions));
       } catch (error) {
         const reason = error instanceof WallboxReadError ? error.message : deadline?.aborted ? deadlineReason(deadline) : undefined;
@@ -135,19 +143,26 @@ export async function readMonthlyReport(input: ReadInput): Promise<ReportContent
           ? { ...common, status: "ok", sessions: sessionCount, savingsEur: outcome.figures.savingsEur }
           : { ...common, status: "failed", error: outcome.error },
       );
-      // The report's entry is made and checked now, wallbox by wallbox, rather than all at the end.
-      return assertWallboxEntry(wallboxEntry(outcome), position);
+      // The entry is made and checked now, wallbox by wallbox, and kept as compact bytes.
+      entries.put(position, assertWallboxEntry(wallboxEntry(outcome), position));
+      if (outcome.status === "ok") {
+        totals.add(outcome.figures);
+        read[position] = 1;
+      }
     },
     { concurrency: input.concurrency },
   );
 
   await spool.flush();
-  const report = assertReportHead(assembleMonthlyReport({ orgId: config.orgId, window, generatedAt: input.generatedAt, wallboxes: entries }));
-  const readPositions = entries.flatMap((entry, position) => (entry.status === "ok" ? [position] : []));
+  const report = assertReportHead(
+    reportHead({ orgId: config.orgId, window, generatedAt: input.generatedAt, totals: totals.result(), complete: entries.failed === 0 }),
+  );
   const sessions: SessionSource = async function* () {
-    for (const position of readPositions) yield { wallbox: config.wallboxes[position]!, sessions: await spool.get(position) };
+    for (let position = 0; position < read.length; position++) {
+      if (read[position] === 1) yield { wallbox: config.wallboxes[position]!, sessions: await spool.get(position) };
+    }
   };
-  return { report, window, source: input.source, sessions };
+  return { report, wallboxes: entries, window, source: input.source, sessions };
 }
 
 /**
@@ -181,7 +196,7 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
   }));
   const files: FileToWrite[] = [
     { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out, { signal }) },
-    { name: names.json, contentType: CONTENT_TYPES.json, produce: (out) => writeMonthlyReportJson(content.report, out) },
+    { name: names.json, contentType: CONTENT_TYPES.json, produce: (out) => writeMonthlyReportJson(content.report, content.wallboxes, out) },
     ...csvParts,
   ];
   const announced = files.map((file) => ({
@@ -210,6 +225,6 @@ export async function runMonthlyReport(input: RunInput): Promise<RunResult> {
   return withSessionSpool(async (spool) => {
     const content = await readMonthlyReport({ ...input, spool });
     input.signal?.throwIfAborted();
-    return { report: content.report, ...(await writeReportFiles(input.store, content, input)) };
+    return { report: content.report, wallboxes: content.wallboxes, ...(await writeReportFiles(input.store, content, input)) };
   });
 }

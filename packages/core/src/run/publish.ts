@@ -27,8 +27,8 @@ export function manifestFor(content: ReportContent, files: ReportFiles, runId: s
     generatedAt: report.generatedAt,
     complete: report.complete,
     totals: {
-      wallboxes: report.wallboxes.length,
-      failedWallboxes: report.wallboxes.filter((wallbox) => wallbox.status === "failed").length,
+      wallboxes: content.wallboxes.count,
+      failedWallboxes: content.wallboxes.failed,
       sessions: report.totals.sessions,
       savingsEur: report.totals.savingsEur,
       energyFromSolarKwh: report.totals.energyFromSolarKwh,
@@ -54,5 +54,5 @@ export async function publishMonthlyReport(
     contentType: "application/json",
     produce: async (out) => void out.end(`${JSON.stringify(manifest, null, 2)}\n`),
   });
-  return { report: content.report, ...files, manifest, manifestFile };
+  return { report: content.report, wallboxes: content.wallboxes, ...files, manifest, manifestFile };
 }

@@ -1,4 +1,4 @@
-import { parseDecimal, roundEur, roundKwh, sum, sumFixed } from "../money/index.ts";
+import { parseDecimal, roundEur, roundKwh, sum, ZERO } from "../money/index.ts";
 import { type MonthWindow, startedWithin } from "../month/index.ts";
 import { OUTCOMES, type Outcome, type Session } from "../sessions/index.ts";
 
@@ -67,28 +67,51 @@ export function summarizeWallbox(sessions: readonly Session[], window: MonthWind
   };
 }
 
-/** Org totals: exact sums of the already-rounded wallbox figures, so totals reconcile with their rows. */
-export function sumFigures(all: readonly Figures[]): Figures {
-  const outcomes = zeroOutcomes();
-  const countOf = (pick: (figures: Figures) => number) => all.reduce((total, figures) => total + pick(figures), 0);
-  for (const figures of all) for (const outcome of OUTCOMES) outcomes[outcome] += figures.outcomes[outcome];
-  return {
-    sessions: countOf((figures) => figures.sessions),
-    outcomes,
-    energyFromSolarKwh: sumFixed(
-      all.map((figures) => figures.energyFromSolarKwh),
-      3,
-    ),
-    savingsEur: sumFixed(
-      all.map((figures) => figures.savingsEur),
-      2,
-    ),
-    commandsSent: countOf((figures) => figures.commandsSent),
-    commandsApplied: countOf((figures) => figures.commandsApplied),
-    commandsIneffective: countOf((figures) => figures.commandsIneffective),
-    sessionsWithoutSavings: countOf((figures) => figures.sessionsWithoutSavings),
-    sessionsWithIncompletePriceCoverage: countOf((figures) => figures.sessionsWithIncompletePriceCoverage),
-    openSessions: countOf((figures) => figures.openSessions),
-    sessionsStartedOutsidePeriod: countOf((figures) => figures.sessionsStartedOutsidePeriod),
-  };
+const COUNTED = [
+  "sessions",
+  "commandsSent",
+  "commandsApplied",
+  "commandsIneffective",
+  "sessionsWithoutSavings",
+  "sessionsWithIncompletePriceCoverage",
+  "openSessions",
+  "sessionsStartedOutsidePeriod",
+] as const satisfies readonly (keyof Figures)[];
+
+/**
+ * Org totals, added wallbox by wallbox as each is read, so no list of every wallbox's figures is
+ * needed: exact sums of the already-rounded wallbox figures, so totals reconcile with their rows.
+ * Exact addition does not depend on order, so the totals do not either.
+ */
+export class FiguresTotal {
+  private readonly counts = Object.fromEntries(COUNTED.map((key) => [key, 0])) as Record<(typeof COUNTED)[number], number>;
+  private readonly outcomes = zeroOutcomes();
+  private energy = ZERO;
+  private savings = ZERO;
+
+  add(figures: Figures): void {
+    for (const key of COUNTED) this.counts[key] += figures[key];
+    for (const outcome of OUTCOMES) this.outcomes[outcome] += figures.outcomes[outcome];
+    this.energy = this.energy.plus(parseDecimal(figures.energyFromSolarKwh));
+    this.savings = this.savings.plus(parseDecimal(figures.savingsEur));
+  }
+
+  /** The totals so far, in the key order of a wallbox's figures; already-rounded inputs keep them exact at 3 and 2 decimals. */
+  result(): Figures {
+    const { sessions, ...counts } = this.counts;
+    return {
+      sessions,
+      outcomes: { ...this.outcomes },
+      energyFromSolarKwh: this.energy.toFixed(3),
+      savingsEur: this.savings.toFixed(2),
+      ...counts,
+    };
+  }
+}
+
+/** Org totals of a list of wallbox figures (see `FiguresTotal`). */
+export function sumFigures(all: Iterable<Figures>): Figures {
+  const total = new FiguresTotal();
+  for (const figures of all) total.add(figures);
+  return total.result();
 }
