@@ -36,7 +36,7 @@ export interface SimulatorOptions {
   tokenLifetimeS?: number;
   /** Answer at most this many items a page, whatever `limit` asks (as a real server may). */
   pageCap?: number;
-  /** Wait this long before answering each request, as a distant server would. */
+  /** Answer each request this long after it arrived, as a distant server would. */
   latencyMs?: number;
   /** Called before each sessions request is answered; a fault returned replaces the answer. */
   // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes may return nothing at all
@@ -47,6 +47,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const SESSIONS_PATH = /^\/api\/partners\/v2\.0\/org\/([^/]+)\/users\/([^/]+)\/wallboxes\/([^/]+)\/hems-sessions\/?$/;
 const TOKEN_PATH = /^\/oauth2\/token\/?$/;
+
+/** An answer made and waiting to be sent. */
+type Answer = (response: ServerResponse) => void;
 
 /** How many wallbox windows the simulator keeps generated; far more than any client reads at once. */
 const RECENT_WINDOWS = 2048;
@@ -136,36 +139,49 @@ export class Simulator {
     return this.requestCounts.get(wallboxId.toLowerCase()) ?? 0;
   }
 
+  /**
+   * Answers `latencyMs` after the request arrived, however long the answer took to make (within
+   * that time): a distant server's latency, not the simulator's own work added on top of it.
+   */
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (this.options.latencyMs) await sleep(this.options.latencyMs);
+    const answerAt = performance.now() + (this.options.latencyMs ?? 0);
+    const answer = await this.answer(request);
+    const wait = answerAt - performance.now();
+    if (wait > 0) await sleep(wait);
+    answer(response);
+  }
+
+  private async answer(request: IncomingMessage): Promise<Answer> {
     const url = new URL(request.url ?? "/", "http://simulator");
     if (TOKEN_PATH.test(url.pathname)) {
-      if (request.method !== "POST") return this.send(response, 405, { detail: "Method Not Allowed" });
-      return this.token(request, response);
+      if (request.method !== "POST") return this.json(405, { detail: "Method Not Allowed" });
+      return this.token(request);
     }
     const match = SESSIONS_PATH.exec(url.pathname);
-    if (!match) return this.send(response, 404, { detail: "Not Found" });
-    if (request.method !== "GET") return this.send(response, 405, { detail: "Method Not Allowed" });
+    if (!match) return this.json(404, { detail: "Not Found" });
+    if (request.method !== "GET") return this.json(405, { detail: "Method Not Allowed" });
     if (!this.authorized(request)) {
-      return this.send(response, 401, { detail: "Invalid or expired token" }, { "www-authenticate": "Bearer" });
+      return this.json(401, { detail: "Invalid or expired token" }, { "www-authenticate": "Bearer" });
     }
     const [, orgId = "", userId = "", wallboxId = ""] = match.map(decodeURIComponent);
     const query = this.validateQuery(url.searchParams, { org_id: orgId, user_id: userId, wallbox_id: wallboxId });
-    if ("errors" in query) return this.send(response, 422, { detail: query.errors });
+    if ("errors" in query) return this.json(422, { detail: query.errors });
 
     const key = wallboxId.toLowerCase();
     const count = (this.requestCounts.get(key) ?? 0) + 1;
     this.requestCounts.set(key, count);
     const fault = this.options.onSessionsRequest?.({ orgId, userId, wallboxId, ...query, count }, this);
-    if (fault) return this.misbehave(response, fault);
+    if (fault) return (response) => this.misbehave(response, fault);
     const size = Math.min(query.limit, this.options.pageCap ?? query.limit);
     if (this.fixed.has(key)) {
       const all = this.fixed.get(key)!;
-      return this.send(response, 200, { total: all.length, items: all.slice(query.offset, query.offset + size) });
+      return this.json(200, { total: all.length, items: all.slice(query.offset, query.offset + size) });
     }
     const body = this.generatedPage(key, query.from, query.to, query.offset, size);
-    response.writeHead(200, { "content-type": "application/json", "content-length": body.length });
-    response.end(body);
+    return (response) => {
+      response.writeHead(200, { "content-type": "application/json", "content-length": body.length });
+      response.end(body);
+    };
   }
 
   /**
@@ -252,7 +268,7 @@ export class Simulator {
     return expires !== undefined && expires > Date.now();
   }
 
-  private async token(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private async token(request: IncomingMessage): Promise<Answer> {
     this.tokenRequests++;
     let text = "";
     for await (const chunk of request) text += String(chunk);
@@ -264,18 +280,25 @@ export class Simulator {
     } catch {
       grant = undefined;
     }
-    if (grant !== "client_credentials") return this.send(response, 400, { error: "unsupported_grant_type" });
+    if (grant !== "client_credentials") return this.json(400, { error: "unsupported_grant_type" });
     if (id !== this.credentials.clientId || secret !== this.credentials.clientSecret) {
-      return this.send(response, 401, { error: "invalid_client" });
+      return this.json(401, { error: "invalid_client" });
     }
     const lifetime = this.options.tokenLifetimeS ?? 36_000;
-    this.send(response, 200, { access_token: this.issueToken(), expires_in: lifetime, token_type: "Bearer", scope: "read" });
+    return this.json(200, { access_token: this.issueToken(), expires_in: lifetime, token_type: "Bearer", scope: "read" });
+  }
+
+  /** A JSON answer, serialized now so that only sending it waits for the latency. */
+  private json(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
+    const text = stringify(body) ?? "null";
+    return (response) => {
+      response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+      response.end(text);
+    };
   }
 
   private send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const text = stringify(body) ?? "null";
-    response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
-    response.end(text);
+    this.json(status, body, headers)(response);
   }
 }
 
