@@ -17,8 +17,7 @@ import {
 } from "@hems-reports/core/partner-api";
 import { sessionCells } from "@hems-reports/core/report";
 import { readMonthlyReport, writeReportFiles } from "@hems-reports/core/run";
-import { createFileSpool } from "@hems-reports/core/spool";
-import { localFolderStore } from "@hems-reports/core/storage";
+import { localFolderStore, localWorkStore } from "@hems-reports/core/storage";
 import ExcelJS from "exceljs";
 import pMap from "p-map";
 
@@ -219,7 +218,7 @@ try {
       requests++;
       return undiciSend(url, init);
     };
-    const spool = await createFileSpool();
+    const work = join(scratch, `work-${concurrency}`);
     const folder = join(scratch, `report-${concurrency}`);
     try {
       const readStarted = performance.now();
@@ -229,7 +228,7 @@ try {
         generatedAt: new Date(),
         source: "bench",
         reader: new PartnerApiClient({ baseUrl: simulator.url, tokens, http: { ...http, send: counting } }),
-        spool,
+        work: localWorkStore(work),
         concurrency,
         onWallbox: () => {
           wallboxesRead++;
@@ -285,7 +284,7 @@ try {
     } finally {
       clearInterval(sampler);
       clearInterval(progress);
-      await spool.dispose();
+      await rm(work, { recursive: true, force: true });
       await rm(folder, { recursive: true, force: true });
     }
   }

@@ -132,7 +132,8 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
 
     const started = performance.now();
     output.info(
-      `Reading ${target.config.wallboxes.length} wallboxes for ${window.month} (${window.from} to ${window.to}), ${options.concurrency} at a time…`,
+      `Reading ${target.config.wallboxes.length} wallboxes for ${window.month} (${window.from} to ${window.to}), ${options.concurrency} at a time` +
+        `${options.shards > 1 ? `, in ${options.shards} shards` : ""}…`,
     );
     const result = await runMonthlyReport({
       config: target.config,
@@ -142,6 +143,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       reader: new PartnerApiClient({ baseUrl: target.apiUrl, tokens, http }),
       store: localFolderStore(outFolder),
       concurrency: options.concurrency,
+      shards: options.shards,
       sessionRowLimit: options["max-workbook-sessions"],
       onFile: options.quiet ? undefined : (name) => output.info(`Writing ${name}…`),
       signal: abort.signal,

@@ -25,6 +25,9 @@ Options:
                           default with the simulator: its demo org
   --out DIR               folder for the report files. Default: ./reports
   --concurrency N         wallboxes read at once, 1 to 64. Default: 8
+  --shards N              split the wallboxes into N shards, read one after another and merged,
+                          as the cloud run's workflow does (a user's wallboxes stay together;
+                          the report is the same for any N). Default: 1
   --request-timeout S     seconds one API request may take, body included. Default: 30
   --max-retry-wait S      seconds one wallbox may spend waiting to retry (Retry-After and
                           backoff), over all its requests; past it the wallbox fails. Default: 180
@@ -67,6 +70,7 @@ const optionsSchema = z.object({
   config: z.string().min(1).optional(),
   out: z.string().min(1).default("reports"),
   concurrency: wholeNumber("--concurrency", 1, 64).default(8),
+  shards: wholeNumber("--shards", 1, 10_000).default(1),
   "request-timeout": wholeNumber("--request-timeout", 1, 600).default(30),
   "max-retry-wait": wholeNumber("--max-retry-wait", 0, 3600).default(180),
   "max-workbook-sessions": wholeNumber("--max-workbook-sessions", 0, 100_000_000).default(1_000_000),
@@ -98,6 +102,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         config: { type: "string" },
         out: { type: "string" },
         concurrency: { type: "string" },
+        shards: { type: "string" },
         "request-timeout": { type: "string" },
         "max-retry-wait": { type: "string" },
         "max-workbook-sessions": { type: "string" },

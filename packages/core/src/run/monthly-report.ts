@@ -1,41 +1,24 @@
-import pMap from "p-map";
-import type { ReportConfig, WallboxRef } from "../config/index.ts";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ReportConfig } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
-import { WallboxReadError } from "../partner-api/errors.ts";
 import {
-  assertReportHead,
-  assertWallboxEntry,
   MAX_CSV_ROWS_PER_PART,
   type ReportHead,
   reportFileNames,
-  reportHead,
   sessionCsvFileNames,
   sessionCsvRows,
   type WallboxEntries,
-  WallboxEntryArena,
-  type WallboxOutcome,
-  wallboxEntry,
   workbookLayout,
   writeMonthlyReportJson,
   writeSessionsCsvPart,
   writeWorkbook,
 } from "../report/index.ts";
-import { chronological, type Session, type SessionSource } from "../sessions/index.ts";
-import { createFileSpool, type SessionSpool } from "../spool/index.ts";
-import { type FileToWrite, type ReportStore, type StoredFile, writeTogether } from "../storage/index.ts";
-import { FiguresTotal, summarizeWallbox } from "../summary/index.ts";
-
-/** The port the run reads sessions through; `PartnerApiClient` is the real one. */
-export interface SessionsReader {
-  listSessions(orgId: string, wallbox: WallboxRef, window: MonthWindow): Promise<Session[]>;
-}
-
-export type WallboxProgress = {
-  done: number;
-  total: number;
-  wallbox: WallboxRef;
-  durationMs: number;
-} & ({ status: "ok"; sessions: number; savingsEur: string } | { status: "failed"; error: string });
+import type { SessionSource } from "../sessions/index.ts";
+import { type FileToWrite, localWorkStore, type ReportStore, type StoredFile, type WorkStore, writeTogether } from "../storage/index.ts";
+import type { SessionsReader, WallboxProgress } from "./read-wallboxes.ts";
+import { mergedReport, planRun, runShard } from "./shards.ts";
 
 export interface ReadInput {
   config: ReportConfig;
@@ -45,8 +28,10 @@ export interface ReadInput {
   /** Names the data source in the workbook (an URL, never credentials). */
   source: string;
   reader: SessionsReader;
-  /** Keeps the sessions read until the writers want them, so they are never all in memory. */
-  spool: SessionSpool;
+  /** Where the plan and the shards' partial results are kept until the report is written. */
+  work: WorkStore;
+  /** How many shards the wallboxes are split into (the report is the same for any number). Default 1. */
+  shards?: number;
   concurrency: number;
   /**
    * When this aborts (the run's time is nearly up), wallboxes not read by then are reported as
@@ -78,7 +63,7 @@ export interface WriteOptions {
   onFile?: (name: string) => void;
 }
 
-export interface RunInput extends Omit<ReadInput, "spool">, WriteOptions {
+export interface RunInput extends Omit<ReadInput, "work">, WriteOptions {
   store: ReportStore;
 }
 
@@ -102,67 +87,26 @@ export const CONTENT_TYPES = {
 
 export const DEFAULT_SESSION_ROW_LIMIT = 1_000_000;
 
-function deadlineReason(deadline: AbortSignal): string {
-  return deadline.reason instanceof Error ? deadline.reason.message : "not read: the run reached its time limit";
-}
-
 /**
- * Reads every wallbox (bounded concurrency) and summarizes the month. A wallbox that cannot be
- * read is reported as failed and makes the report incomplete; any other error (bad credentials,
- * a bug) rejects, and nothing is written.
+ * Plan, shards and merge, in this process: the same steps as the cloud run's workflow, one shard
+ * after another. A wallbox that cannot be read is reported as failed and makes the report
+ * incomplete; any other error (bad credentials, a bug) rejects, and nothing is written.
  */
 export async function readMonthlyReport(input: ReadInput): Promise<ReportContent> {
-  const { config, window, deadline, spool } = input;
-  // Per wallbox, only compact bytes and running sums stay in memory while the month is read.
-  const entries = new WallboxEntryArena();
-  const totals = new FiguresTotal();
-  const read = new Uint8Array(config.wallboxes.length);
-  let done = 0;
-  await pMap(
-    config.wallboxes,
-    async (wallbox, position): Promise<void> => {
-      const started = performance.now();
-      let outcome: WallboxOutcome;
-      let sessionCount = 0;
-      try {
-        if (deadline?.aborted) throw new WallboxReadError(deadlineReason(deadline));
-        const sessions = await input.reader.listSessions(config.orgId, wallbox, window);
-        outcome = { wallbox, status: "ok", figures: summarizeWallbox(sessions, window) };
-        sessionCount = sessions.length;
-        // The sessions wait on disk for the writers.
-        await spool.put(position, chronological(sessions));
-      } catch (error) {
-        const reason = error instanceof WallboxReadError ? error.message : deadline?.aborted ? deadlineReason(deadline) : undefined;
-        if (reason === undefined) throw error;
-        outcome = { wallbox, status: "failed", error: reason };
-      }
-      done++;
-      const common = { done, total: config.wallboxes.length, wallbox, durationMs: performance.now() - started };
-      input.onWallbox?.(
-        outcome.status === "ok"
-          ? { ...common, status: "ok", sessions: sessionCount, savingsEur: outcome.figures.savingsEur }
-          : { ...common, status: "failed", error: outcome.error },
-      );
-      // The entry is made and checked now, wallbox by wallbox, and kept as compact bytes.
-      entries.put(position, assertWallboxEntry(wallboxEntry(outcome), position));
-      if (outcome.status === "ok") {
-        totals.add(outcome.figures);
-        read[position] = 1;
-      }
-    },
-    { concurrency: input.concurrency },
-  );
-
-  await spool.flush();
-  const report = assertReportHead(
-    reportHead({ orgId: config.orgId, window, generatedAt: input.generatedAt, totals: totals.result(), complete: entries.failed === 0 }),
-  );
-  const sessions: SessionSource = async function* () {
-    for (let position = 0; position < read.length; position++) {
-      if (read[position] === 1) yield { wallbox: config.wallboxes[position]!, sessions: await spool.get(position) };
-    }
-  };
-  return { report, wallboxes: entries, window, source: input.source, sessions };
+  const { work } = input;
+  const plan = await planRun(work, { config: input.config, window: input.window, generatedAt: input.generatedAt, shards: input.shards ?? 1 });
+  let before = 0;
+  for (const shard of plan.shards) {
+    const offset = before;
+    await runShard(work, plan, shard, {
+      reader: input.reader,
+      concurrency: input.concurrency,
+      deadline: input.deadline,
+      onWallbox: input.onWallbox && ((progress) => input.onWallbox!({ ...progress, done: offset + progress.done, total: plan.wallboxes })),
+    });
+    before += shard.count;
+  }
+  return mergedReport(work, plan, { source: input.source });
 }
 
 /**
@@ -210,20 +154,20 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
   return { workbook: workbook!, json: json!, csv };
 }
 
-/** Runs `use` with a spool in a temporary file, closed afterwards whatever happens (the file never has a name on disk). */
-export async function withSessionSpool<T>(use: (spool: SessionSpool) => Promise<T>): Promise<T> {
-  const spool = await createFileSpool();
+/** Runs `use` with a work store in a new temporary folder, removed afterwards whatever happens. */
+export async function withWorkFolder<T>(use: (work: WorkStore) => Promise<T>): Promise<T> {
+  const folder = await mkdtemp(join(tmpdir(), "hems-reports-run-"));
   try {
-    return await use(spool);
+    return await use(localWorkStore(folder));
   } finally {
-    await spool.dispose();
+    await rm(folder, { recursive: true, force: true });
   }
 }
 
 /** The monthly report, end to end: read, summarize, write the files. */
 export async function runMonthlyReport(input: RunInput): Promise<RunResult> {
-  return withSessionSpool(async (spool) => {
-    const content = await readMonthlyReport({ ...input, spool });
+  return withWorkFolder(async (work) => {
+    const content = await readMonthlyReport({ ...input, work });
     input.signal?.throwIfAborted();
     return { report: content.report, wallboxes: content.wallboxes, ...(await writeReportFiles(input.store, content, input)) };
   });

@@ -7,6 +7,20 @@ import { decodeSession, type EncodedSession, encodeSession, type Session } from 
 
 const deflate = promisify(deflateRaw);
 const inflate = promisify(inflateRaw);
+
+/**
+ * One wallbox's sessions as the spool and a shard's partial result keep them: compact JSON
+ * (`encodeSession`), deflated on libuv's thread pool at level 1, because it is read once or twice
+ * and then deleted.
+ */
+export async function encodeSessionSegment(sessions: readonly Session[]): Promise<Buffer> {
+  return deflate(Buffer.from(JSON.stringify(sessions.map(encodeSession))), { level: 1 });
+}
+
+export async function decodeSessionSegment(segment: Buffer): Promise<Session[]> {
+  const encoded = JSON.parse((await inflate(segment)).toString("utf8")) as EncodedSession[];
+  return encoded.map(decodeSession);
+}
 /** Writes that may be under way before `put` waits: enough to keep the reader going, few enough to bound memory. */
 const MAX_WRITES_IN_FLIGHT = 64;
 
@@ -25,6 +39,8 @@ export interface SessionSpool {
   flush(): Promise<void>;
   /** The sessions put under `position`, in the order they were put; none if nothing was put. */
   get(position: number): Promise<Session[]>;
+  /** The same as `encodeSessionSegment` bytes, as stored; undefined if nothing was put. */
+  segment(position: number): Promise<Buffer | undefined>;
   /** Frees what the spool holds on disk (its file has no name from the start); it cannot be used afterwards. */
   dispose(): Promise<void>;
 }
@@ -74,8 +90,8 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
     if (firstFailure) throw firstFailure.error;
   };
 
-  const store = async (encoded: Buffer) => {
-    const bytes = await deflate(encoded, { level: 1 });
+  const store = async (sessions: readonly Session[]) => {
+    const bytes = await encodeSessionSegment(sessions);
     const offset = end;
     end += bytes.length;
     // Writes at disjoint offsets may run at once.
@@ -87,14 +103,30 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
     return { offset, length: bytes.length };
   };
 
+  const segment = async (position: number): Promise<Buffer | undefined> => {
+    usable();
+    await writing.get(position);
+    throwIfFailed();
+    const length = lengthAt(position);
+    if (length === 0) return undefined;
+    const offset = offsets[position]!;
+    const bytes = Buffer.allocUnsafe(length);
+    let read = 0;
+    while (read < length) {
+      const { bytesRead } = await handle.read(bytes, read, length - read, offset + read);
+      if (bytesRead === 0) throw new Error(`the session spool ended before position ${position} was read whole`);
+      read += bytesRead;
+    }
+    return bytes;
+  };
+
   return {
     async put(position, sessions) {
       usable();
       throwIfFailed();
       if (!Number.isSafeInteger(position) || position < 0) throw new Error(`a spool position is a whole number from 0, not ${position}`);
       if (writing.has(position) || lengthAt(position) > 0) throw new Error(`the session spool already holds position ${position}`);
-      // Encoded now, so the session objects can go at once; only compact bytes wait for the disk.
-      const settled = store(Buffer.from(JSON.stringify(sessions.map(encodeSession)))).then(
+      const settled = store(sessions).then(
         (segment) => place(position, segment.offset, segment.length),
         (error: unknown) => {
           firstFailure ??= { error };
@@ -111,22 +143,10 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
       throwIfFailed();
     },
     async get(position) {
-      usable();
-      await writing.get(position);
-      throwIfFailed();
-      const length = lengthAt(position);
-      if (length === 0) return [];
-      const segment = { offset: offsets[position]!, length };
-      const bytes = Buffer.allocUnsafe(segment.length);
-      let read = 0;
-      while (read < segment.length) {
-        const { bytesRead } = await handle.read(bytes, read, segment.length - read, segment.offset + read);
-        if (bytesRead === 0) throw new Error(`the session spool ended before position ${position} was read whole`);
-        read += bytesRead;
-      }
-      const encoded = JSON.parse((await inflate(bytes)).toString("utf8")) as EncodedSession[];
-      return encoded.map(decodeSession);
+      const bytes = await segment(position);
+      return bytes ? decodeSessionSegment(bytes) : [];
     },
+    segment,
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -1,6 +1,6 @@
 import { parseMonth } from "@hems-reports/core/month";
 import { PartnerApiClient, WallboxReadError } from "@hems-reports/core/partner-api";
-import { publishMonthlyReport, readMonthlyReport, type WallboxProgress, withSessionSpool } from "@hems-reports/core/run";
+import { publishMonthlyReport, readMonthlyReport, type WallboxProgress, withWorkFolder } from "@hems-reports/core/run";
 import { placementOf, type RunJob, type RunStatus, reportKeys, selectWallboxes } from "@hems-reports/core/runs";
 import { s3ReportStore } from "@hems-reports/core/storage";
 import type { AppDeps } from "./deps.ts";
@@ -40,10 +40,10 @@ export async function executeRun(deps: AppDeps, job: RunJob, limits: RunLimits =
     if (!job.wallboxIds) await recordActiveRun(deps, job.month, job.runId);
     const config = selectWallboxes(await loadWallboxConfig(deps), job.wallboxIds);
     const window = parseMonth(job.month, deps.now());
-    const { content, placement, keys, result } = await withSessionSpool(async (spool) => {
+    const { content, placement, keys, result } = await withWorkFolder(async (work) => {
       const content = await readMonthlyReport({
         config,
-        spool,
+        work,
         window,
         generatedAt: deps.now(),
         source: `Podero Partner API at ${deps.settings.apiUrl}`,

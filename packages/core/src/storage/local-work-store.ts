@@ -1,0 +1,48 @@
+import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { link, mkdir, open, rm } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+import { finished } from "node:stream/promises";
+import { produceInto } from "./measure.ts";
+import type { WorkStore } from "./work-store.ts";
+
+/**
+ * A work store in a local folder. An object is written under a temporary name and then linked to
+ * its own, which fails if the name exists: creation is whole and happens once.
+ */
+export function localWorkStore(folder: string): WorkStore {
+  const root = resolve(folder);
+  const pathOf = (key: string) => {
+    const path = resolve(root, key);
+    if (!path.startsWith(root + sep)) throw new Error(`work object key "${key}" leaves the work folder`);
+    return path;
+  };
+  return {
+    async create(key, produce) {
+      const target = pathOf(key);
+      await mkdir(dirname(target), { recursive: true });
+      const temporary = join(dirname(target), `.${randomBytes(6).toString("hex")}.partial`);
+      const out = createWriteStream(temporary, { flags: "wx" });
+      try {
+        await produceInto(out, produce, finished(out));
+        await link(temporary, target);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+        throw error;
+      } finally {
+        await rm(temporary, { force: true });
+      }
+    },
+    async open(key) {
+      try {
+        // Opened first, so a missing object is an answer here rather than an error on the stream.
+        const handle = await open(pathOf(key), "r");
+        return handle.createReadStream();
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import type { Producer } from "./port.ts";
+
+/**
+ * Where a sharded run keeps its plan and its shards' partial results between steps: objects
+ * written once and never changed, read back as streams. The local folder and S3 implement it.
+ */
+export interface WorkStore {
+  /**
+   * Creates `key` with the bytes `produce` writes, visible whole or not at all. Answers false and
+   * changes nothing when `key` already exists, so a step that runs twice writes its result once.
+   */
+  create(key: string, produce: Producer): Promise<boolean>;
+  /** The bytes of `key`, or undefined when there is no such object. */
+  open(key: string): Promise<Readable | undefined>;
+}
+
+/** An object's whole text (for small objects: plans, headers), or undefined when there is none. */
+export async function readWorkText(store: WorkStore, key: string): Promise<string | undefined> {
+  const stream = await store.open(key);
+  if (!stream) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** An object's lines, one at a time (JSON Lines); undefined when there is no such object. */
+export async function openWorkLines(store: WorkStore, key: string): Promise<AsyncGenerator<string> | undefined> {
+  const stream = await store.open(key);
+  if (!stream) return undefined;
+  return (async function* () {
+    const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+    try {
+      for await (const line of lines) if (line !== "") yield line;
+    } finally {
+      lines.close();
+      stream.destroy();
+    }
+  })();
+}

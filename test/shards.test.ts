@@ -1,0 +1,155 @@
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { WallboxRef } from "@hems-reports/core/config";
+import { mergedReport, planRun, readPlan, runMonthlyReport, runShard, type SessionsReader, WorkStoreError } from "@hems-reports/core/run";
+import { workKeys } from "@hems-reports/core/shards";
+import { localFolderStore, localWorkStore } from "@hems-reports/core/storage";
+import { type Simulator, startSimulator, uuidOf } from "@hems-reports/simulator";
+import ExcelJS from "exceljs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { clientFor, OCTOBER, ORG_ID } from "./support/api.ts";
+import { temporaryFolder } from "./support/cli.ts";
+
+let folder: Awaited<ReturnType<typeof temporaryFolder>>;
+let simulator: Simulator;
+beforeEach(async () => {
+  folder = await temporaryFolder();
+  simulator = await startSimulator({ seed: "tests" });
+});
+afterEach(async () => {
+  await simulator.close();
+  await folder.remove();
+});
+
+// 20 wallboxes of 8 users, a user's wallboxes scattered through the config, one that fails.
+const wallboxes: WallboxRef[] = Array.from({ length: 20 }, (_, index) => ({
+  userId: uuidOf("tests", "user", String((index * 5) % 8)),
+  wallboxId: uuidOf("tests", "wallbox", String(index)),
+  ...(index % 3 === 0 ? { label: `Box ${index}` } : {}),
+}));
+const config = { orgId: ORG_ID, wallboxes };
+const FAILING = wallboxes[6]!.wallboxId;
+
+function report(shards: number, out: string, reader: SessionsReader) {
+  return runMonthlyReport({
+    config,
+    window: OCTOBER,
+    generatedAt: new Date("2026-11-01T06:00:00Z"),
+    source: "test",
+    reader,
+    concurrency: 3,
+    shards,
+    store: localFolderStore(out),
+    csvRowsPerPart: 200,
+    sessionRowLimit: 1_000_000,
+  });
+}
+
+async function cellValues(path: string) {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path);
+  return workbook.worksheets.map((sheet) => {
+    const rows: unknown[] = [];
+    sheet.eachRow({ includeEmpty: true }, (row) => rows.push(row.values));
+    return { name: sheet.name, rows };
+  });
+}
+
+describe("a sharded run", () => {
+  it("gives byte-identical JSON and CSV, and identical workbook cells, with 1, 3 and 7 shards", async () => {
+    // The same wallbox fails in every run: a 404 is not retried.
+    const failing = await startSimulator({
+      seed: "tests",
+      onSessionsRequest: (request) => (request.wallboxId === FAILING ? { status: 404 } : undefined),
+    });
+    const plain = new Map<number, { files: string[]; json: string; csv: string[]; cells: unknown }>();
+    for (const shards of [1, 3, 7]) {
+      const out = join(folder.path, `shards-${shards}`);
+      const result = await report(shards, out, clientFor(failing));
+      const files = (await readdir(out)).sort();
+      plain.set(shards, {
+        files,
+        json: await readFile(result.json.location, "utf8"),
+        csv: await Promise.all(result.csv.map((file) => readFile(file.location, "utf8"))),
+        cells: await cellValues(result.workbook.location),
+      });
+    }
+    await failing.close();
+    const one = plain.get(1)!;
+    expect(one.files.filter((name) => name.endsWith(".csv")).length).toBeGreaterThan(1);
+    const json = JSON.parse(one.json);
+    expect(json.complete).toBe(false);
+    expect(json.wallboxes).toHaveLength(20);
+    // Grouped by user, users in order of first appearance.
+    const users = json.wallboxes.map((entry: { userId: string }) => entry.userId);
+    expect(users).toEqual([...users].sort((a: string, b: string) => users.indexOf(a) - users.indexOf(b)));
+    expect(new Set(users).size).toBe(8);
+    for (const shards of [3, 7]) {
+      const other = plain.get(shards)!;
+      expect(other.files).toEqual(one.files);
+      expect(other.json).toBe(one.json);
+      expect(other.csv).toEqual(one.csv);
+      expect(other.cells).toEqual(one.cells);
+    }
+  });
+
+  it("runs a shard once: run again after it finished, it reads nothing and changes nothing", async () => {
+    const work = localWorkStore(join(folder.path, "work"));
+    const plan = await planRun(work, { config, window: OCTOBER, generatedAt: new Date("2026-11-01T06:00:00Z"), shards: 2 });
+    expect(await planRun(work, { config, window: OCTOBER, generatedAt: new Date(), shards: 5 })).toEqual(plan);
+    let requests = 0;
+    const client = clientFor(simulator);
+    const counting: SessionsReader = {
+      listSessions: (...args) => {
+        requests++;
+        return client.listSessions(...args);
+      },
+    };
+    const shard = plan.shards[0]!;
+    const first = await runShard(work, plan, shard, { reader: counting, concurrency: 2 });
+    expect(first.status).toBe("done");
+    expect(requests).toBeGreaterThan(0);
+    const stored = await readFile(join(folder.path, "work", workKeys.shardEntries(0)), "utf8");
+    const before = requests;
+    expect(await runShard(work, plan, shard, { reader: counting, concurrency: 2 })).toEqual({ status: "already done" });
+    expect(requests).toBe(before);
+    expect(await readFile(join(folder.path, "work", workKeys.shardEntries(0)), "utf8")).toBe(stored);
+  });
+
+  it("reports every wallbox of a shard that stored no result as failed: incomplete, never short of rows", async () => {
+    const work = localWorkStore(join(folder.path, "work"));
+    const plan = await planRun(work, { config, window: OCTOBER, generatedAt: new Date("2026-11-01T06:00:00Z"), shards: 3 });
+    for (const shard of [plan.shards[0]!, plan.shards[2]!]) await runShard(work, plan, shard, { reader: clientFor(simulator), concurrency: 2 });
+    const content = await mergedReport(work, plan, { source: "test", shardFailure: () => "not read: its shard failed 3 times (HTTP 503)" });
+    expect(content.report.complete).toBe(false);
+    expect(content.wallboxes).toMatchObject({ count: 20, failed: plan.shards[1]!.count });
+    const entries = [];
+    for await (const entry of content.wallboxes.read()) entries.push(entry);
+    expect(entries).toHaveLength(20);
+    const missing = entries.slice(plan.shards[1]!.first, plan.shards[1]!.first + plan.shards[1]!.count);
+    expect(missing.every((entry) => entry.status === "failed" && entry.error === "not read: its shard failed 3 times (HTTP 503)")).toBe(true);
+    let sessions = 0;
+    for await (const wallbox of content.sessions()) sessions += wallbox.sessions.length;
+    expect(sessions).toBe(content.report.totals.sessions);
+  });
+
+  it("refuses work objects it did not write, naming them", async () => {
+    const root = join(folder.path, "work");
+    const work = localWorkStore(root);
+    const plan = await planRun(work, { config, window: OCTOBER, generatedAt: new Date("2026-11-01T06:00:00Z"), shards: 1 });
+    const result = await runShard(work, plan, plan.shards[0]!, { reader: clientFor(simulator), concurrency: 2 });
+    // A sessions object cut short is an error, never fewer sessions.
+    const sessionsPath = join(root, result.status === "done" ? result.header.sessionsKey : "");
+    const bytes = await readFile(sessionsPath);
+    await writeFile(sessionsPath, bytes.subarray(0, bytes.length - 3));
+    const content = await mergedReport(work, plan, { source: "test" });
+    await expect(
+      (async () => {
+        for await (const _ of content.sessions());
+      })(),
+    ).rejects.toThrow(/sessions-.*\.bin ends in the middle of a frame/);
+    await writeFile(join(root, workKeys.plan), '{"schemaVersion": 2}');
+    await expect(readPlan(work)).rejects.toThrow(WorkStoreError);
+    await expect(readPlan(work)).rejects.toThrow(/plan\.json is not what this version writes/);
+  });
+});
