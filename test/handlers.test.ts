@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { build } from "esbuild";
+import { build, type Metafile } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 
 // The handlers infra/report.ts deploys, bundled the way SST bundles them (esbuild, ESM, Node 22),
@@ -14,6 +14,22 @@ const run = promisify(execFile);
 const infra = await readFile(new URL("../infra/report.ts", import.meta.url), "utf8");
 const handlers = [...infra.matchAll(/handler: "([^"]+)\.(\w+)"/g)].map(([, file, exported]) => ({ file: `${file}.ts`, exported: exported! }));
 const out = await mkdtemp(join(tmpdir(), "hems-bundle-"));
+let bundled: Map<string, Set<string>> | undefined;
+
+/** The npm packages each handler's bundle contains, from esbuild's metafile. */
+function packagesPerHandler(metafile: Metafile): Map<string, Set<string>> {
+  const perHandler = new Map<string, Set<string>>();
+  for (const output of Object.values(metafile.outputs)) {
+    if (!output.entryPoint) continue;
+    const packages = new Set<string>();
+    for (const input of Object.keys(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      if (match) packages.add(match[1]!);
+    }
+    perHandler.set(output.entryPoint, packages);
+  }
+  return perHandler;
+}
 afterAll(() => rm(out, { recursive: true, force: true }));
 
 describe("deployed handlers", () => {
@@ -36,10 +52,12 @@ describe("deployed handlers", () => {
       format: "esm",
       target: "node22",
       logLevel: "silent",
+      metafile: true,
       // ESM bundles of CommonJS dependencies need a require of their own.
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     });
     expect(result.errors).toEqual([]);
+    bundled = packagesPerHandler(result.metafile!);
     // Loaded by plain Node in a child process, as Lambda loads them (vitest's own loader would transform the bundles).
     const check = handlers.map(({ file, exported }) => ({ url: pathToFileURL(join(out, file.replace(/\.ts$/, ".mjs"))).href, exported }));
     const { stdout } = await run(process.execPath, [
@@ -48,5 +66,15 @@ describe("deployed handlers", () => {
       `for (const { url, exported } of ${JSON.stringify(check)}) console.log(typeof (await import(url))[exported]);`,
     ]);
     expect(stdout.trim().split("\n")).toEqual(handlers.map(() => "function"));
+  });
+
+  it("carry only what they use: the on-demand function loads no workbook or CSV writer, no Secrets Manager client and no Partner API client", () => {
+    const onDemand = bundled?.get("packages/functions/src/on-demand.ts");
+    expect(onDemand, "the bundle test above must run first").toBeDefined();
+    for (const heavy of ["exceljs", "csv-stringify", "@aws-sdk/client-secrets-manager", "undici"]) {
+      expect([...onDemand!], `on-demand bundles ${heavy}`).not.toContain(heavy);
+    }
+    // The report's functions do carry the report, or the check above would prove nothing.
+    expect([...bundled!.get("packages/functions/src/worker.ts")!]).toEqual(expect.arrayContaining(["exceljs", "csv-stringify", "undici"]));
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
-import { putObject, readObjectText, S3ObjectError, s3ReportStore, writeFile } from "@hems-reports/core/storage";
+import { putObject, readObjectText, S3ObjectError, s3ReportStore } from "@hems-reports/core/s3";
+import { writeFile } from "@hems-reports/core/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalS3, startLocalS3 } from "./support/s3.ts";
 

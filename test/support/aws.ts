@@ -1,8 +1,8 @@
 import type { RunJob } from "@hems-reports/core/runs";
-import { putObject } from "@hems-reports/core/storage";
+import { putObject } from "@hems-reports/core/s3";
 import type { Simulator } from "@hems-reports/simulator";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
-import { type AppDeps, buildDeps } from "../../packages/functions/src/lib/deps.ts";
+import { type AppDeps, buildDeps } from "../../packages/functions/src/lib/report-deps.ts";
 import type { Settings } from "../../packages/functions/src/lib/settings.ts";
 import { createWorkerHandler } from "../../packages/functions/src/worker.ts";
 import { fastHttp, ORG_ID } from "./api.ts";

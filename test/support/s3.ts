@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import { createS3Client, type S3Location } from "@hems-reports/core/storage";
+import { createS3Client, type S3Location } from "@hems-reports/core/s3";
 import S3rver from "s3rver";
 
 export interface LocalS3 extends S3Location {

@@ -46,6 +46,8 @@ Options:
   --out DIR            where to write the JSON results. Default: bench/results
   --skip-bare          do not run the bare exceljs comparison (it needs ~800 MiB per million rows)
   --skip-floor         do not run the minimal client (for runs that measure memory and writing)
+  --shards N           the report's shards (plan, shards one after another, merge). Default: 1.
+                       jsonSha256 and csvSha256 let runs with different N be compared
   -h, --help           this text
 `;
 
@@ -65,6 +67,7 @@ function parseCommandLine() {
         out: { type: "string", default: "bench/results" },
         "skip-bare": { type: "boolean", default: false },
         "skip-floor": { type: "boolean", default: false },
+        shards: { type: "string", default: "1" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -83,6 +86,8 @@ const latencyMs = Number(values["latency-ms"]);
 const concurrencies = values.concurrency.split(",").map(Number);
 if (!Number.isInteger(wallboxCount) || wallboxCount < 1) fail("--wallboxes must be a whole number from 1");
 if (!Number.isInteger(latencyMs) || latencyMs < 1) fail("--latency-ms must be a whole number from 1");
+const shardCount = Number(values.shards);
+if (!Number.isInteger(shardCount) || shardCount < 1) fail("--shards must be a whole number from 1");
 if (concurrencies.some((value) => !Number.isInteger(value) || value < 1 || value > 64)) fail("--concurrency takes whole numbers from 1 to 64");
 
 interface SimulatorProcess {
@@ -225,11 +230,13 @@ try {
       const content = await readMonthlyReport({
         config: simulator.config,
         window,
-        generatedAt: new Date(),
+        // Fixed, so runs of the same data give the same bytes (compare jsonSha256 across --shards).
+        generatedAt: new Date(`${window.month}-01T00:00:00Z`),
         source: "bench",
         reader: new PartnerApiClient({ baseUrl: simulator.url, tokens, http: { ...http, send: counting } }),
         work: localWorkStore(work),
         concurrency,
+        shards: shardCount,
         onWallbox: () => {
           wallboxesRead++;
         },
@@ -267,6 +274,7 @@ try {
         sessions,
         requests,
         concurrency,
+        shards: shardCount,
         latencyMs,
         fetchSeconds: round(readMs / 1000, 2),
         fetchEfficiency: round(readMs / ideal(requests), 2),
@@ -280,6 +288,8 @@ try {
         writeMicrosecondsPerSession: round((writeMs * 1000) / Math.max(1, sessions), 1),
         peakRssMiB: Math.round(peakRss / 2 ** 20),
         readPeakRssMiB: Math.round(readPeakRss / 2 ** 20),
+        jsonSha256: files.json.sha256,
+        csvSha256: files.csv.map((part) => part.sha256).join(","),
       });
     } finally {
       clearInterval(sampler);
@@ -301,12 +311,13 @@ function round(value: number, places: number): number {
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
 const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
 const date = new Date().toISOString();
-const columns = Object.keys(results[0] ?? {});
+// The checksums are for comparing runs, in the JSON; the table keeps to the measurements.
+const columns = Object.keys(results[0] ?? {}).filter((column) => !column.endsWith("Sha256"));
 process.stdout.write(`Machine: ${machine}\nCommand: ${command}\nDate: ${date}\n\n`);
 process.stdout.write(`| ${columns.join(" | ")} |\n|${columns.map(() => "---:").join("|")}|\n`);
 for (const result of results) process.stdout.write(`| ${columns.map((column) => String(result[column] ?? "–")).join(" | ")} |\n`);
 const outFolder = resolve(values.out);
 await mkdir(outFolder, { recursive: true });
-const file = join(outFolder, `bench-${wallboxCount}-wallboxes.json`);
+const file = join(outFolder, `bench-${wallboxCount}-wallboxes${shardCount > 1 ? `-${shardCount}-shards` : ""}.json`);
 await writeFile(file, `${JSON.stringify({ machine, command, date, results }, null, 2)}\n`);
 process.stdout.write(`\nWrote ${file}\n`);

@@ -3,7 +3,7 @@ import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/mo
 import { currentStatus, type RunJob, reportKeys, runRequestSchema, selectWallboxes, UnknownWallboxError } from "@hems-reports/core/runs";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { z } from "zod";
-import { type AppDeps, productionDeps } from "./lib/deps.ts";
+import { type BaseDeps, productionBaseDeps } from "./lib/deps.ts";
 import { HttpError, httpHandler, invalidInput, json } from "./lib/http.ts";
 import { loadWallboxConfig, readRunStatus, recordActiveRun, runningFullRun, runTimeLimits, writeRunStatus } from "./lib/run-store.ts";
 
@@ -19,7 +19,7 @@ function parseBody(event: LambdaFunctionURLEvent): unknown {
 }
 
 /** POST: validate, record the run as running, start the worker, answer 202 at once. */
-async function startRun(deps: AppDeps, event: LambdaFunctionURLEvent) {
+async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   const parsed = runRequestSchema.safeParse(parseBody(event));
   if (!parsed.success) throw invalidInput(parsed.error);
   const now = deps.now();
@@ -77,7 +77,7 @@ async function startRun(deps: AppDeps, event: LambdaFunctionURLEvent) {
 const statusQuerySchema = z.object({ runId: z.guid({ error: "invalid uuid" }) });
 
 /** GET ?runId=…: running, done (keys, complete, totals) or failed (reason). */
-async function runStatus(deps: AppDeps, event: LambdaFunctionURLEvent) {
+async function runStatus(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   const parsed = statusQuerySchema.safeParse({ runId: event.queryStringParameters?.runId });
   if (!parsed.success) throw invalidInput(parsed.error);
   const status = await readRunStatus(deps, parsed.data.runId);
@@ -85,7 +85,7 @@ async function runStatus(deps: AppDeps, event: LambdaFunctionURLEvent) {
   return json(200, currentStatus(status, deps.now(), runTimeLimits(deps)));
 }
 
-export function createOnDemandHandler(deps: () => AppDeps) {
+export function createOnDemandHandler(deps: () => BaseDeps) {
   return httpHandler(
     () => deps().logger,
     async (event) => {
@@ -97,4 +97,4 @@ export function createOnDemandHandler(deps: () => AppDeps) {
   );
 }
 
-export const handler = createOnDemandHandler(productionDeps);
+export const handler = createOnDemandHandler(productionBaseDeps);

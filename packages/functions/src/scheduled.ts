@@ -1,7 +1,7 @@
 import { previousFullMonth } from "@hems-reports/core/month";
 import type { Context } from "aws-lambda";
-import { type AppDeps, productionDeps } from "./lib/deps.ts";
 import { executeRun } from "./lib/execute-run.ts";
+import { type AppDeps, productionDeps } from "./lib/report-deps.ts";
 
 /**
  * The monthly schedule: reports the previous full month for the configured org. An incomplete

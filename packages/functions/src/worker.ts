@@ -1,8 +1,8 @@
 import { runJobSchema } from "@hems-reports/core/runs";
 import { formatIssues } from "@hems-reports/core/validation";
 import type { Context } from "aws-lambda";
-import { type AppDeps, productionDeps } from "./lib/deps.ts";
 import { executeRun } from "./lib/execute-run.ts";
+import { type AppDeps, productionDeps } from "./lib/report-deps.ts";
 
 /** Runs one on-demand report, invoked asynchronously by the on-demand function. */
 export function createWorkerHandler(deps: () => AppDeps) {

@@ -1,5 +1,5 @@
-export * from "./demo.ts";
-export * from "./faults.ts";
+export { demoConfig } from "./demo.ts";
+export { FAULT_KINDS, type FaultKind, isFaultKind, randomFaults } from "./faults.ts";
 export { uuidOf } from "./random.ts";
-export * from "./server.ts";
-export * from "./sessions.ts";
+export { DEFAULT_CREDENTIALS, type Fault, type SessionsRequest, Simulator, type SimulatorOptions, startSimulator } from "./server.ts";
+export { type ApiSessionItem, generateSessions } from "./sessions.ts";

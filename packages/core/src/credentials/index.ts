@@ -1,4 +1,3 @@
-export * from "./cache.ts";
-export * from "./secret.ts";
-export * from "./secrets-manager.ts";
-export * from "./token-source.ts";
+export { type CachedValue, cached, type SecretReader } from "./cache.ts";
+export { type ApiSecret, apiSecretSchema, parseApiSecret } from "./secret.ts";
+export { secretTokenSource } from "./token-source.ts";

@@ -1,8 +1,37 @@
-export * from "./manifest.ts";
-export * from "./model.ts";
-export * from "./rules.ts";
-export * from "./schema.ts";
-export * from "./sessions-csv.ts";
-export * from "./wallbox-entries.ts";
-export * from "./workbook-layout.ts";
-export * from "./workbook-writer.ts";
+export { MANIFEST_FILE_NAME, type Manifest, type ManifestFile, manifestSchema } from "./manifest.ts";
+export {
+  buildMonthlyReport,
+  reportFileNames,
+  reportHead,
+  serializeMonthlyReport,
+  type WallboxOutcome,
+  wallboxEntry,
+  writeMonthlyReportJson,
+} from "./model.ts";
+export { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
+export {
+  assertMonthlyReport,
+  assertReportHead,
+  assertWallboxEntry,
+  type FiguresJson,
+  figuresSchema,
+  type MonthlyReport,
+  monthlyReportSchema,
+  type ReportHead,
+  type WallboxReport,
+  wallboxReportSchema,
+} from "./schema.ts";
+export { decodeWallboxEntry, encodeWallboxEntry, entriesFromList, type WallboxEntries, WallboxEntryArena } from "./wallbox-entries.ts";
+export {
+  type Cell,
+  type CellValue,
+  type ColumnSpec,
+  columnLetter,
+  EUR_FORMAT,
+  KWH_FORMAT,
+  type SheetSpec,
+  type StyledCell,
+  sessionCells,
+  type WorkbookInput,
+  workbookLayout,
+} from "./workbook-layout.ts";

@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { parseMonth } from "../month/index.ts";
 import { type Session, sessionsInMemory } from "../sessions/index.ts";
 import { summarizeWallbox } from "../summary/index.ts";
+import { writeWorkbook } from "../xlsx/index.ts";
 import { buildMonthlyReport } from "./model.ts";
 import { entriesFromList } from "./wallbox-entries.ts";
 import { columnLetter, workbookLayout } from "./workbook-layout.ts";
-import { writeWorkbook } from "./workbook-writer.ts";
 
 const window = parseMonth("2026-10", new Date("2026-11-25T00:00:00Z"));
 const wallbox = { userId: "11111111-1111-4111-8111-111111111111", wallboxId: "22222222-2222-4222-8222-222222222222", label: "Garage" };

@@ -2,21 +2,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ReportConfig } from "../config/index.ts";
+import { MAX_CSV_ROWS_PER_PART, sessionCsvFileNames, sessionCsvRows, writeSessionsCsvPart } from "../csv/index.ts";
 import type { MonthWindow } from "../month/index.ts";
-import {
-  MAX_CSV_ROWS_PER_PART,
-  type ReportHead,
-  reportFileNames,
-  sessionCsvFileNames,
-  sessionCsvRows,
-  type WallboxEntries,
-  workbookLayout,
-  writeMonthlyReportJson,
-  writeSessionsCsvPart,
-  writeWorkbook,
-} from "../report/index.ts";
+import { type ReportHead, reportFileNames, type WallboxEntries, workbookLayout, writeMonthlyReportJson } from "../report/index.ts";
 import type { SessionSource } from "../sessions/index.ts";
 import { type FileToWrite, localWorkStore, type ReportStore, type StoredFile, type WorkStore, writeTogether } from "../storage/index.ts";
+import { writeWorkbook } from "../xlsx/index.ts";
 import type { SessionsReader, WallboxProgress } from "./read-wallboxes.ts";
 import { mergedReport, planRun, runShard } from "./shards.ts";
 

@@ -1,2 +1,20 @@
-export * from "./bucket-access.ts";
-export * from "./model.ts";
+export { allowsObjectAccess, BUCKET_OBJECT_ACCESS, CONFIG_KEY } from "./bucket-access.ts";
+export {
+  activeRunKey,
+  activeRunSchema,
+  currentStatus,
+  type Placement,
+  placementOf,
+  type ReportKeys,
+  type RunJob,
+  type RunRequest,
+  type RunStatus,
+  type RunTimeLimits,
+  reportKeys,
+  runJobSchema,
+  runRequestSchema,
+  runStatusKey,
+  runStatusSchema,
+  selectWallboxes,
+  UnknownWallboxError,
+} from "./model.ts";

@@ -1,3 +1,13 @@
-export * from "./codec.ts";
-export * from "./order.ts";
-export * from "./schema.ts";
+export { decodeSession, type EncodedSession, encodeSession } from "./codec.ts";
+export { chronological, type SessionSource, sessionsInMemory, type WallboxSessions } from "./order.ts";
+export {
+  apiSessionPageSchema,
+  apiSessionSchema,
+  classifyOutcome,
+  KNOWN_OUTCOMES,
+  type KnownOutcome,
+  OUTCOMES,
+  type Outcome,
+  type Session,
+  type SessionPage,
+} from "./schema.ts";

@@ -1,1 +1,1 @@
-export * from "./file-spool.ts";
+export { createFileSpool, decodeSessionSegment, encodeSessionSegment, type SessionSpool } from "./file-spool.ts";

@@ -1,6 +1,5 @@
-export * from "./local-folder.ts";
-export * from "./local-work-store.ts";
-export * from "./measure.ts";
-export * from "./port.ts";
-export * from "./s3.ts";
-export * from "./work-store.ts";
+export { localFolderStore, OutputFolderError, prepareLocalFolder } from "./local-folder.ts";
+export { localWorkStore } from "./local-work-store.ts";
+export { measuringStream, produceInto } from "./measure.ts";
+export { type FileToWrite, type Producer, type ReportStore, type StagedFile, type StoredFile, writeFile, writeTogether } from "./port.ts";
+export { openWorkLines, readWorkText, type WorkStore } from "./work-store.ts";

@@ -2,8 +2,8 @@ import { parseMonth } from "@hems-reports/core/month";
 import { PartnerApiClient, WallboxReadError } from "@hems-reports/core/partner-api";
 import { publishMonthlyReport, readMonthlyReport, type WallboxProgress, withWorkFolder } from "@hems-reports/core/run";
 import { placementOf, type RunJob, type RunStatus, reportKeys, selectWallboxes } from "@hems-reports/core/runs";
-import { s3ReportStore } from "@hems-reports/core/storage";
-import type { AppDeps } from "./deps.ts";
+import { s3ReportStore } from "@hems-reports/core/s3";
+import type { AppDeps } from "./report-deps.ts";
 import { loadWallboxConfig, location, monthHasCompleteReport, recordActiveRun, writeRunStatus } from "./run-store.ts";
 
 /** Reading stops this long before the invocation's end, leaving time to write an incomplete report. */

@@ -1,17 +1,17 @@
 import { ConfigError, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
 import { manifestSchema } from "@hems-reports/core/report";
 import { activeRunKey, activeRunSchema, currentStatus, type RunStatus, reportKeys, runStatusKey, runStatusSchema } from "@hems-reports/core/runs";
-import { putObject, readObjectText, type S3Location } from "@hems-reports/core/storage";
-import type { AppDeps } from "./deps.ts";
+import { putObject, readObjectText, type S3Location } from "@hems-reports/core/s3";
+import type { BaseDeps } from "./deps.ts";
 
 /**
  * The small objects beside the reports: the wallbox config, run statuses, the month's manifest.
  * Kept apart from the report run so the on-demand function does not load the workbook writer.
  */
-export const location = (deps: AppDeps): S3Location => ({ client: deps.s3, bucket: deps.settings.bucket });
+export const location = (deps: BaseDeps): S3Location => ({ client: deps.s3, bucket: deps.settings.bucket });
 
 /** The wallbox config object; a missing or invalid one fails the run before any request, naming the key. */
-export async function loadWallboxConfig(deps: AppDeps): Promise<ReportConfig> {
+export async function loadWallboxConfig(deps: BaseDeps): Promise<ReportConfig> {
   const { bucket, configKey, orgId } = deps.settings;
   const source = `s3://${bucket}/${configKey}`;
   const text = await readObjectText(location(deps), configKey);
@@ -23,17 +23,17 @@ export async function loadWallboxConfig(deps: AppDeps): Promise<ReportConfig> {
   return config;
 }
 
-export async function writeRunStatus(deps: AppDeps, status: RunStatus): Promise<void> {
+export async function writeRunStatus(deps: BaseDeps, status: RunStatus): Promise<void> {
   const body = `${JSON.stringify(runStatusSchema.parse(status), null, 2)}\n`;
   await putObject(location(deps), runStatusKey(deps.settings.orgId, status.runId), Buffer.from(body), "application/json");
 }
 
-export async function readRunStatus(deps: AppDeps, runId: string): Promise<RunStatus | undefined> {
+export async function readRunStatus(deps: BaseDeps, runId: string): Promise<RunStatus | undefined> {
   const text = await readObjectText(location(deps), runStatusKey(deps.settings.orgId, runId));
   return text === undefined ? undefined : runStatusSchema.parse(JSON.parse(text));
 }
 
-export async function monthHasCompleteReport(deps: AppDeps, orgId: string, month: string): Promise<boolean> {
+export async function monthHasCompleteReport(deps: BaseDeps, orgId: string, month: string): Promise<boolean> {
   const text = await readObjectText(location(deps), reportKeys(orgId, month, "", "month").manifest);
   if (text === undefined) return false;
   const parsed = manifestSchema.safeParse(JSON.parse(text));
@@ -41,17 +41,17 @@ export async function monthHasCompleteReport(deps: AppDeps, orgId: string, month
 }
 
 /** The limits after which a run that still says "running" has died; a minute's margin on each. */
-export function runTimeLimits(deps: AppDeps) {
+export function runTimeLimits(deps: BaseDeps) {
   return { maxRunMs: (deps.settings.maxRunMinutes + 1) * 60_000, maxQueueMs: (deps.settings.maxQueueMinutes + 1) * 60_000 };
 }
 
-export async function recordActiveRun(deps: AppDeps, month: string, runId: string): Promise<void> {
+export async function recordActiveRun(deps: BaseDeps, month: string, runId: string): Promise<void> {
   const body = `${JSON.stringify(activeRunSchema.parse({ runId }))}\n`;
   await putObject(location(deps), activeRunKey(deps.settings.orgId, month), Buffer.from(body), "application/json");
 }
 
 /** The month's full run that is still running, if any. */
-export async function runningFullRun(deps: AppDeps, month: string): Promise<RunStatus | undefined> {
+export async function runningFullRun(deps: BaseDeps, month: string): Promise<RunStatus | undefined> {
   const text = await readObjectText(location(deps), activeRunKey(deps.settings.orgId, month));
   if (text === undefined) return undefined;
   const active = activeRunSchema.safeParse(JSON.parse(text));

@@ -1,7 +1,7 @@
 import { ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { describe, expect, it } from "vitest";
-import { cached } from "./cache.ts";
-import { secretsManagerReader } from "./secrets-manager.ts";
+import { cached } from "../credentials/index.ts";
+import { secretsManagerReader } from "./secret-reader.ts";
 
 const ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:podero-AbCdEf";
 

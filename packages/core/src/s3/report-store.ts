@@ -1,7 +1,7 @@
 import { finished } from "node:stream/promises";
 import { GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig, S3ServiceException } from "@aws-sdk/client-s3";
-import { measuringStream, produceInto } from "./measure.ts";
-import type { Producer, ReportStore, StagedFile } from "./port.ts";
+import type { Producer, ReportStore, StagedFile } from "../storage/index.ts";
+import { measuringStream, produceInto } from "../storage/index.ts";
 
 /**
  * The S3 client every shell uses; only `endpoint` differs in tests (a local S3-protocol server).

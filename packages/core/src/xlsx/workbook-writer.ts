@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
-import type { Cell, SheetSpec, StyledCell } from "./workbook-layout.ts";
+import type { Cell, SheetSpec, StyledCell } from "../report/index.ts";
 
 /** Excel holds 1,048,576 rows a sheet; longer sheets continue on "Sessions 2", "Sessions 3", … */
 export const MAX_DATA_ROWS_PER_SHEET = 1_000_000;

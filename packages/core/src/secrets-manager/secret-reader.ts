@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, type GetSecretValueCommandOutput, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretReader } from "../credentials/index.ts";
 import { CredentialsError } from "../partner-api/errors.ts";
-import type { SecretReader } from "./cache.ts";
 
 /** Reads a secret's text from AWS Secrets Manager; errors name the secret and the AWS error, never a value. */
 export function secretsManagerReader(client: SecretsManagerClient, secretId: string): SecretReader {

@@ -1,0 +1,1 @@
+export { secretsManagerReader } from "./secret-reader.ts";

@@ -1,0 +1,55 @@
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { cached, parseApiSecret, type SecretReader, secretTokenSource } from "@hems-reports/core/credentials";
+import { CredentialsError, DEFAULT_RETRY_POLICY, type HttpDeps, type TokenSource, undiciSend } from "@hems-reports/core/partner-api";
+import { secretsManagerReader } from "@hems-reports/core/secrets-manager";
+import { type BaseDeps, type BaseDepsParts, buildBaseDeps, productionBaseDeps } from "./deps.ts";
+
+/** Everything the functions that run reports touch outside themselves. Production builds it from the linked resources; tests pass their own parts. */
+export interface AppDeps extends BaseDeps {
+  http: HttpDeps;
+  tokens: TokenSource;
+  concurrency: number;
+}
+
+/** A warm container reuses the secret this long; a 401 reads it again at once. */
+export const SECRET_MAX_AGE_MS = 5 * 60_000;
+export const DEFAULT_CONCURRENCY = 8;
+
+export interface DepsParts extends BaseDepsParts {
+  readSecret: SecretReader;
+  http?: Partial<HttpDeps>;
+  concurrency?: number;
+}
+
+function reportParts(base: BaseDeps, parts: Omit<DepsParts, keyof BaseDepsParts>): AppDeps {
+  const http: HttpDeps = { send: undiciSend, policy: DEFAULT_RETRY_POLICY, random: Math.random, ...parts.http };
+  const secretName = base.settings.secretArn ?? "(not linked)";
+  const secret = cached(async () => parseApiSecret(await parts.readSecret(), secretName), SECRET_MAX_AGE_MS);
+  return {
+    ...base,
+    http,
+    tokens: secretTokenSource(secret, base.settings.tokenUrl, http),
+    concurrency: parts.concurrency ?? DEFAULT_CONCURRENCY,
+  };
+}
+
+export function buildDeps(parts: DepsParts): AppDeps {
+  return reportParts(buildBaseDeps(parts), parts);
+}
+
+let production: AppDeps | undefined;
+
+/** Built once per container, on first use, so clients, the secret and the API token are reused while warm. */
+export function productionDeps(): AppDeps {
+  if (production) return production;
+  const base = productionBaseDeps();
+  const { secretArn } = base.settings;
+  production = reportParts(base, {
+    readSecret: secretArn
+      ? secretsManagerReader(new SecretsManagerClient({}), secretArn)
+      : async () => {
+          throw new CredentialsError("this function is not linked to PoderoApiSecret (see infra/report.ts)");
+        },
+  });
+  return production;
+}
