@@ -1,5 +1,5 @@
 /// <reference path="../.sst/platform/config.d.ts" />
-import { BUCKET_OBJECT_ACCESS, CONFIG_KEY } from "../packages/core/src/runs/bucket-access";
+import { BUCKET_OBJECT_ACCESS, CONFIG_KEY, STAGING_EXPIRY_DAYS } from "../packages/core/src/runs/bucket-access";
 
 /** Where operators put the wallbox config: changing wallboxes needs no deploy. */
 export { CONFIG_KEY };
@@ -12,12 +12,14 @@ export { CONFIG_KEY };
 export const bucket = new sst.aws.Bucket("Reports", {
   versioning: true,
   enforceHttps: true,
+  // A run that dies between staging a file and committing it leaves the staged copy behind.
+  lifecycle: [{ id: "expire-staged-files", prefix: "staging/", expiresIn: `${STAGING_EXPIRY_DAYS} day` }],
 });
 
 /**
  * What the functions may do in the bucket, and nothing more (linking the bucket itself would grant
  * s3:*): exactly BUCKET_OBJECT_ACCESS (read the config object, run statuses and manifests; write
- * under reports/). ListBucket lets S3 answer "no such key" (404) for a missing config or run
+ * under reports/, stage files under staging/). ListBucket lets S3 answer "no such key" (404) for a missing config or run
  * instead of 403; it reveals key names in this bucket only.
  */
 export const reportStore = new sst.Linkable("ReportStore", {

@@ -383,10 +383,27 @@ describe("permissions", () => {
     } finally {
       await failing.close();
     }
-    const actions: Record<string, string> = { GetObjectCommand: "s3:GetObject", PutObjectCommand: "s3:PutObject" };
-    expect(new Set(calls.map((call) => call.command))).toEqual(new Set(Object.keys(actions)));
-    const refused = calls.filter((call) => !allowsObjectAccess(actions[call.command]!, call.key!));
+    // Each S3 call as the IAM actions it needs (a copy reads its source and writes its target).
+    const needs: Record<string, (call: S3Call) => [action: string, key: string][]> = {
+      GetObjectCommand: (call) => [["s3:GetObject", call.key!]],
+      PutObjectCommand: (call) => [["s3:PutObject", call.key!]],
+      CreateMultipartUploadCommand: (call) => [["s3:PutObject", call.key!]],
+      UploadPartCommand: (call) => [["s3:PutObject", call.key!]],
+      CompleteMultipartUploadCommand: (call) => [["s3:PutObject", call.key!]],
+      AbortMultipartUploadCommand: (call) => [["s3:AbortMultipartUpload", call.key!]],
+      DeleteObjectCommand: (call) => [["s3:DeleteObject", call.key!]],
+      CopyObjectCommand: (call) => [
+        ["s3:PutObject", call.key!],
+        ["s3:GetObject", decodeURIComponent(call.copySource!.slice(call.copySource!.indexOf("/") + 1))],
+      ],
+    };
+    const unknown = calls.filter((call) => !needs[call.command]);
+    expect(unknown).toEqual([]);
+    const refused = calls.flatMap((call) => needs[call.command]!(call).filter(([action, key]) => !allowsObjectAccess(action, key)));
     expect(refused).toEqual([]);
+    expect(new Set(calls.map((call) => call.command))).toEqual(
+      new Set(["GetObjectCommand", "PutObjectCommand", "CopyObjectCommand", "DeleteObjectCommand"]),
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
-import { putObject, readObjectText, S3ObjectError, s3ReportStore } from "@hems-reports/core/s3";
+import { once } from "node:events";
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { putObject, readObjectText, S3ObjectError, STAGING_PREFIX, s3ReportStore } from "@hems-reports/core/s3";
 import { writeFile } from "@hems-reports/core/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalS3, startLocalS3 } from "./support/s3.ts";
@@ -34,6 +35,36 @@ describe("S3 report store (against s3rver)", () => {
       bytes: expected.length,
       sha256: createHash("sha256").update(expected).digest("hex"),
     });
+  });
+
+  it("streams a large file in parts to a staging key, and makes it visible under its name only on commit", async () => {
+    const store = s3ReportStore(s3, "reports/org/2026-07/");
+    const chunk = Buffer.alloc(1 << 20, 7);
+    const staged = await store.stage("large.csv", "text/csv", async (out) => {
+      for (let index = 0; index < 20; index++) if (!out.write(chunk)) await once(out, "drain");
+      out.end();
+    });
+    const exists = (key: string) =>
+      s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key })).then(
+        () => true,
+        () => false,
+      );
+    expect(await exists("reports/org/2026-07/large.csv")).toBe(false);
+    const stored = await staged.commit();
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: "reports/org/2026-07/large.csv" }));
+    expect(head.ContentLength).toBe(20 << 20);
+    expect(head.ContentType).toBe("text/csv");
+    expect(stored.sha256).toBe(
+      createHash("sha256")
+        .update(Buffer.concat(Array(20).fill(chunk)))
+        .digest("hex"),
+    );
+    // Nothing stays staged, and a discarded file leaves nothing either.
+    const discarded = await store.stage("dropped.json", "application/json", async (out) => void out.end("{}"));
+    await discarded.discard();
+    const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: STAGING_PREFIX }));
+    expect(listed.Contents ?? []).toEqual([]);
+    expect(await exists("reports/org/2026-07/dropped.json")).toBe(false);
   });
 
   it("leaves no object when producing fails midway", async () => {

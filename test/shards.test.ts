@@ -1,7 +1,20 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { text } from "node:stream/consumers";
 import type { WallboxRef } from "@hems-reports/core/config";
-import { mergedReport, planRun, readPlan, runMonthlyReport, runShard, type SessionsReader, WorkStoreError } from "@hems-reports/core/run";
+import { writeMonthlyReportJson } from "@hems-reports/core/report";
+import {
+  mergedReport,
+  planRun,
+  readMonthlyReport,
+  readPlan,
+  runMonthlyReport,
+  runShard,
+  type SessionsReader,
+  WorkStoreError,
+} from "@hems-reports/core/run";
+import { s3WorkStore } from "@hems-reports/core/s3";
 import { workKeys } from "@hems-reports/core/shards";
 import { localFolderStore, localWorkStore } from "@hems-reports/core/storage";
 import { type Simulator, startSimulator, uuidOf } from "@hems-reports/simulator";
@@ -9,6 +22,7 @@ import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clientFor, OCTOBER, ORG_ID } from "./support/api.ts";
 import { temporaryFolder } from "./support/cli.ts";
+import { startLocalS3 } from "./support/s3.ts";
 
 let folder: Awaited<ReturnType<typeof temporaryFolder>>;
 let simulator: Simulator;
@@ -151,5 +165,34 @@ describe("a sharded run", () => {
     await writeFile(join(root, workKeys.plan), '{"schemaVersion": 2}');
     await expect(readPlan(work)).rejects.toThrow(WorkStoreError);
     await expect(readPlan(work)).rejects.toThrow(/plan\.json is not what this version writes/);
+  });
+
+  it("keeps its work objects in S3 just as well: the same report, each object created once", async () => {
+    const s3 = await startLocalS3();
+    try {
+      const generatedAt = new Date("2026-11-01T06:00:00Z");
+      const reports: string[] = [];
+      for (const work of [localWorkStore(join(folder.path, "work")), s3WorkStore(s3, "work/run-1/")]) {
+        const content = await readMonthlyReport({
+          config,
+          window: OCTOBER,
+          generatedAt,
+          source: "test",
+          reader: clientFor(simulator),
+          work,
+          shards: 3,
+          concurrency: 2,
+        });
+        const out = new PassThrough();
+        const [json] = await Promise.all([text(out), writeMonthlyReportJson(content.report, content.wallboxes, out)]);
+        reports.push(json);
+      }
+      expect(reports[1]).toBe(reports[0]);
+      const work = s3WorkStore(s3, "work/run-1/");
+      expect(await work.create(workKeys.plan, async (out) => void out.end("{}"))).toBe(false);
+      expect(await work.open("no/such/object")).toBeUndefined();
+    } finally {
+      await s3.close();
+    }
   });
 });

@@ -47,6 +47,8 @@ export async function startLocalS3(bucket = "hems-reports-test"): Promise<LocalS
 export interface S3Call {
   command: string;
   key?: string;
+  /** CopyObject's source, `bucket/key`. */
+  copySource?: string;
 }
 
 /**
@@ -63,8 +65,8 @@ export function functionsClient(s3: LocalS3, options: { onCall?: (call: S3Call) 
   });
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const key = (args.input as { Key?: string }).Key;
-      options.onCall?.({ command: context.commandName ?? "unknown", ...(key ? { key } : {}) });
+      const { Key: key, CopySource: copySource } = args.input as { Key?: string; CopySource?: string };
+      options.onCall?.({ command: context.commandName ?? "unknown", ...(key ? { key } : {}), ...(copySource ? { copySource } : {}) });
       if (options.failPuts && context.commandName === "PutObjectCommand" && key && options.failPuts.test(key)) throw new Error("simulated S3 outage");
       return next(args);
     },

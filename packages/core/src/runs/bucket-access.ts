@@ -9,9 +9,17 @@ export const BUCKET_OBJECT_ACCESS = [
   // The wallbox config; run statuses (GET ?runId=…); the month's manifest (is there a complete
   // report?) and its latest full run (is one still running?).
   { action: "s3:GetObject", keys: [CONFIG_KEY, "reports/*/runs/*", "reports/*/manifest.json", "reports/*/active-run.json"] },
-  // Reports, manifests and run statuses.
-  { action: "s3:PutObject", keys: ["reports/*"] },
+  // Report files stream to a staging key first and are copied to their name on commit (reading
+  // the staged object), then the staged object goes. A failed upload aborts its parts.
+  { action: "s3:GetObject", keys: ["staging/*"] },
+  { action: "s3:DeleteObject", keys: ["staging/*"] },
+  { action: "s3:AbortMultipartUpload", keys: ["staging/*"] },
+  // Reports, manifests and run statuses, and the staged files.
+  { action: "s3:PutObject", keys: ["reports/*", "staging/*"] },
 ] as const;
+
+/** Staged files older than this are left over from a run that died; the bucket expires them. */
+export const STAGING_EXPIRY_DAYS = 1;
 
 /** IAM resource matching: `*` stands for any characters, `/` included. */
 function matches(pattern: string, key: string): boolean {

@@ -1,1 +1,12 @@
-export { createS3Client, putObject, readObjectText, type S3Location, S3ObjectError, s3ReportStore } from "./report-store.ts";
+export {
+  createS3Client,
+  deleteObject,
+  putObject,
+  readObjectText,
+  type S3Location,
+  S3ObjectError,
+  STAGING_PREFIX,
+  s3ReportStore,
+  uploadStream,
+} from "./report-store.ts";
+export { s3WorkStore } from "./work-store.ts";

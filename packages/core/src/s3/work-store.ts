@@ -1,0 +1,50 @@
+import type { Readable } from "node:stream";
+import { GetObjectCommand, HeadObjectCommand, S3ServiceException } from "@aws-sdk/client-s3";
+import type { WorkStore } from "../storage/index.ts";
+import { type S3Location, S3ObjectError, uploadStream } from "./report-store.ts";
+
+const missing = (error: unknown) =>
+  error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.name === "NotFound" || error.$metadata.httpStatusCode === 404);
+const preconditionFailed = (error: unknown) =>
+  error instanceof S3ObjectError && error.cause instanceof S3ServiceException && [409, 412].includes(error.cause.$metadata.httpStatusCode ?? 0);
+
+/**
+ * A run's work objects under a key prefix of the bucket. An object is created with
+ * `If-None-Match: *`, so S3 itself refuses a second creation (412, or 409 while another is under
+ * way); a look first answers the common case without uploading at all (and keeps the rule on
+ * S3-protocol servers that ignore the condition, like the one the tests use).
+ */
+export function s3WorkStore(location: S3Location, prefix: string): WorkStore {
+  const { client, bucket } = location;
+  const url = (key: string) => `s3://${bucket}/${prefix}${key}`;
+  const exists = async (key: string) => {
+    try {
+      await client.send(new HeadObjectCommand({ Bucket: bucket, Key: `${prefix}${key}` }));
+      return true;
+    } catch (error) {
+      if (missing(error)) return false;
+      throw new S3ObjectError(`cannot read ${url(key)}: ${(error as Error).name}`, { cause: error });
+    }
+  };
+  return {
+    async create(key, produce) {
+      if (await exists(key)) return false;
+      try {
+        await uploadStream(location, `${prefix}${key}`, "application/octet-stream", produce, { ifNoneMatch: "*" });
+        return true;
+      } catch (error) {
+        if (preconditionFailed(error)) return false;
+        throw error;
+      }
+    },
+    async open(key) {
+      try {
+        const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${key}` }));
+        return answer.Body as Readable;
+      } catch (error) {
+        if (missing(error)) return undefined;
+        throw new S3ObjectError(`cannot read ${url(key)}: ${(error as Error).name}`, { cause: error });
+      }
+    },
+  };
+}
