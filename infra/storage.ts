@@ -1,5 +1,5 @@
 /// <reference path="../.sst/platform/config.d.ts" />
-import { BUCKET_OBJECT_ACCESS, CONFIG_KEY, STAGING_EXPIRY_DAYS } from "../packages/core/src/runs/bucket-access";
+import { BUCKET_OBJECT_ACCESS, CONFIG_KEY, STAGING_EXPIRY_DAYS, WORK_EXPIRY_DAYS } from "../packages/core/src/runs/bucket-access";
 
 /** Where operators put the wallbox config: changing wallboxes needs no deploy. */
 export { CONFIG_KEY };
@@ -13,7 +13,10 @@ export const bucket = new sst.aws.Bucket("Reports", {
   versioning: true,
   enforceHttps: true,
   // A run that dies between staging a file and committing it leaves the staged copy behind.
-  lifecycle: [{ id: "expire-staged-files", prefix: "staging/", expiresIn: `${STAGING_EXPIRY_DAYS} day` }],
+  lifecycle: [
+    { id: "expire-staged-files", prefix: "staging/", expiresIn: `${STAGING_EXPIRY_DAYS} day` },
+    { id: "expire-work-objects", prefix: "work/", expiresIn: `${WORK_EXPIRY_DAYS} days` },
+  ],
 });
 
 /**

@@ -129,13 +129,13 @@ describe("scheduled function", () => {
       onSessionsRequest: (request) => (request.wallboxId === boxes[0]!.wallboxId ? { status: 503 } : undefined),
     });
     try {
-      const app = testApp(s3, failing, { now: new Date("2026-11-03T05:00:00Z") });
+      const app = testApp(s3, failing, { now: new Date("2026-11-03T05:00:00Z"), firstRun: 2 });
       await scheduled(app);
       expect((await objectBytes(`${MONTH_PREFIX}manifest.json`)).equals(complete)).toBe(true);
       expect((await objectBytes(`${MONTH_PREFIX}hems-savings-2026-10.xlsx`)).equals(workbook)).toBe(true);
-      const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000001.json`));
+      const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000002.json`));
       expect(status).toMatchObject({ status: "done", complete: false, placement: "set-aside" });
-      const manifestKey = `${MONTH_PREFIX}incomplete/00000000-0000-4000-8000-000000000001/manifest.json`;
+      const manifestKey = `${MONTH_PREFIX}incomplete/00000000-0000-4000-8000-000000000002/manifest.json`;
       expect(status.manifestKey).toBe(manifestKey);
       expect(manifestSchema.parse(await objectJson(manifestKey))).toMatchObject({ complete: false, totals: { failedWallboxes: 1 } });
     } finally {
@@ -376,16 +376,17 @@ describe("permissions", () => {
       onSessionsRequest: (request) => (request.wallboxId === boxes[0]!.wallboxId ? { status: 404 } : undefined),
     });
     try {
-      await scheduled(testApp(s3, failing, { onS3Call })); // incomplete, set aside beside the complete report
+      await scheduled(testApp(s3, failing, { onS3Call, firstRun: 10 })); // incomplete, set aside beside the complete report
       await s3.clear();
       await uploadConfig(s3, config);
-      await scheduled(testApp(s3, failing, { onS3Call })); // incomplete, and the month's report
+      await scheduled(testApp(s3, failing, { onS3Call, firstRun: 20 })); // incomplete, and the month's report
     } finally {
       await failing.close();
     }
     // Each S3 call as the IAM actions it needs (a copy reads its source and writes its target).
     const needs: Record<string, (call: S3Call) => [action: string, key: string][]> = {
       GetObjectCommand: (call) => [["s3:GetObject", call.key!]],
+      HeadObjectCommand: (call) => [["s3:GetObject", call.key!]],
       PutObjectCommand: (call) => [["s3:PutObject", call.key!]],
       CreateMultipartUploadCommand: (call) => [["s3:PutObject", call.key!]],
       UploadPartCommand: (call) => [["s3:PutObject", call.key!]],
@@ -402,7 +403,7 @@ describe("permissions", () => {
     const refused = calls.flatMap((call) => needs[call.command]!(call).filter(([action, key]) => !allowsObjectAccess(action, key)));
     expect(refused).toEqual([]);
     expect(new Set(calls.map((call) => call.command))).toEqual(
-      new Set(["GetObjectCommand", "PutObjectCommand", "CopyObjectCommand", "DeleteObjectCommand"]),
+      new Set(["GetObjectCommand", "HeadObjectCommand", "PutObjectCommand", "CopyObjectCommand", "DeleteObjectCommand"]),
     );
   });
 });

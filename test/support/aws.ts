@@ -29,11 +29,12 @@ export interface TestApp {
 export function testApp(
   s3: LocalS3,
   simulator: Simulator,
-  options: { secret?: string; now?: Date; onS3Call?: (call: S3Call) => void } = {},
+  /** `firstRun`: the number in the first run id (…0001 by default); run ids are never reused in one bucket, as UUIDs are not. */
+  options: { secret?: string; now?: Date; onS3Call?: (call: S3Call) => void; firstRun?: number } = {},
 ): TestApp {
   const queuedJobs: RunJob[] = [];
   let reads = 0;
-  let runCounter = 0;
+  let runCounter = (options.firstRun ?? 1) - 1;
   const settings: Settings = {
     bucket: s3.bucket,
     secretArn: SECRET_ARN,

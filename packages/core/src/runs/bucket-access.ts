@@ -11,15 +11,18 @@ export const BUCKET_OBJECT_ACCESS = [
   { action: "s3:GetObject", keys: [CONFIG_KEY, "reports/*/runs/*", "reports/*/manifest.json", "reports/*/active-run.json"] },
   // Report files stream to a staging key first and are copied to their name on commit (reading
   // the staged object), then the staged object goes. A failed upload aborts its parts.
-  { action: "s3:GetObject", keys: ["staging/*"] },
+  // A run's plan and its shards' partial results, written once and read by the later steps.
+  { action: "s3:GetObject", keys: ["staging/*", "work/*"] },
   { action: "s3:DeleteObject", keys: ["staging/*"] },
-  { action: "s3:AbortMultipartUpload", keys: ["staging/*"] },
-  // Reports, manifests and run statuses, and the staged files.
-  { action: "s3:PutObject", keys: ["reports/*", "staging/*"] },
+  { action: "s3:AbortMultipartUpload", keys: ["staging/*", "work/*"] },
+  // Reports, manifests and run statuses, the staged files, the work objects.
+  { action: "s3:PutObject", keys: ["reports/*", "staging/*", "work/*"] },
 ] as const;
 
 /** Staged files older than this are left over from a run that died; the bucket expires them. */
 export const STAGING_EXPIRY_DAYS = 1;
+/** A run's work objects are kept this long after it began, for looking into a run that went wrong. */
+export const WORK_EXPIRY_DAYS = 7;
 
 /** IAM resource matching: `*` stands for any characters, `/` included. */
 function matches(pattern: string, key: string): boolean {

@@ -1,4 +1,4 @@
-export { allowsObjectAccess, BUCKET_OBJECT_ACCESS, CONFIG_KEY, STAGING_EXPIRY_DAYS } from "./bucket-access.ts";
+export { allowsObjectAccess, BUCKET_OBJECT_ACCESS, CONFIG_KEY, STAGING_EXPIRY_DAYS, WORK_EXPIRY_DAYS } from "./bucket-access.ts";
 export {
   activeRunKey,
   activeRunSchema,
@@ -18,3 +18,4 @@ export {
   selectWallboxes,
   UnknownWallboxError,
 } from "./model.ts";
+export type { RunRecords } from "./records.ts";

@@ -9,4 +9,5 @@ export {
   s3ReportStore,
   uploadStream,
 } from "./report-store.ts";
+export { s3RunRecords } from "./run-records.ts";
 export { s3WorkStore } from "./work-store.ts";

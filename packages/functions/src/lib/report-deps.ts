@@ -9,16 +9,21 @@ export interface AppDeps extends BaseDeps {
   http: HttpDeps;
   tokens: TokenSource;
   concurrency: number;
+  /** The most wallboxes one shard reads (a user's wallboxes stay together). */
+  shardSize: number;
 }
 
 /** A warm container reuses the secret this long; a 401 reads it again at once. */
 export const SECRET_MAX_AGE_MS = 5 * 60_000;
 export const DEFAULT_CONCURRENCY = 8;
+/** About 92,000 sessions a shard at 46 a wallbox: minutes of reading, well inside one invocation. */
+export const DEFAULT_SHARD_SIZE = 2_000;
 
 export interface DepsParts extends BaseDepsParts {
   readSecret: SecretReader;
   http?: Partial<HttpDeps>;
   concurrency?: number;
+  shardSize?: number;
 }
 
 function reportParts(base: BaseDeps, parts: Omit<DepsParts, keyof BaseDepsParts>): AppDeps {
@@ -30,6 +35,7 @@ function reportParts(base: BaseDeps, parts: Omit<DepsParts, keyof BaseDepsParts>
     http,
     tokens: secretTokenSource(secret, base.settings.tokenUrl, http),
     concurrency: parts.concurrency ?? DEFAULT_CONCURRENCY,
+    shardSize: parts.shardSize ?? DEFAULT_SHARD_SIZE,
   };
 }
 

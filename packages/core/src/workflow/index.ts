@@ -1,0 +1,17 @@
+export {
+  type MergeStepInput,
+  mergeStep,
+  mergeStepInputSchema,
+  type PlanStepOutput,
+  planStep,
+  planStepOutputSchema,
+  type ReadDeps,
+  type RunLog,
+  runAllSteps,
+  type ShardStepInput,
+  type ShardStepResult,
+  shardStep,
+  shardStepInputSchema,
+  shardStepResultSchema,
+  type WorkflowDeps,
+} from "./steps.ts";
