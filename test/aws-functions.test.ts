@@ -10,6 +10,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { WRITE_RESERVE_MS } from "../packages/functions/src/lib/execute-run.ts";
 import { createOnDemandHandler } from "../packages/functions/src/on-demand.ts";
 import { createScheduledHandler } from "../packages/functions/src/scheduled.ts";
+import { createMergeHandler } from "../packages/functions/src/steps/merge.ts";
+import { createPlanHandler } from "../packages/functions/src/steps/plan.ts";
+import { createShardHandler } from "../packages/functions/src/steps/shard.ts";
 import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
 import { CONFIG_KEY, type TestApp, testApp, uploadConfig, urlEvent } from "./support/aws.ts";
 import { functionsClient, type LocalS3, type S3Call, startLocalS3 } from "./support/s3.ts";
@@ -357,6 +360,55 @@ describe("on-demand function (function URL)", () => {
     expect(answer.statusCode).toBe(500);
     expect(body(answer).error).toBe(`the wallbox config s3://${s3.bucket}/${CONFIG_KEY} does not exist: upload it (see README, Deploy)`);
     expect(app.queuedJobs).toHaveLength(0);
+  });
+});
+
+describe("workflow steps (as the state machine runs them)", () => {
+  const job = {
+    runId: "00000000-0000-4000-8000-0000000000aa",
+    month: "2026-10",
+    trigger: "schedule",
+    requestedAt: "2026-11-01T05:00:00.000Z",
+  } as const;
+
+  it("plan, shards in any order, merge: the same report as one invocation; a repeated shard changes nothing", async () => {
+    const app = testApp(s3, simulator);
+    app.deps.shardSize = 1;
+    const planned = await createPlanHandler(() => app.deps)(job);
+    expect(planned.shards.map((shard) => shard.count)).toEqual([1, 1, 1]);
+    // The Map runs shards at once, in no order; a retried shard meets its stored result.
+    const shard = createShardHandler(() => app.deps);
+    const results = await Promise.all([...planned.shards].reverse().map((descriptor) => shard({ job, shard: descriptor })));
+    expect(await shard({ job, shard: planned.shards[0]! })).toEqual({ index: 0, status: "already done" });
+    expect(await createMergeHandler(() => app.deps)({ job, shards: results })).toEqual({ runId: job.runId, status: "done", complete: true });
+    const stepwise = (await objectBytes(`${MONTH_PREFIX}hems-savings-2026-10.json`)).toString();
+
+    await s3.clear();
+    await uploadConfig(s3, config);
+    await scheduled(testApp(s3, simulator));
+    const oneInvocation = (await objectBytes(`${MONTH_PREFIX}hems-savings-2026-10.json`)).toString();
+    expect(stepwise.replace(/"generatedAt": "[^"]+"/, "")).toBe(oneInvocation.replace(/"generatedAt": "[^"]+"/, ""));
+  });
+
+  it("a shard that failed for good makes its wallboxes failed entries, with the workflow's reason", async () => {
+    const app = testApp(s3, simulator);
+    app.deps.shardSize = 1;
+    const planned = await createPlanHandler(() => app.deps)(job);
+    const shard = createShardHandler(() => app.deps);
+    const results = [
+      await shard({ job, shard: planned.shards[0]! }),
+      { index: 1, status: "failed", error: "States.Timeout" },
+      await shard({ job, shard: planned.shards[2]! }),
+    ];
+    expect(await createMergeHandler(() => app.deps)({ job, shards: results })).toMatchObject({ status: "done", complete: false });
+    const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
+    expect(report.wallboxes.map((wallbox) => wallbox.status)).toEqual(["ok", "failed", "ok"]);
+    expect(report.wallboxes[1]).toMatchObject({ wallboxId: boxes[1]!.wallboxId, error: "not read: shard 2 of 3 failed (States.Timeout)" });
+  });
+
+  it("refuses a malformed step input, naming the field", async () => {
+    const app = testApp(s3, simulator);
+    await expect(createShardHandler(() => app.deps)({ job, shard: { index: 0 } })).rejects.toThrow(/invalid shard step input: shard\.first/);
   });
 });
 
