@@ -16,6 +16,7 @@ import { createShardHandler } from "../packages/functions/src/steps/shard.ts";
 import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
 import { CONFIG_KEY, type TestApp, testApp, uploadConfig, urlEvent } from "./support/aws.ts";
 import { functionsClient, type LocalS3, type S3Call, startLocalS3 } from "./support/s3.ts";
+import { type AslState, evaluate, WORKFLOW_FUNCTIONS, workflowDefinition } from "./support/workflow.ts";
 
 const boxes = [wallboxRef("aws-1", "Garage"), wallboxRef("aws-2", "Carport"), wallboxRef("aws-3")];
 const config = { orgId: ORG_ID, wallboxes: boxes };
@@ -404,6 +405,53 @@ describe("workflow steps (as the state machine runs them)", () => {
     const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
     expect(report.wallboxes.map((wallbox) => wallbox.status)).toEqual(["ok", "failed", "ok"]);
     expect(report.wallboxes[1]).toMatchObject({ wallboxId: boxes[1]!.wallboxId, error: "not read: shard 2 of 3 failed (States.Timeout)" });
+  });
+
+  it("runs through the state machine's own expressions: each step's output reaches the next step's input", async () => {
+    // The definition's JSONata, evaluated with the jsonata version Step Functions uses, carries the
+    // real handlers' outputs along the chain; one shard fails for good and goes through ShardFailed.
+    // (No library here executes SST's JSONata definitions; see README, "The workflow".)
+    const app = testApp(s3, simulator);
+    app.deps.shardSize = 1;
+    const { Plan, Shards, Merge } = (await workflowDefinition()).States;
+    const handlers: Record<string, (payload: unknown) => Promise<unknown>> = {
+      [WORKFLOW_FUNCTIONS.plan]: createPlanHandler(() => app.deps),
+      [WORKFLOW_FUNCTIONS.shard]: createShardHandler(() => app.deps),
+      [WORKFLOW_FUNCTIONS.merge]: createMergeHandler(() => app.deps),
+    };
+    const invoke = async (state: AslState, states: Record<string, unknown>, variables: Record<string, unknown> = {}) => {
+      const payload = await evaluate(state.Arguments.Payload, { states, ...variables });
+      return { Payload: await handlers[state.Arguments.FunctionName]!(JSON.parse(JSON.stringify(payload))) };
+    };
+
+    const planResult = await invoke(Plan!, { input: job });
+    const variables = { job: await evaluate(Plan!.Assign.job, { states: { input: job, result: planResult } }) };
+    const planOutput = await evaluate(Plan!.Output, { states: { input: job, result: planResult } });
+    const items = (await evaluate(Shards!.Items, { states: { input: planOutput }, ...variables })) as unknown[];
+    expect(items).toHaveLength(3);
+    const { RememberShard, Shard, ShardFailed } = Shards!.ItemProcessor.States;
+    const results: unknown[] = [];
+    for (const [index, item] of items.entries()) {
+      const selected = await evaluate(Shards!.ItemSelector, {
+        states: { input: planOutput, context: { Map: { Item: { Index: index, Value: item } } } },
+      });
+      const shardVariables = { shard: await evaluate(RememberShard.Assign.shard, { states: { input: selected } }) };
+      if (index === 1) {
+        results.push(await evaluate(ShardFailed.Output, { states: { input: { Error: "Lambda.Unknown", Cause: "timed out" } }, ...shardVariables }));
+        continue;
+      }
+      const result = await invoke(Shard, { input: selected }, shardVariables);
+      results.push(await evaluate(Shard.Output, { states: { input: selected, result } }));
+    }
+    const merged = await invoke(Merge!, { input: results }, variables);
+    expect(await evaluate(Merge!.Output, { states: { input: results, result: merged } })).toEqual({
+      runId: job.runId,
+      status: "done",
+      complete: false,
+    });
+    const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
+    expect(report.wallboxes.map((wallbox) => wallbox.status)).toEqual(["ok", "failed", "ok"]);
+    expect(report.wallboxes[1]).toMatchObject({ error: "not read: shard 2 of 3 failed (Lambda.Unknown)" });
   });
 
   it("refuses a malformed step input, naming the field", async () => {

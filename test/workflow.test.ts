@@ -1,0 +1,51 @@
+import validateAsl from "asl-validator";
+import { describe, expect, it } from "vitest";
+import { evaluate, WORKFLOW_FUNCTIONS as FUNCTIONS, workflowDefinition } from "./support/workflow.ts";
+
+describe("the report workflow's definition", () => {
+  it("is valid Amazon States Language (asl-validator)", async () => {
+    const result = validateAsl(await workflowDefinition());
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+    // The validator does catch mistakes: a catch that leads nowhere, a broken expression.
+    const broken = await workflowDefinition();
+    broken.States.Shards!.ItemProcessor.States.Shard.Catch[0].Next = "NoSuchState";
+    broken.States.Merge!.Output = "{% $states.result.Payload ( %}";
+    expect(validateAsl(broken).isValid).toBe(false);
+  });
+
+  it("plans, maps the shards in distributed mode within the API budget, retries a shard, turns its last failure into a result, merges", async () => {
+    const definition = await workflowDefinition(7);
+    expect(definition.StartAt).toBe("Plan");
+    const { Plan, Shards, Merge, Done } = definition.States;
+    expect(Plan).toMatchObject({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Next: "Shards" });
+    expect(Plan!.Arguments.FunctionName).toBe(FUNCTIONS.plan);
+    expect(Shards).toMatchObject({
+      Type: "Map",
+      MaxConcurrency: 7,
+      ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "RememberShard" },
+      Next: "Merge",
+    });
+    const shard = Shards!.ItemProcessor.States.Shard;
+    expect(shard.Arguments.FunctionName).toBe(FUNCTIONS.shard);
+    // Tried 3 times in all, 10 s then 30 s apart (jittered), before the shard counts as failed.
+    expect(shard.Retry).toEqual([
+      { ErrorEquals: ["States.ALL"], MaxAttempts: 3, IntervalSeconds: 10, BackoffRate: 3, MaxDelaySeconds: 120, JitterStrategy: "FULL" },
+    ]);
+    expect(shard.Catch).toEqual([{ ErrorEquals: ["States.ALL"], Next: "ShardFailed" }]);
+    expect(Merge).toMatchObject({ Type: "Task", Next: "Done" });
+    expect(Merge!.Arguments.FunctionName).toBe(FUNCTIONS.merge);
+    expect(Done).toMatchObject({ Type: "Succeed" });
+  });
+
+  it("turns a shard's last error into the failed result the merge step reads", async () => {
+    const definition = await workflowDefinition();
+    const failed = definition.States.Shards!.ItemProcessor.States.ShardFailed;
+    const shard = { index: 3, first: 60, count: 20, wallboxesKey: "plan-x/shard-0004.jsonl" };
+    expect(await evaluate(failed.Output, { states: { input: { Error: "States.Timeout", Cause: "…" } }, shard })).toEqual({
+      index: 3,
+      status: "failed",
+      error: "States.Timeout",
+    });
+  });
+});
