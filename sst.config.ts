@@ -19,7 +19,7 @@ export default $config({
       configKey: storage.CONFIG_KEY,
       secretArn: secrets.secretArn,
       onDemandUrl: report.onDemand.url,
-      workerFunction: report.worker.name,
+      workflow: report.workflow.arn,
     };
   },
 });

@@ -1,48 +1,116 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 import { apiSecret } from "./secrets";
-import { MAX_QUEUE_MINUTES, MAX_RUN_MINUTES, reportSettings } from "./settings";
+import { MAX_CONCURRENT_SHARDS, reportSettings } from "./settings";
 import { reportStore } from "./storage";
+import { buildReportWorkflow } from "./workflow";
 
-/**
- * The report functions. A run reads every wallbox (a few requests each) and writes the workbook
- * with exceljs's streaming writer: 15 minutes is Lambda's ceiling, and 2048 MB holds the sessions
- * of a large org plus the workbook buffer (measured: 1M workbook rows need ~600 MB) and buys the
- * CPU share that 2 vCPUs' worth of JSON parsing and zipping wants.
- */
-const reportFunction: Pick<sst.aws.FunctionArgs, "runtime" | "architecture" | "timeout" | "memory" | "link"> = {
-  runtime: "nodejs22.x",
-  architecture: "arm64",
-  timeout: `${MAX_RUN_MINUTES} minutes`,
-  memory: "2048 MB",
+const lambda = { runtime: "nodejs22.x", architecture: "arm64" } as const;
+
+/** Plans a run: reads the config (streamed to the bucket as shard lists) and checks the credentials. */
+export const planStep = new sst.aws.Function("RunPlan", {
+  ...lambda,
+  handler: "packages/functions/src/steps/plan.handler",
+  timeout: "5 minutes",
+  memory: "1024 MB",
   link: [reportStore, apiSecret, reportSettings],
-};
-
-/**
- * Runs on-demand reports; invoked asynchronously by OnDemandReport. No automatic retry (the caller
- * sees the failure in the run status), and a request that waits in Lambda's queue longer than
- * MAX_QUEUE_MINUTES is dropped, so the status can say so instead of "running" for hours.
- */
-export const worker = new sst.aws.Function("ReportWorker", {
-  ...reportFunction,
-  handler: "packages/functions/src/worker.handler",
-  retries: 0,
-  transform: { eventInvokeConfig: { maximumEventAgeInSeconds: MAX_QUEUE_MINUTES * 60 } },
 });
 
 /**
- * 06:00 on the 1st of each month, Vienna time, for the month that just ended. The Scheduler
- * invokes asynchronously: its `retries` cover failures to deliver the event, and the function's
- * own `retries` re-run a run that failed as a whole (bad secret, config, S3), twice.
+ * Reads one shard (2,000 wallboxes by default) and stores its partial result. 15 minutes is
+ * Lambda's ceiling; reading stops a minute before it so the result is still stored. 2048 MB buys
+ * the CPU share that parsing pages wants; memory stays at a few hundred MB (see Performance).
+ */
+export const shardStep = new sst.aws.Function("RunShard", {
+  ...lambda,
+  handler: "packages/functions/src/steps/shard.handler",
+  timeout: "15 minutes",
+  memory: "2048 MB",
+  link: [reportStore, apiSecret, reportSettings],
+});
+
+/** Streams the shards' results into the workbook, the JSON and the CSV parts, then the manifest. */
+export const mergeStep = new sst.aws.Function("RunMerge", {
+  ...lambda,
+  handler: "packages/functions/src/steps/merge.handler",
+  timeout: "15 minutes",
+  memory: "2048 MB",
+  link: [reportStore, apiSecret, reportSettings],
+});
+
+const STATE_MACHINE_NAME = `${$app.name}-${$app.stage}-ReportRun`;
+const stateMachineArn = $interpolate`arn:aws:states:${aws.getRegionOutput().name}:${aws.getCallerIdentityOutput().accountId}:stateMachine:${STATE_MACHINE_NAME}`;
+const executionsArn = $interpolate`arn:aws:states:${aws.getRegionOutput().name}:${aws.getCallerIdentityOutput().accountId}:execution:${STATE_MACHINE_NAME}/*`;
+
+// SST gives a state machine's role `events:*` on every resource. This one needs only to invoke its
+// three functions, run its distributed Map's child executions, and deliver its error logs.
+$transform(aws.iam.Role, (args, _options, name) => {
+  if (name !== "ReportRunRole") return;
+  args.inlinePolicies = [
+    {
+      name: "inline",
+      policy: aws.iam.getPolicyDocumentOutput({
+        statements: [
+          { actions: ["lambda:InvokeFunction"], resources: [planStep.arn, shardStep.arn, mergeStep.arn] },
+          { actions: ["states:StartExecution"], resources: [stateMachineArn] },
+          { actions: ["states:DescribeExecution", "states:StopExecution"], resources: [executionsArn] },
+          {
+            // CloudWatch Logs delivery for state machines takes no narrower resource.
+            actions: [
+              "logs:CreateLogDelivery",
+              "logs:GetLogDelivery",
+              "logs:UpdateLogDelivery",
+              "logs:DeleteLogDelivery",
+              "logs:ListLogDeliveries",
+              "logs:PutResourcePolicy",
+              "logs:DescribeResourcePolicies",
+              "logs:DescribeLogGroups",
+            ],
+            resources: ["*"],
+          },
+        ],
+      }).json,
+    },
+  ];
+});
+
+/** The report run: Plan → a distributed Map of shards → Merge (see infra/workflow.ts). */
+export const workflow = new sst.aws.StepFunctions("ReportRun", {
+  definition: buildReportWorkflow(
+    sst.aws.StepFunctions,
+    { plan: planStep, shard: shardStep, merge: mergeStep },
+    {
+      maxConcurrentShards: MAX_CONCURRENT_SHARDS,
+    },
+  ),
+  transform: { stateMachine: { name: STATE_MACHINE_NAME } },
+});
+
+/** What the triggers may do with the workflow: start a run, and look at one (not `states:*`, as linking the workflow itself would grant). */
+export const reportWorkflow = new sst.Linkable("ReportWorkflow", {
+  properties: { arn: workflow.arn },
+  include: [
+    sst.aws.permission({ actions: ["states:StartExecution"], resources: [workflow.arn] }),
+    sst.aws.permission({ actions: ["states:DescribeExecution"], resources: [executionsArn] }),
+  ],
+});
+
+const trigger: Pick<sst.aws.FunctionArgs, "runtime" | "architecture" | "timeout" | "memory" | "link"> = {
+  ...lambda,
+  timeout: "30 seconds",
+  memory: "512 MB",
+  link: [reportStore, reportSettings, reportWorkflow],
+};
+
+/**
+ * 06:00 on the 1st of each month, Vienna time: starts the run for the month that just ended. The
+ * Scheduler invokes asynchronously: its `retries` cover failures to deliver the event, and the
+ * function's own `retries` a failure to start the workflow.
  */
 export const monthly = new sst.aws.CronV2("MonthlyReport", {
   schedule: "cron(0 6 1 * ? *)",
   timezone: "Europe/Vienna",
   retries: 2,
-  function: {
-    ...reportFunction,
-    handler: "packages/functions/src/scheduled.handler",
-    retries: 2,
-  },
+  function: { ...trigger, handler: "packages/functions/src/scheduled.handler", retries: 2 },
 });
 
 /**
@@ -50,11 +118,7 @@ export const monthly = new sst.aws.CronV2("MonthlyReport", {
  * principal allowed lambda:InvokeFunctionUrl. It only validates, records and starts a run.
  */
 export const onDemand = new sst.aws.Function("OnDemandReport", {
+  ...trigger,
   handler: "packages/functions/src/on-demand.handler",
-  runtime: "nodejs22.x",
-  architecture: "arm64",
-  timeout: "30 seconds",
-  memory: "512 MB",
   url: { authorization: "iam" },
-  link: [reportStore, reportSettings, worker],
 });

@@ -26,10 +26,32 @@ if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(orgI
   throw new Error(`PODERO_ORG_ID must be a uuid, not "${orgId}".`);
 }
 
-/** The report worker's Lambda timeout: a run may take at most this long. */
-export const MAX_RUN_MINUTES = 15;
-/** How long a run request may wait in Lambda's asynchronous queue before it is dropped. */
+function wholeSetting(name: string, fallback: number, min: number, max: number): number {
+  const text = process.env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${text}".`);
+  return value;
+}
+
+/** How long a run's workflow may take at most; a run still "running" after it is reported failed. */
+export const MAX_RUN_MINUTES = 6 * 60;
+/** How long a started run may take to reach its plan step before it counts as never started. */
 export const MAX_QUEUE_MINUTES = 5;
+
+/** The Partner API budget and the shard size (see README, "Capacity"). */
+export const SHARD_SIZE = wholeSetting("HEMS_SHARD_SIZE", 2_000, 1, 100_000);
+/** Wallboxes one shard reads at once. */
+export const SHARD_CONCURRENCY = wholeSetting("HEMS_SHARD_CONCURRENCY", 8, 1, 64);
+/** The most requests in flight against the Partner API, over all shards of a run. */
+export const API_MAX_REQUESTS_IN_FLIGHT = wholeSetting("PODERO_API_MAX_REQUESTS_IN_FLIGHT", 64, 1, 10_000);
+if (API_MAX_REQUESTS_IN_FLIGHT < SHARD_CONCURRENCY) {
+  throw new Error(
+    `PODERO_API_MAX_REQUESTS_IN_FLIGHT (${API_MAX_REQUESTS_IN_FLIGHT}) must be at least HEMS_SHARD_CONCURRENCY (${SHARD_CONCURRENCY}).`,
+  );
+}
+/** Shards read at once, so that shards × their concurrency never exceeds the API budget. */
+export const MAX_CONCURRENT_SHARDS = Math.floor(API_MAX_REQUESTS_IN_FLIGHT / SHARD_CONCURRENCY);
 
 export const reportSettings = new sst.Linkable("ReportSettings", {
   properties: {
@@ -39,5 +61,7 @@ export const reportSettings = new sst.Linkable("ReportSettings", {
     configKey: CONFIG_KEY,
     maxRunMinutes: MAX_RUN_MINUTES,
     maxQueueMinutes: MAX_QUEUE_MINUTES,
+    shardSize: SHARD_SIZE,
+    concurrency: SHARD_CONCURRENCY,
   },
 });

@@ -7,12 +7,11 @@ import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import type { Context } from "aws-lambda";
 import ExcelJS from "exceljs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { WRITE_RESERVE_MS } from "../packages/functions/src/lib/execute-run.ts";
 import { createOnDemandHandler } from "../packages/functions/src/on-demand.ts";
 import { createScheduledHandler } from "../packages/functions/src/scheduled.ts";
 import { createMergeHandler } from "../packages/functions/src/steps/merge.ts";
 import { createPlanHandler } from "../packages/functions/src/steps/plan.ts";
-import { createShardHandler } from "../packages/functions/src/steps/shard.ts";
+import { createShardHandler, SHARD_WRITE_RESERVE_MS } from "../packages/functions/src/steps/shard.ts";
 import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
 import { CONFIG_KEY, type TestApp, testApp, uploadConfig, urlEvent } from "./support/aws.ts";
 import { functionsClient, type LocalS3, type S3Call, startLocalS3 } from "./support/s3.ts";
@@ -59,14 +58,20 @@ async function objectBytes(key: string): Promise<Buffer> {
 }
 const objectJson = async (key: string): Promise<unknown> => JSON.parse((await objectBytes(key)).toString("utf8"));
 
-const scheduled = (app: TestApp) => createScheduledHandler(() => app.deps)();
+/** The scheduled trigger, then the workflow it started, run in process; the workflow's result, or its error. */
+async function scheduled(app: TestApp) {
+  expect(await createScheduledHandler(() => app.deps)()).toMatchObject({ status: "started" });
+  const [outcome] = await app.runQueued();
+  if (outcome!.status === "rejected") throw outcome!.reason;
+  return outcome!.value;
+}
 const onDemand = (app: TestApp) => createOnDemandHandler(() => app.deps);
 const body = (result: { body?: string }) => JSON.parse(result.body ?? "null") as Record<string, unknown>;
 
 describe("scheduled function", () => {
   it("reports the previous month to S3: workbook, JSON, then a manifest that vouches for both", async () => {
     const app = testApp(s3, simulator);
-    expect(await scheduled(app)).toEqual({ runId: "00000000-0000-4000-8000-000000000001", status: "done" });
+    expect(await scheduled(app)).toEqual({ runId: "00000000-0000-4000-8000-000000000001", status: "done", complete: true });
 
     const manifest = manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`));
     expect(manifest).toMatchObject({ runId: "00000000-0000-4000-8000-000000000001", orgId: ORG_ID, month: "2026-10", scope: "all", complete: true });
@@ -147,21 +152,28 @@ describe("scheduled function", () => {
     }
   });
 
-  it("stops reading in time to write an incomplete report when the invocation runs out of time", async () => {
+  it("stops reading a shard in time to store its result when the invocation runs out of time", async () => {
     const hanging = await startSimulator({
       seed: "aws",
       onSessionsRequest: (request) => (request.wallboxId === boxes[2]!.wallboxId ? { hang: true } : undefined),
     });
     try {
       const app = testApp(s3, hanging);
-      const context = { getRemainingTimeInMillis: () => WRITE_RESERVE_MS + 300 } as Context;
+      const job = {
+        runId: "00000000-0000-4000-8000-0000000000bb",
+        month: "2026-10",
+        trigger: "schedule",
+        requestedAt: "2026-11-01T05:00:00.000Z",
+      } as const;
+      const planned = await createPlanHandler(() => app.deps)(job);
+      const context = { getRemainingTimeInMillis: () => SHARD_WRITE_RESERVE_MS + 300 } as Context;
       const started = Date.now();
-      expect(await createScheduledHandler(() => app.deps)({}, context)).toMatchObject({ status: "done" });
+      const result = await createShardHandler(() => app.deps)({ job, shard: planned.shards[0]! }, context);
       expect(Date.now() - started).toBeLessThan(1_900); // the request timeout (2 s) did not have to fire
+      expect(await createMergeHandler(() => app.deps)({ job, shards: [result] })).toMatchObject({ status: "done", complete: false });
       const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
-      expect(report.complete).toBe(false);
       expect(report.wallboxes.map((wallbox) => wallbox.status)).toEqual(["ok", "ok", "failed"]);
-      expect(report.wallboxes[2]).toMatchObject({ error: "not read: the run reached its time limit before this wallbox was done" });
+      expect(report.wallboxes[2]).toMatchObject({ error: "not read: the shard reached its time limit before this wallbox was done" });
     } finally {
       await hanging.close();
     }
@@ -242,10 +254,10 @@ describe("on-demand function (function URL)", () => {
     });
     const running = await handler(urlEvent("GET", { query: { runId: String(answer.runId) } }));
     expect(body(running)).toMatchObject({ status: "running", runId: answer.runId });
-    expect(body(running).startedAt).toBeUndefined(); // queued: the worker has not picked it up
+    expect(body(running).startedAt).toBeUndefined(); // queued: the workflow has not begun it
 
     expect(app.queuedJobs).toHaveLength(1);
-    await app.runWorkers();
+    await app.runQueued();
     const done = body(await handler(urlEvent("GET", { query: { runId: String(answer.runId) } })));
     expect(done).toMatchObject({
       status: "done",
@@ -266,7 +278,7 @@ describe("on-demand function (function URL)", () => {
     expect(body(second)).toMatchObject({ runId: first.runId, error: expect.stringMatching(/a run for 2026-10 is still running/) });
     const subset = await handler(urlEvent("POST", { body: JSON.stringify({ wallboxIds: [boxes[0]!.wallboxId] }) }));
     expect(subset.statusCode).toBe(202);
-    await app.runWorkers();
+    await app.runQueued();
     expect((await handler(urlEvent("POST", { body: "{}" }))).statusCode).toBe(202);
   });
 
@@ -275,7 +287,7 @@ describe("on-demand function (function URL)", () => {
     const handler = onDemand(app);
     const started = body(await handler(urlEvent("POST", { body: JSON.stringify({ wallboxIds: [boxes[2]!.wallboxId] }), base64: true })));
     expect(started.manifestKey).toBe(`${MONTH_PREFIX}subsets/${started.runId}/manifest.json`);
-    await app.runWorkers();
+    await app.runQueued();
     const manifest = manifestSchema.parse(await objectJson(String(started.manifestKey)));
     expect(manifest).toMatchObject({ scope: "subset", totals: { wallboxes: 1 } });
     const report = monthlyReportSchema.parse(await objectJson(manifest.files.json.key));
@@ -286,7 +298,7 @@ describe("on-demand function (function URL)", () => {
     const app = testApp(s3, simulator, { secret: "{}" });
     const handler = onDemand(app);
     const { runId } = body(await handler(urlEvent("POST", { body: "" })));
-    await app.runWorkers();
+    await app.runQueued();
     const status = await handler(urlEvent("GET", { query: { runId: String(runId) } }));
     expect(status.statusCode).toBe(200);
     expect(body(status)).toMatchObject({ status: "failed", error: expect.stringMatching(/has neither "token" nor/) });
@@ -328,29 +340,29 @@ describe("on-demand function (function URL)", () => {
     expect(wrong.headers).toMatchObject({ allow: "GET, POST" });
   });
 
-  it("records the run as failed when the worker cannot be started", async () => {
+  it("records the run as failed when its workflow cannot be started", async () => {
     const app = testApp(s3, simulator);
-    app.deps.startWorker = async () => {
+    app.deps.startRun = async () => {
       throw new Error("Rate exceeded");
     };
     const handler = onDemand(app);
     const answer = await handler(urlEvent("POST", { body: "{}" }));
     expect(answer.statusCode).toBe(500);
-    expect(body(answer)).toMatchObject({ error: "could not start the report worker: Rate exceeded", runId: "00000000-0000-4000-8000-000000000001" });
+    expect(body(answer)).toMatchObject({ error: "could not start the run: Rate exceeded", runId: "00000000-0000-4000-8000-000000000001" });
     const status = await handler(urlEvent("GET", { query: { runId: "00000000-0000-4000-8000-000000000001" } }));
-    expect(body(status)).toMatchObject({ status: "failed", error: "could not start the report worker: Rate exceeded" });
+    expect(body(status)).toMatchObject({ status: "failed", error: "could not start the run: Rate exceeded" });
   });
 
-  it("reports a run the worker never picked up as failed once the queue's limit has passed", async () => {
+  it("reports a run its workflow never began as failed once the queue's limit has passed", async () => {
     const app = testApp(s3, simulator);
-    app.deps.startWorker = async () => undefined; // the invocation is lost in the queue
+    app.deps.startRun = async () => undefined; // the invocation is lost in the queue
     const handler = onDemand(app);
     const { runId } = body(await handler(urlEvent("POST", { body: "{}" })));
     expect(body(await handler(urlEvent("GET", { query: { runId: String(runId) } }))).status).toBe("running");
     app.deps.now = () => new Date("2026-11-01T05:07:00Z");
     expect(body(await handler(urlEvent("GET", { query: { runId: String(runId) } })))).toMatchObject({
       status: "failed",
-      error: expect.stringMatching(/the worker did not pick the run up within 6 minutes/),
+      error: expect.stringMatching(/the workflow did not begin the run within 6 minutes/),
     });
   });
 
@@ -468,7 +480,7 @@ describe("permissions", () => {
     const handler = onDemand(app);
     await handler(urlEvent("POST", { body: "{}" }));
     await handler(urlEvent("POST", { body: JSON.stringify({ wallboxIds: [boxes[0]!.wallboxId] }) }));
-    await app.runWorkers();
+    await app.runQueued();
     await handler(urlEvent("GET", { query: { runId: "00000000-0000-4000-8000-000000000001" } }));
     await handler(urlEvent("GET", { query: { runId: "00000000-0000-4000-8000-00000000ffff" } }));
     const failing = await startSimulator({
@@ -513,7 +525,7 @@ describe("logs", () => {
     const app = testApp(s3, simulator);
     const event = urlEvent("POST", { body: "{}" });
     await onDemand(app)(event);
-    await app.runWorkers();
+    await app.runQueued();
     simulator.revokeTokens();
     await scheduled(app);
 

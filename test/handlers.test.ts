@@ -33,11 +33,13 @@ function packagesPerHandler(metafile: Metafile): Map<string, Set<string>> {
 afterAll(() => rm(out, { recursive: true, force: true }));
 
 describe("deployed handlers", () => {
-  it("are the three functions of the design", () => {
+  it("are the functions of the design: two triggers and the workflow's three steps", () => {
     expect(handlers.map((handler) => handler.file).sort()).toEqual([
       "packages/functions/src/on-demand.ts",
       "packages/functions/src/scheduled.ts",
-      "packages/functions/src/worker.ts",
+      "packages/functions/src/steps/merge.ts",
+      "packages/functions/src/steps/plan.ts",
+      "packages/functions/src/steps/shard.ts",
     ]);
   });
 
@@ -68,13 +70,21 @@ describe("deployed handlers", () => {
     expect(stdout.trim().split("\n")).toEqual(handlers.map(() => "function"));
   });
 
-  it("carry only what they use: the on-demand function loads no workbook or CSV writer, no Secrets Manager client and no Partner API client", () => {
-    const onDemand = bundled?.get("packages/functions/src/on-demand.ts");
-    expect(onDemand, "the bundle test above must run first").toBeDefined();
-    for (const heavy of ["exceljs", "csv-stringify", "@aws-sdk/client-secrets-manager", "undici"]) {
-      expect([...onDemand!], `on-demand bundles ${heavy}`).not.toContain(heavy);
+  it("carry only what they use: the triggers load no workbook or CSV writer, no Secrets Manager client and no Partner API client", () => {
+    const packages = (file: string) => {
+      const found = bundled?.get(`packages/functions/src/${file}`);
+      expect(found, "the bundle test above must run first").toBeDefined();
+      return [...found!];
+    };
+    for (const trigger of ["on-demand.ts", "scheduled.ts"]) {
+      for (const heavy of ["exceljs", "csv-stringify", "@aws-sdk/client-secrets-manager", "undici"]) {
+        expect(packages(trigger), `${trigger} bundles ${heavy}`).not.toContain(heavy);
+      }
     }
-    // The report's functions do carry the report, or the check above would prove nothing.
-    expect([...bundled!.get("packages/functions/src/worker.ts")!]).toEqual(expect.arrayContaining(["exceljs", "csv-stringify", "undici"]));
+    for (const heavy of ["exceljs", "csv-stringify"]) expect(packages("steps/plan.ts")).not.toContain(heavy);
+    for (const heavy of ["exceljs", "csv-stringify"]) expect(packages("steps/shard.ts")).not.toContain(heavy);
+    // The steps that need them do carry them, or the checks above would prove nothing.
+    expect(packages("steps/merge.ts")).toEqual(expect.arrayContaining(["exceljs", "csv-stringify"]));
+    expect(packages("steps/shard.ts")).toEqual(expect.arrayContaining(["undici", "@aws-sdk/client-secrets-manager"]));
   });
 });

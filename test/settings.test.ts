@@ -33,13 +33,16 @@ const linked = {
     configKey: "config/wallboxes.json",
     maxRunMinutes: 15,
     maxQueueMinutes: 5,
+    shardSize: 2000,
+    concurrency: 8,
   },
 };
+const WORKFLOW_ARN = "arn:aws:states:eu-central-1:123456789012:stateMachine:hems-reports-test-ReportRun";
 
 describe("settings from linked resources", () => {
-  it("reads what infra/report.ts links, the worker only where it is linked", async () => {
-    const withWorker = await settingsWith({ ...linked, ReportWorker: { name: "hems-reports-test-ReportWorkerFunction" } });
-    expect(withWorker()).toEqual({
+  it("reads what infra/report.ts links, the workflow only where it is linked", async () => {
+    const withWorkflow = await settingsWith({ ...linked, ReportWorkflow: { arn: WORKFLOW_ARN } });
+    expect(withWorkflow()).toEqual({
       bucket: "hems-reports-test-reportsbucket-abc",
       secretArn: linked.PoderoApiSecret.arn,
       apiUrl: linked.ReportSettings.apiUrl,
@@ -48,10 +51,12 @@ describe("settings from linked resources", () => {
       configKey: "config/wallboxes.json",
       maxRunMinutes: 15,
       maxQueueMinutes: 5,
-      workerFunctionName: "hems-reports-test-ReportWorkerFunction",
+      shardSize: 2000,
+      concurrency: 8,
+      workflowArn: WORKFLOW_ARN,
     });
-    const withoutWorker = await settingsWith(linked);
-    expect(withoutWorker().workerFunctionName).toBeUndefined();
+    const withoutWorkflow = await settingsWith(linked);
+    expect(withoutWorkflow().workflowArn).toBeUndefined();
   });
 
   it("says which resource is missing or which setting is bad", async () => {
@@ -67,7 +72,7 @@ describe("settings from linked resources", () => {
 describe("handlers with the links infra/report.ts gives them", () => {
   it("the on-demand function works without the secret, which it is not linked to", async () => {
     const { PoderoApiSecret: _secret, ...onDemandLinks } = linked;
-    await linkedAs({ ...onDemandLinks, ReportWorker: { name: "worker" } });
+    await linkedAs({ ...onDemandLinks, ReportWorkflow: { arn: WORKFLOW_ARN } });
     const { handler } = await import("../packages/functions/src/on-demand.ts");
     const event = { requestContext: { http: { method: "GET" } }, queryStringParameters: { runId: "not-a-uuid" } };
     const answer = await handler(event as never);

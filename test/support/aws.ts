@@ -4,7 +4,9 @@ import type { Simulator } from "@hems-reports/simulator";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { type AppDeps, buildDeps } from "../../packages/functions/src/lib/report-deps.ts";
 import type { Settings } from "../../packages/functions/src/lib/settings.ts";
-import { createWorkerHandler } from "../../packages/functions/src/worker.ts";
+import { createMergeHandler } from "../../packages/functions/src/steps/merge.ts";
+import { createPlanHandler } from "../../packages/functions/src/steps/plan.ts";
+import { createShardHandler } from "../../packages/functions/src/steps/shard.ts";
 import { fastHttp, ORG_ID } from "./api.ts";
 import { functionsClient, type LocalS3, type S3Call } from "./s3.ts";
 
@@ -13,10 +15,15 @@ export const CONFIG_KEY = "config/wallboxes.json";
 
 export interface TestApp {
   deps: AppDeps;
-  /** Runs the on-demand handler asked for: queued, as an asynchronous invocation is, until `runWorkers`. */
+  /** Runs the triggers started: queued, as a started execution is, until `runQueued`. */
   queuedJobs: RunJob[];
-  /** Runs the queued jobs with the real worker handler; settles when all have (failures included). */
-  runWorkers: () => Promise<PromiseSettledResult<unknown>[]>;
+  /**
+   * Runs each queued job through the workflow's steps with the real step handlers, in the order
+   * the state machine runs them (Step Functions itself cannot run here; its definition is tested
+   * in test/workflow.test.ts): plan, every shard (a shard that throws becomes a failed result,
+   * as the Map's catch makes it), merge. Settles when all have (failures included).
+   */
+  runQueued: () => Promise<PromiseSettledResult<{ runId: string; status: string; complete?: boolean }>[]>;
   /** How often the secret was read (Secrets Manager calls). */
   secretReads: () => number;
 }
@@ -42,9 +49,11 @@ export function testApp(
     tokenUrl: simulator.tokenUrl,
     orgId: ORG_ID,
     configKey: CONFIG_KEY,
-    workerFunctionName: "hems-reports-test-ReportWorker",
+    workflowArn: "arn:aws:states:eu-central-1:123456789012:stateMachine:hems-reports-test-ReportRun",
     maxRunMinutes: 15,
     maxQueueMinutes: 5,
+    shardSize: 2_000,
+    concurrency: 8,
   };
   const secret = options.secret ?? JSON.stringify(simulator.credentials);
   const deps: AppDeps = buildDeps({
@@ -54,16 +63,28 @@ export function testApp(
       reads++;
       return secret;
     },
-    startWorker: async (job: RunJob) => {
+    startRun: async (job: RunJob) => {
       queuedJobs.push(job);
     },
     http: fastHttp(),
     now: () => options.now ?? new Date("2026-11-01T05:00:00Z"),
     newRunId: () => `00000000-0000-4000-8000-${String(++runCounter).padStart(12, "0")}`,
   });
-  const worker = createWorkerHandler(() => deps);
-  const runWorkers = () => Promise.allSettled(queuedJobs.splice(0).map((job) => worker(job)));
-  return { deps, queuedJobs, runWorkers, secretReads: () => reads };
+  const plan = createPlanHandler(() => deps);
+  const shard = createShardHandler(() => deps);
+  const merge = createMergeHandler(() => deps);
+  const runWorkflow = async (job: RunJob) => {
+    const planned = await plan(job);
+    const results = [];
+    for (const descriptor of planned.shards) {
+      results.push(
+        await shard({ job, shard: descriptor }).catch((error: Error) => ({ index: descriptor.index, status: "failed" as const, error: error.name })),
+      );
+    }
+    return merge({ job, shards: results });
+  };
+  const runQueued = () => Promise.allSettled(queuedJobs.splice(0).map(runWorkflow));
+  return { deps, queuedJobs, runQueued, secretReads: () => reads };
 }
 
 export async function uploadConfig(s3: LocalS3, config: unknown): Promise<void> {

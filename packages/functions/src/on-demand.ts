@@ -18,7 +18,7 @@ function parseBody(event: LambdaFunctionURLEvent): unknown {
   }
 }
 
-/** POST: validate, record the run as running, start the worker, answer 202 at once. */
+/** POST: validate, record the run as running, start its workflow, answer 202 at once. */
 async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   const parsed = runRequestSchema.safeParse(parseBody(event));
   if (!parsed.success) throw invalidInput(parsed.error);
@@ -60,9 +60,9 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   await writeRunStatus(deps, { ...recorded, status: "running" });
   if (!job.wallboxIds) await recordActiveRun(deps, month, job.runId);
   try {
-    await deps.startWorker(job);
+    await deps.startRun(job);
   } catch (error) {
-    const reason = `could not start the report worker: ${(error as Error).message}`;
+    const reason = `could not start the run: ${(error as Error).message}`;
     await writeRunStatus(deps, { ...recorded, status: "failed", finishedAt: deps.now().toISOString(), error: reason });
     throw new HttpError(500, reason, { runId: job.runId });
   }

@@ -18,7 +18,7 @@ describe("cloud runs", () => {
     expect(currentStatus(running, at("2026-11-01T05:05:59Z"), limits).status).toBe("running");
     expect(currentStatus(running, at("2026-11-01T05:06:01Z"), limits)).toMatchObject({
       status: "failed",
-      error: expect.stringMatching(/did not pick the run up/),
+      error: expect.stringMatching(/the workflow did not begin the run within/),
     });
     const started = { ...running, startedAt: "2026-11-01T05:04:00.000Z" };
     expect(currentStatus(started, at("2026-11-01T05:19:59Z"), limits).status).toBe("running");

@@ -22,7 +22,7 @@ export const runRequestSchema = z.strictObject({
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
-/** What the worker is asked to do: one run, already validated and recorded as running. */
+/** What the workflow is asked to do: one run, already validated and recorded as running. */
 export const runJobSchema = z.object({
   runId: uuid,
   month: monthText,
@@ -40,7 +40,7 @@ export type ReportKeys = z.infer<typeof reportKeysSchema>;
 const runBase = { runId: uuid, month: monthText, trigger: runJobSchema.shape.trigger, requestedAt: z.iso.datetime(), manifestKey: z.string() };
 
 export const runStatusSchema = z.discriminatedUnion("status", [
-  /** `startedAt` is set once the worker has picked the run up; before that it is queued. */
+  /** `startedAt` is set once the workflow's plan step has begun; before that it is queued. */
   z.object({ ...runBase, status: z.literal("running"), startedAt: z.iso.datetime().optional() }),
   z.object({
     ...runBase,
@@ -105,14 +105,14 @@ export function selectWallboxes(config: ReportConfig, wallboxIds: readonly strin
 }
 
 export interface RunTimeLimits {
-  /** How long the worker may run (its Lambda timeout), plus a margin for writing the status. */
+  /** How long a run's workflow may take, plus a margin for writing the status. */
   maxRunMs: number;
   /** How long an asynchronous invocation may wait in Lambda's queue before it is dropped. */
   maxQueueMs: number;
 }
 
 /**
- * A run that still says "running" after its worker must have ended (killed at its time limit) or
+ * A run that still says "running" after its workflow must have ended (stopped at its time limit) or
  * after its invocation must have expired in Lambda's queue never finished: report it as failed
  * rather than running forever.
  */
@@ -126,7 +126,7 @@ export function currentStatus(status: RunStatus, now: Date, limits: RunTimeLimit
     status: "failed",
     finishedAt: new Date(deadline).toISOString(),
     error: status.startedAt
-      ? `the run did not finish within ${minutes(limits.maxRunMs)} minutes; the worker was probably stopped at its time limit (see its logs)`
-      : `the worker did not pick the run up within ${minutes(limits.maxQueueMs)} minutes (the invocation expired in Lambda's queue, or the worker could not start)`,
+      ? `the run did not finish within ${minutes(limits.maxRunMs)} minutes; its workflow was probably stopped at its time limit (see the execution named after the run id in the Step Functions console, and the logs)`
+      : `the workflow did not begin the run within ${minutes(limits.maxQueueMs)} minutes (see the execution named after the run id in the Step Functions console)`,
   };
 }

@@ -1,17 +1,17 @@
 export {
   type MergeStepInput,
-  mergeStep,
   mergeStepInputSchema,
   type PlanStepOutput,
-  planStep,
   planStepOutputSchema,
   type ReadDeps,
   type RunLog,
-  runAllSteps,
   type ShardStepInput,
   type ShardStepResult,
-  shardStep,
   shardStepInputSchema,
   shardStepResultSchema,
   type WorkflowDeps,
-} from "./steps.ts";
+} from "./contract.ts";
+export { mergeStep } from "./merge-step.ts";
+export { planStep } from "./plan-step.ts";
+export { runAllSteps } from "./run-all.ts";
+export { shardStep } from "./shard-step.ts";

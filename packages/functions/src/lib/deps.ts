@@ -1,22 +1,22 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { S3Client } from "@aws-sdk/client-s3";
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { RunJob } from "@hems-reports/core/runs";
 import { createS3Client } from "@hems-reports/core/s3";
 import { logger } from "./logger.ts";
 import { type Settings, settingsFromResource } from "./settings.ts";
 
 /**
- * What every handler touches outside itself: the settings, the bucket, the worker, the clock.
+ * What every handler touches outside itself: the settings, the bucket, the workflow, the clock.
  * The report's own parts (the Partner API, the secret) are in `report-deps.ts`, so the on-demand
  * function, which only starts runs and answers their status, never loads them.
  */
 export interface BaseDeps {
   settings: Settings;
   s3: S3Client;
-  /** Starts a run without waiting for it (an asynchronous invocation of the worker). */
-  startWorker: (job: RunJob) => Promise<void>;
+  /** Starts a run without waiting for it: an execution of the report workflow, named by the run id. */
+  startRun: (job: RunJob) => Promise<void>;
   logger: Logger;
   now: () => Date;
   newRunId: () => string;
@@ -25,7 +25,7 @@ export interface BaseDeps {
 export interface BaseDepsParts {
   settings: Settings;
   s3: S3Client;
-  startWorker: BaseDeps["startWorker"];
+  startRun: BaseDeps["startRun"];
   logger?: Logger;
   now?: () => Date;
   newRunId?: () => string;
@@ -35,7 +35,7 @@ export function buildBaseDeps(parts: BaseDepsParts): BaseDeps {
   return {
     settings: parts.settings,
     s3: parts.s3,
-    startWorker: parts.startWorker,
+    startRun: parts.startRun,
     logger: parts.logger ?? logger,
     now: parts.now ?? (() => new Date()),
     newRunId: parts.newRunId ?? randomUUID,
@@ -48,15 +48,14 @@ let production: BaseDeps | undefined;
 export function productionBaseDeps(): BaseDeps {
   if (production) return production;
   const settings = settingsFromResource();
-  const lambda = new LambdaClient({});
+  const stepFunctions = new SFNClient({});
   production = buildBaseDeps({
     settings,
     s3: createS3Client(),
-    startWorker: async (job) => {
-      if (!settings.workerFunctionName) throw new Error("this function is not linked to ReportWorker (see infra/report.ts)");
-      await lambda.send(
-        new InvokeCommand({ FunctionName: settings.workerFunctionName, InvocationType: "Event", Payload: Buffer.from(JSON.stringify(job)) }),
-      );
+    startRun: async (job) => {
+      if (!settings.workflowArn) throw new Error("this function is not linked to ReportWorkflow (see infra/report.ts)");
+      // The execution's name is the run id: Step Functions refuses a second execution of the same run.
+      await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: settings.workflowArn, name: job.runId, input: JSON.stringify(job) }));
     },
   });
   return production;

@@ -34,8 +34,8 @@ function reportParts(base: BaseDeps, parts: Omit<DepsParts, keyof BaseDepsParts>
     ...base,
     http,
     tokens: secretTokenSource(secret, base.settings.tokenUrl, http),
-    concurrency: parts.concurrency ?? DEFAULT_CONCURRENCY,
-    shardSize: parts.shardSize ?? DEFAULT_SHARD_SIZE,
+    concurrency: parts.concurrency ?? base.settings.concurrency ?? DEFAULT_CONCURRENCY,
+    shardSize: parts.shardSize ?? base.settings.shardSize ?? DEFAULT_SHARD_SIZE,
   };
 }
 

@@ -12,12 +12,16 @@ export const settingsSchema = z.object({
   tokenUrl: httpUrl("tokenUrl"),
   orgId: z.guid({ error: "invalid uuid" }),
   configKey: z.string().min(1),
-  /** Only the on-demand function is linked to the worker (a function cannot link itself). */
-  workerFunctionName: z.string().min(1).optional(),
-  /** How long the worker may run (its Lambda timeout): a run still "running" after this has died. */
+  /** The report workflow (a Step Functions state machine); only the triggers are linked to it. */
+  workflowArn: z.string().min(1).optional(),
+  /** How long a run's workflow may take: a run still "running" after this has died. */
   maxRunMinutes: z.number().int().positive(),
-  /** How long a run request may wait in Lambda's queue for the worker (its maximum event age). */
+  /** How long a started run may take to reach its plan step: one still queued after this never started. */
   maxQueueMinutes: z.number().int().positive(),
+  /** The most wallboxes one shard reads. */
+  shardSize: z.number().int().positive(),
+  /** Wallboxes each shard reads at once (its requests in flight). */
+  concurrency: z.number().int().positive(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -49,7 +53,9 @@ export function settingsFromResource(): Settings {
       configKey: Resource.ReportSettings.configKey,
       maxRunMinutes: Resource.ReportSettings.maxRunMinutes,
       maxQueueMinutes: Resource.ReportSettings.maxQueueMinutes,
-      workerFunctionName: linkedOrUndefined(() => Resource.ReportWorker.name),
+      shardSize: Resource.ReportSettings.shardSize,
+      concurrency: Resource.ReportSettings.concurrency,
+      workflowArn: linkedOrUndefined(() => Resource.ReportWorkflow.arn),
     };
   } catch (error) {
     throw new SettingsError(`a linked resource is missing: ${(error as Error).message}`, { cause: error });

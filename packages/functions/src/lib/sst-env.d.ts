@@ -6,8 +6,17 @@ declare module "sst" {
   export interface Resource {
     ReportStore: { name: string };
     PoderoApiSecret: { arn: string };
-    ReportSettings: { apiUrl: string; tokenUrl: string; orgId: string; configKey: string; maxRunMinutes: number; maxQueueMinutes: number };
-    ReportWorker: { name: string };
+    ReportSettings: {
+      apiUrl: string;
+      tokenUrl: string;
+      orgId: string;
+      configKey: string;
+      maxRunMinutes: number;
+      maxQueueMinutes: number;
+      shardSize: number;
+      concurrency: number;
+    };
+    ReportWorkflow: { arn: string };
   }
 }
 

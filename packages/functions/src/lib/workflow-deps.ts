@@ -1,4 +1,5 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
+import type { RunJob } from "@hems-reports/core/runs";
 import { s3ReportStore, s3WorkStore } from "@hems-reports/core/s3";
 import type { RunLog, WorkflowDeps } from "@hems-reports/core/workflow";
 import type { BaseDeps } from "./deps.ts";
@@ -12,6 +13,11 @@ export function runLog(logger: Logger): RunLog {
   const line = (write: (message: string, fields: Record<string, unknown>) => void) => (message: string, fields?: Record<string, unknown>) =>
     write(message, fields ?? {});
   return { info: line(logger.info.bind(logger)), warn: line(logger.warn.bind(logger)), error: line(logger.error.bind(logger)) };
+}
+
+/** The log of one run: every line names the run, its month and its trigger. */
+export function runLogFor(deps: BaseDeps, job: RunJob): RunLog {
+  return runLog(deps.logger.createChild({ persistentKeys: { runId: job.runId, month: job.month, trigger: job.trigger } }));
 }
 
 /** The cloud run's steps, wired to this stage's bucket. */

@@ -2,7 +2,7 @@ import { mergeStep, mergeStepInputSchema } from "@hems-reports/core/workflow";
 import type { Context } from "aws-lambda";
 import { type AppDeps, productionDeps } from "../lib/report-deps.ts";
 import { parseStepInput } from "../lib/step-input.ts";
-import { workflowDeps } from "../lib/workflow-deps.ts";
+import { runLogFor, workflowDeps } from "../lib/workflow-deps.ts";
 
 /** The workflow's last step: the report from the shards' results, published with its manifest last. */
 export function createMergeHandler(deps: () => AppDeps) {
@@ -10,7 +10,7 @@ export function createMergeHandler(deps: () => AppDeps) {
     const app = deps();
     if (context) app.logger.addContext(context);
     const input = parseStepInput(mergeStepInputSchema, event, "merge", app.logger);
-    const status = await mergeStep(workflowDeps(app), input);
+    const status = await mergeStep(workflowDeps(app, runLogFor(app, input.job)), input);
     return { runId: status.runId, status: status.status, ...(status.status === "done" ? { complete: status.complete } : {}) };
   };
 }

@@ -3,7 +3,7 @@ import { type ShardStepResult, shardStep, shardStepInputSchema } from "@hems-rep
 import type { Context } from "aws-lambda";
 import { type AppDeps, productionDeps } from "../lib/report-deps.ts";
 import { parseStepInput } from "../lib/step-input.ts";
-import { workflowDeps } from "../lib/workflow-deps.ts";
+import { runLogFor, workflowDeps } from "../lib/workflow-deps.ts";
 
 /** Reading stops this long before the invocation's end, leaving time to store the shard's result. */
 export const SHARD_WRITE_RESERVE_MS = 60_000;
@@ -24,7 +24,7 @@ export function createShardHandler(deps: () => AppDeps) {
             Math.max(0, remaining - SHARD_WRITE_RESERVE_MS),
           );
     try {
-      return await shardStep(workflowDeps(app), input, {
+      return await shardStep(workflowDeps(app, runLogFor(app, input.job)), input, {
         reader: new PartnerApiClient({ baseUrl: app.settings.apiUrl, tokens: app.tokens, http: { ...app.http, signal: stop.signal } }),
         concurrency: app.concurrency,
         deadline: stop.signal,

@@ -1,0 +1,70 @@
+import { z } from "zod";
+import type { SessionsReader } from "../run/read-wallboxes.ts";
+import { type RunJob, type RunRecords, reportKeys, runJobSchema } from "../runs/index.ts";
+import { shardDescriptorSchema } from "../shards/index.ts";
+import type { ReportStore, WorkStore } from "../storage/index.ts";
+
+/** The log lines a run writes (Powertools' Logger has this shape). */
+export interface RunLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What the cloud run's steps touch outside themselves, whichever door starts them. */
+export interface WorkflowDeps {
+  orgId: string;
+  records: RunRecords;
+  /** The run's plan and partial results (`work/{runId}/` in the bucket). */
+  workStore(runId: string): WorkStore;
+  /** Where a report's files go, under a key prefix. */
+  reportStore(prefix: string): ReportStore;
+  /** Names the data source in the workbook (an URL, never credentials). */
+  source: string;
+  now(): Date;
+  log: RunLog;
+}
+
+/** What a step that reads the Partner API needs besides. */
+export interface ReadDeps {
+  reader: SessionsReader;
+  concurrency: number;
+  /** Aborts when the step's time is nearly up: wallboxes not read by then fail, the rest is kept. */
+  deadline?: AbortSignal;
+}
+
+// The steps' inputs and outputs travel through the state machine: small, and checked at each step.
+export const planStepOutputSchema = z.object({ job: runJobSchema, shards: z.array(shardDescriptorSchema).min(1) });
+export type PlanStepOutput = z.infer<typeof planStepOutputSchema>;
+
+export const shardStepInputSchema = z.object({ job: runJobSchema, shard: shardDescriptorSchema });
+export type ShardStepInput = z.infer<typeof shardStepInputSchema>;
+
+/** A shard's step as the merge learns of it: done, or failed for good (after the workflow's retries) with why. */
+export const shardStepResultSchema = z.union([
+  z.object({ index: z.number().int().nonnegative(), status: z.enum(["done", "already done"]) }),
+  z.object({ index: z.number().int().nonnegative(), status: z.literal("failed"), error: z.string() }),
+]);
+export type ShardStepResult = z.infer<typeof shardStepResultSchema>;
+
+export const mergeStepInputSchema = z.object({ job: runJobSchema, shards: z.array(shardStepResultSchema) });
+export type MergeStepInput = z.infer<typeof mergeStepInputSchema>;
+
+export function statusBase(deps: WorkflowDeps, job: RunJob) {
+  const expected = reportKeys(deps.orgId, job.month, job.runId, job.wallboxIds ? "subset" : "month");
+  return { runId: job.runId, month: job.month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: expected.manifest };
+}
+
+/** Runs a step; if it fails, the run's status says so (and why) before the error goes on. */
+export async function recordingFailure<T>(deps: WorkflowDeps, job: RunJob, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    deps.log.error("run failed", { runId: job.runId, error: reason, errorType: error instanceof Error ? error.name : typeof error });
+    await deps.records
+      .writeStatus({ ...statusBase(deps, job), status: "failed", finishedAt: deps.now().toISOString(), error: reason })
+      .catch((statusError: unknown) => deps.log.error("could not record the failed run's status", { error: (statusError as Error).message }));
+    throw error;
+  }
+}

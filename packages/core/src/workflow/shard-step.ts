@@ -1,0 +1,42 @@
+import type { WallboxProgress } from "../run/read-wallboxes.ts";
+import { readPlan, runShard } from "../run/shards.ts";
+import type { RunJob } from "../runs/index.ts";
+import type { ShardDescriptor } from "../shards/index.ts";
+import type { ReadDeps, RunLog, ShardStepInput, ShardStepResult, WorkflowDeps } from "./contract.ts";
+
+/** Shard: reads one shard's wallboxes and stores its partial result, once (a repeat does nothing). */
+export async function shardStep(deps: WorkflowDeps, input: ShardStepInput, read: ReadDeps): Promise<ShardStepResult> {
+  const { job, shard } = input;
+  const work = deps.workStore(job.runId);
+  const plan = await readPlan(work);
+  if (!plan) throw new Error(`run ${job.runId} has no plan: the plan step did not finish`);
+  const result = await runShard(work, plan, shard, {
+    reader: read.reader,
+    concurrency: read.concurrency,
+    deadline: read.deadline,
+    onWallbox: (progress: WallboxProgress) => logWallbox(deps.log, job, shard, progress),
+  });
+  if (result.status === "done") {
+    deps.log.info("shard done", {
+      runId: job.runId,
+      shard: shard.index + 1,
+      wallboxes: shard.count,
+      failed: result.header.failed,
+      sessions: result.header.totals.sessions,
+    });
+  } else deps.log.info("shard already done", { runId: job.runId, shard: shard.index + 1 });
+  return { index: shard.index, status: result.status };
+}
+
+function logWallbox(log: RunLog, job: RunJob, shard: ShardDescriptor, progress: WallboxProgress) {
+  const fields = {
+    runId: job.runId,
+    shard: shard.index + 1,
+    wallboxId: progress.wallbox.wallboxId,
+    done: progress.done,
+    of: progress.total,
+    durationMs: Math.round(progress.durationMs),
+  };
+  if (progress.status === "ok") log.info("wallbox read", { ...fields, status: "ok", sessions: progress.sessions, savingsEur: progress.savingsEur });
+  else log.warn("wallbox failed", { ...fields, status: "failed", error: progress.error });
+}
