@@ -340,6 +340,31 @@ describe("on-demand function (function URL)", () => {
     expect(wrong.headers).toMatchObject({ allow: "GET, POST" });
   });
 
+  it("shows a running run's progress (shards done of all) and its execution's state, and a dead workflow as failed", async () => {
+    const app = testApp(s3, simulator);
+    app.deps.shardSize = 1;
+    let execution = { status: "RUNNING" } as { status: string; error?: string };
+    app.deps.describeRun = async () => execution;
+    const handler = onDemand(app);
+    const runId = String(body(await handler(urlEvent("POST", { body: "{}" }))).runId);
+    const status = async () => body(await handler(urlEvent("GET", { query: { runId } })));
+    expect(await status()).toMatchObject({ status: "running", execution: "RUNNING" });
+    expect((await status()).progress).toBeUndefined(); // not planned yet
+
+    const [job] = app.queuedJobs;
+    const planned = await createPlanHandler(() => app.deps)(job!);
+    expect(await status()).toMatchObject({ status: "running", progress: { shards: 3, shardsDone: 0 } });
+    await createShardHandler(() => app.deps)({ job: job!, shard: planned.shards[1]! });
+    expect(await status()).toMatchObject({ status: "running", progress: { shards: 3, shardsDone: 1 } });
+
+    // Killed (say, stopped by an operator) before its merge recorded anything: failed, not "running" forever.
+    execution = { status: "ABORTED" };
+    expect(await status()).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/^the run's workflow ended ABORTED before it recorded a result/),
+    });
+  });
+
   it("records the run as failed when its workflow cannot be started", async () => {
     const app = testApp(s3, simulator);
     app.deps.startRun = async () => {

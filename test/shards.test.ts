@@ -4,17 +4,9 @@ import { PassThrough } from "node:stream";
 import { text } from "node:stream/consumers";
 import type { WallboxRef } from "@hems-reports/core/config";
 import { writeMonthlyReportJson } from "@hems-reports/core/report";
-import {
-  mergedReport,
-  planRun,
-  readMonthlyReport,
-  readPlan,
-  runMonthlyReport,
-  runShard,
-  type SessionsReader,
-  WorkStoreError,
-} from "@hems-reports/core/run";
+import { mergedReport, planRun, readMonthlyReport, readPlan, runMonthlyReport, runShard, WorkStoreError } from "@hems-reports/core/run";
 import { s3WorkStore } from "@hems-reports/core/s3";
+import type { SessionsReader } from "@hems-reports/core/sessions";
 import { workKeys } from "@hems-reports/core/shards";
 import { localFolderStore, localWorkStore } from "@hems-reports/core/storage";
 import { type Simulator, startSimulator, uuidOf } from "@hems-reports/simulator";

@@ -1,11 +1,13 @@
 import { ConfigError } from "@hems-reports/core/config";
 import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/month";
 import { currentStatus, type RunJob, reportKeys, runRequestSchema, selectWallboxes, UnknownWallboxError } from "@hems-reports/core/runs";
+import { runProgress } from "@hems-reports/core/workflow";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { z } from "zod";
 import { type BaseDeps, productionBaseDeps } from "./lib/deps.ts";
 import { HttpError, httpHandler, invalidInput, json } from "./lib/http.ts";
 import { loadWallboxConfig, readRunStatus, recordActiveRun, runningFullRun, runTimeLimits, writeRunStatus } from "./lib/run-store.ts";
+import { workflowDeps } from "./lib/workflow-deps.ts";
 
 function parseBody(event: LambdaFunctionURLEvent): unknown {
   if (!event.body) return {};
@@ -76,13 +78,28 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
 
 const statusQuerySchema = z.object({ runId: z.guid({ error: "invalid uuid" }) });
 
-/** GET ?runId=…: running, done (keys, complete, totals) or failed (reason). */
+/** GET ?runId=…: running (with its shards' progress and its execution's state), done (keys, complete, totals) or failed (reason). */
 async function runStatus(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   const parsed = statusQuerySchema.safeParse({ runId: event.queryStringParameters?.runId });
   if (!parsed.success) throw invalidInput(parsed.error);
-  const status = await readRunStatus(deps, parsed.data.runId);
-  if (!status) throw new HttpError(404, `no run ${parsed.data.runId}`);
-  return json(200, currentStatus(status, deps.now(), runTimeLimits(deps)));
+  const { runId } = parsed.data;
+  const recorded = await readRunStatus(deps, runId);
+  if (!recorded) throw new HttpError(404, `no run ${runId}`);
+  const status = currentStatus(recorded, deps.now(), runTimeLimits(deps));
+  if (status.status !== "running") return json(200, status);
+  // A running run: how many of its shards are done, and whether its workflow is still going.
+  const [progress, execution] = await Promise.all([
+    runProgress(workflowDeps(deps).workStore(runId)),
+    deps.describeRun(runId).catch((error: unknown) => {
+      deps.logger.warn("could not describe the run's execution", { runId, error: (error as Error).message });
+      return undefined;
+    }),
+  ]);
+  if (execution && !["RUNNING", "SUCCEEDED", "PENDING_REDRIVE"].includes(execution.status)) {
+    const error = `the run's workflow ended ${execution.status}${execution.error ? ` (${execution.error})` : ""} before it recorded a result: see the execution ${runId} in the Step Functions console`;
+    return json(200, { ...status, status: "failed", finishedAt: deps.now().toISOString(), error });
+  }
+  return json(200, { ...status, ...(progress ? { progress } : {}), ...(execution ? { execution: execution.status } : {}) });
 }
 
 export function createOnDemandHandler(deps: () => BaseDeps) {

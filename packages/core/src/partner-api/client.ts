@@ -2,10 +2,10 @@ import type { WallboxRef } from "../config/index.ts";
 import { parseJsonKeepingDigits } from "../exact-json/index.ts";
 import { parseDecimal } from "../money/index.ts";
 import type { MonthWindow } from "../month/index.ts";
-import { apiSessionPageSchema, type Session, type SessionPage } from "../sessions/index.ts";
+import { apiSessionPageSchema, type Session, type SessionPage, type SessionsReader, WallboxReadError } from "../sessions/index.ts";
 import { formatIssues } from "../validation/index.ts";
 import { normalizeBaseUrl } from "./base-url.ts";
-import { CredentialsError, HttpStatusError, WallboxReadError } from "./errors.ts";
+import { CredentialsError, HttpStatusError } from "./errors.ts";
 import { type HttpDeps, requestWithRetry, WaitBudget } from "./http.ts";
 import type { TokenSource } from "./token.ts";
 
@@ -32,7 +32,7 @@ type ReadAttempt = { consistent: true; sessions: Session[] } | { consistent: fal
  * cannot vouch for: sessions are deduplicated by id, and a read whose `total` moved, whose pages
  * repeat, or whose unique count disagrees with `total` is read again, then failed.
  */
-export class PartnerApiClient {
+export class PartnerApiClient implements SessionsReader {
   private readonly baseUrl: string;
   private readonly maxReads: number;
   private readonly maxSessions: number;

@@ -8,14 +8,6 @@ export class CredentialsError extends RunStopError {
   }
 }
 
-/** One wallbox could not be read; the report lists it as failed with this message. */
-export class WallboxReadError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "WallboxReadError";
-  }
-}
-
 /** An HTTP answer that retrying did not turn into a success. */
 export class HttpStatusError extends Error {
   constructor(

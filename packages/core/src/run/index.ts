@@ -13,7 +13,7 @@ export {
   writeReportFiles,
 } from "./monthly-report.ts";
 export { manifestFor, type PublishResult, publishMonthlyReport } from "./publish.ts";
-export { type ReadWallboxesInput, readWallboxes, type SessionsReader, type WallboxesRead, type WallboxProgress } from "./read-wallboxes.ts";
+export { type ReadWallboxesInput, readWallboxes, type WallboxesRead, type WallboxProgress } from "./read-wallboxes.ts";
 export {
   type MergeInput,
   mergedReport,

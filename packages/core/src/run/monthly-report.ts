@@ -5,10 +5,11 @@ import type { ReportConfig } from "../config/index.ts";
 import { MAX_CSV_ROWS_PER_PART, sessionCsvFileNames, sessionCsvRows, writeSessionsCsvPart } from "../csv/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { type ReportHead, reportFileNames, type WallboxEntries, workbookLayout, writeMonthlyReportJson } from "../report/index.ts";
-import type { SessionSource } from "../sessions/index.ts";
+import type { SessionSource, SessionsReader } from "../sessions/index.ts";
+import { reportOrder } from "../shards/index.ts";
 import { type FileToWrite, localWorkStore, type ReportStore, type StoredFile, type WorkStore, writeTogether } from "../storage/index.ts";
 import { writeWorkbook } from "../xlsx/index.ts";
-import type { SessionsReader, WallboxProgress } from "./read-wallboxes.ts";
+import type { WallboxProgress } from "./read-wallboxes.ts";
 import { mergedReport, planRun, runShard } from "./shards.ts";
 
 export interface ReadInput {
@@ -86,16 +87,19 @@ export const DEFAULT_SESSION_ROW_LIMIT = 1_000_000;
 export async function readMonthlyReport(input: ReadInput): Promise<ReportContent> {
   const { work } = input;
   const plan = await planRun(work, { config: input.config, window: input.window, generatedAt: input.generatedAt, shards: input.shards ?? 1 });
-  let before = 0;
+  // In this process the config is in memory already: each shard takes its wallboxes from it (in
+  // the plan's order) rather than a second, parsed copy from the work store.
+  const ordered = reportOrder(input.config.wallboxes);
+  if (ordered.length !== plan.wallboxes)
+    throw new Error(`the plan has ${plan.wallboxes} wallboxes, the config ${ordered.length} (a bug: please report it)`);
   for (const shard of plan.shards) {
-    const offset = before;
     await runShard(work, plan, shard, {
       reader: input.reader,
       concurrency: input.concurrency,
       deadline: input.deadline,
-      onWallbox: input.onWallbox && ((progress) => input.onWallbox!({ ...progress, done: offset + progress.done, total: plan.wallboxes })),
+      wallboxes: ordered.slice(shard.first, shard.first + shard.count),
+      onWallbox: input.onWallbox && ((progress) => input.onWallbox!({ ...progress, done: shard.first + progress.done, total: plan.wallboxes })),
     });
-    before += shard.count;
   }
   return mergedReport(work, plan, { source: input.source });
 }

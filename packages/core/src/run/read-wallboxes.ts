@@ -1,16 +1,10 @@
 import pMap from "p-map";
 import type { WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
-import { WallboxReadError } from "../partner-api/errors.ts";
 import { assertWallboxEntry, WallboxEntryArena, type WallboxOutcome, wallboxEntry } from "../report/index.ts";
-import { chronological, type Session } from "../sessions/index.ts";
+import { chronological, type SessionsReader, WallboxReadError } from "../sessions/index.ts";
 import type { SessionSpool } from "../spool/index.ts";
 import { FiguresTotal, summarizeWallbox } from "../summary/index.ts";
-
-/** The port the run reads sessions through; `PartnerApiClient` is the real one. */
-export interface SessionsReader {
-  listSessions(orgId: string, wallbox: WallboxRef, window: MonthWindow): Promise<Session[]>;
-}
 
 export type WallboxProgress = {
   done: number;

@@ -116,7 +116,13 @@ export async function readShardWallboxes(store: WorkStore, shard: ShardDescripto
   return wallboxes;
 }
 
-export type ShardInput = Omit<ReadWallboxesInput, "orgId" | "wallboxes" | "window" | "spool">;
+export type ShardInput = Omit<ReadWallboxesInput, "orgId" | "wallboxes" | "window" | "spool"> & {
+  /**
+   * The shard's wallboxes when the caller has them in memory already (the plan was made in this
+   * process), so they are not read back as a second copy; otherwise they come from the store.
+   */
+  wallboxes?: readonly WallboxRef[];
+};
 
 export type ShardResult = { status: "done"; header: PartialHeader } | { status: "already done" };
 
@@ -131,7 +137,9 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
     stored.destroy();
     return { status: "already done" };
   }
-  const wallboxes = await readShardWallboxes(store, shard);
+  const wallboxes = input.wallboxes ?? (await readShardWallboxes(store, shard));
+  if (wallboxes.length !== shard.count)
+    throw new WorkStoreError(`shard ${shard.index + 1} was given ${wallboxes.length} wallboxes, the plan says ${shard.count}`);
   const spool = await createFileSpool();
   try {
     const read = await readWallboxes({ ...input, orgId: plan.orgId, wallboxes, window: plan.window, spool });

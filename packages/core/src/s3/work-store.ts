@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { GetObjectCommand, HeadObjectCommand, S3ServiceException } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, S3ServiceException } from "@aws-sdk/client-s3";
 import type { WorkStore } from "../storage/index.ts";
 import { type S3Location, S3ObjectError, uploadStream } from "./report-store.ts";
 
@@ -36,6 +36,19 @@ export function s3WorkStore(location: S3Location, prefix: string): WorkStore {
         if (preconditionFailed(error)) return false;
         throw error;
       }
+    },
+    async *list(keyPrefix) {
+      let token: string | undefined;
+      do {
+        let answer: ListObjectsV2CommandOutput;
+        try {
+          answer = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}${keyPrefix}`, ContinuationToken: token }));
+        } catch (error) {
+          throw new S3ObjectError(`cannot list ${url(keyPrefix)}: ${(error as Error).name}`, { cause: error });
+        }
+        for (const object of answer.Contents ?? []) if (object.Key) yield object.Key.slice(prefix.length);
+        token = answer.IsTruncated ? answer.NextContinuationToken : undefined;
+      } while (token);
     },
     async open(key) {
       try {

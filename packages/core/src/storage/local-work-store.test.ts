@@ -22,6 +22,11 @@ describe("the local work store", () => {
     expect(lines).toEqual(["first", "line two"]);
     // No temporary files are left beside it.
     expect(await readdir(join(root, "a"))).toEqual(["b.jsonl"]);
+    await store.create("a/c/d.bin", async (out) => void out.end("x"));
+    await store.create("e.json", async (out) => void out.end("{}"));
+    const listed = [];
+    for await (const key of store.list("a/")) listed.push(key);
+    expect(listed.sort()).toEqual(["a/b.jsonl", "a/c/d.bin"]);
   });
 
   it("leaves nothing when the producer fails, and answers undefined for a missing object", async () => {

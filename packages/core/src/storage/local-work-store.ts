@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
+import type { Dirent } from "node:fs";
 import { createWriteStream } from "node:fs";
-import { link, mkdir, open, rm } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { link, mkdir, open, readdir, rm } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { finished } from "node:stream/promises";
 import { produceInto } from "./measure.ts";
 import type { WorkStore } from "./work-store.ts";
@@ -32,6 +33,21 @@ export function localWorkStore(folder: string): WorkStore {
         throw error;
       } finally {
         await rm(temporary, { force: true });
+      }
+    },
+    async *list(prefix) {
+      let entries: Dirent[];
+      try {
+        entries = await readdir(root, { recursive: true, withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+        throw error;
+      }
+      for (const entry of entries) {
+        // Objects only: not folders, and not the hidden temporary files of creations under way.
+        if (!entry.isFile() || entry.name.startsWith(".")) continue;
+        const key = relative(root, join(entry.parentPath, entry.name)).split(sep).join("/");
+        if (key.startsWith(prefix)) yield key;
       }
     },
     async open(key) {

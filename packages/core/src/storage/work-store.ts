@@ -14,6 +14,8 @@ export interface WorkStore {
   create(key: string, produce: Producer): Promise<boolean>;
   /** The bytes of `key`, or undefined when there is no such object. */
   open(key: string): Promise<Readable | undefined>;
+  /** The keys that start with `prefix`, in no particular order. */
+  list(prefix: string): AsyncIterable<string>;
 }
 
 /** An object's whole text (for small objects: plans, headers), or undefined when there is none. */

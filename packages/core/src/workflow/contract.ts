@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { SessionsReader } from "../run/read-wallboxes.ts";
 import { type RunJob, type RunRecords, reportKeys, runJobSchema } from "../runs/index.ts";
+import type { SessionsReader } from "../sessions/index.ts";
 import { shardDescriptorSchema } from "../shards/index.ts";
 import type { ReportStore, WorkStore } from "../storage/index.ts";
 

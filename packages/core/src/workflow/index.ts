@@ -13,5 +13,6 @@ export {
 } from "./contract.ts";
 export { mergeStep } from "./merge-step.ts";
 export { planStep } from "./plan-step.ts";
+export { type RunProgress, runProgress } from "./progress.ts";
 export { runAllSteps } from "./run-all.ts";
 export { shardStep } from "./shard-step.ts";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { RunJob } from "@hems-reports/core/runs";
 import { createS3Client } from "@hems-reports/core/s3";
 import { logger } from "./logger.ts";
@@ -17,15 +17,26 @@ export interface BaseDeps {
   s3: S3Client;
   /** Starts a run without waiting for it: an execution of the report workflow, named by the run id. */
   startRun: (job: RunJob) => Promise<void>;
+  /** The state of a run's workflow execution; undefined when there is none (yet). */
+  describeRun: (runId: string) => Promise<RunExecution | undefined>;
   logger: Logger;
   now: () => Date;
   newRunId: () => string;
+}
+
+/** A run's workflow execution as Step Functions reports it. */
+export interface RunExecution {
+  /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED or PENDING_REDRIVE. */
+  status: string;
+  /** Why it ended, when it failed (the error's name only: causes can be long). */
+  error?: string;
 }
 
 export interface BaseDepsParts {
   settings: Settings;
   s3: S3Client;
   startRun: BaseDeps["startRun"];
+  describeRun?: BaseDeps["describeRun"];
   logger?: Logger;
   now?: () => Date;
   newRunId?: () => string;
@@ -36,6 +47,7 @@ export function buildBaseDeps(parts: BaseDepsParts): BaseDeps {
     settings: parts.settings,
     s3: parts.s3,
     startRun: parts.startRun,
+    describeRun: parts.describeRun ?? (async () => undefined),
     logger: parts.logger ?? logger,
     now: parts.now ?? (() => new Date()),
     newRunId: parts.newRunId ?? randomUUID,
@@ -56,6 +68,17 @@ export function productionBaseDeps(): BaseDeps {
       if (!settings.workflowArn) throw new Error("this function is not linked to ReportWorkflow (see infra/report.ts)");
       // The execution's name is the run id: Step Functions refuses a second execution of the same run.
       await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: settings.workflowArn, name: job.runId, input: JSON.stringify(job) }));
+    },
+    describeRun: async (runId) => {
+      if (!settings.workflowArn) return undefined;
+      const executionArn = `${settings.workflowArn.replace(":stateMachine:", ":execution:")}:${runId}`;
+      try {
+        const answer = await stepFunctions.send(new DescribeExecutionCommand({ executionArn }));
+        return { status: answer.status ?? "UNKNOWN", ...(answer.error ? { error: answer.error } : {}) };
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return undefined;
+        throw error;
+      }
     },
   });
   return production;

@@ -1,4 +1,5 @@
-import { PartnerApiClient, WallboxReadError } from "@hems-reports/core/partner-api";
+import { PartnerApiClient } from "@hems-reports/core/partner-api";
+import { WallboxReadError } from "@hems-reports/core/sessions";
 import { type ShardStepResult, shardStep, shardStepInputSchema } from "@hems-reports/core/workflow";
 import type { Context } from "aws-lambda";
 import { type AppDeps, productionDeps } from "../lib/report-deps.ts";
