@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/report";
 import { allowsObjectAccess, runStatusSchema } from "@hems-reports/core/runs";
-import { readObjectText } from "@hems-reports/core/s3";
+import { putObject, readObjectText } from "@hems-reports/core/s3";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import type { Context } from "aws-lambda";
 import ExcelJS from "exceljs";
@@ -215,7 +215,7 @@ describe("scheduled function", () => {
 
   it("fails before any request when the config object is missing or invalid, naming the key and field", async () => {
     await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: CONFIG_KEY }));
-    await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(`the wallbox config s3://${s3.bucket}/${CONFIG_KEY} does not exist`);
+    await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(`the wallbox config s3://${s3.bucket}/${CONFIG_KEY} (or `);
     await uploadConfig(s3, { orgId: ORG_ID, wallboxes: [boxes[0], { ...boxes[1], userId: "nope" }] });
     await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(
       `invalid wallbox config s3://${s3.bucket}/${CONFIG_KEY}: wallboxes[1].userId: invalid uuid`,
@@ -223,6 +223,24 @@ describe("scheduled function", () => {
     await uploadConfig(s3, { ...config, orgId: wallboxRef("other").userId });
     await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(/orgId: .* is not this stage's org/);
     expect(boxes.map((box) => simulator.requestsFor(box.wallboxId))).toEqual([0, 0, 0]);
+  });
+
+  it("reads a JSON Lines config a line at a time when there is one, instead of the JSON one", async () => {
+    const lines = [JSON.stringify({ orgId: ORG_ID }), ...boxes.slice(0, 2).map((box) => JSON.stringify(box))].join("\n");
+    await putObject(s3, "config/wallboxes.jsonl", Buffer.from(`${lines}\n`), "application/x-ndjson");
+    await scheduled(testApp(s3, simulator));
+    const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
+    expect(report.wallboxes.map((wallbox) => wallbox.wallboxId)).toEqual([boxes[0]!.wallboxId, boxes[1]!.wallboxId]);
+    // The on-demand function checks requested ids against it, too.
+    const answer = await onDemand(testApp(s3, simulator, { firstRun: 5 }))(
+      urlEvent("POST", { body: JSON.stringify({ wallboxIds: [boxes[2]!.wallboxId] }) }),
+    );
+    expect(answer.statusCode).toBe(400);
+    expect(body(answer)).toMatchObject({ issues: [{ field: "wallboxIds", message: `not configured: ${boxes[2]!.wallboxId}` }] });
+    await putObject(s3, "config/wallboxes.jsonl", Buffer.from(`${lines}\n{"userId": "x"}\n`), "application/x-ndjson");
+    await expect(scheduled(testApp(s3, simulator, { firstRun: 6 }))).rejects.toThrow(
+      `invalid wallbox config s3://${s3.bucket}/config/wallboxes.jsonl: line 4 (a wallbox): userId: invalid uuid`,
+    );
   });
 
   it("keeps the previous manifest when an S3 write fails midway", async () => {
@@ -391,13 +409,18 @@ describe("on-demand function (function URL)", () => {
     });
   });
 
-  it("answers 500 naming the config object when it is missing", async () => {
+  it("starts a full run without reading the config; a missing config fails its plan step, named in the status", async () => {
     await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: CONFIG_KEY }));
     const app = testApp(s3, simulator);
-    const answer = await onDemand(app)(urlEvent("POST", { body: "{}" }));
-    expect(answer.statusCode).toBe(500);
-    expect(body(answer).error).toBe(`the wallbox config s3://${s3.bucket}/${CONFIG_KEY} does not exist: upload it (see README, Deploy)`);
-    expect(app.queuedJobs).toHaveLength(0);
+    const handler = onDemand(app);
+    const answer = await handler(urlEvent("POST", { body: "{}" }));
+    expect(answer.statusCode).toBe(202);
+    await app.runQueued();
+    const status = body(await handler(urlEvent("GET", { query: { runId: String(body(answer).runId) } })));
+    expect(status).toMatchObject({ status: "failed" });
+    expect(String(status.error)).toMatch(
+      new RegExp(`^the wallbox config s3://${s3.bucket}/${CONFIG_KEY} \\(or .*\\.jsonl\\) does not exist: upload it`),
+    );
   });
 });
 

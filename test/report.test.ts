@@ -200,6 +200,23 @@ describe("npm run report against a Partner API (--api-url)", () => {
     return path;
   }
 
+  it("reads a JSON Lines config (.jsonl) and reports the same as from JSON; a bad line is named", async () => {
+    simulator = await startSimulator({ seed: "tests", clientSecret: credentials.PODERO_CLIENT_SECRET });
+    const api = ["--api-url", simulator.url, "--month", "2026-10", "--quiet"];
+    const json = await runCli([...api, "--config", await configFile(), "--out", join(out.path, "json")], credentials);
+    const path = join(out.path, "..", `${out.path.split("/").at(-1)}-wallboxes.jsonl`);
+    await writeFile(path, `${[{ orgId: ORG_ID }, ...boxes].map((line) => JSON.stringify(line)).join("\n")}\n`);
+    const lines = await runCli([...api, "--config", path, "--out", join(out.path, "jsonl")], credentials);
+    expect([json.code, lines.code]).toEqual([0, 0]);
+    const strip = (text: string) => text.replace(/"generatedAt": "[^"]+"/, "");
+    const read = (folder: string) => readFile(join(out.path, folder, "hems-savings-2026-10.json"), "utf8").then(strip);
+    expect(await read("jsonl")).toBe(await read("json"));
+    await writeFile(path, `${JSON.stringify({ orgId: ORG_ID })}\n${JSON.stringify({ ...boxes[0], wallboxId: "nope" })}\n`);
+    const bad = await runCli([...api, "--config", path, "--out", join(out.path, "bad")], credentials);
+    expect(bad.code).toBe(2);
+    expect(bad.text).toContain(`invalid wallbox config ${path}: line 2 (a wallbox): wallboxId: invalid uuid`);
+  });
+
   it("writes an INCOMPLETE report naming a wallbox that kept failing, and exits 1", async () => {
     simulator = await startSimulator({
       seed: "tests",

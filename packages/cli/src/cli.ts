@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { ConfigError, parseReportConfig, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
+import { type FileHandle, open, readFile } from "node:fs/promises";
+import { ConfigError, parseConfigLines, parseReportConfig, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
 import { RunStopError } from "@hems-reports/core/errors";
 import { parseMonth, previousFullMonth } from "@hems-reports/core/month";
 import {
@@ -55,14 +55,31 @@ interface Target {
   simulator?: Simulator;
 }
 
+/** The config file: JSON, or JSON Lines (`.jsonl`, read a line at a time) for large orgs. */
 async function loadConfigFile(path: string): Promise<ReportConfig> {
+  const unreadable = (error: unknown) =>
+    new ConfigError(`cannot read wallbox config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  if (path.endsWith(".jsonl")) {
+    let file: FileHandle;
+    try {
+      file = await open(path, "r");
+    } catch (error) {
+      throw unreadable(error);
+    }
+    try {
+      return await parseConfigLines(file.readLines({ encoding: "utf8" }), path);
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw unreadable(error);
+    } finally {
+      await file.close().catch(() => undefined);
+    }
+  }
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new ConfigError(`cannot read wallbox config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      cause: error,
-    });
+    throw unreadable(error);
   }
   return parseReportConfigText(text, path);
 }

@@ -21,8 +21,9 @@ Options:
   --api-url URL           Partner API origin, e.g. https://sandbox-app.podero.com.
                           Default: start the built-in simulator on a free loopback port
   --token-url URL         OAuth2 token endpoint. Default: {api-url}/oauth2/token/
-  --config FILE           wallbox config (JSON, see README). Required with --api-url;
-                          default with the simulator: its demo org
+  --config FILE           wallbox config: JSON, or JSON Lines when FILE ends in .jsonl (large
+                          orgs; see README, Config). Required with --api-url; default with the
+                          simulator: its demo org
   --out DIR               folder for the report files. Default: ./reports
   --concurrency N         wallboxes read at once, 1 to 64. Default: 8
   --shards N              split the wallboxes into N shards, read one after another and merged,

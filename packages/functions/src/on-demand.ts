@@ -1,12 +1,12 @@
 import { ConfigError } from "@hems-reports/core/config";
 import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/month";
-import { currentStatus, type RunJob, reportKeys, runRequestSchema, selectWallboxes, UnknownWallboxError } from "@hems-reports/core/runs";
+import { currentStatus, type RunJob, reportKeys, runRequestSchema, UnknownWallboxError } from "@hems-reports/core/runs";
 import { runProgress } from "@hems-reports/core/workflow";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { z } from "zod";
 import { type BaseDeps, productionBaseDeps } from "./lib/deps.ts";
 import { HttpError, httpHandler, invalidInput, json } from "./lib/http.ts";
-import { loadWallboxConfig, readRunStatus, recordActiveRun, runningFullRun, runTimeLimits, writeRunStatus } from "./lib/run-store.ts";
+import { readRunStatus, recordActiveRun, runningFullRun, runRecords, runTimeLimits, writeRunStatus } from "./lib/run-store.ts";
 import { workflowDeps } from "./lib/workflow-deps.ts";
 
 function parseBody(event: LambdaFunctionURLEvent): unknown {
@@ -32,14 +32,20 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
     if (error instanceof MonthError) throw new HttpError(400, `month: ${error.message}`, { issues: [{ field: "month", message: error.message }] });
     throw error;
   }
-  try {
-    selectWallboxes(await loadWallboxConfig(deps), parsed.data.wallboxIds);
-  } catch (error) {
-    if (error instanceof UnknownWallboxError) {
-      throw new HttpError(400, error.message, { issues: [{ field: "wallboxIds", message: `not configured: ${error.unknownIds.join(", ")}` }] });
+  // Requested wallboxes must be configured; the config is read a line at a time when it is JSON
+  // Lines, never held whole here. A full run's config is checked by its plan step.
+  if (parsed.data.wallboxIds) {
+    let unknown: string[];
+    try {
+      unknown = await runRecords(deps).unknownWallboxIds(parsed.data.wallboxIds);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new HttpError(500, error.message);
+      throw error;
     }
-    if (error instanceof ConfigError) throw new HttpError(500, error.message);
-    throw error;
+    if (unknown.length > 0) {
+      const error = new UnknownWallboxError(unknown);
+      throw new HttpError(400, error.message, { issues: [{ field: "wallboxIds", message: `not configured: ${unknown.join(", ")}` }] });
+    }
   }
   if (!parsed.data.wallboxIds) {
     // Two full runs of a month at once would race to publish it; the first one gets to finish.

@@ -190,6 +190,8 @@ export interface MergeInput {
   source: string;
   /** Why a shard that stored no result failed, when the caller knows (the workflow does). */
   shardFailure?: (shard: ShardDescriptor) => string;
+  /** A shard's wallboxes when the caller has them in memory already (see `ShardInput.wallboxes`). */
+  wallboxesOf?: (shard: ShardDescriptor) => readonly WallboxRef[];
 }
 
 /**
@@ -220,7 +222,7 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, input: Merge
       let position = 0;
       for (const [index, shard] of plan.shards.entries()) {
         if (!headers[index]) {
-          for (const wallbox of await readShardWallboxes(store, shard)) {
+          for (const wallbox of input.wallboxesOf?.(shard) ?? (await readShardWallboxes(store, shard))) {
             yield assertWallboxEntry(wallboxEntry({ wallbox, status: "failed", error: failure(shard) }), position++);
           }
           continue;
@@ -242,7 +244,7 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, input: Merge
     for (const [index, shard] of plan.shards.entries()) {
       const header = headers[index];
       if (!header) continue;
-      const wallboxes = await readShardWallboxes(store, shard);
+      const wallboxes = input.wallboxesOf?.(shard) ?? (await readShardWallboxes(store, shard));
       const stream = await store.open(header.sessionsKey);
       if (!stream) throw new WorkStoreError(`${header.sessionsKey} is missing: shard ${shard.index + 1}'s result names it`);
       for await (const frame of readFrames(stream, header.sessionsKey)) {

@@ -4,11 +4,13 @@
  * the deployed role would refuse fails here rather than in AWS. No imports: infra reads it too.
  */
 export const CONFIG_KEY = "config/wallboxes.json";
+/** The config as JSON Lines, for large orgs; used instead of CONFIG_KEY when it exists. */
+export const CONFIG_LINES_KEY = "config/wallboxes.jsonl";
 
 export const BUCKET_OBJECT_ACCESS = [
   // The wallbox config; run statuses (GET ?runId=…); the month's manifest (is there a complete
   // report?) and its latest full run (is one still running?).
-  { action: "s3:GetObject", keys: [CONFIG_KEY, "reports/*/runs/*", "reports/*/manifest.json", "reports/*/active-run.json"] },
+  { action: "s3:GetObject", keys: [CONFIG_KEY, CONFIG_LINES_KEY, "reports/*/runs/*", "reports/*/manifest.json", "reports/*/active-run.json"] },
   // Report files stream to a staging key first and are copied to their name on commit (reading
   // the staged object), then the staged object goes. A failed upload aborts its parts.
   // A run's plan and its shards' partial results, written once and read by the later steps.

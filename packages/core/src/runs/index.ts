@@ -1,4 +1,4 @@
-export { allowsObjectAccess, BUCKET_OBJECT_ACCESS, CONFIG_KEY, STAGING_EXPIRY_DAYS, WORK_EXPIRY_DAYS } from "./bucket-access.ts";
+export { allowsObjectAccess, BUCKET_OBJECT_ACCESS, CONFIG_KEY, CONFIG_LINES_KEY, STAGING_EXPIRY_DAYS, WORK_EXPIRY_DAYS } from "./bucket-access.ts";
 export {
   activeRunKey,
   activeRunSchema,

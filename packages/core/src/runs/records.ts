@@ -8,6 +8,8 @@ import type { RunStatus, RunTimeLimits } from "./model.ts";
 export interface RunRecords {
   /** The wallbox config; a missing or invalid one is a `ConfigError` naming where it was looked for. */
   loadConfig(): Promise<ReportConfig>;
+  /** Which of these wallbox ids the config does not list (without holding a large config in memory). */
+  unknownWallboxIds(wallboxIds: readonly string[]): Promise<string[]>;
   writeStatus(status: RunStatus): Promise<void>;
   readStatus(runId: string): Promise<RunStatus | undefined>;
   /** Whether the month's report (not a subset's, not a set-aside one) is complete. */

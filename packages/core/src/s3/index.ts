@@ -1,6 +1,7 @@
 export {
   createS3Client,
   deleteObject,
+  openObject,
   putObject,
   readObjectText,
   type S3Location,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -47,6 +48,17 @@ export async function readObjectText({ client, bucket }: S3Location, key: string
   } catch (error) {
     if (error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.$metadata.httpStatusCode === 404)) return undefined;
     throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`);
+  }
+}
+
+/** An object's bytes as a stream, or `undefined` when there is no such object. */
+export async function openObject({ client, bucket }: S3Location, key: string): Promise<Readable | undefined> {
+  try {
+    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return answer.Body as Readable;
+  } catch (error) {
+    if (error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.$metadata.httpStatusCode === 404)) return undefined;
+    throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`, { cause: error });
   }
 }
 

@@ -1,7 +1,8 @@
-import { ConfigError, parseReportConfigText } from "../config/index.ts";
+import { createInterface } from "node:readline";
+import { ConfigError, parseConfigLines, parseReportConfigText, type ReportConfig, unknownWallboxIds } from "../config/index.ts";
 import { manifestSchema } from "../report/manifest.ts";
 import { activeRunKey, activeRunSchema, currentStatus, type RunRecords, reportKeys, runStatusKey, runStatusSchema } from "../runs/index.ts";
-import { putObject, readObjectText, type S3Location } from "./report-store.ts";
+import { openObject, putObject, readObjectText, type S3Location } from "./report-store.ts";
 
 /** The run records as small objects in the reports bucket. */
 export function s3RunRecords(location: S3Location, where: { orgId: string; configKey: string }): RunRecords {
@@ -12,16 +13,35 @@ export function s3RunRecords(location: S3Location, where: { orgId: string; confi
     const text = await readObjectText(location, runStatusKey(orgId, runId));
     return text === undefined ? undefined : runStatusSchema.parse(JSON.parse(text));
   };
+  // The JSON Lines config (for large orgs), when there is one, is read a line at a time.
+  const linesKey = configKey.replace(/\.json$/, ".jsonl");
+  const url = (key: string) => `s3://${location.bucket}/${key}`;
+  const openLines = async () => {
+    const stream = await openObject(location, linesKey);
+    return stream && createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  };
+  const checkOrg = (config: ReportConfig, source: string) => {
+    if (config.orgId.toLowerCase() !== orgId.toLowerCase()) {
+      throw new ConfigError(`invalid wallbox config ${source}: orgId: ${config.orgId} is not this stage's org ${orgId}`);
+    }
+    return config;
+  };
+  const loadConfig = async () => {
+    const lines = await openLines();
+    if (lines) return checkOrg(await parseConfigLines(lines, url(linesKey)), url(linesKey));
+    const text = await readObjectText(location, configKey);
+    if (text === undefined) {
+      throw new ConfigError(`the wallbox config ${url(configKey)} (or ${url(linesKey)}) does not exist: upload it (see README, Deploy)`);
+    }
+    return checkOrg(parseReportConfigText(text, url(configKey)), url(configKey));
+  };
   return {
-    async loadConfig() {
-      const source = `s3://${location.bucket}/${configKey}`;
-      const text = await readObjectText(location, configKey);
-      if (text === undefined) throw new ConfigError(`the wallbox config ${source} does not exist: upload it (see README, Deploy)`);
-      const config = parseReportConfigText(text, source);
-      if (config.orgId.toLowerCase() !== orgId.toLowerCase()) {
-        throw new ConfigError(`invalid wallbox config ${source}: orgId: ${config.orgId} is not this stage's org ${orgId}`);
-      }
-      return config;
+    loadConfig,
+    async unknownWallboxIds(wallboxIds) {
+      const lines = await openLines();
+      if (lines) return unknownWallboxIds(lines, url(linesKey), wallboxIds);
+      const configured = new Set((await loadConfig()).wallboxes.map((wallbox) => wallbox.wallboxId.toLowerCase()));
+      return wallboxIds.filter((id) => !configured.has(id.toLowerCase()));
     },
     async writeStatus(status) {
       await putJson(runStatusKey(orgId, status.runId), runStatusSchema.parse(status));
