@@ -1,5 +1,5 @@
 /// <reference path="../.sst/platform/config.d.ts" />
-import { BUCKET_OBJECT_ACCESS, CONFIG_KEY, STAGING_EXPIRY_DAYS, WORK_EXPIRY_DAYS } from "../packages/core/src/runs/bucket-access";
+import { BUCKET_OBJECT_ACCESS, CONFIG_KEY, STAGING_EXPIRY_DAYS, WORK_EXPIRY_DAYS } from "../packages/core/src/run-records/bucket-access";
 
 /** Where operators put the wallbox config: changing wallboxes needs no deploy. */
 export { CONFIG_KEY };

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/report";
-import { allowsObjectAccess, runStatusSchema } from "@hems-reports/core/runs";
+import { allowsObjectAccess, runStatusSchema } from "@hems-reports/core/run-records";
 import { putObject, readObjectText } from "@hems-reports/core/s3";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import type { Context } from "aws-lambda";

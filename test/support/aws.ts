@@ -1,4 +1,4 @@
-import type { RunJob } from "@hems-reports/core/runs";
+import type { RunJob } from "@hems-reports/core/run-records";
 import { putObject } from "@hems-reports/core/s3";
 import type { Simulator } from "@hems-reports/simulator";
 import type { LambdaFunctionURLEvent } from "aws-lambda";

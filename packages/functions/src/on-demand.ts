@@ -1,6 +1,6 @@
 import { ConfigError } from "@hems-reports/core/config";
 import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/month";
-import { currentStatus, type RunJob, reportKeys, runRequestSchema, UnknownWallboxError } from "@hems-reports/core/runs";
+import { currentStatus, type RunJob, reportKeys, runRequestSchema, UnknownWallboxError } from "@hems-reports/core/run-records";
 import { runProgress } from "@hems-reports/core/workflow";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { z } from "zod";

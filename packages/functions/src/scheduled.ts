@@ -1,5 +1,5 @@
 import { previousFullMonth } from "@hems-reports/core/month";
-import { type RunJob, reportKeys } from "@hems-reports/core/runs";
+import { type RunJob, reportKeys } from "@hems-reports/core/run-records";
 import type { Context } from "aws-lambda";
 import { type BaseDeps, productionBaseDeps } from "./lib/deps.ts";
 import { writeRunStatus } from "./lib/run-store.ts";

@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import { ConfigError, parseConfigLines, parseReportConfigText, type ReportConfig, unknownWallboxIds } from "../config/index.ts";
 import { manifestSchema } from "../report/manifest.ts";
-import { activeRunKey, activeRunSchema, currentStatus, type RunRecords, reportKeys, runStatusKey, runStatusSchema } from "../runs/index.ts";
+import { activeRunKey, activeRunSchema, currentStatus, type RunRecords, reportKeys, runStatusKey, runStatusSchema } from "../run-records/index.ts";
 import { openObject, putObject, readObjectText, type S3Location } from "./report-store.ts";
 
 /** The run records as small objects in the reports bucket. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type RunJob, type RunRecords, reportKeys, runJobSchema } from "../runs/index.ts";
+import { type RunJob, type RunRecords, reportKeys, runJobSchema } from "../run-records/index.ts";
 import type { SessionsReader } from "../sessions/index.ts";
 import { shardDescriptorSchema } from "../shards/index.ts";
 import type { ReportStore, WorkStore } from "../storage/index.ts";

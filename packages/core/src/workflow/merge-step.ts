@@ -1,6 +1,6 @@
 import { publishMonthlyReport } from "../run/publish.ts";
 import { mergedReport, readPlan } from "../run/shards.ts";
-import { placementOf, type RunStatus, reportKeys } from "../runs/index.ts";
+import { placementOf, type RunStatus, reportKeys } from "../run-records/index.ts";
 import { type MergeStepInput, recordingFailure, statusBase, type WorkflowDeps } from "./contract.ts";
 
 /**

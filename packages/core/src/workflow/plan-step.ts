@@ -1,6 +1,6 @@
 import { parseMonth } from "../month/index.ts";
 import { planRun } from "../run/shards.ts";
-import { type RunJob, selectWallboxes } from "../runs/index.ts";
+import { type RunJob, selectWallboxes } from "../run-records/index.ts";
 import { shardCountFor } from "../shards/index.ts";
 import { type PlanStepOutput, recordingFailure, statusBase, type WorkflowDeps } from "./contract.ts";
 

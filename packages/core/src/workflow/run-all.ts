@@ -1,4 +1,4 @@
-import type { RunJob, RunStatus } from "../runs/index.ts";
+import type { RunJob, RunStatus } from "../run-records/index.ts";
 import { type ReadDeps, recordingFailure, type ShardStepResult, type WorkflowDeps } from "./contract.ts";
 import { mergeStep } from "./merge-step.ts";
 import { planStep } from "./plan-step.ts";

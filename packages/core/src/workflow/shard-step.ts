@@ -1,6 +1,6 @@
 import type { WallboxProgress } from "../run/read-wallboxes.ts";
 import { readPlan, runShard } from "../run/shards.ts";
-import type { RunJob } from "../runs/index.ts";
+import type { RunJob } from "../run-records/index.ts";
 import type { ShardDescriptor } from "../shards/index.ts";
 import type { ReadDeps, RunLog, ShardStepInput, ShardStepResult, WorkflowDeps } from "./contract.ts";
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import type { RunJob } from "@hems-reports/core/runs";
+import type { RunJob } from "@hems-reports/core/run-records";
 import { createS3Client } from "@hems-reports/core/s3";
 import { logger } from "./logger.ts";
 import { type Settings, settingsFromResource } from "./settings.ts";

@@ -1,5 +1,5 @@
 import type { ReportConfig } from "@hems-reports/core/config";
-import type { RunRecords, RunStatus } from "@hems-reports/core/runs";
+import type { RunRecords, RunStatus } from "@hems-reports/core/run-records";
 import { type S3Location, s3RunRecords } from "@hems-reports/core/s3";
 import type { BaseDeps } from "./deps.ts";
 

@@ -1,5 +1,5 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import type { RunJob } from "@hems-reports/core/runs";
+import type { RunJob } from "@hems-reports/core/run-records";
 import { s3ReportStore, s3WorkStore } from "@hems-reports/core/s3";
 import type { RunLog, WorkflowDeps } from "@hems-reports/core/workflow";
 import type { BaseDeps } from "./deps.ts";

@@ -1,4 +1,4 @@
-import { runJobSchema } from "@hems-reports/core/runs";
+import { runJobSchema } from "@hems-reports/core/run-records";
 import { type PlanStepOutput, planStep } from "@hems-reports/core/workflow";
 import type { Context } from "aws-lambda";
 import { type AppDeps, productionDeps } from "../lib/report-deps.ts";
