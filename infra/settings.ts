@@ -1,5 +1,5 @@
 /// <reference path="../.sst/platform/config.d.ts" />
-import { normalizeBaseUrl } from "../packages/core/src/partner-api/base-url";
+import { defaultTokenUrl, normalizeBaseUrl } from "../packages/core/src/partner-api/base-url";
 import { CONFIG_KEY } from "./storage";
 
 /**
@@ -56,7 +56,7 @@ export const MAX_CONCURRENT_SHARDS = Math.floor(API_MAX_REQUESTS_IN_FLIGHT / SHA
 export const reportSettings = new sst.Linkable("ReportSettings", {
   properties: {
     apiUrl,
-    tokenUrl: setting("PODERO_TOKEN_URL", `${apiUrl}/oauth2/token/`),
+    tokenUrl: setting("PODERO_TOKEN_URL", defaultTokenUrl(apiUrl)),
     orgId,
     configKey: CONFIG_KEY,
     maxRunMinutes: MAX_RUN_MINUTES,

@@ -9,7 +9,8 @@ import { parseReportConfigText, type ReportConfig } from "@hems-reports/core/con
 import { type MonthWindow, previousFullMonth } from "@hems-reports/core/month";
 import {
   clientCredentialsToken,
-  DEFAULT_RETRY_POLICY,
+  defaultHttp,
+  defaultTokenUrl,
   type HttpDeps,
   MAX_PAGE_SIZE,
   PartnerApiClient,
@@ -128,7 +129,7 @@ async function startSimulatorProcess(folder: string): Promise<SimulatorProcess &
   fail("the simulator did not start");
 }
 
-const http: HttpDeps = { send: undiciSend, policy: DEFAULT_RETRY_POLICY, random: Math.random };
+const http = defaultHttp();
 
 /** CPU seconds a process has used (Linux /proc); undefined where that cannot be read. */
 async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
@@ -186,7 +187,7 @@ const results: Record<string, unknown>[] = [];
 try {
   const window = previousFullMonth(new Date());
   const tokens = clientCredentialsToken(
-    { tokenUrl: `${simulator.url}/oauth2/token/`, clientId: "simulator-client", clientSecret: "simulator-secret" },
+    { tokenUrl: defaultTokenUrl(simulator.url), clientId: "simulator-client", clientSecret: "simulator-secret" },
     http,
   );
   const token = await tokens.token();

@@ -1,21 +1,13 @@
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { ConfigError, parseConfigLines, parseReportConfig, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
+import { type ApiCredentials, credentialsTokenSource } from "@hems-reports/core/credentials";
 import { RunStopError } from "@hems-reports/core/errors";
 import { parseMonth, previousFullMonth } from "@hems-reports/core/month";
-import {
-  clientCredentialsToken,
-  DEFAULT_RETRY_POLICY,
-  type HttpDeps,
-  normalizeBaseUrl,
-  PartnerApiClient,
-  staticToken,
-  type TokenSource,
-  undiciSend,
-} from "@hems-reports/core/partner-api";
+import { defaultHttp, defaultTokenUrl, normalizeBaseUrl, PartnerApiClient } from "@hems-reports/core/partner-api";
 import { runMonthlyReport } from "@hems-reports/core/run";
 import { localFolderStore, prepareLocalFolder } from "@hems-reports/core/storage";
 import { demoConfig, type Simulator, startSimulator } from "@hems-reports/simulator";
-import { type CliOptions, type Credentials, credentialsFromEnv, HELP, parseOptions } from "./options.ts";
+import { type CliOptions, credentialsFromEnv, HELP, parseOptions } from "./options.ts";
 import { type Output, progressPrinter } from "./progress.ts";
 
 export const EXIT = { complete: 0, incomplete: 1, stopped: 2, unexpected: 3, interrupted: 130, terminated: 143 } as const;
@@ -50,7 +42,7 @@ export interface CliEnvironment {
 interface Target {
   apiUrl: string;
   tokenUrl: string;
-  credentials: Credentials;
+  credentials: ApiCredentials;
   config: ReportConfig;
   simulator?: Simulator;
 }
@@ -90,7 +82,7 @@ async function resolveTarget(options: CliOptions, environment: CliEnvironment): 
     const config = await loadConfigFile(options.config!);
     const credentials = credentialsFromEnv(environment.env);
     const base = normalizeBaseUrl(apiUrl);
-    return { apiUrl: base, tokenUrl: options["token-url"] ?? `${base}/oauth2/token/`, credentials, config };
+    return { apiUrl: base, tokenUrl: options["token-url"] ?? defaultTokenUrl(base), credentials, config };
   }
   const config = options.config
     ? await loadConfigFile(options.config)
@@ -106,12 +98,6 @@ async function resolveTarget(options: CliOptions, environment: CliEnvironment): 
     config,
     simulator,
   };
-}
-
-function tokenSource(target: Target, http: HttpDeps): TokenSource {
-  return target.credentials.kind === "token"
-    ? staticToken(target.credentials.token, "PODERO_API_TOKEN")
-    : clientCredentialsToken({ tokenUrl: target.tokenUrl, ...target.credentials }, http);
 }
 
 /** `npm run report`: parses flags, wires the adapters to the run, prints progress; answers the exit status. */
@@ -132,18 +118,15 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     const outFolder = await prepareLocalFolder(options.out);
     const target = await resolveTarget(options, environment);
     simulator = target.simulator;
-    const http: HttpDeps = {
-      send: undiciSend,
+    const http = defaultHttp({
       policy: {
-        ...DEFAULT_RETRY_POLICY,
         requestTimeoutMs: options["request-timeout"] * 1000,
         maxWaitPerWallboxMs: options["max-retry-wait"] * 1000,
         ...(environment.retryDelayMs !== undefined ? { baseDelayMs: environment.retryDelayMs, maxDelayMs: environment.retryDelayMs } : {}),
       },
-      random: Math.random,
       signal: abort.signal,
-    };
-    const tokens = tokenSource(target, http);
+    });
+    const tokens = credentialsTokenSource(target.credentials, target.tokenUrl, http, "PODERO_API_TOKEN");
     // Fail fast on bad client credentials, before any wallbox is read.
     await tokens.token();
 

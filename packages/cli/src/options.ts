@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { ApiCredentials } from "@hems-reports/core/credentials";
 import { RunStopError } from "@hems-reports/core/errors";
 import { formatIssues, httpUrl } from "@hems-reports/core/validation";
 import { z } from "zod";
@@ -79,13 +80,7 @@ const optionsSchema = z.object({
   wallboxes: wholeNumber("--wallboxes", 1, 1_000_000).default(25),
 });
 
-const credentialsSchema = z.union([
-  z.object({ kind: z.literal("token"), token: z.string().min(1) }),
-  z.object({ kind: z.literal("client"), clientId: z.string().min(1), clientSecret: z.string().min(1) }),
-]);
-
 export type CliOptions = z.output<typeof optionsSchema>;
-export type Credentials = z.output<typeof credentialsSchema>;
 
 export function parseOptions(argv: readonly string[]): CliOptions {
   let values: Record<string, unknown>;
@@ -125,7 +120,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
 }
 
 /** Credentials from the environment; their values never appear in a message. */
-export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials {
+export function credentialsFromEnv(env: NodeJS.ProcessEnv): ApiCredentials {
   const token = env.PODERO_API_TOKEN?.trim();
   const clientId = env.PODERO_CLIENT_ID?.trim();
   const clientSecret = env.PODERO_CLIENT_SECRET?.trim();

@@ -1,3 +1,3 @@
 export { type CachedValue, cached, type SecretReader } from "./cache.ts";
-export { type ApiSecret, apiSecretSchema, parseApiSecret } from "./secret.ts";
-export { secretTokenSource } from "./token-source.ts";
+export { type ApiCredentials, apiCredentialsSchema, parseApiSecret } from "./secret.ts";
+export { credentialsTokenSource, secretTokenSource } from "./token-source.ts";

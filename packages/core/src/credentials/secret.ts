@@ -5,18 +5,19 @@ import { CredentialsError } from "../partner-api/errors.ts";
  * The Partner API credentials as kept in AWS Secrets Manager: a bearer token someone else keeps
  * fresh, or OAuth2 client credentials. Errors name the keys, never their values.
  */
-export const apiSecretSchema = z.union([
+export const apiCredentialsSchema = z.union([
   z.object({ token: z.string().trim().min(1) }).transform((secret) => ({ kind: "token" as const, token: secret.token })),
   z
     .object({ clientId: z.string().trim().min(1), clientSecret: z.string().trim().min(1) })
     .transform((secret) => ({ kind: "client" as const, clientId: secret.clientId, clientSecret: secret.clientSecret })),
 ]);
-export type ApiSecret = z.output<typeof apiSecretSchema>;
+/** The one shape of Partner API credentials, wherever they come from (a secret, the environment). */
+export type ApiCredentials = z.output<typeof apiCredentialsSchema>;
 
 const secretShape = z.record(z.string(), z.unknown());
 
 /** Parses the secret's text; `name` says which secret in errors (an ARN or a name, not a value). */
-export function parseApiSecret(text: string, name: string): ApiSecret {
+export function parseApiSecret(text: string, name: string): ApiCredentials {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -27,7 +28,7 @@ export function parseApiSecret(text: string, name: string): ApiSecret {
   if (!shape.success) {
     throw new CredentialsError(`secret ${name} is not a JSON object: store {"token": "…"} or {"clientId": "…", "clientSecret": "…"}`);
   }
-  const parsed = apiSecretSchema.safeParse(shape.data);
+  const parsed = apiCredentialsSchema.safeParse(shape.data);
   if (parsed.success) return parsed.data;
   throw new CredentialsError(`secret ${name} ${describeProblem(shape.data)}`);
 }

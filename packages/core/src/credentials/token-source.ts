@@ -1,16 +1,26 @@
 import { CredentialsError } from "../partner-api/errors.ts";
 import type { HttpDeps } from "../partner-api/http.ts";
-import { clientCredentialsToken, type TokenSource } from "../partner-api/token.ts";
+import { clientCredentialsToken, staticToken, type TokenSource } from "../partner-api/token.ts";
 import type { CachedValue } from "./cache.ts";
-import type { ApiSecret } from "./secret.ts";
+import type { ApiCredentials } from "./secret.ts";
+
+/**
+ * Tokens from fixed credentials: a bearer token as it is (`name` says where it came from in the
+ * error when it is refused), or client credentials exchanged at `tokenUrl`.
+ */
+export function credentialsTokenSource(credentials: ApiCredentials, tokenUrl: string, http: HttpDeps, name: string): TokenSource {
+  return credentials.kind === "token"
+    ? staticToken(credentials.token, name)
+    : clientCredentialsToken({ tokenUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret }, http);
+}
 
 /**
  * Tokens from credentials kept in a secret. After a 401 the secret is read again, because the
  * usual cause is a rotation: a new token, or new client credentials, is then used at once.
  */
-export function secretTokenSource(secret: CachedValue<ApiSecret>, tokenUrl: string, http: HttpDeps): TokenSource {
+export function secretTokenSource(secret: CachedValue<ApiCredentials>, tokenUrl: string, http: HttpDeps): TokenSource {
   const exchanges = new Map<string, TokenSource>();
-  const exchangeFor = (credentials: Extract<ApiSecret, { kind: "client" }>) => {
+  const exchangeFor = (credentials: Extract<ApiCredentials, { kind: "client" }>) => {
     const key = `${credentials.clientId}\u0000${credentials.clientSecret}`;
     let source = exchanges.get(key);
     if (!source) {

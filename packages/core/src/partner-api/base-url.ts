@@ -10,3 +10,8 @@ export function normalizeBaseUrl(text: string): string {
   url.hash = "";
   return url.toString().replace(/\/+$/, "");
 }
+
+/** Podero's OAuth2 token endpoint for an API origin, unless a stage or option names another. */
+export function defaultTokenUrl(apiUrl: string): string {
+  return `${normalizeBaseUrl(apiUrl)}/oauth2/token/`;
+}

@@ -1,5 +1,6 @@
-export { normalizeBaseUrl } from "./base-url.ts";
+export { defaultTokenUrl, normalizeBaseUrl } from "./base-url.ts";
 export { MAX_PAGE_SIZE, PartnerApiClient, type PartnerApiOptions, sessionDifferences } from "./client.ts";
+export { defaultHttp } from "./defaults.ts";
 export { CredentialsError, HttpStatusError } from "./errors.ts";
 export { type HttpAnswer, type HttpDeps, requestWithRetry, WaitBudget } from "./http.ts";
 export { backoffDelay, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, type RetryPolicy } from "./retry.ts";

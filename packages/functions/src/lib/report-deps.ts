@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { cached, parseApiSecret, type SecretReader, secretTokenSource } from "@hems-reports/core/credentials";
-import { CredentialsError, DEFAULT_RETRY_POLICY, type HttpDeps, type TokenSource, undiciSend } from "@hems-reports/core/partner-api";
+import { CredentialsError, defaultHttp, type HttpDeps, type TokenSource } from "@hems-reports/core/partner-api";
 import { secretsManagerReader } from "@hems-reports/core/secrets-manager";
 import { type BaseDeps, type BaseDepsParts, buildBaseDeps, productionBaseDeps } from "./deps.ts";
 
@@ -27,7 +27,7 @@ export interface DepsParts extends BaseDepsParts {
 }
 
 function reportParts(base: BaseDeps, parts: Omit<DepsParts, keyof BaseDepsParts>): AppDeps {
-  const http: HttpDeps = { send: undiciSend, policy: DEFAULT_RETRY_POLICY, random: Math.random, ...parts.http };
+  const http: HttpDeps = { ...defaultHttp(), ...parts.http };
   const secretName = base.settings.secretArn ?? "(not linked)";
   const secret = cached(async () => parseApiSecret(await parts.readSecret(), secretName), SECRET_MAX_AGE_MS);
   return {
