@@ -1,5 +1,6 @@
 import type { StepFunctions } from "../.sst/platform/src/components/aws/step-functions";
 import type { LambdaInvokeArgs } from "../.sst/platform/src/components/aws/step-functions/task";
+import { FATAL_STEP_ERRORS } from "../packages/core/src/workflow/fatal-errors";
 
 /**
  * The report run as a state machine, for both triggers and every org size:
@@ -23,18 +24,29 @@ export interface WorkflowOptions {
   maxConcurrentShards: number;
 }
 
-/** How often and how patiently a failed shard is tried again before it counts as failed. */
-export const SHARD_RETRY = { maxAttempts: 3, intervalSeconds: 10, backoffRate: 3, maxDelaySeconds: 120 } as const;
+/** A failed shard is tried twice more (3 attempts in all), 10 s and then 30 s later (jittered), before it counts as failed. */
+export const SHARD_RETRY = { maxAttempts: 2, intervalSeconds: 10, backoffRate: 3, maxDelaySeconds: 120 } as const;
+
+/** Errors of the Lambda service itself (not of the function's code), worth a retry for any step. */
+const LAMBDA_SERVICE_ERRORS = [
+  "Lambda.ServiceException",
+  "Lambda.AWSLambdaException",
+  "Lambda.SdkClientException",
+  "Lambda.TooManyRequestsException",
+];
+const fatal = [...FATAL_STEP_ERRORS];
 
 export function buildReportWorkflow(sfn: typeof StepFunctions, functions: WorkflowFunctions, options: WorkflowOptions) {
-  const plan = sfn.lambdaInvoke({
-    name: "Plan",
-    function: functions.plan,
-    payload: "{% $states.input %}",
-    // The job goes on to the merge in a variable; the shards go to the Map.
-    assign: { job: "{% $states.result.Payload.job %}" },
-    output: "{% $states.result.Payload %}",
-  });
+  const plan = sfn
+    .lambdaInvoke({
+      name: "Plan",
+      function: functions.plan,
+      payload: "{% $states.input %}",
+      // The job goes on to the merge in a variable; the shards go to the Map.
+      assign: { job: "{% $states.result.Payload.job %}" },
+      output: "{% $states.result.Payload %}",
+    })
+    .retry({ errors: LAMBDA_SERVICE_ERRORS, maxAttempts: 3, interval: "2 seconds", backoffRate: 2, maxDelay: "30 seconds", jitterStrategy: "FULL" });
 
   const shardFailed = sfn.pass({
     name: "ShardFailed",
@@ -49,6 +61,8 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
       payload: "{% $states.input %}",
       output: "{% $states.result.Payload %}",
     })
+    // A fatal error is neither retried nor caught: the run fails, and its status says why.
+    .retry({ errors: fatal, maxAttempts: 0, interval: "1 second", backoffRate: 1, maxDelay: "1 second", jitterStrategy: "NONE" })
     .retry({
       errors: ["States.ALL"],
       maxAttempts: SHARD_RETRY.maxAttempts,
@@ -57,6 +71,7 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
       maxDelay: `${SHARD_RETRY.maxDelaySeconds} seconds`,
       jitterStrategy: "FULL",
     })
+    .catch(sfn.fail({ name: "RunFailed", error: "{% $states.input.Error %}", cause: "{% $states.input.Cause %}" }), { errors: fatal })
     .catch(shardFailed, { errors: ["States.ALL"] });
 
   const shards = sfn.map({
@@ -68,12 +83,22 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
     processor: rememberShard.next(shard),
   });
 
-  const merge = sfn.lambdaInvoke({
-    name: "Merge",
-    function: functions.merge,
-    payload: "{% {'job': $job, 'shards': $states.input} %}",
-    output: "{% $states.result.Payload %}",
-  });
+  // The merge may be run again: it publishes the same files, and its manifest last.
+  const merge = sfn
+    .lambdaInvoke({
+      name: "Merge",
+      function: functions.merge,
+      payload: "{% {'job': $job, 'shards': $states.input} %}",
+      output: "{% $states.result.Payload %}",
+    })
+    .retry({
+      errors: [...LAMBDA_SERVICE_ERRORS, "S3ObjectError"],
+      maxAttempts: 2,
+      interval: "5 seconds",
+      backoffRate: 3,
+      maxDelay: "60 seconds",
+      jitterStrategy: "FULL",
+    });
 
   return plan
     .next(shards)

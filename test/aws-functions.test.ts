@@ -514,6 +514,14 @@ describe("workflow steps (as the state machine runs them)", () => {
     expect(report.wallboxes[1]).toMatchObject({ error: "not read: shard 2 of 3 failed (Lambda.Unknown)" });
   });
 
+  it("a fatal error in a shard (a refused token) fails the run: no report, the status says why", async () => {
+    const app = testApp(s3, simulator, { secret: JSON.stringify({ token: "not-a-token-the-api-knows" }) });
+    await expect(scheduled(app)).rejects.toThrow(/the Partner API refused the token in the secret \(HTTP 401\)/);
+    const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000001.json`));
+    expect(status).toMatchObject({ status: "failed", error: expect.stringMatching(/refused the token in the secret/) });
+    expect(await readObjectText(s3, `${MONTH_PREFIX}manifest.json`)).toBeUndefined();
+  });
+
   it("refuses a malformed step input, naming the field", async () => {
     const app = testApp(s3, simulator);
     await expect(createShardHandler(() => app.deps)({ job, shard: { index: 0 } })).rejects.toThrow(/invalid shard step input: shard\.first/);

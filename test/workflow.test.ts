@@ -1,3 +1,4 @@
+import { FATAL_STEP_ERRORS } from "@hems-reports/core/workflow";
 import validateAsl from "asl-validator";
 import { describe, expect, it } from "vitest";
 import { evaluate, WORKFLOW_FUNCTIONS as FUNCTIONS, workflowDefinition } from "./support/workflow.ts";
@@ -28,11 +29,22 @@ describe("the report workflow's definition", () => {
     });
     const shard = Shards!.ItemProcessor.States.Shard;
     expect(shard.Arguments.FunctionName).toBe(FUNCTIONS.shard);
-    // Tried 3 times in all, 10 s then 30 s apart (jittered), before the shard counts as failed.
+    // A fatal error (bad credentials, a damaged work store, a bug) is neither retried nor caught:
+    // the run fails. Any other is tried 3 times in all, 10 s then 30 s apart (jittered), and
+    // then becomes a failed shard.
+    const fatal = [...FATAL_STEP_ERRORS];
     expect(shard.Retry).toEqual([
-      { ErrorEquals: ["States.ALL"], MaxAttempts: 3, IntervalSeconds: 10, BackoffRate: 3, MaxDelaySeconds: 120, JitterStrategy: "FULL" },
+      { ErrorEquals: fatal, MaxAttempts: 0, IntervalSeconds: 1, BackoffRate: 1, MaxDelaySeconds: 1, JitterStrategy: "NONE" },
+      { ErrorEquals: ["States.ALL"], MaxAttempts: 2, IntervalSeconds: 10, BackoffRate: 3, MaxDelaySeconds: 120, JitterStrategy: "FULL" },
     ]);
-    expect(shard.Catch).toEqual([{ ErrorEquals: ["States.ALL"], Next: "ShardFailed" }]);
+    expect(shard.Catch).toEqual([
+      { ErrorEquals: fatal, Next: "RunFailed" },
+      { ErrorEquals: ["States.ALL"], Next: "ShardFailed" },
+    ]);
+    expect(Shards!.ItemProcessor.States.RunFailed).toMatchObject({ Type: "Fail" });
+    // Plan and Merge are retried on the Lambda service's own errors (and Merge on S3's).
+    expect(Plan!.Retry[0].ErrorEquals).toContain("Lambda.ServiceException");
+    expect(Merge!.Retry[0].ErrorEquals).toEqual(expect.arrayContaining(["Lambda.TooManyRequestsException", "S3ObjectError"]));
     expect(Merge).toMatchObject({ Type: "Task", Next: "Done" });
     expect(Merge!.Arguments.FunctionName).toBe(FUNCTIONS.merge);
     expect(Done).toMatchObject({ Type: "Succeed" });

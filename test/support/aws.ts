@@ -1,5 +1,6 @@
 import type { RunJob } from "@hems-reports/core/run-records";
 import { putObject } from "@hems-reports/core/s3";
+import { isFatalStepError } from "@hems-reports/core/workflow";
 import type { Simulator } from "@hems-reports/simulator";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { type AppDeps, buildDeps } from "../../packages/functions/src/lib/report-deps.ts";
@@ -21,7 +22,7 @@ export interface TestApp {
    * Runs each queued job through the workflow's steps with the real step handlers, in the order
    * the state machine runs them (Step Functions itself cannot run here; its definition is tested
    * in test/workflow.test.ts): plan, every shard (a shard that throws becomes a failed result,
-   * as the Map's catch makes it), merge. Settles when all have (failures included).
+   * as the Map's catch makes it, unless the error is fatal), merge. Settles when all have (failures included).
    */
   runQueued: () => Promise<PromiseSettledResult<{ runId: string; status: string; complete?: boolean }>[]>;
   /** How often the secret was read (Secrets Manager calls). */
@@ -78,7 +79,11 @@ export function testApp(
     const results = [];
     for (const descriptor of planned.shards) {
       results.push(
-        await shard({ job, shard: descriptor }).catch((error: Error) => ({ index: descriptor.index, status: "failed" as const, error: error.name })),
+        await shard({ job, shard: descriptor }).catch((error: Error) => {
+          // As the Map does: a fatal error fails the run, any other becomes a failed shard (retries aside).
+          if (isFatalStepError(error)) throw error;
+          return { index: descriptor.index, status: "failed" as const, error: error.name };
+        }),
       );
     }
     return merge({ job, shards: results });

@@ -3,7 +3,6 @@ import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { z } from "zod";
 import type { ReportConfig, WallboxRef } from "../config/index.ts";
-import { RunStopError } from "../errors/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import {
   assertReportHead,
@@ -26,6 +25,7 @@ import {
   runPlanSchema,
   type ShardDescriptor,
   shardWallboxSchema,
+  WorkStoreError,
   workKeys,
 } from "../shards/index.ts";
 import { createFileSpool, decodeSessionSegment } from "../spool/index.ts";
@@ -33,14 +33,6 @@ import { openWorkLines, readWorkText, type WorkStore } from "../storage/index.ts
 import { FiguresTotal } from "../summary/index.ts";
 import type { ReportContent } from "./monthly-report.ts";
 import { type ReadWallboxesInput, readWallboxes } from "./read-wallboxes.ts";
-
-/** Something in the work store is not what this code wrote there: never guessed around. */
-export class WorkStoreError extends RunStopError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "WorkStoreError";
-  }
-}
 
 const writeTo = async (out: Writable, chunk: string | Buffer) => {
   if (!out.write(chunk)) await once(out, "drain");
@@ -204,16 +196,20 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, input: Merge
   const headers: (PartialHeader | undefined)[] = [];
   const totals = new FiguresTotal();
   let failed = 0;
+  // Why each shard without a result failed, asked before anything is written (the caller may refuse).
+  const failures = new Map<number, string>();
   for (const shard of plan.shards) {
     const header = await readPartialHeader(store, shard);
     headers.push(header);
     if (header) {
       totals.add(header.totals);
       failed += header.failed;
-    } else failed += shard.count;
+    } else {
+      failed += shard.count;
+      failures.set(shard.index, input.shardFailure?.(shard) ?? `not read: shard ${shard.index + 1} of ${plan.shards.length} stored no result`);
+    }
   }
-  const failure = (shard: ShardDescriptor) =>
-    input.shardFailure?.(shard) ?? `not read: shard ${shard.index + 1} of ${plan.shards.length} stored no result`;
+  const failure = (shard: ShardDescriptor) => failures.get(shard.index)!;
 
   const entries: WallboxEntries = {
     count: plan.wallboxes,
@@ -247,10 +243,17 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, input: Merge
       const wallboxes = input.wallboxesOf?.(shard) ?? (await readShardWallboxes(store, shard));
       const stream = await store.open(header.sessionsKey);
       if (!stream) throw new WorkStoreError(`${header.sessionsKey} is missing: shard ${shard.index + 1}'s result names it`);
+      let count = 0;
       for await (const frame of readFrames(stream, header.sessionsKey)) {
         const wallbox = wallboxes[frame.index];
         if (!wallbox) throw new WorkStoreError(`${header.sessionsKey} holds sessions of a wallbox the shard does not have`);
-        yield { wallbox, sessions: await decodeSessionSegment(frame.segment) };
+        const list = await decodeSessionSegment(frame.segment);
+        count += list.length;
+        yield { wallbox, sessions: list };
+      }
+      // The header's totals were summed from the same sessions: fewer here would be sessions lost.
+      if (count !== header.totals.sessions) {
+        throw new WorkStoreError(`${header.sessionsKey} holds ${count} sessions, shard ${shard.index + 1}'s result counts ${header.totals.sessions}`);
       }
     }
   };
@@ -269,3 +272,5 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, input: Merge
 
 /** An entry line is the entry's values; `decodeWallboxEntry` and the entry's schema check the rest. */
 const entryLineSchema = z.array(z.unknown());
+
+export { WorkStoreError };

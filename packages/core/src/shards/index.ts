@@ -8,6 +8,7 @@ export {
   type ShardDescriptor,
   shardDescriptorSchema,
   shardWallboxSchema,
+  WorkStoreError,
   workKeys,
 } from "./partial.ts";
 export { planShards, reportOrder, type ShardPlan, type ShardRange, shardCountFor } from "./plan.ts";

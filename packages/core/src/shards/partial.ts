@@ -1,7 +1,16 @@
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import { wallboxRefSchema } from "../config/index.ts";
+import { RunStopError } from "../errors/index.ts";
 import { figuresSchema } from "../report/schema.ts";
+
+/** Something in the work store is not what this code wrote there: never guessed around. */
+export class WorkStoreError extends RunStopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "WorkStoreError";
+  }
+}
 
 /**
  * What a sharded run keeps in its work store, and in which shape. A run's work objects:
@@ -91,5 +100,5 @@ export async function* readFrames(stream: Readable, name: string): AsyncGenerato
       need = undefined;
     }
   }
-  if (need || pendingBytes > 0) throw new Error(`${name} ends in the middle of a frame: it was not written whole`);
+  if (need || pendingBytes > 0) throw new WorkStoreError(`${name} ends in the middle of a frame: it was not written whole`);
 }

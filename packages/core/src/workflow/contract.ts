@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { type RunJob, type RunRecords, reportKeys, runJobSchema } from "../run-records/index.ts";
 import type { SessionsReader } from "../sessions/index.ts";
 import { shardDescriptorSchema } from "../shards/index.ts";
@@ -15,7 +16,7 @@ export interface RunLog {
 export interface WorkflowDeps {
   orgId: string;
   records: RunRecords;
-  /** The run's plan and partial results (`work/{runId}/` in the bucket). */
+  /** The run's plan and partial results (`work/{orgId}/{runId}/` in the bucket). */
   workStore(runId: string): WorkStore;
   /** Where a report's files go, under a key prefix. */
   reportStore(prefix: string): ReportStore;

@@ -11,6 +11,7 @@ export {
   shardStepResultSchema,
   type WorkflowDeps,
 } from "./contract.ts";
+export { FATAL_STEP_ERRORS, isFatalStepError } from "./fatal-errors.ts";
 export { mergeStep } from "./merge-step.ts";
 export { planStep } from "./plan-step.ts";
 export { type RunProgress, runProgress } from "./progress.ts";

@@ -1,5 +1,5 @@
 import { publishMonthlyReport } from "../run/publish.ts";
-import { mergedReport, readPlan } from "../run/shards.ts";
+import { mergedReport, readPlan, WorkStoreError } from "../run/shards.ts";
 import { placementOf, type RunStatus, reportKeys } from "../run-records/index.ts";
 import { type MergeStepInput, recordingFailure, statusBase, type WorkflowDeps } from "./contract.ts";
 
@@ -13,13 +13,15 @@ export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Prom
   return recordingFailure(deps, job, async () => {
     const work = deps.workStore(job.runId);
     const plan = await readPlan(work);
-    if (!plan) throw new Error(`run ${job.runId} has no plan: the plan step did not finish`);
+    if (!plan) throw new WorkStoreError(`run ${job.runId} has no plan: the plan step did not finish`);
     const failures = new Map(input.shards.flatMap((result) => (result.status === "failed" ? [[result.index, result.error] as const] : [])));
     const content = await mergedReport(work, plan, {
       source: deps.source,
       shardFailure: (shard) => {
-        const why = failures.get(shard.index);
-        return `not read: shard ${shard.index + 1} of ${plan.shards.length} failed${why ? ` (${why})` : ""}`;
+        // Only a shard the workflow gave up on may lack a result; any other is lost data, never failed rows.
+        if (!failures.has(shard.index))
+          throw new WorkStoreError(`shard ${shard.index + 1} of run ${job.runId} was reported done but stored no result`);
+        return `not read: shard ${shard.index + 1} of ${plan.shards.length} failed (${failures.get(shard.index)})`;
       },
     });
     const complete = content.report.complete;
