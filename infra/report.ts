@@ -1,6 +1,6 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 import { apiSecret } from "./secrets";
-import { MAX_CONCURRENT_SHARDS, reportSettings } from "./settings";
+import { MAX_CONCURRENT_SHARDS, MAX_RUN_MINUTES, reportSettings } from "./settings";
 import { reportStore } from "./storage";
 import { buildReportWorkflow } from "./workflow";
 
@@ -50,7 +50,11 @@ $transform(aws.iam.Role, (args, _options, name) => {
       name: "inline",
       policy: aws.iam.getPolicyDocumentOutput({
         statements: [
-          { actions: ["lambda:InvokeFunction"], resources: [planStep.arn, shardStep.arn, mergeStep.arn] },
+          {
+            actions: ["lambda:InvokeFunction"],
+            // The functions, and any version or alias of them, should they ever be published.
+            resources: [planStep.arn, shardStep.arn, mergeStep.arn].flatMap((arn) => [arn, $interpolate`${arn}:*`]),
+          },
           { actions: ["states:StartExecution"], resources: [stateMachineArn] },
           { actions: ["states:DescribeExecution", "states:StopExecution"], resources: [executionsArn] },
           {
@@ -82,7 +86,15 @@ export const workflow = new sst.aws.StepFunctions("ReportRun", {
       maxConcurrentShards: MAX_CONCURRENT_SHARDS,
     },
   ),
-  transform: { stateMachine: { name: STATE_MACHINE_NAME } },
+  transform: {
+    stateMachine: (args) => {
+      args.name = STATE_MACHINE_NAME;
+      // The run's time limit, enforced by Step Functions (the run status reports a run past it as failed, too).
+      args.definition = $output(args.definition).apply((definition) =>
+        JSON.stringify({ ...JSON.parse(definition), TimeoutSeconds: MAX_RUN_MINUTES * 60 }),
+      );
+    },
+  },
 });
 
 /** What the triggers may do with the workflow: start a run, and look at one (not `states:*`, as linking the workflow itself would grant). */

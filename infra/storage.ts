@@ -17,6 +17,19 @@ export const bucket = new sst.aws.Bucket("Reports", {
     { id: "expire-staged-files", prefix: "staging/", expiresIn: `${STAGING_EXPIRY_DAYS} day` },
     { id: "expire-work-objects", prefix: "work/", expiresIn: `${WORK_EXPIRY_DAYS} days` },
   ],
+  transform: {
+    // The bucket keeps versions, so an expiry or a delete only hides an object: these rules also
+    // remove the hidden versions, and the parts of multipart uploads that never completed.
+    lifecycle: (args) => {
+      args.rules = $output(args.rules).apply((rules) =>
+        (rules ?? []).map((rule) => ({
+          ...rule,
+          noncurrentVersionExpiration: { noncurrentDays: 1 },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+        })),
+      );
+    },
+  },
 });
 
 /**

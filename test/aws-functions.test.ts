@@ -375,12 +375,16 @@ describe("on-demand function (function URL)", () => {
     await createShardHandler(() => app.deps)({ job: job!, shard: planned.shards[1]! });
     expect(await status()).toMatchObject({ status: "running", progress: { shards: 3, shardsDone: 1 } });
 
-    // Killed (say, stopped by an operator) before its merge recorded anything: failed, not "running" forever.
+    // A second full run of the month waits while this one runs…
+    expect((await handler(urlEvent("POST", { body: "{}" }))).statusCode).toBe(409);
+    // …but once it was killed (say, stopped by an operator) before its merge recorded anything, it
+    // reads as failed, not "running" forever, and no longer holds the month.
     execution = { status: "ABORTED" };
     expect(await status()).toMatchObject({
       status: "failed",
       error: expect.stringMatching(/^the run's workflow ended ABORTED before it recorded a result/),
     });
+    expect((await handler(urlEvent("POST", { body: "{}" }))).statusCode).toBe(202);
   });
 
   it("records the run as failed when its workflow cannot be started", async () => {

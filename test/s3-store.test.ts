@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { putObject, readObjectText, S3ObjectError, STAGING_PREFIX, s3ReportStore } from "@hems-reports/core/s3";
+import { createS3Client, putObject, readObjectText, S3ObjectError, STAGING_PREFIX, s3ReportStore } from "@hems-reports/core/s3";
 import { writeFile } from "@hems-reports/core/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalS3, startLocalS3 } from "./support/s3.ts";
@@ -65,6 +65,34 @@ describe("S3 report store (against s3rver)", () => {
     const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: STAGING_PREFIX }));
     expect(listed.Contents ?? []).toEqual([]);
     expect(await exists("reports/org/2026-07/dropped.json")).toBe(false);
+  });
+
+  it("names S3's failure, not the abort it causes, when a part upload fails midway", async () => {
+    const client = createS3Client({
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      region: "eu-central-1",
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "UploadPartCommand") throw new Error("simulated S3 outage");
+        return next(args);
+      },
+      { step: "initialize", name: "failParts" },
+    );
+    const store = s3ReportStore({ client, bucket: s3.bucket }, "reports/org/2026-06/");
+    const chunk = Buffer.alloc(1 << 20, 1);
+    const error = await store
+      .stage("large.csv", "text/csv", async (out) => {
+        for (let index = 0; index < 40; index++) if (!out.write(chunk)) await once(out, "drain");
+        out.end();
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(S3ObjectError);
+    // S3's own failure, whatever it is, with the key; not "The operation was aborted". (Here it is
+    // s3rver's answer to the multipart abort that follows the failed part, which it does not support.)
+    expect((error as Error).message).toMatch(/^cannot write s3:\/\/.*\/large\.csv: (simulated S3 outage|MethodNotAllowed \(HTTP 405\))$/);
   });
 
   it("leaves no object when producing fails midway", async () => {

@@ -49,7 +49,10 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   }
   if (!parsed.data.wallboxIds) {
     // Two full runs of a month at once would race to publish it; the first one gets to finish.
-    const running = await runningFullRun(deps, month);
+    const recorded = await runningFullRun(deps, month);
+    // A run whose workflow has ended without recording it is not running any more.
+    const execution = recorded ? await deps.describeRun(recorded.runId).catch(() => undefined) : undefined;
+    const running = recorded && (!execution || execution.status === "RUNNING") ? recorded : undefined;
     if (running) {
       throw new HttpError(409, `a run for ${month} is still running (runId ${running.runId}); follow it with GET ?runId=${running.runId}`, {
         runId: running.runId,

@@ -75,7 +75,9 @@ export async function planRun(store: WorkStore, input: PlanInput): Promise<RunPl
   };
   await store.create(workKeys.plan, async (out) => void out.end(`${JSON.stringify(plan)}\n`));
   // Another plan step may have stored its plan first: that one is the run's.
-  return (await readPlan(store))!;
+  const stored = await readPlan(store);
+  if (!stored) throw new WorkStoreError(`${workKeys.plan} was neither created nor found: the work store lost it`);
+  return stored;
 }
 
 export async function readPlan(store: WorkStore): Promise<RunPlan | undefined> {

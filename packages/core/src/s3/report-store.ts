@@ -47,8 +47,17 @@ export async function readObjectText({ client, bucket }: S3Location, key: string
     return (await answer.Body?.transformToString("utf8")) ?? "";
   } catch (error) {
     if (error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.$metadata.httpStatusCode === 404)) return undefined;
-    throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`);
+    throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`, { cause: error });
   }
+}
+
+/** An error a stream raises because it was torn down under its writer, saying nothing of why. */
+function isStreamTeardown(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return (
+    error instanceof Error &&
+    (error.name === "AbortError" || code === "ABORT_ERR" || code === "ERR_STREAM_DESTROYED" || code === "ERR_STREAM_PREMATURE_CLOSE")
+  );
 }
 
 /** An object's bytes as a stream, or `undefined` when there is no such object. */
@@ -82,7 +91,7 @@ export async function putObject(
     );
     return answer.VersionId ? { versionId: answer.VersionId } : {};
   } catch (error) {
-    throw new S3ObjectError(`cannot write ${url(bucket, key)}: ${describe(error)}`);
+    throw new S3ObjectError(`cannot write ${url(bucket, key)}: ${describe(error)}`, { cause: error });
   }
 }
 
@@ -114,22 +123,29 @@ export async function uploadStream(
     queueSize: PARTS_AT_ONCE,
     leavePartsOnError: false,
   });
-  let producerFailed = false;
+  // When a part fails, the producer's next write fails only with an abort that names nothing:
+  // then the upload's own error says what went wrong. Any other producer error is the producer's.
+  let uploadError: unknown;
+  let producerError: unknown;
+  const uploaded = upload.done().catch((error: unknown) => {
+    uploadError ??= error;
+    throw error;
+  });
   const producing: Producer = async (out) => {
     try {
       await produce(out);
     } catch (error) {
-      producerFailed = true;
+      producerError = error;
       throw error;
     }
   };
   try {
-    await produceInto(measure, producing, upload.done());
+    await produceInto(measure, producing, uploaded);
   } catch (error) {
     await upload.abort().catch(() => undefined);
-    // The producer's own error says what went wrong; anything else is the upload's.
-    if (producerFailed) throw error;
-    throw new S3ObjectError(`cannot write ${url(bucket, key)}: ${describe(error)}`, { cause: error });
+    if (producerError !== undefined && !(uploadError !== undefined && isStreamTeardown(producerError))) throw producerError;
+    const cause = uploadError ?? error;
+    throw new S3ObjectError(`cannot write ${url(bucket, key)}: ${describe(cause)}`, { cause });
   }
   return { bytes: measure.bytes(), sha256: measure.sha256() };
 }

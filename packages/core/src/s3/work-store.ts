@@ -5,13 +5,13 @@ import { type S3Location, S3ObjectError, uploadStream } from "./report-store.ts"
 
 const missing = (error: unknown) =>
   error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.name === "NotFound" || error.$metadata.httpStatusCode === 404);
-const preconditionFailed = (error: unknown) =>
+const conditionRefused = (error: unknown) =>
   error instanceof S3ObjectError && error.cause instanceof S3ServiceException && [409, 412].includes(error.cause.$metadata.httpStatusCode ?? 0);
 
 /**
  * A run's work objects under a key prefix of the bucket. An object is created with
- * `If-None-Match: *`, so S3 itself refuses a second creation (412, or 409 while another is under
- * way); a look first answers the common case without uploading at all (and keeps the rule on
+ * `If-None-Match: *`, so S3 itself refuses a second creation (412; 409 while another is under
+ * way, which counts as created only once that one is there); a look first answers the common case without uploading at all (and keeps the rule on
  * S3-protocol servers that ignore the condition, like the one the tests use).
  */
 export function s3WorkStore(location: S3Location, prefix: string): WorkStore {
@@ -33,7 +33,8 @@ export function s3WorkStore(location: S3Location, prefix: string): WorkStore {
         await uploadStream(location, `${prefix}${key}`, "application/octet-stream", produce, { ifNoneMatch: "*" });
         return true;
       } catch (error) {
-        if (preconditionFailed(error)) return false;
+        // 412: it exists. 409: another creation was under way; it exists only if that one finished.
+        if (conditionRefused(error) && (await exists(key))) return false;
         throw error;
       }
     },

@@ -26,11 +26,14 @@ export function localWorkStore(folder: string): WorkStore {
       const out = createWriteStream(temporary, { flags: "wx" });
       try {
         await produceInto(out, produce, finished(out));
-        await link(temporary, target);
+        try {
+          await link(temporary, target);
+        } catch (error) {
+          // Only the name being taken means "created already"; any other failure is one.
+          if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+          throw error;
+        }
         return true;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-        throw error;
       } finally {
         await rm(temporary, { force: true });
       }
