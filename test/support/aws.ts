@@ -32,7 +32,7 @@ export interface TestApp {
 /**
  * The functions' dependencies with the real S3 client code pointed at s3rver, the simulator as the
  * Partner API, and the two seams that cannot run here: the secret's text (Secrets Manager) and the
- * asynchronous worker invocation (Lambda), which runs the real worker handler in process.
+ * workflow (Step Functions), whose steps run in process with the real step handlers.
  */
 export function testApp(
   s3: LocalS3,

@@ -51,10 +51,3 @@ export function roundEur(value: Decimal): string {
 export function roundKwh(value: Decimal): string {
   return roundHalfAwayFromZero(value, 3);
 }
-
-/** Adds already-rounded fixed-point strings; the result keeps `places` decimals and is exact. */
-export function sumFixed(values: Iterable<string>, places: number): string {
-  let total = ZERO;
-  for (const value of values) total = total.plus(parseDecimal(value));
-  return total.toFixed(places);
-}

@@ -107,13 +107,13 @@ export function selectWallboxes(config: ReportConfig, wallboxIds: readonly strin
 export interface RunTimeLimits {
   /** How long a run's workflow may take, plus a margin for writing the status. */
   maxRunMs: number;
-  /** How long an asynchronous invocation may wait in Lambda's queue before it is dropped. */
+  /** How long a started run may take to reach its plan step before it counts as never begun. */
   maxQueueMs: number;
 }
 
 /**
  * A run that still says "running" after its workflow must have ended (stopped at its time limit) or
- * after its invocation must have expired in Lambda's queue never finished: report it as failed
+ * after it should have begun (its plan step never started) never finished: report it as failed
  * rather than running forever.
  */
 export function currentStatus(status: RunStatus, now: Date, limits: RunTimeLimits): RunStatus {

@@ -68,7 +68,8 @@ export interface ReportFiles {
 
 export interface RunResult extends ReportFiles {
   report: ReportHead;
-  wallboxes: WallboxEntries;
+  /** How many wallboxes the report lists, and how many failed (the entries themselves are in the files). */
+  wallboxes: { count: number; failed: number };
 }
 
 export const CONTENT_TYPES = {
@@ -165,6 +166,7 @@ export async function runMonthlyReport(input: RunInput): Promise<RunResult> {
   return withWorkFolder(async (work) => {
     const content = await readMonthlyReport({ ...input, work });
     input.signal?.throwIfAborted();
-    return { report: content.report, wallboxes: content.wallboxes, ...(await writeReportFiles(input.store, content, input)) };
+    const { count, failed } = content.wallboxes;
+    return { report: content.report, wallboxes: { count, failed }, ...(await writeReportFiles(input.store, content, input)) };
   });
 }

@@ -54,5 +54,6 @@ export async function publishMonthlyReport(
     contentType: "application/json",
     produce: async (out) => void out.end(`${JSON.stringify(manifest, null, 2)}\n`),
   });
-  return { report: content.report, wallboxes: content.wallboxes, ...files, manifest, manifestFile };
+  const { count, failed } = content.wallboxes;
+  return { report: content.report, wallboxes: { count, failed }, ...files, manifest, manifestFile };
 }

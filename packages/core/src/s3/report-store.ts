@@ -46,9 +46,14 @@ export async function readObjectText({ client, bucket }: S3Location, key: string
     const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return (await answer.Body?.transformToString("utf8")) ?? "";
   } catch (error) {
-    if (error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.$metadata.httpStatusCode === 404)) return undefined;
+    if (isMissingObject(error)) return undefined;
     throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`, { cause: error });
   }
+}
+
+/** S3's answer for an object (or bucket listing) that is not there. */
+export function isMissingObject(error: unknown): boolean {
+  return error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.name === "NotFound" || error.$metadata.httpStatusCode === 404);
 }
 
 /** An error a stream raises because it was torn down under its writer, saying nothing of why. */
@@ -66,7 +71,7 @@ export async function openObject({ client, bucket }: S3Location, key: string): P
     const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return answer.Body as Readable;
   } catch (error) {
-    if (error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.$metadata.httpStatusCode === 404)) return undefined;
+    if (isMissingObject(error)) return undefined;
     throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`, { cause: error });
   }
 }

@@ -14,11 +14,17 @@ export function s3RunRecords(location: S3Location, where: { orgId: string; confi
     return text === undefined ? undefined : runStatusSchema.parse(JSON.parse(text));
   };
   // The JSON Lines config (for large orgs), when there is one, is read a line at a time.
-  const linesKey = configKey.replace(/\.json$/, ".jsonl");
+  const linesKey = `${configKey}l`;
   const url = (key: string) => `s3://${location.bucket}/${key}`;
-  const openLines = async () => {
+  /** Runs `use` over the JSON Lines config's lines; undefined when there is none. The stream is closed either way. */
+  const withLines = async <T>(use: (lines: AsyncIterable<string>) => Promise<T>): Promise<T | undefined> => {
     const stream = await openObject(location, linesKey);
-    return stream && createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+    if (!stream) return undefined;
+    try {
+      return await use(createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }));
+    } finally {
+      stream.destroy();
+    }
   };
   const checkOrg = (config: ReportConfig, source: string) => {
     if (config.orgId.toLowerCase() !== orgId.toLowerCase()) {
@@ -27,8 +33,8 @@ export function s3RunRecords(location: S3Location, where: { orgId: string; confi
     return config;
   };
   const loadConfig = async () => {
-    const lines = await openLines();
-    if (lines) return checkOrg(await parseConfigLines(lines, url(linesKey)), url(linesKey));
+    const fromLines = await withLines((lines) => parseConfigLines(lines, url(linesKey)));
+    if (fromLines) return checkOrg(fromLines, url(linesKey));
     const text = await readObjectText(location, configKey);
     if (text === undefined) {
       throw new ConfigError(`the wallbox config ${url(configKey)} (or ${url(linesKey)}) does not exist: upload it (see README, Deploy)`);
@@ -38,8 +44,8 @@ export function s3RunRecords(location: S3Location, where: { orgId: string; confi
   return {
     loadConfig,
     async unknownWallboxIds(wallboxIds) {
-      const lines = await openLines();
-      if (lines) return unknownWallboxIds(lines, url(linesKey), wallboxIds);
+      const unknown = await withLines((lines) => unknownWallboxIds(lines, url(linesKey), wallboxIds));
+      if (unknown) return unknown;
       const configured = new Set((await loadConfig()).wallboxes.map((wallbox) => wallbox.wallboxId.toLowerCase()));
       return wallboxIds.filter((id) => !configured.has(id.toLowerCase()));
     },

@@ -1,10 +1,8 @@
 import type { Readable } from "node:stream";
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, S3ServiceException } from "@aws-sdk/client-s3";
 import type { WorkStore } from "../storage/index.ts";
-import { type S3Location, S3ObjectError, uploadStream } from "./report-store.ts";
+import { isMissingObject, type S3Location, S3ObjectError, uploadStream } from "./report-store.ts";
 
-const missing = (error: unknown) =>
-  error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.name === "NotFound" || error.$metadata.httpStatusCode === 404);
 const conditionRefused = (error: unknown) =>
   error instanceof S3ObjectError && error.cause instanceof S3ServiceException && [409, 412].includes(error.cause.$metadata.httpStatusCode ?? 0);
 
@@ -22,7 +20,7 @@ export function s3WorkStore(location: S3Location, prefix: string): WorkStore {
       await client.send(new HeadObjectCommand({ Bucket: bucket, Key: `${prefix}${key}` }));
       return true;
     } catch (error) {
-      if (missing(error)) return false;
+      if (isMissingObject(error)) return false;
       throw new S3ObjectError(`cannot read ${url(key)}: ${(error as Error).name}`, { cause: error });
     }
   };
@@ -56,7 +54,7 @@ export function s3WorkStore(location: S3Location, prefix: string): WorkStore {
         const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${key}` }));
         return answer.Body as Readable;
       } catch (error) {
-        if (missing(error)) return undefined;
+        if (isMissingObject(error)) return undefined;
         throw new S3ObjectError(`cannot read ${url(key)}: ${(error as Error).name}`, { cause: error });
       }
     },

@@ -1,4 +1,3 @@
-import type { ReportConfig } from "@hems-reports/core/config";
 import type { RunRecords, RunStatus } from "@hems-reports/core/run-records";
 import { type S3Location, s3RunRecords } from "@hems-reports/core/s3";
 import type { BaseDeps } from "./deps.ts";
@@ -14,9 +13,7 @@ export function runTimeLimits(deps: BaseDeps) {
   return { maxRunMs: (deps.settings.maxRunMinutes + 1) * 60_000, maxQueueMs: (deps.settings.maxQueueMinutes + 1) * 60_000 };
 }
 
-export const loadWallboxConfig = (deps: BaseDeps): Promise<ReportConfig> => runRecords(deps).loadConfig();
 export const writeRunStatus = (deps: BaseDeps, status: RunStatus) => runRecords(deps).writeStatus(status);
 export const readRunStatus = (deps: BaseDeps, runId: string) => runRecords(deps).readStatus(runId);
-export const monthHasCompleteReport = (deps: BaseDeps, _orgId: string, month: string) => runRecords(deps).monthHasCompleteReport(month);
 export const recordActiveRun = (deps: BaseDeps, month: string, runId: string) => runRecords(deps).recordActiveRun(month, runId);
 export const runningFullRun = (deps: BaseDeps, month: string) => runRecords(deps).runningFullRun(month, deps.now(), runTimeLimits(deps));
