@@ -8,6 +8,7 @@ export {
   wallboxEntry,
   writeMonthlyReportJson,
 } from "./model.ts";
+export { type QualityIssue, type QualityIssueSource, qualityIssuesOf, sessionQualityIssues } from "./quality-issues.ts";
 export { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
 export {
   assertMonthlyReport,

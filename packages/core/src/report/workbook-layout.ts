@@ -1,7 +1,7 @@
 import type { WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { OUTCOMES, type Session, type SessionSource } from "../sessions/index.ts";
-import { qualityFlags } from "../summary/index.ts";
+import { type QualityIssueSource, qualityIssuesOf } from "./quality-issues.ts";
 import { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
 import type { FiguresJson, ReportHead } from "./schema.ts";
 import type { WallboxEntries } from "./wallbox-entries.ts";
@@ -55,6 +55,8 @@ export interface WorkbookInput {
   sessions: SessionSource;
   /** The most sessions the workbook lists; past it, the Sessions sheet points to the CSV instead. */
   sessionRowLimit: number;
+  /** The sessions' Data quality lines when they were computed already (by the shards); otherwise from `sessions`. */
+  qualityIssues?: QualityIssueSource;
 }
 
 type FigureKey = { [K in keyof FiguresJson]: FiguresJson[K] extends number | string ? K : never }[keyof FiguresJson];
@@ -239,30 +241,9 @@ async function* dataQualityRows(input: WorkbookInput): AsyncGenerator<Cell[]> {
       if (wallbox.status === "failed") yield ["Wallbox failed", wallbox.label, wallbox.wallboxId, null, null, wallbox.error];
     }
   }
-  for await (const { wallbox, sessions } of input.sessions()) {
-    for (const session of sessions) {
-      const flags = qualityFlags(session, input.window);
-      const row = (issue: string, detail: string): Cell[] => [
-        issue,
-        wallbox.label ?? null,
-        wallbox.wallboxId,
-        session.id,
-        asDate(session.startedAt),
-        detail,
-      ];
-      if (flags.startedOutsidePeriod)
-        yield row(
-          "Started outside the period",
-          `started ${session.startedAt}; counted in ${input.report.month} because the API returned it for this period`,
-        );
-      if (flags.withoutSavings) yield row("No savings value", "savings_eur is null: adds nothing to the savings total");
-      if (flags.incompletePriceCoverage)
-        yield row(
-          "Incomplete price coverage",
-          `has_complete_price_coverage is ${session.hasCompletePriceCoverage === null ? "null" : "false"}: savings may be understated`,
-        );
-      if (flags.open) yield row("Open session", "ended_at is null: still running when read; its figures may still change");
-    }
+  const issues = input.qualityIssues ?? qualityIssuesOf(input.sessions, input.window);
+  for await (const [issue, label, wallboxId, sessionId, startedAt, detail] of issues()) {
+    yield [issue, label, wallboxId, sessionId, asDate(startedAt), detail];
   }
 }
 
