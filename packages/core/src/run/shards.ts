@@ -9,10 +9,7 @@ import {
   assertWallboxEntry,
   decodeWallboxEntry,
   encodeWallboxEntry,
-  type QualityIssue,
-  type QualityIssueSource,
   reportHead,
-  sessionQualityIssues,
   type WallboxEntries,
   type WallboxReport,
   wallboxEntry,
@@ -23,7 +20,6 @@ import {
   type PartialHeader,
   partialHeaderSchema,
   planShards,
-  qualityIssueSchema,
   type RunPlan,
   readFrames,
   runPlanSchema,
@@ -141,28 +137,13 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
   const spool = await createFileSpool();
   try {
     const read = await readWallboxes({ ...input, orgId: plan.orgId, wallboxes, window: plan.window, spool });
-    const attempt = randomUUID();
-    const sessionsKey = workKeys.shardSessions(shard.index, attempt);
+    const sessionsKey = workKeys.shardSessions(shard.index, randomUUID());
     await store.create(sessionsKey, async (out) => {
       for (let position = 0; position < wallboxes.length; position++) {
         if (read.read[position] !== 1) continue;
         const segment = (await spool.segment(position))!;
         await writeTo(out, frameHead(position, segment.length));
         await writeTo(out, segment);
-      }
-    });
-    // The Data quality sheet's lines about these sessions, computed here, so the merge need not
-    // read every session again to list them.
-    const qualityKey = workKeys.shardQuality(shard.index, attempt);
-    let qualityIssues = 0;
-    await store.create(qualityKey, async (out) => {
-      for (let position = 0; position < wallboxes.length; position++) {
-        if (read.read[position] !== 1) continue;
-        const sessions = await decodeSessionSegment((await spool.segment(position))!);
-        for (const issue of sessionQualityIssues(wallboxes[position]!, sessions, plan.window)) {
-          await writeTo(out, `${JSON.stringify(issue)}\n`);
-          qualityIssues++;
-        }
       }
     });
     const header: PartialHeader = {
@@ -172,8 +153,6 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
       failed: read.entries.failed,
       totals: read.totals.result(),
       sessionsKey,
-      qualityKey,
-      qualityIssues,
     };
     const created = await store.create(entriesKey, async (out) => {
       await writeTo(out, `${JSON.stringify(header)}\n`);
@@ -281,23 +260,6 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, input: Merge
     }
   };
 
-  const qualityIssues: QualityIssueSource = async function* (): AsyncGenerator<QualityIssue> {
-    for (const [index, shard] of plan.shards.entries()) {
-      const header = headers[index];
-      if (!header) continue;
-      const lines = await openWorkLines(store, header.qualityKey);
-      if (!lines) throw new WorkStoreError(`${header.qualityKey} is missing: shard ${shard.index + 1}'s result names it`);
-      let count = 0;
-      for await (const line of lines) {
-        yield parseStored(qualityIssueSchema, line, header.qualityKey);
-        count++;
-      }
-      if (count !== header.qualityIssues) {
-        throw new WorkStoreError(`${header.qualityKey} holds ${count} lines, shard ${shard.index + 1}'s result counts ${header.qualityIssues}`);
-      }
-    }
-  };
-
   const report = assertReportHead(
     reportHead({
       orgId: plan.orgId,
@@ -307,7 +269,7 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, input: Merge
       complete: failed === 0,
     }),
   );
-  return { report, wallboxes: entries, window: plan.window, source: input.source, sessions, qualityIssues };
+  return { report, wallboxes: entries, window: plan.window, source: input.source, sessions };
 }
 
 /** An entry line is the entry's values; `decodeWallboxEntry` and the entry's schema check the rest. */
