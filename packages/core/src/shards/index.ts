@@ -2,6 +2,7 @@ export {
   frameHead,
   type PartialHeader,
   partialHeaderSchema,
+  qualityIssueSchema,
   type RunPlan,
   readFrames,
   runPlanSchema,

@@ -1,1 +1,10 @@
-export { createFileSpool, decodeSessionSegment, encodeSessionSegment, type SessionSpool } from "./file-spool.ts";
+export {
+  createFileSpool,
+  createSpool,
+  decodeSessionSegment,
+  encodeSessionSegment,
+  jsonSegmentCodec,
+  type SegmentCodec,
+  type SessionSpool,
+  type Spool,
+} from "./file-spool.ts";
