@@ -4,14 +4,7 @@ import { join } from "node:path";
 import type { ReportConfig } from "../config/index.ts";
 import { MAX_CSV_ROWS_PER_PART, sessionCsvFileNames, sessionCsvRows, writeSessionsCsvPart } from "../csv/index.ts";
 import type { MonthWindow } from "../month/index.ts";
-import {
-  type QualityIssueSource,
-  type ReportHead,
-  reportFileNames,
-  type WallboxEntries,
-  workbookLayout,
-  writeMonthlyReportJson,
-} from "../report/index.ts";
+import { type ReportHead, reportFileNames, type WallboxEntries, workbookLayout, writeMonthlyReportJson } from "../report/index.ts";
 import type { SessionSource, SessionsReader } from "../sessions/index.ts";
 import { reportOrder, type ShardDescriptor } from "../shards/index.ts";
 import { type FileToWrite, localWorkStore, type ReportStore, type StoredFile, type WorkStore, writeTogether } from "../storage/index.ts";
@@ -49,8 +42,6 @@ export interface ReportContent {
   source: string;
   /** The sessions of each wallbox that was read, in report order, each wallbox's in chronological order. */
   sessions: SessionSource;
-  /** The Data quality sheet's lines about sessions when they were computed already (by the shards). */
-  qualityIssues?: QualityIssueSource;
 }
 
 export interface WriteOptions {

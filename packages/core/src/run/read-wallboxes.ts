@@ -1,16 +1,9 @@
 import pMap from "p-map";
 import type { WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
-import {
-  assertWallboxEntry,
-  type QualityIssue,
-  sessionQualityIssues,
-  WallboxEntryArena,
-  type WallboxOutcome,
-  wallboxEntry,
-} from "../report/index.ts";
+import { assertWallboxEntry, WallboxEntryArena, type WallboxOutcome, wallboxEntry } from "../report/index.ts";
 import { chronological, type SessionsReader, WallboxReadError } from "../sessions/index.ts";
-import type { SessionSpool, Spool } from "../spool/index.ts";
+import type { SessionSpool } from "../spool/index.ts";
 import { FiguresTotal, summarizeWallbox } from "../summary/index.ts";
 
 export type WallboxProgress = {
@@ -27,8 +20,6 @@ export interface ReadWallboxesInput {
   reader: SessionsReader;
   /** Keeps the sessions read until they are written, so they are never all in memory. */
   spool: SessionSpool;
-  /** When given, keeps each wallbox's Data quality lines, made while its sessions are in memory. */
-  quality?: Spool<QualityIssue[]>;
   concurrency: number;
   /**
    * When this aborts (the run's time is nearly up), wallboxes not read by then are reported as
@@ -74,9 +65,7 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
         outcome = { wallbox, status: "ok", figures: summarizeWallbox(sessions, window) };
         sessionCount = sessions.length;
         // The sessions wait on disk for the writers.
-        const ordered = chronological(sessions);
-        await spool.put(position, ordered);
-        await input.quality?.put(position, sessionQualityIssues(wallbox, ordered, window));
+        await spool.put(position, chronological(sessions));
       } catch (error) {
         const reason = error instanceof WallboxReadError ? error.message : deadline?.aborted ? deadlineReason(deadline) : undefined;
         if (reason === undefined) throw error;
@@ -99,6 +88,5 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
     { concurrency: input.concurrency },
   );
   await spool.flush();
-  await input.quality?.flush();
   return { entries, totals, read };
 }

@@ -9,8 +9,6 @@ import {
   assertWallboxEntry,
   decodeWallboxEntry,
   encodeWallboxEntry,
-  type QualityIssue,
-  type QualityIssueSource,
   reportHead,
   type WallboxEntries,
   type WallboxReport,
@@ -22,7 +20,6 @@ import {
   type PartialHeader,
   partialHeaderSchema,
   planShards,
-  qualityIssueSchema,
   type RunPlan,
   readFrames,
   runPlanSchema,
@@ -31,7 +28,7 @@ import {
   WorkStoreError,
   workKeys,
 } from "../shards/index.ts";
-import { createFileSpool, createSpool, decodeSessionSegment, jsonSegmentCodec } from "../spool/index.ts";
+import { createFileSpool, decodeSessionSegment } from "../spool/index.ts";
 import { openWorkLines, readWorkText, type WorkStore } from "../storage/index.ts";
 import { FiguresTotal } from "../summary/index.ts";
 import type { ReportContent } from "./monthly-report.ts";
@@ -138,30 +135,15 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
   if (wallboxes.length !== shard.count)
     throw new WorkStoreError(`shard ${shard.index + 1} was given ${wallboxes.length} wallboxes, the plan says ${shard.count}`);
   const spool = await createFileSpool();
-  const quality = await createSpool(jsonSegmentCodec<QualityIssue[]>(() => []));
   try {
-    const read = await readWallboxes({ ...input, orgId: plan.orgId, wallboxes, window: plan.window, spool, quality });
-    const attempt = randomUUID();
-    const sessionsKey = workKeys.shardSessions(shard.index, attempt);
+    const read = await readWallboxes({ ...input, orgId: plan.orgId, wallboxes, window: plan.window, spool });
+    const sessionsKey = workKeys.shardSessions(shard.index, randomUUID());
     await store.create(sessionsKey, async (out) => {
       for (let position = 0; position < wallboxes.length; position++) {
         if (read.read[position] !== 1) continue;
         const segment = (await spool.segment(position))!;
         await writeTo(out, frameHead(position, segment.length));
         await writeTo(out, segment);
-      }
-    });
-    // The Data quality sheet's lines about these sessions, made as they were read, so the merge
-    // need not read every session again to list them.
-    const qualityKey = workKeys.shardQuality(shard.index, attempt);
-    let qualityIssues = 0;
-    await store.create(qualityKey, async (out) => {
-      for (let position = 0; position < wallboxes.length; position++) {
-        if (read.read[position] !== 1) continue;
-        for (const issue of await quality.get(position)) {
-          await writeTo(out, `${JSON.stringify(issue)}\n`);
-          qualityIssues++;
-        }
       }
     });
     const header: PartialHeader = {
@@ -171,8 +153,6 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
       failed: read.entries.failed,
       totals: read.totals.result(),
       sessionsKey,
-      qualityKey,
-      qualityIssues,
     };
     const created = await store.create(entriesKey, async (out) => {
       await writeTo(out, `${JSON.stringify(header)}\n`);
@@ -181,7 +161,6 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
     return created ? { status: "done", header } : { status: "already done" };
   } finally {
     await spool.dispose();
-    await quality.dispose();
   }
 }
 
@@ -281,23 +260,6 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, input: Merge
     }
   };
 
-  const qualityIssues: QualityIssueSource = async function* (): AsyncGenerator<QualityIssue> {
-    for (const [index, shard] of plan.shards.entries()) {
-      const header = headers[index];
-      if (!header) continue;
-      const lines = await openWorkLines(store, header.qualityKey);
-      if (!lines) throw new WorkStoreError(`${header.qualityKey} is missing: shard ${shard.index + 1}'s result names it`);
-      let count = 0;
-      for await (const line of lines) {
-        yield parseStored(qualityIssueSchema, line, header.qualityKey);
-        count++;
-      }
-      if (count !== header.qualityIssues) {
-        throw new WorkStoreError(`${header.qualityKey} holds ${count} lines, shard ${shard.index + 1}'s result counts ${header.qualityIssues}`);
-      }
-    }
-  };
-
   const report = assertReportHead(
     reportHead({
       orgId: plan.orgId,
@@ -307,7 +269,7 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, input: Merge
       complete: failed === 0,
     }),
   );
-  return { report, wallboxes: entries, window: plan.window, source: input.source, sessions, qualityIssues };
+  return { report, wallboxes: entries, window: plan.window, source: input.source, sessions };
 }
 
 /** An entry line is the entry's values; `decodeWallboxEntry` and the entry's schema check the rest. */

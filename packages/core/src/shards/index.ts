@@ -2,7 +2,6 @@ export {
   frameHead,
   type PartialHeader,
   partialHeaderSchema,
-  qualityIssueSchema,
   type RunPlan,
   readFrames,
   runPlanSchema,

@@ -18,7 +18,6 @@ export class WorkStoreError extends RunStopError {
  *   last and once by the plan step, it names the wallbox lists of the attempt that wrote it;
  * - `plan-{attempt}/shard-0001.jsonl`: a shard's wallboxes, one per line, in report order;
  * - `shards/0001/sessions-{attempt}.bin`: the sessions a shard read, in frames (below);
- * - `shards/0001/quality-{attempt}.jsonl`: the Data quality lines about those sessions;
  * - `shards/0001/entries.jsonl`: the shard's result, written last and once: a header line, then
  *   each wallbox's report entry (compact, `encodeWallboxEntry`). It names the sessions object of
  *   the attempt that wrote it.
@@ -30,7 +29,6 @@ export const workKeys = {
   shardWallboxes: (attempt: string, shard: number) => `plan-${attempt}/shard-${shardNumber(shard)}.jsonl`,
   shardEntries: (shard: number) => `shards/${shardNumber(shard)}/entries.jsonl`,
   shardSessions: (shard: number, attempt: string) => `shards/${shardNumber(shard)}/sessions-${attempt}.bin`,
-  shardQuality: (shard: number, attempt: string) => `shards/${shardNumber(shard)}/quality-${attempt}.jsonl`,
 };
 
 /** Shards are numbered from 1 in names, as people count them. */
@@ -63,13 +61,7 @@ export const partialHeaderSchema = z.object({
   /** Exact sums of the shard's rounded wallbox figures: the merge adds them up. */
   totals: figuresSchema,
   sessionsKey: z.string(),
-  /** The shard's Data quality lines about sessions (`QualityIssue`, one a line), and how many. */
-  qualityKey: z.string(),
-  qualityIssues: count,
 });
-
-/** A stored Data quality line, checked as it is read back. */
-export const qualityIssueSchema = z.tuple([z.string(), z.string().nullable(), z.string(), z.number().int(), z.string(), z.string()]);
 export type PartialHeader = z.infer<typeof partialHeaderSchema>;
 
 /**

@@ -24,61 +24,34 @@ export async function decodeSessionSegment(segment: Buffer): Promise<Session[]> 
 /** Writes that may be under way before `put` waits: enough to keep the reader going, few enough to bound memory. */
 const MAX_WRITES_IN_FLIGHT = 64;
 
-/** How a spool turns one wallbox's value into a segment of bytes and back. */
-export interface SegmentCodec<T> {
-  encode(value: T): Promise<Buffer>;
-  decode(segment: Buffer): Promise<T>;
-  /** What `get` answers for a position nothing was put under. */
-  empty(): T;
-}
-
 /**
- * Where a run keeps what it read (each wallbox's sessions; the Data quality lines about them)
- * until the writers want it, so memory never holds the month's sessions. Positions are the
- * wallboxes' places in the report; each position is put once.
+ * Where a run keeps the sessions it read until the writers want them, so memory holds the
+ * per-wallbox figures only, never the month's sessions. Positions are the wallboxes' places in
+ * the report; each position is put once.
  */
-export interface Spool<T> {
+export interface SessionSpool {
   /**
-   * Takes one wallbox's value. Resolves once it is accepted, which is at once unless many writes
-   * are still under way: the reader is not held up by compression and disk.
+   * Takes one wallbox's sessions. Resolves once they are accepted, which is at once unless many
+   * writes are still under way: the reader is not held up by compression and disk.
    */
-  put(position: number, value: T): Promise<void>;
+  put(position: number, sessions: readonly Session[]): Promise<void>;
   /** Resolves when everything put is on disk; rejects with the first write that failed. */
   flush(): Promise<void>;
-  /** The value put under `position`; the codec's empty value if nothing was put. */
-  get(position: number): Promise<T>;
-  /** The codec's bytes for `position`, as stored; undefined if nothing was put. */
+  /** The sessions put under `position`, in the order they were put; none if nothing was put. */
+  get(position: number): Promise<Session[]>;
+  /** The same as `encodeSessionSegment` bytes, as stored; undefined if nothing was put. */
   segment(position: number): Promise<Buffer | undefined>;
   /** Frees what the spool holds on disk (its file has no name from the start); it cannot be used afterwards. */
   dispose(): Promise<void>;
 }
 
-/** Each wallbox's sessions, in the order they were put. */
-export type SessionSpool = Spool<readonly Session[]>;
-
-const sessionCodec: SegmentCodec<readonly Session[]> = { encode: encodeSessionSegment, decode: decodeSessionSegment, empty: () => [] };
-
-/** Any JSON value of a wallbox (deflated JSON). */
-export function jsonSegmentCodec<T>(empty: () => T): SegmentCodec<T> {
-  return {
-    encode: (value) => deflate(Buffer.from(JSON.stringify(value)), { level: 1 }),
-    decode: async (segment) => JSON.parse((await inflate(segment)).toString("utf8")) as T,
-    empty,
-  };
-}
-
-/** A spool of each wallbox's sessions (see `createSpool`). */
-export function createFileSpool(parent = tmpdir()): Promise<SessionSpool> {
-  return createSpool(sessionCodec, parent);
-}
-
 /**
- * A spool in one temporary file: each wallbox's value becomes one compressed segment appended
+ * A spool in one temporary file: each wallbox's sessions become one compressed segment appended
  * where the file ends, and an index in memory (two numbers a wallbox) says where it lies.
  * Compression runs on libuv's thread pool, so it takes little of the main thread that reads the
  * API; level 1 because the file is read once or twice and then deleted.
  */
-export async function createSpool<T>(codec: SegmentCodec<T>, parent = tmpdir()): Promise<Spool<T>> {
+export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> {
   const folder = await mkdtemp(join(parent, "hems-reports-spool-"));
   let handle: FileHandle;
   try {
@@ -111,14 +84,14 @@ export async function createSpool<T>(codec: SegmentCodec<T>, parent = tmpdir()):
   let end = 0;
   let disposed = false;
   const usable = () => {
-    if (disposed) throw new Error("the spool was already disposed");
+    if (disposed) throw new Error("the session spool was already disposed");
   };
   const throwIfFailed = () => {
     if (firstFailure) throw firstFailure.error;
   };
 
-  const store = async (value: T) => {
-    const bytes = await codec.encode(value);
+  const store = async (sessions: readonly Session[]) => {
+    const bytes = await encodeSessionSegment(sessions);
     const offset = end;
     end += bytes.length;
     // Writes at disjoint offsets may run at once.
@@ -141,19 +114,19 @@ export async function createSpool<T>(codec: SegmentCodec<T>, parent = tmpdir()):
     let read = 0;
     while (read < length) {
       const { bytesRead } = await handle.read(bytes, read, length - read, offset + read);
-      if (bytesRead === 0) throw new Error(`the spool ended before position ${position} was read whole`);
+      if (bytesRead === 0) throw new Error(`the session spool ended before position ${position} was read whole`);
       read += bytesRead;
     }
     return bytes;
   };
 
   return {
-    async put(position, value) {
+    async put(position, sessions) {
       usable();
       throwIfFailed();
       if (!Number.isSafeInteger(position) || position < 0) throw new Error(`a spool position is a whole number from 0, not ${position}`);
-      if (writing.has(position) || lengthAt(position) > 0) throw new Error(`the spool already holds position ${position}`);
-      const settled = store(value).then(
+      if (writing.has(position) || lengthAt(position) > 0) throw new Error(`the session spool already holds position ${position}`);
+      const settled = store(sessions).then(
         (segment) => place(position, segment.offset, segment.length),
         (error: unknown) => {
           firstFailure ??= { error };
@@ -171,7 +144,7 @@ export async function createSpool<T>(codec: SegmentCodec<T>, parent = tmpdir()):
     },
     async get(position) {
       const bytes = await segment(position);
-      return bytes ? codec.decode(bytes) : codec.empty();
+      return bytes ? decodeSessionSegment(bytes) : [];
     },
     segment,
     async dispose() {

@@ -1,10 +1,1 @@
-export {
-  createFileSpool,
-  createSpool,
-  decodeSessionSegment,
-  encodeSessionSegment,
-  jsonSegmentCodec,
-  type SegmentCodec,
-  type SessionSpool,
-  type Spool,
-} from "./file-spool.ts";
+export { createFileSpool, decodeSessionSegment, encodeSessionSegment, type SessionSpool } from "./file-spool.ts";
