@@ -1,12 +1,13 @@
 import { ConfigError } from "@hems-reports/core/config";
 import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/month";
-import { currentStatus, type RunJob, reportKeys, runRequestSchema, UnknownWallboxError } from "@hems-reports/core/run-records";
+import { currentStatus, type RunJob, runRequestSchema, UnknownWallboxError } from "@hems-reports/core/run-records";
 import { runProgress } from "@hems-reports/core/workflow";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { z } from "zod";
 import { type BaseDeps, productionBaseDeps } from "./lib/deps.ts";
 import { HttpError, httpHandler, invalidInput, json } from "./lib/http.ts";
-import { readRunStatus, recordActiveRun, runningFullRun, runRecords, runTimeLimits, writeRunStatus } from "./lib/run-store.ts";
+import { readRunStatus, runningFullRun, runRecords, runTimeLimits } from "./lib/run-store.ts";
+import { RunNotStartedError, recordAndStartRun } from "./lib/start-run.ts";
 import { workflowDeps } from "./lib/workflow-deps.ts";
 
 function parseBody(event: LambdaFunctionURLEvent): unknown {
@@ -34,10 +35,11 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   }
   // Requested wallboxes must be configured; the config is read a line at a time when it is JSON
   // Lines, never held whole here. A full run's config is checked by its plan step.
-  if (parsed.data.wallboxIds) {
+  const { wallboxIds } = parsed.data;
+  if (wallboxIds) {
     let unknown: string[];
     try {
-      unknown = await runRecords(deps).unknownWallboxIds(parsed.data.wallboxIds);
+      unknown = await runRecords(deps).unknownWallboxIds(wallboxIds);
     } catch (error) {
       if (error instanceof ConfigError) throw new HttpError(500, error.message);
       throw error;
@@ -46,8 +48,7 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
       const error = new UnknownWallboxError(unknown);
       throw new HttpError(400, error.message, { issues: [{ field: "wallboxIds", message: `not configured: ${unknown.join(", ")}` }] });
     }
-  }
-  if (!parsed.data.wallboxIds) {
+  } else {
     // Two full runs of a month at once would race to publish it; the first one gets to finish.
     const recorded = await runningFullRun(deps, month);
     // A run whose workflow has ended without recording it is not running any more.
@@ -62,22 +63,17 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   const job: RunJob = {
     runId: deps.newRunId(),
     month,
-    ...(parsed.data.wallboxIds ? { wallboxIds: parsed.data.wallboxIds } : {}),
+    ...(wallboxIds ? { wallboxIds } : {}),
     trigger: "on-demand",
     requestedAt: now.toISOString(),
   };
-  const { manifest } = reportKeys(deps.settings.orgId, month, job.runId, job.wallboxIds ? "subset" : "month");
-  const recorded = { runId: job.runId, month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: manifest };
-  await writeRunStatus(deps, { ...recorded, status: "running" });
-  if (!job.wallboxIds) await recordActiveRun(deps, month, job.runId);
+  let manifest: string;
   try {
-    await deps.startRun(job);
+    manifest = (await recordAndStartRun(deps, job)).manifestKey;
   } catch (error) {
-    const reason = `could not start the run: ${(error as Error).message}`;
-    await writeRunStatus(deps, { ...recorded, status: "failed", finishedAt: deps.now().toISOString(), error: reason });
-    throw new HttpError(500, reason, { runId: job.runId });
+    if (error instanceof RunNotStartedError) throw new HttpError(500, error.message, { runId: error.runId });
+    throw error;
   }
-  deps.logger.info("run requested", { runId: job.runId, month, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
   return json(
     202,
     { runId: job.runId, month, status: "running", statusUrl: `?runId=${job.runId}`, manifestKey: manifest },

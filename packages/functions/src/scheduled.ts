@@ -1,8 +1,8 @@
 import { previousFullMonth } from "@hems-reports/core/month";
-import { type RunJob, reportKeys } from "@hems-reports/core/run-records";
+import type { RunJob } from "@hems-reports/core/run-records";
 import type { Context } from "aws-lambda";
 import { type BaseDeps, productionBaseDeps } from "./lib/deps.ts";
-import { writeRunStatus } from "./lib/run-store.ts";
+import { recordAndStartRun } from "./lib/start-run.ts";
 
 /**
  * The monthly schedule: starts the report workflow for the previous full month. The workflow
@@ -15,18 +15,7 @@ export function createScheduledHandler(deps: () => BaseDeps) {
     if (context) app.logger.addContext(context);
     const now = app.now();
     const job: RunJob = { runId: app.newRunId(), month: previousFullMonth(now).month, trigger: "schedule", requestedAt: now.toISOString() };
-    const { manifest } = reportKeys(app.settings.orgId, job.month, job.runId, "month");
-    const recorded = { runId: job.runId, month: job.month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: manifest };
-    await writeRunStatus(app, { ...recorded, status: "running" });
-    try {
-      await app.startRun(job);
-    } catch (error) {
-      const reason = `could not start the run: ${(error as Error).message}`;
-      await writeRunStatus(app, { ...recorded, status: "failed", finishedAt: app.now().toISOString(), error: reason });
-      app.logger.error("run not started", { runId: job.runId, month: job.month, error: reason });
-      throw new Error(reason, { cause: error });
-    }
-    app.logger.info("run started", { runId: job.runId, month: job.month, trigger: job.trigger });
+    await recordAndStartRun(app, job);
     return { runId: job.runId, status: "started" };
   };
 }
