@@ -6,35 +6,29 @@ import { buildReportWorkflow } from "./workflow";
 
 const lambda = { runtime: "nodejs22.x", architecture: "arm64" } as const;
 
+/** A step of the workflow: the bucket, the API secret and the stage settings linked. */
+const workflowStep = (name: string, args: Pick<sst.aws.FunctionArgs, "handler" | "timeout" | "memory">) =>
+  new sst.aws.Function(name, { ...lambda, ...args, link: [reportStore, apiSecret, reportSettings] });
+
 /** Plans a run: reads the config (streamed to the bucket as shard lists) and checks the credentials. */
-export const planStep = new sst.aws.Function("RunPlan", {
-  ...lambda,
-  handler: "packages/functions/src/steps/plan.handler",
-  timeout: "5 minutes",
-  memory: "1024 MB",
-  link: [reportStore, apiSecret, reportSettings],
-});
+export const planStep = workflowStep("RunPlan", { handler: "packages/functions/src/steps/plan.handler", timeout: "5 minutes", memory: "1024 MB" });
 
 /**
  * Reads one shard (2,000 wallboxes by default) and stores its partial result. 15 minutes is
  * Lambda's ceiling; reading stops a minute before it so the result is still stored. 2048 MB buys
  * the CPU share that parsing pages wants; memory stays at a few hundred MB (see Performance).
  */
-export const shardStep = new sst.aws.Function("RunShard", {
-  ...lambda,
+export const shardStep = workflowStep("RunShard", {
   handler: "packages/functions/src/steps/shard.handler",
   timeout: "15 minutes",
   memory: "2048 MB",
-  link: [reportStore, apiSecret, reportSettings],
 });
 
 /** Streams the shards' results into the workbook, the JSON and the CSV parts, then the manifest. */
-export const mergeStep = new sst.aws.Function("RunMerge", {
-  ...lambda,
+export const mergeStep = workflowStep("RunMerge", {
   handler: "packages/functions/src/steps/merge.handler",
   timeout: "15 minutes",
   memory: "2048 MB",
-  link: [reportStore, apiSecret, reportSettings],
 });
 
 const STATE_MACHINE_NAME = `${$app.name}-${$app.stage}-ReportRun`;

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { createS3Client, putObject, readObjectText, S3ObjectError, STAGING_PREFIX, s3ReportStore } from "@hems-reports/core/s3";
+import { putObject, readObjectText, S3ObjectError, STAGING_PREFIX, s3ReportStore } from "@hems-reports/core/s3";
 import { writeFile } from "@hems-reports/core/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalS3, startLocalS3 } from "./support/s3.ts";
+import { functionsClient, type LocalS3, startLocalS3 } from "./support/s3.ts";
 
 let s3: LocalS3;
 beforeAll(async () => {
@@ -68,19 +68,7 @@ describe("S3 report store (against s3rver)", () => {
   });
 
   it("names S3's failure, not the abort it causes, when a part upload fails midway", async () => {
-    const client = createS3Client({
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      region: "eu-central-1",
-      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-    });
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === "UploadPartCommand") throw new Error("simulated S3 outage");
-        return next(args);
-      },
-      { step: "initialize", name: "failParts" },
-    );
+    const client = functionsClient(s3, { failCommand: "UploadPartCommand" });
     const store = s3ReportStore({ client, bucket: s3.bucket }, "reports/org/2026-06/");
     const chunk = Buffer.alloc(1 << 20, 1);
     const error = await store

@@ -53,10 +53,10 @@ export interface S3Call {
 
 /**
  * Another production client for the same server, for the code under test: it can record every
- * call (to check them against the deployed role's permissions) and fail chosen PutObjects (as a
- * network or S3 failure midway would).
+ * call (to check them against the deployed role's permissions) and fail chosen PutObjects, or
+ * every call of one command (as a network or S3 failure midway would).
  */
-export function functionsClient(s3: LocalS3, options: { onCall?: (call: S3Call) => void; failPuts?: RegExp } = {}): S3Client {
+export function functionsClient(s3: LocalS3, options: { onCall?: (call: S3Call) => void; failPuts?: RegExp; failCommand?: string } = {}): S3Client {
   const client = createS3Client({
     endpoint: s3.endpoint,
     forcePathStyle: true,
@@ -68,6 +68,7 @@ export function functionsClient(s3: LocalS3, options: { onCall?: (call: S3Call) 
       const { Key: key, CopySource: copySource } = args.input as { Key?: string; CopySource?: string };
       options.onCall?.({ command: context.commandName ?? "unknown", ...(key ? { key } : {}), ...(copySource ? { copySource } : {}) });
       if (options.failPuts && context.commandName === "PutObjectCommand" && key && options.failPuts.test(key)) throw new Error("simulated S3 outage");
+      if (options.failCommand && context.commandName === options.failCommand) throw new Error("simulated S3 outage");
       return next(args);
     },
     { step: "initialize", name: "testObserver" },
