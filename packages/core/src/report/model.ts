@@ -1,7 +1,7 @@
-import { once } from "node:events";
 import type { Writable } from "node:stream";
 import type { WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
+import { writeInTurn } from "../storage/index.ts";
 import { type Figures, sumFigures } from "../summary/index.ts";
 import { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
 import type { MonthlyReport, ReportHead, WallboxReport } from "./schema.ts";
@@ -57,9 +57,7 @@ export function serializeMonthlyReport(report: MonthlyReport): string {
  * exists as one string or one array.
  */
 export async function writeMonthlyReportJson(head: ReportHead, entries: WallboxEntries, out: Writable): Promise<void> {
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, "drain");
-  };
+  const write = (text: string) => writeInTurn(out, text);
   if (entries.count === 0) {
     out.end(serializeMonthlyReport({ ...head, wallboxes: [] }));
     return;

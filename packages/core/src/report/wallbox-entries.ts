@@ -1,3 +1,4 @@
+import { withRoomFor } from "../memory/index.ts";
 import type { Outcome } from "../sessions/index.ts";
 import { figuresSchema, type WallboxReport, wallboxReportSchema } from "./schema.ts";
 
@@ -88,7 +89,9 @@ export class WallboxEntryArena implements WallboxEntries {
   /** Keeps the entry for `position`; each position is put once. */
   put(position: number, entry: WallboxReport): void {
     if (!Number.isSafeInteger(position) || position < 0) throw new Error(`a wallbox position is a whole number from 0, not ${position}`);
-    this.grow(position);
+    this.blockOf = withRoomFor(this.blockOf, position);
+    this.offsetOf = withRoomFor(this.offsetOf, position);
+    this.lengthOf = withRoomFor(this.lengthOf, position);
     if (this.lengthOf[position] !== 0) throw new Error(`the report already holds an entry at position ${position}`);
     const bytes = Buffer.from(JSON.stringify(encodeWallboxEntry(entry)));
     if (this.used + bytes.length > BLOCK_BYTES) {
@@ -121,18 +124,5 @@ export class WallboxEntryArena implements WallboxEntries {
       throw new Error(`the report holds ${this.held} entries for ${this.highest + 1} positions (a bug: please report it)`);
     }
     for (let position = 0; position < this.held; position++) yield this.get(position);
-  }
-
-  private grow(position: number): void {
-    if (position < this.lengthOf.length) return;
-    const capacity = Math.max(position + 1, this.lengthOf.length * 2);
-    const grown = (from: Uint32Array) => {
-      const to = new Uint32Array(capacity);
-      to.set(from);
-      return to;
-    };
-    this.blockOf = grown(this.blockOf);
-    this.offsetOf = grown(this.offsetOf);
-    this.lengthOf = grown(this.lengthOf);
   }
 }

@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
-import type { Writable } from "node:stream";
 import { z } from "zod";
 import type { ReportConfig, WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
@@ -29,14 +27,10 @@ import {
   workKeys,
 } from "../shards/index.ts";
 import { createFileSpool, decodeSessionSegment } from "../spool/index.ts";
-import { openWorkLines, readWorkText, type WorkStore } from "../storage/index.ts";
+import { openWorkLines, readWorkText, type WorkStore, writeInTurn } from "../storage/index.ts";
 import { FiguresTotal } from "../summary/index.ts";
 import type { ReportContent } from "./monthly-report.ts";
 import { type ReadWallboxesInput, readWallboxes } from "./read-wallboxes.ts";
-
-const writeTo = async (out: Writable, chunk: string | Buffer) => {
-  if (!out.write(chunk)) await once(out, "drain");
-};
 
 export interface PlanInput {
   config: ReportConfig;
@@ -60,7 +54,7 @@ export async function planRun(store: WorkStore, input: PlanInput): Promise<RunPl
     const wallboxesKey = workKeys.shardWallboxes(attempt, shard.index);
     await store.create(wallboxesKey, async (out) => {
       for (let position = shard.first; position < shard.first + shard.count; position++) {
-        await writeTo(out, `${JSON.stringify(wallboxes[position])}\n`);
+        await writeInTurn(out, `${JSON.stringify(wallboxes[position])}\n`);
       }
     });
     descriptors.push({ ...shard, wallboxesKey });
@@ -142,8 +136,8 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
       for (let position = 0; position < wallboxes.length; position++) {
         if (read.read[position] !== 1) continue;
         const segment = (await spool.segment(position))!;
-        await writeTo(out, frameHead(position, segment.length));
-        await writeTo(out, segment);
+        await writeInTurn(out, frameHead(position, segment.length));
+        await writeInTurn(out, segment);
       }
     });
     const header: PartialHeader = {
@@ -155,8 +149,8 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
       sessionsKey,
     };
     const created = await store.create(entriesKey, async (out) => {
-      await writeTo(out, `${JSON.stringify(header)}\n`);
-      for await (const entry of read.entries.read()) await writeTo(out, `${JSON.stringify(encodeWallboxEntry(entry))}\n`);
+      await writeInTurn(out, `${JSON.stringify(header)}\n`);
+      for await (const entry of read.entries.read()) await writeInTurn(out, `${JSON.stringify(encodeWallboxEntry(entry))}\n`);
     });
     return created ? { status: "done", header } : { status: "already done" };
   } finally {

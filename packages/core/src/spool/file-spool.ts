@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { deflateRaw, inflateRaw } from "node:zlib";
+import { withRoomFor } from "../memory/index.ts";
 import { decodeSession, type EncodedSession, encodeSession, type Session } from "../sessions/index.ts";
 
 const deflate = promisify(deflateRaw);
@@ -66,15 +67,8 @@ export async function createFileSpool(parent = tmpdir()): Promise<SessionSpool> 
   let offsets = new Float64Array(1024);
   let lengths = new Uint32Array(1024); // 0: nothing written there (a written segment is never empty)
   const place = (position: number, offset: number, length: number) => {
-    if (position >= lengths.length) {
-      const capacity = Math.max(position + 1, lengths.length * 2);
-      const grownOffsets = new Float64Array(capacity);
-      grownOffsets.set(offsets);
-      offsets = grownOffsets;
-      const grownLengths = new Uint32Array(capacity);
-      grownLengths.set(lengths);
-      lengths = grownLengths;
-    }
+    offsets = withRoomFor(offsets, position);
+    lengths = withRoomFor(lengths, position);
     offsets[position] = offset;
     lengths[position] = length;
   };

@@ -3,3 +3,4 @@ export { localWorkStore } from "./local-work-store.ts";
 export { measuringStream, produceInto } from "./measure.ts";
 export { type FileToWrite, type Producer, type ReportStore, type StagedFile, type StoredFile, writeFile, writeTogether } from "./port.ts";
 export { openWorkLines, readWorkText, type WorkStore } from "./work-store.ts";
+export { writeInTurn } from "./write.ts";

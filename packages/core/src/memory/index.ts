@@ -1,0 +1,1 @@
+export { withRoomFor } from "./typed-arrays.ts";
