@@ -6,7 +6,7 @@ import { MAX_CSV_ROWS_PER_PART, sessionCsvFileNames, sessionCsvRows, writeSessio
 import type { MonthWindow } from "../month/index.ts";
 import { type ReportHead, reportFileNames, type WallboxEntries, workbookLayout, writeMonthlyReportJson } from "../report/index.ts";
 import type { SessionSource, SessionsReader } from "../sessions/index.ts";
-import { reportOrder, type ShardDescriptor } from "../shards/index.ts";
+import { planShards, type ShardDescriptor } from "../shards/index.ts";
 import { type FileToWrite, localWorkStore, type ReportStore, type StoredFile, type WorkStore, writeTogether } from "../storage/index.ts";
 import { writeWorkbook } from "../xlsx/index.ts";
 import type { WallboxProgress } from "./read-wallboxes.ts";
@@ -87,10 +87,12 @@ export const DEFAULT_SESSION_ROW_LIMIT = 1_000_000;
  */
 export async function readMonthlyReport(input: ReadInput): Promise<ReportContent> {
   const { work } = input;
-  const plan = await planRun(work, { config: input.config, window: input.window, generatedAt: input.generatedAt, shards: input.shards ?? 1 });
   // In this process the config is in memory already: the shards and the merge take their
-  // wallboxes from it (in the plan's order) rather than a second, parsed copy from the work store.
-  const ordered = reportOrder(input.config.wallboxes);
+  // wallboxes from the split the plan is made of, rather than a second, parsed copy from the work store.
+  const shards = input.shards ?? 1;
+  const planned = planShards(input.config.wallboxes, shards);
+  const plan = await planRun(work, { config: input.config, window: input.window, generatedAt: input.generatedAt, shards, planned });
+  const ordered = planned.wallboxes;
   if (ordered.length !== plan.wallboxes)
     throw new Error(`the plan has ${plan.wallboxes} wallboxes, the config ${ordered.length} (a bug: please report it)`);
   const wallboxesOf = (shard: ShardDescriptor) => ordered.slice(shard.first, shard.first + shard.count);

@@ -22,6 +22,7 @@ import {
   readFrames,
   runPlanSchema,
   type ShardDescriptor,
+  type ShardPlan,
   shardWallboxSchema,
   WorkStoreError,
   workKeys,
@@ -38,6 +39,8 @@ export interface PlanInput {
   /** Comes from the caller so the same input gives byte-identical output. */
   generatedAt: Date;
   shards: number;
+  /** The wallboxes already split (`planShards` of the config), when the caller keeps them in memory. */
+  planned?: ShardPlan;
 }
 
 /**
@@ -47,7 +50,7 @@ export interface PlanInput {
 export async function planRun(store: WorkStore, input: PlanInput): Promise<RunPlan> {
   const existing = await readPlan(store);
   if (existing) return existing;
-  const { wallboxes, shards } = planShards(input.config.wallboxes, input.shards);
+  const { wallboxes, shards } = input.planned ?? planShards(input.config.wallboxes, input.shards);
   const attempt = randomUUID();
   const descriptors: ShardDescriptor[] = [];
   for (const shard of shards) {
