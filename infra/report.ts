@@ -24,7 +24,24 @@ export const shardStep = workflowStep("RunShard", {
   memory: "2048 MB",
 });
 
-/** Streams the shards' results into the workbook, the JSON and the CSV parts, then the manifest. */
+/** Settles the shards' outcomes and cuts the session detail into CSV parts: it reads only the shards' headers. */
+export const collectStep = workflowStep("RunCollect", {
+  handler: "packages/functions/src/steps/collect.handler",
+  timeout: "5 minutes",
+  memory: "1024 MB",
+});
+
+/**
+ * Writes one CSV part of the session detail (1,000,000 sessions) and its Data quality lines, from
+ * the shards' sessions: about 10–20 s of CPU a part here (see Performance), with the parts at once.
+ */
+export const detailStep = workflowStep("RunDetail", {
+  handler: "packages/functions/src/steps/detail.handler",
+  timeout: "15 minutes",
+  memory: "2048 MB",
+});
+
+/** Streams the shards' results into the workbook and the JSON, takes the CSV parts over, then the manifest. */
 export const mergeStep = workflowStep("RunMerge", {
   handler: "packages/functions/src/steps/merge.handler",
   timeout: "15 minutes",
@@ -36,7 +53,7 @@ const stateMachineArn = $interpolate`arn:aws:states:${aws.getRegionOutput().name
 const executionsArn = $interpolate`arn:aws:states:${aws.getRegionOutput().name}:${aws.getCallerIdentityOutput().accountId}:execution:${STATE_MACHINE_NAME}/*`;
 
 // SST gives a state machine's role `events:*` on every resource. This one needs only to invoke its
-// three functions, run its distributed Map's child executions, and deliver its error logs.
+// five functions, run its distributed Map's child executions, and deliver its error logs.
 $transform(aws.iam.Role, (args, _options, name) => {
   if (name !== "ReportRunRole") return;
   args.inlinePolicies = [
@@ -47,7 +64,7 @@ $transform(aws.iam.Role, (args, _options, name) => {
           {
             actions: ["lambda:InvokeFunction"],
             // The functions, and any version or alias of them, should they ever be published.
-            resources: [planStep.arn, shardStep.arn, mergeStep.arn].flatMap((arn) => [arn, $interpolate`${arn}:*`]),
+            resources: [planStep.arn, shardStep.arn, collectStep.arn, detailStep.arn, mergeStep.arn].flatMap((arn) => [arn, $interpolate`${arn}:*`]),
           },
           { actions: ["states:StartExecution"], resources: [stateMachineArn] },
           { actions: ["states:DescribeExecution", "states:StopExecution"], resources: [executionsArn] },
@@ -71,11 +88,11 @@ $transform(aws.iam.Role, (args, _options, name) => {
   ];
 });
 
-/** The report run: Plan → a distributed Map of shards → Merge (see infra/workflow.ts). */
+/** The report run: Plan → a distributed Map of shards → Collect → a Map of CSV parts → Merge (see infra/workflow.ts). */
 export const workflow = new sst.aws.StepFunctions("ReportRun", {
   definition: buildReportWorkflow(
     sst.aws.StepFunctions,
-    { plan: planStep, shard: shardStep, merge: mergeStep },
+    { plan: planStep, shard: shardStep, collect: collectStep, detail: detailStep, merge: mergeStep },
     {
       maxConcurrentShards: MAX_CONCURRENT_SHARDS,
     },

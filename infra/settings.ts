@@ -41,6 +41,8 @@ export const MAX_QUEUE_MINUTES = 5;
 
 /** The Partner API budget and the shard size (see README, "Capacity"). */
 export const SHARD_SIZE = wholeSetting("HEMS_SHARD_SIZE", 2_000, 1, 100_000);
+/** The most sessions one CSV file of the session detail holds (Excel opens at most 1,048,576 rows). */
+export const CSV_ROWS_PER_PART = wholeSetting("HEMS_CSV_ROWS_PER_PART", 1_000_000, 1_000, 1_000_000);
 /** Wallboxes one shard reads at once. */
 export const SHARD_CONCURRENCY = wholeSetting("HEMS_SHARD_CONCURRENCY", 8, 1, 64);
 /** The most requests in flight against the Partner API, over all shards of a run. */
@@ -62,6 +64,7 @@ export const reportSettings = new sst.Linkable("ReportSettings", {
     maxRunMinutes: MAX_RUN_MINUTES,
     maxQueueMinutes: MAX_QUEUE_MINUTES,
     shardSize: SHARD_SIZE,
+    csvRowsPerPart: CSV_ROWS_PER_PART,
     concurrency: SHARD_CONCURRENCY,
   },
 });

@@ -6,8 +6,13 @@ import { FATAL_STEP_ERRORS } from "../packages/core/src/workflow/fatal-errors";
  * The report run as a state machine, for both triggers and every org size:
  *
  *   Plan ─▶ Shards (distributed Map: Shard, retried with backoff; a shard that still fails
- *                   becomes a failed result) ─▶ Merge (report, manifest, run status) ─▶ Done
+ *                   becomes a failed result)
+ *        ─▶ Collect (each shard's outcome, settled once; the CSV parts of the session detail)
+ *        ─▶ Details (Map: Detail writes one CSV part and its Data quality lines, all at once)
+ *        ─▶ Merge (workbook, JSON, the CSV parts taken over, manifest, run status) ─▶ Done
  *
+ * The CSV parts have steps of their own because at a million wallboxes (46M sessions) writing
+ * them one after another takes longer than one Lambda invocation may run.
  * Only the run's job and small shard descriptors travel through the states (the 256 KB payload
  * limit holds for a million wallboxes: 500 shards of 2,000); everything else is in the bucket.
  * The graph is built here, apart from the resources, so a test can build it with plain ARNs,
@@ -16,6 +21,8 @@ import { FATAL_STEP_ERRORS } from "../packages/core/src/workflow/fatal-errors";
 export interface WorkflowFunctions {
   plan: LambdaInvokeArgs["function"];
   shard: LambdaInvokeArgs["function"];
+  collect: LambdaInvokeArgs["function"];
+  detail: LambdaInvokeArgs["function"];
   merge: LambdaInvokeArgs["function"];
 }
 
@@ -27,6 +34,9 @@ export interface WorkflowOptions {
 /** A failed shard is tried twice more (3 attempts in all), 10 s and then 30 s later (jittered), before it counts as failed. */
 export const SHARD_RETRY = { maxAttempts: 2, intervalSeconds: 10, backoffRate: 3, maxDelaySeconds: 120 } as const;
 
+/** CSV parts written at once: each reads its shards' sessions from the bucket and writes one file to it. */
+export const MAX_CONCURRENT_PARTS = 10;
+
 /** Errors of the Lambda service itself (not of the function's code), worth a retry for any step. */
 const LAMBDA_SERVICE_ERRORS = [
   "Lambda.ServiceException",
@@ -35,6 +45,18 @@ const LAMBDA_SERVICE_ERRORS = [
   "Lambda.TooManyRequestsException",
 ];
 const fatal = [...FATAL_STEP_ERRORS];
+
+/** A step that reads or writes much: a fatal error is not retried (the run fails, and its status says why), any other is, with backoff. */
+function retriedUnlessFatal(task: ReturnType<typeof StepFunctions.lambdaInvoke>) {
+  return task.retry({ errors: fatal, maxAttempts: 0, interval: "1 second", backoffRate: 1, maxDelay: "1 second", jitterStrategy: "NONE" }).retry({
+    errors: ["States.ALL"],
+    maxAttempts: SHARD_RETRY.maxAttempts,
+    interval: `${SHARD_RETRY.intervalSeconds} seconds`,
+    backoffRate: SHARD_RETRY.backoffRate,
+    maxDelay: `${SHARD_RETRY.maxDelaySeconds} seconds`,
+    jitterStrategy: "FULL",
+  });
+}
 
 export function buildReportWorkflow(sfn: typeof StepFunctions, functions: WorkflowFunctions, options: WorkflowOptions) {
   const plan = sfn
@@ -54,23 +76,14 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
   });
   // Kept in a variable before the call: a caught error carries only the error, not the input.
   const rememberShard = sfn.pass({ name: "RememberShard", assign: { shard: "{% $states.input.shard %}" } });
-  const shard = sfn
-    .lambdaInvoke({
+  const shard = retriedUnlessFatal(
+    sfn.lambdaInvoke({
       name: "Shard",
       function: functions.shard,
       payload: "{% $states.input %}",
       output: "{% $states.result.Payload %}",
-    })
-    // A fatal error is neither retried nor caught: the run fails, and its status says why.
-    .retry({ errors: fatal, maxAttempts: 0, interval: "1 second", backoffRate: 1, maxDelay: "1 second", jitterStrategy: "NONE" })
-    .retry({
-      errors: ["States.ALL"],
-      maxAttempts: SHARD_RETRY.maxAttempts,
-      interval: `${SHARD_RETRY.intervalSeconds} seconds`,
-      backoffRate: SHARD_RETRY.backoffRate,
-      maxDelay: `${SHARD_RETRY.maxDelaySeconds} seconds`,
-      jitterStrategy: "FULL",
-    })
+    }),
+  )
     .catch(sfn.fail({ name: "RunFailed", error: "{% $states.input.Error %}", cause: "{% $states.input.Cause %}" }), { errors: fatal })
     .catch(shardFailed, { errors: ["States.ALL"] });
 
@@ -83,12 +96,46 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
     processor: rememberShard.next(shard),
   });
 
+  const collect = sfn
+    .lambdaInvoke({
+      name: "Collect",
+      function: functions.collect,
+      payload: "{% {'job': $job, 'shards': $states.input} %}",
+      output: "{% $states.result.Payload %}",
+    })
+    .retry({
+      errors: [...LAMBDA_SERVICE_ERRORS, "S3ObjectError"],
+      maxAttempts: 2,
+      interval: "5 seconds",
+      backoffRate: 3,
+      maxDelay: "60 seconds",
+      jitterStrategy: "FULL",
+    });
+
+  // A part that cannot be written after its retries fails the run: the detail is the report's, not a shard's.
+  const detail = retriedUnlessFatal(
+    sfn.lambdaInvoke({
+      name: "Detail",
+      function: functions.detail,
+      payload: "{% $states.input %}",
+      output: "{% $states.result.Payload %}",
+    }),
+  );
+
+  const details = sfn.map({
+    name: "Details",
+    items: "{% $states.input.parts %}",
+    itemSelector: { job: "{% $job %}", part: "{% $states.context.Map.Item.Value %}" },
+    maxConcurrency: MAX_CONCURRENT_PARTS,
+    processor: detail,
+  });
+
   // The merge may be run again: it publishes the same files, and its manifest last.
   const merge = sfn
     .lambdaInvoke({
       name: "Merge",
       function: functions.merge,
-      payload: "{% {'job': $job, 'shards': $states.input} %}",
+      payload: "{% {'job': $job} %}",
       output: "{% $states.result.Payload %}",
     })
     .retry({
@@ -102,6 +149,8 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
 
   return plan
     .next(shards)
+    .next(collect)
+    .next(details)
     .next(merge)
     .next(sfn.succeed({ name: "Done" }));
 }

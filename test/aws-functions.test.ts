@@ -3,12 +3,15 @@ import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/report";
 import { allowsObjectAccess, runStatusSchema } from "@hems-reports/core/run-records";
 import { putObject, readObjectText } from "@hems-reports/core/s3";
+import type { ShardStepResult } from "@hems-reports/core/workflow";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import type { Context } from "aws-lambda";
 import ExcelJS from "exceljs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createOnDemandHandler } from "../packages/functions/src/on-demand.ts";
 import { createScheduledHandler } from "../packages/functions/src/scheduled.ts";
+import { createCollectHandler } from "../packages/functions/src/steps/collect.ts";
+import { createDetailHandler } from "../packages/functions/src/steps/detail.ts";
 import { createMergeHandler } from "../packages/functions/src/steps/merge.ts";
 import { createPlanHandler } from "../packages/functions/src/steps/plan.ts";
 import { createShardHandler, SHARD_WRITE_RESERVE_MS } from "../packages/functions/src/steps/shard.ts";
@@ -170,7 +173,7 @@ describe("scheduled function", () => {
       const started = Date.now();
       const result = await createShardHandler(() => app.deps)({ job, shard: planned.shards[0]! }, context);
       expect(Date.now() - started).toBeLessThan(1_900); // the request timeout (2 s) did not have to fire
-      expect(await createMergeHandler(() => app.deps)({ job, shards: [result] })).toMatchObject({ status: "done", complete: false });
+      expect(await app.afterShards(job, [result])).toMatchObject({ status: "done", complete: false });
       const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
       expect(report.wallboxes.map((wallbox) => wallbox.status)).toEqual(["ok", "ok", "failed"]);
       expect(report.wallboxes[2]).toMatchObject({ error: "not read: the shard reached its time limit before this wallbox was done" });
@@ -445,7 +448,16 @@ describe("workflow steps (as the state machine runs them)", () => {
     const shard = createShardHandler(() => app.deps);
     const results = await Promise.all([...planned.shards].reverse().map((descriptor) => shard({ job, shard: descriptor })));
     expect(await shard({ job, shard: planned.shards[0]! })).toEqual({ index: 0, status: "already done" });
-    expect(await createMergeHandler(() => app.deps)({ job, shards: results })).toEqual({ runId: job.runId, status: "done", complete: true });
+    app.deps.csvRowsPerPart = 40;
+    const { parts } = await createCollectHandler(() => app.deps)({ job, shards: results });
+    expect(parts.length).toBeGreaterThan(1);
+    // The CSV parts, too, are written at once, in no order; a retried part meets its stored result.
+    const detail = createDetailHandler(() => app.deps);
+    expect(await Promise.all([...parts].reverse().map((part) => detail({ job, part })))).toEqual(
+      [...parts].reverse().map((part) => ({ index: part.index, status: "done" })),
+    );
+    expect(await detail({ job, part: parts[0]! })).toEqual({ index: 0, status: "already done" });
+    expect(await createMergeHandler(() => app.deps)({ job })).toEqual({ runId: job.runId, status: "done", complete: true });
     const stepwise = (await objectBytes(`${MONTH_PREFIX}hems-savings-2026-10.json`)).toString();
 
     await s3.clear();
@@ -460,12 +472,12 @@ describe("workflow steps (as the state machine runs them)", () => {
     app.deps.shardSize = 1;
     const planned = await createPlanHandler(() => app.deps)(job);
     const shard = createShardHandler(() => app.deps);
-    const results = [
+    const results: ShardStepResult[] = [
       await shard({ job, shard: planned.shards[0]! }),
       { index: 1, status: "failed", error: "States.Timeout" },
       await shard({ job, shard: planned.shards[2]! }),
     ];
-    expect(await createMergeHandler(() => app.deps)({ job, shards: results })).toMatchObject({ status: "done", complete: false });
+    expect(await app.afterShards(job, results)).toMatchObject({ status: "done", complete: false });
     const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
     expect(report.wallboxes.map((wallbox) => wallbox.status)).toEqual(["ok", "failed", "ok"]);
     expect(report.wallboxes[1]).toMatchObject({ wallboxId: boxes[1]!.wallboxId, error: "not read: shard 2 of 3 failed (States.Timeout)" });
@@ -477,10 +489,12 @@ describe("workflow steps (as the state machine runs them)", () => {
     // (No library here executes SST's JSONata definitions; see README, "The workflow".)
     const app = testApp(s3, simulator);
     app.deps.shardSize = 1;
-    const { Plan, Shards, Merge } = (await workflowDefinition()).States;
+    const { Plan, Shards, Collect, Details, Merge } = (await workflowDefinition()).States;
     const handlers: Record<string, (payload: unknown) => Promise<unknown>> = {
       [WORKFLOW_FUNCTIONS.plan]: createPlanHandler(() => app.deps),
       [WORKFLOW_FUNCTIONS.shard]: createShardHandler(() => app.deps),
+      [WORKFLOW_FUNCTIONS.collect]: createCollectHandler(() => app.deps),
+      [WORKFLOW_FUNCTIONS.detail]: createDetailHandler(() => app.deps),
       [WORKFLOW_FUNCTIONS.merge]: createMergeHandler(() => app.deps),
     };
     const invoke = async (state: AslState, states: Record<string, unknown>, variables: Record<string, unknown> = {}) => {
@@ -507,8 +521,23 @@ describe("workflow steps (as the state machine runs them)", () => {
       const result = await invoke(Shard, { input: selected }, shardVariables);
       results.push(await evaluate(Shard.Output, { states: { input: selected, result } }));
     }
-    const merged = await invoke(Merge!, { input: results }, variables);
-    expect(await evaluate(Merge!.Output, { states: { input: results, result: merged } })).toEqual({
+    const collected = await invoke(Collect!, { input: results }, variables);
+    const collectOutput = await evaluate(Collect!.Output, { states: { input: results, result: collected } });
+    const parts = (await evaluate(Details!.Items, { states: { input: collectOutput }, ...variables })) as unknown[];
+    expect(parts).toHaveLength(1);
+    const { Detail } = Details!.ItemProcessor.States;
+    const written: unknown[] = [];
+    for (const [index, item] of parts.entries()) {
+      const selected = await evaluate(Details!.ItemSelector, {
+        states: { input: collectOutput, context: { Map: { Item: { Index: index, Value: item } } } },
+        ...variables,
+      });
+      const result = await invoke(Detail, { input: selected });
+      written.push(await evaluate(Detail.Output, { states: { input: selected, result } }));
+    }
+    expect(written).toEqual([{ index: 0, status: "done" }]);
+    const merged = await invoke(Merge!, { input: written }, variables);
+    expect(await evaluate(Merge!.Output, { states: { input: written, result: merged } })).toEqual({
       runId: job.runId,
       status: "done",
       complete: false,

@@ -47,9 +47,9 @@ describe("npm run report with the built-in simulator", () => {
     expect(await out.files()).toEqual(["hems-savings-2026-10.json", "hems-savings-2026-10.xlsx", "hems-sessions-2026-10.csv"]);
     expect(run.info.filter((line) => /^\[\d\/6\] ok /.test(line))).toHaveLength(6);
     expect(run.info.filter((line) => line.startsWith("Writing "))).toEqual([
+      "Writing hems-sessions-2026-10.csv…",
       "Writing hems-savings-2026-10.xlsx…",
       "Writing hems-savings-2026-10.json…",
-      "Writing hems-sessions-2026-10.csv…",
     ]);
     expect(run.result[0]).toMatch(/^Complete report for 2026-10: 6 of 6 wallboxes read, \d+ sessions, savings \d+\.\d{2} EUR/);
     expect(run.result.slice(1)).toEqual([

@@ -34,6 +34,7 @@ const linked = {
     maxRunMinutes: 15,
     maxQueueMinutes: 5,
     shardSize: 2000,
+    csvRowsPerPart: 1_000_000,
     concurrency: 8,
   },
 };
@@ -52,6 +53,7 @@ describe("settings from linked resources", () => {
       maxRunMinutes: 15,
       maxQueueMinutes: 5,
       shardSize: 2000,
+      csvRowsPerPart: 1_000_000,
       concurrency: 8,
       workflowArn: WORKFLOW_ARN,
     });

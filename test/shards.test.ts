@@ -3,8 +3,22 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { text } from "node:stream/consumers";
 import type { WallboxRef } from "@hems-reports/core/config";
-import { writeMonthlyReportJson } from "@hems-reports/core/report";
-import { mergedReport, planRun, readMonthlyReport, readPlan, runMonthlyReport, runShard, WorkStoreError } from "@hems-reports/core/run";
+import { type QualityIssue, qualityIssuesOf, writeMonthlyReportJson } from "@hems-reports/core/report";
+import {
+  collectRun,
+  mergedReport,
+  planRun,
+  readMonthlyReport,
+  readPlan,
+  runMonthlyReport,
+  runShard,
+  shardSessions,
+  WorkStoreError,
+  wallboxesFromStore,
+  writeDetailPart,
+  writeMonthlyReport,
+  writeReportFiles,
+} from "@hems-reports/core/run";
 import { s3WorkStore } from "@hems-reports/core/s3";
 import type { SessionsReader } from "@hems-reports/core/sessions";
 import { workKeys } from "@hems-reports/core/shards";
@@ -126,7 +140,9 @@ describe("a sharded run", () => {
     const work = localWorkStore(join(folder.path, "work"));
     const plan = await planRun(work, { config, window: OCTOBER, generatedAt: new Date("2026-11-01T06:00:00Z"), shards: 3 });
     for (const shard of [plan.shards[0]!, plan.shards[2]!]) await runShard(work, plan, shard, { reader: clientFor(simulator), concurrency: 2 });
-    const content = await mergedReport(work, plan, { source: "test", shardFailure: () => "not read: its shard failed 3 times (HTTP 503)" });
+    const collected = await collectRun(work, plan, { shardFailure: () => "not read: its shard failed 3 times (HTTP 503)" });
+    for (const part of collected.parts) await writeDetailPart(work, plan, collected, part);
+    const content = await mergedReport(work, plan, collected, { source: "test" });
     expect(content.report.complete).toBe(false);
     expect(content.wallboxes).toMatchObject({ count: 20, failed: plan.shards[1]!.count });
     const entries = [];
@@ -148,7 +164,19 @@ describe("a sharded run", () => {
     const sessionsPath = join(root, result.status === "done" ? result.header.sessionsKey : "");
     const bytes = await readFile(sessionsPath);
     await writeFile(sessionsPath, bytes.subarray(0, bytes.length - 3));
-    const content = await mergedReport(work, plan, { source: "test" });
+    // A sessions object cut short is refused by the CSV part that reads it, and by the merge.
+    const collected = await collectRun(work, plan);
+    await expect(writeDetailPart(work, plan, collected, collected.parts[0]!)).rejects.toThrow(/sessions-.*\.bin ends in the middle of a frame/);
+    await expect(mergedReport(work, plan, collected, { source: "test" })).rejects.toThrow(/part 1 of the session detail .* was not written/);
+    const content = {
+      sessions: () =>
+        shardSessions(
+          work,
+          plan,
+          collected.shards.map((outcome) => (outcome.status === "done" ? outcome.header : undefined)),
+          wallboxesFromStore(work),
+        ),
+    };
     await expect(
       (async () => {
         for await (const _ of content.sessions());
@@ -159,13 +187,43 @@ describe("a sharded run", () => {
     await expect(readPlan(work)).rejects.toThrow(/plan\.json is not what this version writes/);
   });
 
+  it("writes each CSV part once with its Data quality lines, the same lines as from the sessions, and refuses a part damaged since", async () => {
+    const root = join(folder.path, "work");
+    const work = localWorkStore(root);
+    const plan = await planRun(work, { config, window: OCTOBER, generatedAt: new Date("2026-11-01T06:00:00Z"), shards: 3 });
+    for (const shard of plan.shards) await runShard(work, plan, shard, { reader: clientFor(simulator), concurrency: 2 });
+    const collected = await collectRun(work, plan, { csvRowsPerPart: 150 });
+    expect(collected.parts.length).toBeGreaterThan(2);
+    expect(await collectRun(work, plan, { csvRowsPerPart: 10 })).toEqual(collected);
+    // Parts in any order, as the workflow's Map runs them; a repeated part writes nothing.
+    for (const part of [...collected.parts].reverse()) expect((await writeDetailPart(work, plan, collected, part)).status).toBe("done");
+    expect(await writeDetailPart(work, plan, collected, collected.parts[0]!)).toEqual({ status: "already done" });
+
+    const content = await mergedReport(work, plan, collected, { source: "test" });
+    const fromParts: QualityIssue[] = [];
+    for await (const issue of content.detail.qualityIssues()) fromParts.push(issue);
+    const fromSessions: QualityIssue[] = [];
+    for await (const issue of qualityIssuesOf(content.sessions, OCTOBER)()) fromSessions.push(issue);
+    expect(fromParts.length).toBeGreaterThan(0);
+    expect(fromParts).toEqual(fromSessions);
+
+    const part = content.detail.parts[1]!;
+    const path = join(root, part.object.key);
+    await writeFile(path, (await readFile(path, "utf8")).replace(/,1\.\d/, ",9.9"));
+    const out = join(folder.path, "out");
+    await expect(writeReportFiles(localFolderStore(out), content)).rejects.toThrow(
+      new RegExp(`${part.object.key} is not the file its step measured .*: it was damaged`),
+    );
+    expect(await readdir(out).catch(() => [])).toEqual([]);
+  });
+
   it("keeps its work objects in S3 just as well: the same report, each object created once", async () => {
     const s3 = await startLocalS3();
     try {
       const generatedAt = new Date("2026-11-01T06:00:00Z");
       const reports: string[] = [];
       for (const work of [localWorkStore(join(folder.path, "work")), s3WorkStore(s3, "work/run-1/")]) {
-        const content = await readMonthlyReport({
+        const read = await readMonthlyReport({
           config,
           window: OCTOBER,
           generatedAt,
@@ -175,6 +233,7 @@ describe("a sharded run", () => {
           shards: 3,
           concurrency: 2,
         });
+        const { content } = await writeMonthlyReport(localFolderStore(join(folder.path, `out-${reports.length}`)), read);
         const out = new PassThrough();
         const [json] = await Promise.all([text(out), writeMonthlyReportJson(content.report, content.wallboxes, out)]);
         reports.push(json);

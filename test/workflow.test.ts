@@ -15,17 +15,17 @@ describe("the report workflow's definition", () => {
     expect(validateAsl(broken).isValid).toBe(false);
   });
 
-  it("plans, maps the shards in distributed mode within the API budget, retries a shard, turns its last failure into a result, merges", async () => {
+  it("plans, maps the shards in distributed mode within the API budget, retries a shard, turns its last failure into a result, collects, writes the CSV parts at once, merges", async () => {
     const definition = await workflowDefinition(7);
     expect(definition.StartAt).toBe("Plan");
-    const { Plan, Shards, Merge, Done } = definition.States;
+    const { Plan, Shards, Collect, Details, Merge, Done } = definition.States;
     expect(Plan).toMatchObject({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Next: "Shards" });
     expect(Plan!.Arguments.FunctionName).toBe(FUNCTIONS.plan);
     expect(Shards).toMatchObject({
       Type: "Map",
       MaxConcurrency: 7,
       ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "RememberShard" },
-      Next: "Merge",
+      Next: "Collect",
     });
     const shard = Shards!.ItemProcessor.States.Shard;
     expect(shard.Arguments.FunctionName).toBe(FUNCTIONS.shard);
@@ -42,8 +42,19 @@ describe("the report workflow's definition", () => {
       { ErrorEquals: ["States.ALL"], Next: "ShardFailed" },
     ]);
     expect(Shards!.ItemProcessor.States.RunFailed).toMatchObject({ Type: "Fail" });
-    // Plan and Merge are retried on the Lambda service's own errors (and Merge on S3's).
+    // The CSV parts: an inline Map after Collect, each part retried as a shard is; a part that
+    // still fails fails the run (no catch), since the report cannot lack its session detail.
+    expect(Collect).toMatchObject({ Type: "Task", Next: "Details" });
+    expect(Collect!.Arguments.FunctionName).toBe(FUNCTIONS.collect);
+    expect(Details).toMatchObject({ Type: "Map", MaxConcurrency: 10, ItemProcessor: { StartAt: "Detail" }, Next: "Merge" });
+    expect(Details!.ItemProcessor.ProcessorConfig).toEqual({ Mode: "INLINE" });
+    const detail = Details!.ItemProcessor.States.Detail;
+    expect(detail.Arguments.FunctionName).toBe(FUNCTIONS.detail);
+    expect(detail.Retry).toEqual(shard.Retry);
+    expect(detail.Catch).toBeUndefined();
+    // Plan, Collect and Merge are retried on the Lambda service's own errors (and Collect and Merge on S3's).
     expect(Plan!.Retry[0].ErrorEquals).toContain("Lambda.ServiceException");
+    expect(Collect!.Retry[0].ErrorEquals).toEqual(expect.arrayContaining(["Lambda.TooManyRequestsException", "S3ObjectError"]));
     expect(Merge!.Retry[0].ErrorEquals).toEqual(expect.arrayContaining(["Lambda.TooManyRequestsException", "S3ObjectError"]));
     expect(Merge).toMatchObject({ Type: "Task", Next: "Done" });
     expect(Merge!.Arguments.FunctionName).toBe(FUNCTIONS.merge);

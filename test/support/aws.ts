@@ -1,10 +1,12 @@
 import type { RunJob } from "@hems-reports/core/run-records";
 import { putObject } from "@hems-reports/core/s3";
-import { isFatalStepError } from "@hems-reports/core/workflow";
+import { isFatalStepError, type ShardStepResult } from "@hems-reports/core/workflow";
 import type { Simulator } from "@hems-reports/simulator";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { type AppDeps, buildDeps } from "../../packages/functions/src/lib/report-deps.ts";
 import type { Settings } from "../../packages/functions/src/lib/settings.ts";
+import { createCollectHandler } from "../../packages/functions/src/steps/collect.ts";
+import { createDetailHandler } from "../../packages/functions/src/steps/detail.ts";
 import { createMergeHandler } from "../../packages/functions/src/steps/merge.ts";
 import { createPlanHandler } from "../../packages/functions/src/steps/plan.ts";
 import { createShardHandler } from "../../packages/functions/src/steps/shard.ts";
@@ -22,9 +24,11 @@ export interface TestApp {
    * Runs each queued job through the workflow's steps with the real step handlers, in the order
    * the state machine runs them (Step Functions itself cannot run here; its definition is tested
    * in test/workflow.test.ts): plan, every shard (a shard that throws becomes a failed result,
-   * as the Map's catch makes it, unless the error is fatal), merge. Settles when all have (failures included).
+   * as the Map's catch makes it, unless the error is fatal), collect, every CSV part, merge. Settles when all have (failures included).
    */
   runQueued: () => Promise<PromiseSettledResult<{ runId: string; status: string; complete?: boolean }>[]>;
+  /** What the state machine runs after the shards' Map, with the real handlers: collect, every CSV part, merge. */
+  afterShards: (job: RunJob, shards: ShardStepResult[]) => Promise<{ runId: string; status: string; complete?: boolean }>;
   /** How often the secret was read (Secrets Manager calls). */
   secretReads: () => number;
 }
@@ -54,6 +58,7 @@ export function testApp(
     maxRunMinutes: 15,
     maxQueueMinutes: 5,
     shardSize: 2_000,
+    csvRowsPerPart: 1_000_000,
     concurrency: 8,
   };
   const secret = options.secret ?? JSON.stringify(simulator.credentials);
@@ -73,7 +78,14 @@ export function testApp(
   });
   const plan = createPlanHandler(() => deps);
   const shard = createShardHandler(() => deps);
+  const collect = createCollectHandler(() => deps);
+  const detail = createDetailHandler(() => deps);
   const merge = createMergeHandler(() => deps);
+  const afterShards = async (job: RunJob, shards: ShardStepResult[]) => {
+    const { parts } = await collect({ job, shards });
+    for (const part of parts) await detail({ job, part });
+    return merge({ job });
+  };
   const runWorkflow = async (job: RunJob) => {
     const planned = await plan(job);
     const results = [];
@@ -86,10 +98,10 @@ export function testApp(
         }),
       );
     }
-    return merge({ job, shards: results });
+    return afterShards(job, results);
   };
   const runQueued = () => Promise.allSettled(queuedJobs.splice(0).map(runWorkflow));
-  return { deps, queuedJobs, runQueued, secretReads: () => reads };
+  return { deps, queuedJobs, runQueued, afterShards, secretReads: () => reads };
 }
 
 export async function uploadConfig(s3: LocalS3, config: unknown): Promise<void> {

@@ -7,7 +7,7 @@ const root = new URL("../../", import.meta.url);
 const load = (path: string) => import(/* @vite-ignore */ new URL(path, root).href);
 
 const arn = (name: string) => `arn:aws:lambda:eu-central-1:123456789012:function:hems-reports-test-${name}`;
-export const WORKFLOW_FUNCTIONS = { plan: arn("plan"), shard: arn("shard"), merge: arn("merge") };
+export const WORKFLOW_FUNCTIONS = { plan: arn("plan"), shard: arn("shard"), collect: arn("collect"), detail: arn("detail"), merge: arn("merge") };
 
 // biome-ignore lint/suspicious/noExplicitAny: a state's fields depend on its type; the tests check them
 export type AslState = Record<string, any>;

@@ -17,7 +17,7 @@ import {
   undiciSend,
 } from "@hems-reports/core/partner-api";
 import { sessionCells } from "@hems-reports/core/report";
-import { readMonthlyReport, writeReportFiles } from "@hems-reports/core/run";
+import { readMonthlyReport, writeMonthlyReport } from "@hems-reports/core/run";
 import { localFolderStore, localWorkStore } from "@hems-reports/core/storage";
 import ExcelJS from "exceljs";
 import pMap from "p-map";
@@ -228,7 +228,7 @@ try {
     const folder = join(scratch, `report-${concurrency}`);
     try {
       const readStarted = performance.now();
-      const content = await readMonthlyReport({
+      const read = await readMonthlyReport({
         config: simulator.config,
         window,
         // Fixed, so runs of the same data give the same bytes (compare jsonSha256 across --shards).
@@ -247,7 +247,8 @@ try {
 
       const fileStarts = new Map<string, number>();
       const writeStarted = performance.now();
-      const files = await writeReportFiles(localFolderStore(folder), content, {
+      // Collect, the CSV parts, then the workbook and the JSON: what the workflow does after its shards.
+      const { content, ...files } = await writeMonthlyReport(localFolderStore(folder), read, {
         onFile: (name) => {
           phase = `writing ${name}`;
           fileStarts.set(name, performance.now());

@@ -1,1 +1,2 @@
-export { MAX_CSV_ROWS_PER_PART, SESSION_CSV_COLUMNS, sessionCsvFileNames, sessionCsvRows, writeSessionsCsvPart } from "./sessions-csv.ts";
+export { MAX_CSV_ROWS_PER_PART, SESSION_CSV_COLUMNS, sessionCsvFileNames } from "./detail-layout.ts";
+export { sessionCsvRows, writeSessionsCsvPart } from "./sessions-csv.ts";

@@ -3,36 +3,7 @@ import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
 import type { WallboxRef } from "../config/index.ts";
 import type { Session, SessionSource } from "../sessions/index.ts";
-
-/** Excel opens at most 1,048,576 rows: a part holds at most this many sessions, below its header. */
-export const MAX_CSV_ROWS_PER_PART = 1_000_000;
-
-/** The session detail's columns, named as the Partner API names the fields; documented in the README. */
-export const SESSION_CSV_COLUMNS = [
-  "wallbox_label",
-  "user_id",
-  "wallbox_id",
-  "session_id",
-  "ocpp_transaction_id",
-  "started_at",
-  "ended_at",
-  "final_hems_state",
-  "outcome",
-  "outcome_counted_as",
-  "energy_from_solar_kwh",
-  "savings_eur",
-  "has_complete_price_coverage",
-  "commands_sent",
-  "commands_applied",
-  "commands_ineffective",
-] as const;
-
-/** The CSV file names of a month with `sessions` sessions: one file, or numbered parts when it must be split. */
-export function sessionCsvFileNames(month: string, sessions: number, rowsPerPart = MAX_CSV_ROWS_PER_PART): string[] {
-  const parts = Math.max(1, Math.ceil(sessions / rowsPerPart));
-  if (parts === 1) return [`hems-sessions-${month}.csv`];
-  return Array.from({ length: parts }, (_, index) => `hems-sessions-${month}-part${String(index + 1).padStart(3, "0")}.csv`);
-}
+import { SESSION_CSV_COLUMNS } from "./detail-layout.ts";
 
 /** A time as ISO 8601 in UTC: as the API sent it when it sent UTC, converted otherwise. */
 function utc(time: string | null): string | null {

@@ -1,6 +1,11 @@
+export { WorkStoreError } from "../storage/index.ts";
+export { type CollectInput, collectRun, readCollected } from "./collect.ts";
+export { type DetailPartOutcome, writeDetailPart } from "./detail.ts";
+export { type MergeInput, mergedReport } from "./merge.ts";
 export {
   CONTENT_TYPES,
   DEFAULT_SESSION_ROW_LIMIT,
+  type MonthRead,
   type ReadInput,
   type ReportContent,
   type ReportFiles,
@@ -10,19 +15,22 @@ export {
   runMonthlyReport,
   type WriteOptions,
   withWorkFolder,
+  writeMonthlyReport,
   writeReportFiles,
 } from "./monthly-report.ts";
 export { manifestFor, type PublishResult, publishMonthlyReport } from "./publish.ts";
 export { type ReadWallboxesInput, readWallboxes, type WallboxesRead, type WallboxProgress } from "./read-wallboxes.ts";
 export {
-  type MergeInput,
-  mergedReport,
   type PlanInput,
   planRun,
+  readPartialHeader,
   readPlan,
   readShardWallboxes,
   runShard,
   type ShardInput,
   type ShardResult,
-  WorkStoreError,
+  shardSessions,
+  type WallboxesOf,
+  wallboxesFromStore,
 } from "./shards.ts";
+export { type SessionDetail, storedDetail } from "./stored-detail.ts";

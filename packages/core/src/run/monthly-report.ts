@@ -2,15 +2,26 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ReportConfig } from "../config/index.ts";
-import { MAX_CSV_ROWS_PER_PART, sessionCsvFileNames, sessionCsvRows, writeSessionsCsvPart } from "../csv/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { type ReportHead, reportFileNames, type WallboxEntries, workbookLayout, writeMonthlyReportJson } from "../report/index.ts";
 import type { SessionSource, SessionsReader } from "../sessions/index.ts";
-import { planShards, type ShardDescriptor } from "../shards/index.ts";
-import { type FileToWrite, localWorkStore, type ReportStore, type StoredFile, type WorkStore, writeTogether } from "../storage/index.ts";
+import { planShards, type RunPlan, type ShardDescriptor } from "../shards/index.ts";
+import {
+  type FileToWrite,
+  localWorkStore,
+  type Producer,
+  type ReportStore,
+  type StoredFile,
+  type WorkStore,
+  writeTogether,
+} from "../storage/index.ts";
 import { writeWorkbook } from "../xlsx/index.ts";
+import { collectRun } from "./collect.ts";
+import { writeDetailPart } from "./detail.ts";
+import { mergedReport } from "./merge.ts";
 import type { WallboxProgress } from "./read-wallboxes.ts";
-import { mergedReport, planRun, runShard } from "./shards.ts";
+import { planRun, runShard, type WallboxesOf } from "./shards.ts";
+import type { SessionDetail } from "./stored-detail.ts";
 
 export interface ReadInput {
   config: ReportConfig;
@@ -42,6 +53,16 @@ export interface ReportContent {
   source: string;
   /** The sessions of each wallbox that was read, in report order, each wallbox's in chronological order. */
   sessions: SessionSource;
+  /** The session detail's CSV parts, written already by their own steps, and the sessions' Data quality lines. */
+  detail: SessionDetail;
+}
+
+/** A month read: its plan, and each shard's result in the work store. */
+export interface MonthRead {
+  work: WorkStore;
+  plan: RunPlan;
+  source: string;
+  wallboxesOf: WallboxesOf;
 }
 
 export interface WriteOptions {
@@ -81,11 +102,11 @@ export const CONTENT_TYPES = {
 export const DEFAULT_SESSION_ROW_LIMIT = 1_000_000;
 
 /**
- * Plan, shards and merge, in this process: the same steps as the cloud run's workflow, one shard
- * after another. A wallbox that cannot be read is reported as failed and makes the report
- * incomplete; any other error (bad credentials, a bug) rejects, and nothing is written.
+ * Plan and shards, in this process: the same steps as the cloud run's workflow, one shard after
+ * another. A wallbox that cannot be read is reported as failed and makes the report incomplete;
+ * any other error (bad credentials, a bug) rejects, and nothing is written.
  */
-export async function readMonthlyReport(input: ReadInput): Promise<ReportContent> {
+export async function readMonthlyReport(input: ReadInput): Promise<MonthRead> {
   const { work } = input;
   // In this process the config is in memory already: the shards and the merge take their
   // wallboxes from the split the plan is made of, rather than a second, parsed copy from the work store.
@@ -105,51 +126,60 @@ export async function readMonthlyReport(input: ReadInput): Promise<ReportContent
       onWallbox: input.onWallbox && ((progress) => input.onWallbox!({ ...progress, done: shard.first + progress.done, total: plan.wallboxes })),
     });
   }
-  return mergedReport(work, plan, { source: input.source, wallboxesOf });
+  return { work, plan, source: input.source, wallboxesOf };
 }
 
 /**
- * The workbook, the JSON and the session detail as CSV (one file, or parts of at most
- * `csvRowsPerPart` sessions), all produced in full before any becomes visible.
+ * What follows the shards, in this process, as the workflow runs it: the shards' outcomes
+ * collected, the session detail's CSV parts written one after another, then the merge's files.
+ */
+export async function writeMonthlyReport(
+  store: ReportStore,
+  read: MonthRead,
+  options: WriteOptions = {},
+): Promise<RunResult & { content: ReportContent }> {
+  const { work, plan, wallboxesOf } = read;
+  const collected = await collectRun(work, plan, { csvRowsPerPart: options.csvRowsPerPart });
+  for (const part of collected.parts) {
+    options.signal?.throwIfAborted();
+    options.onFile?.(part.name);
+    await writeDetailPart(work, plan, collected, part, { wallboxesOf });
+  }
+  const content = await mergedReport(work, plan, collected, { source: read.source, wallboxesOf });
+  const files = await writeReportFiles(store, content, options);
+  const { count, failed } = content.wallboxes;
+  return { report: content.report, wallboxes: { count, failed }, ...files, content };
+}
+
+/**
+ * The workbook and the JSON, produced from the content, and the session detail's CSV parts, taken
+ * as their steps wrote them: all complete before any becomes visible.
  */
 export async function writeReportFiles(store: ReportStore, content: ReportContent, options: WriteOptions = {}): Promise<ReportFiles> {
   const { signal } = options;
   const { month } = content.window;
   const names = reportFileNames(month);
-  const rowsPerPart = options.csvRowsPerPart ?? MAX_CSV_ROWS_PER_PART;
-  const csvFileNames = sessionCsvFileNames(month, content.report.totals.sessions, rowsPerPart);
+  const csvFileNames = content.detail.parts.map((part) => part.name);
   const sheets = workbookLayout({
     ...content,
     jsonFileName: names.json,
     csvFileNames,
     sessionRowLimit: options.sessionRowLimit ?? DEFAULT_SESSION_ROW_LIMIT,
+    qualityIssues: content.detail.qualityIssues,
   });
-  // One pass over the sessions feeds the CSV parts one after another.
-  const csvRows = sessionCsvRows(content.sessions)[Symbol.asyncIterator]();
-  const csvParts: FileToWrite[] = csvFileNames.map((name, index) => ({
-    name,
-    contentType: CONTENT_TYPES.csv,
-    produce: async (out) => {
-      await writeSessionsCsvPart(csvRows, rowsPerPart, out);
-      // The parts were counted from the totals; a session left over would be a session dropped.
-      if (index === csvFileNames.length - 1 && !(await csvRows.next()).done) {
-        throw new Error(`the session detail holds more sessions than the report's ${content.report.totals.sessions} (a bug: please report it)`);
-      }
-    },
-  }));
-  const files: FileToWrite[] = [
+  const produced: (FileToWrite & { produce: Producer })[] = [
     { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out, { signal }) },
     { name: names.json, contentType: CONTENT_TYPES.json, produce: (out) => writeMonthlyReportJson(content.report, content.wallboxes, out) },
-    ...csvParts,
   ];
-  const announced = files.map((file) => ({
+  const announced = produced.map((file) => ({
     ...file,
-    produce: (out: Parameters<FileToWrite["produce"]>[0]) => {
+    produce: (out: Parameters<Producer>[0]) => {
       options.onFile?.(file.name);
       return file.produce(out);
     },
   }));
-  const [workbook, json, ...csv] = await writeTogether(store, announced, signal);
+  const csvParts: FileToWrite[] = content.detail.parts.map((part) => ({ name: part.name, contentType: CONTENT_TYPES.csv, object: part.object }));
+  const [workbook, json, ...csv] = await writeTogether(store, [...announced, ...csvParts], signal);
   return { workbook: workbook!, json: json!, csv };
 }
 
@@ -166,9 +196,9 @@ export async function withWorkFolder<T>(use: (work: WorkStore) => Promise<T>): P
 /** The monthly report, end to end: read, summarize, write the files. */
 export async function runMonthlyReport(input: RunInput): Promise<RunResult> {
   return withWorkFolder(async (work) => {
-    const content = await readMonthlyReport({ ...input, work });
+    const read = await readMonthlyReport({ ...input, work });
     input.signal?.throwIfAborted();
-    const { count, failed } = content.wallboxes;
-    return { report: content.report, wallboxes: { count, failed }, ...(await writeReportFiles(input.store, content, input)) };
+    const { content: _, ...result } = await writeMonthlyReport(input.store, read, input);
+    return result;
   });
 }

@@ -1,18 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
 import type { ReportConfig, WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
-import {
-  assertReportHead,
-  assertWallboxEntry,
-  decodeWallboxEntry,
-  encodeWallboxEntry,
-  reportHead,
-  type WallboxEntries,
-  type WallboxReport,
-  wallboxEntry,
-} from "../report/index.ts";
-import type { SessionSource } from "../sessions/index.ts";
+import { encodeWallboxEntry } from "../report/index.ts";
+import type { WallboxSessions } from "../sessions/index.ts";
 import {
   frameHead,
   type PartialHeader,
@@ -29,9 +19,8 @@ import {
 } from "../shards/index.ts";
 import { createFileSpool, decodeSessionSegment } from "../spool/index.ts";
 import { openWorkLines, readWorkText, type WorkStore, writeInTurn } from "../storage/index.ts";
-import { FiguresTotal } from "../summary/index.ts";
-import type { ReportContent } from "./monthly-report.ts";
 import { type ReadWallboxesInput, readWallboxes } from "./read-wallboxes.ts";
+import { parseStored } from "./stored.ts";
 
 export interface PlanInput {
   config: ReportConfig;
@@ -81,18 +70,6 @@ export async function readPlan(store: WorkStore): Promise<RunPlan | undefined> {
   const text = await readWorkText(store, workKeys.plan);
   if (text === undefined) return undefined;
   return parseStored(runPlanSchema, text, workKeys.plan);
-}
-
-function parseStored<T>(schema: z.ZodType<T>, text: string, key: string): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new WorkStoreError(`${key} is not JSON: the run's work objects were damaged`, { cause: error });
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new WorkStoreError(`${key} is not what this version writes: ${parsed.error.message}`, { cause: parsed.error });
-  return parsed.data;
 }
 
 /** A shard's wallboxes, in report order. */
@@ -162,7 +139,7 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
 }
 
 /** A shard's header, or undefined when the shard stored no result. */
-async function readPartialHeader(store: WorkStore, shard: ShardDescriptor): Promise<PartialHeader | undefined> {
+export async function readPartialHeader(store: WorkStore, shard: ShardDescriptor): Promise<PartialHeader | undefined> {
   const key = workKeys.shardEntries(shard.index);
   const lines = await openWorkLines(store, key);
   if (!lines) return undefined;
@@ -176,100 +153,42 @@ async function readPartialHeader(store: WorkStore, shard: ShardDescriptor): Prom
   return header;
 }
 
-export interface MergeInput {
-  /** Names the data source in the workbook (an URL, never credentials). */
-  source: string;
-  /** Why a shard that stored no result failed, when the caller knows (the workflow does). */
-  shardFailure?: (shard: ShardDescriptor) => string;
-  /** A shard's wallboxes when the caller has them in memory already (see `ShardInput.wallboxes`). */
-  wallboxesOf?: (shard: ShardDescriptor) => readonly WallboxRef[];
-}
+/** Where the merge and the detail's parts find a shard's wallboxes: in memory (one process) or in the store. */
+export type WallboxesOf = (shard: ShardDescriptor) => readonly WallboxRef[] | Promise<readonly WallboxRef[]>;
+
+export const wallboxesFromStore =
+  (store: WorkStore): WallboxesOf =>
+  (shard) =>
+    readShardWallboxes(store, shard);
 
 /**
- * The merge step's view of a run: the report's head from the shards' headers, and its entries and
- * sessions streamed from their partial results in plan order, exactly as one process would have
- * them. A shard that stored no result makes each of its wallboxes a failed entry: the report is
- * incomplete, never short of rows.
+ * The sessions the shards read, from shard `from` on, in report order: each wallbox read, with its
+ * sessions. Shards without a result (`headers[i]` undefined) hold none.
  */
-export async function mergedReport(store: WorkStore, plan: RunPlan, input: MergeInput): Promise<ReportContent> {
-  const headers: (PartialHeader | undefined)[] = [];
-  const totals = new FiguresTotal();
-  let failed = 0;
-  // Why each shard without a result failed, asked before anything is written (the caller may refuse).
-  const failures = new Map<number, string>();
-  for (const shard of plan.shards) {
-    const header = await readPartialHeader(store, shard);
-    headers.push(header);
-    if (header) {
-      totals.add(header.totals);
-      failed += header.failed;
-    } else {
-      failed += shard.count;
-      failures.set(shard.index, input.shardFailure?.(shard) ?? `not read: shard ${shard.index + 1} of ${plan.shards.length} stored no result`);
+export async function* shardSessions(
+  store: WorkStore,
+  plan: RunPlan,
+  headers: readonly (PartialHeader | undefined)[],
+  wallboxesOf: WallboxesOf,
+  from = 0,
+): AsyncGenerator<WallboxSessions> {
+  for (const shard of plan.shards.slice(from)) {
+    const header = headers[shard.index];
+    if (!header) continue;
+    const wallboxes = await wallboxesOf(shard);
+    const stream = await store.open(header.sessionsKey);
+    if (!stream) throw new WorkStoreError(`${header.sessionsKey} is missing: shard ${shard.index + 1}'s result names it`);
+    let count = 0;
+    for await (const frame of readFrames(stream, header.sessionsKey)) {
+      const wallbox = wallboxes[frame.index];
+      if (!wallbox) throw new WorkStoreError(`${header.sessionsKey} holds sessions of a wallbox the shard does not have`);
+      const list = await decodeSessionSegment(frame.segment);
+      count += list.length;
+      yield { wallbox, sessions: list };
+    }
+    // The header's totals were summed from the same sessions: fewer here would be sessions lost.
+    if (count !== header.totals.sessions) {
+      throw new WorkStoreError(`${header.sessionsKey} holds ${count} sessions, shard ${shard.index + 1}'s result counts ${header.totals.sessions}`);
     }
   }
-  const failure = (shard: ShardDescriptor) => failures.get(shard.index)!;
-
-  const entries: WallboxEntries = {
-    count: plan.wallboxes,
-    failed,
-    async *read(): AsyncGenerator<WallboxReport> {
-      let position = 0;
-      for (const [index, shard] of plan.shards.entries()) {
-        if (!headers[index]) {
-          for (const wallbox of input.wallboxesOf?.(shard) ?? (await readShardWallboxes(store, shard))) {
-            yield assertWallboxEntry(wallboxEntry({ wallbox, status: "failed", error: failure(shard) }), position++);
-          }
-          continue;
-        }
-        const key = workKeys.shardEntries(shard.index);
-        const lines = (await openWorkLines(store, key))!;
-        await lines.next(); // the header
-        let count = 0;
-        for await (const line of lines) {
-          yield assertWallboxEntry(decodeWallboxEntry(parseStored(entryLineSchema, line, key)), position++);
-          count++;
-        }
-        if (count !== shard.count) throw new WorkStoreError(`${key} holds ${count} entries, the plan says ${shard.count}`);
-      }
-    },
-  };
-
-  const sessions: SessionSource = async function* () {
-    for (const [index, shard] of plan.shards.entries()) {
-      const header = headers[index];
-      if (!header) continue;
-      const wallboxes = input.wallboxesOf?.(shard) ?? (await readShardWallboxes(store, shard));
-      const stream = await store.open(header.sessionsKey);
-      if (!stream) throw new WorkStoreError(`${header.sessionsKey} is missing: shard ${shard.index + 1}'s result names it`);
-      let count = 0;
-      for await (const frame of readFrames(stream, header.sessionsKey)) {
-        const wallbox = wallboxes[frame.index];
-        if (!wallbox) throw new WorkStoreError(`${header.sessionsKey} holds sessions of a wallbox the shard does not have`);
-        const list = await decodeSessionSegment(frame.segment);
-        count += list.length;
-        yield { wallbox, sessions: list };
-      }
-      // The header's totals were summed from the same sessions: fewer here would be sessions lost.
-      if (count !== header.totals.sessions) {
-        throw new WorkStoreError(`${header.sessionsKey} holds ${count} sessions, shard ${shard.index + 1}'s result counts ${header.totals.sessions}`);
-      }
-    }
-  };
-
-  const report = assertReportHead(
-    reportHead({
-      orgId: plan.orgId,
-      window: plan.window,
-      generatedAt: new Date(plan.generatedAt),
-      totals: totals.result(),
-      complete: failed === 0,
-    }),
-  );
-  return { report, wallboxes: entries, window: plan.window, source: input.source, sessions };
 }
-
-/** An entry line is the entry's values; `decodeWallboxEntry` and the entry's schema check the rest. */
-const entryLineSchema = z.array(z.unknown());
-
-export { WorkStoreError };

@@ -4,6 +4,7 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
@@ -11,7 +12,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { Producer, ReportStore, StagedFile } from "../storage/index.ts";
-import { measuringStream, produceInto } from "../storage/index.ts";
+import { measuringStream, produceInto, WorkStoreError } from "../storage/index.ts";
 
 /**
  * The S3 client every shell uses; only `endpoint` differs in tests (a local S3-protocol server).
@@ -171,43 +172,67 @@ export async function deleteObject({ client, bucket }: S3Location, key: string):
  */
 export function s3ReportStore(location: S3Location, prefix: string): ReportStore {
   const { client, bucket } = location;
+  /** A file whose bytes wait at `sourceKey`: on commit, copied to its name within the bucket. */
+  const staged = (name: string, contentType: string, sourceKey: string, measure: { bytes: number; sha256: string }, owned: boolean): StagedFile => {
+    const key = `${prefix}${name}`;
+    let settled = false;
+    const settle = () => {
+      if (settled) throw new Error(`${name} was already committed or discarded`);
+      settled = true;
+    };
+    return {
+      name,
+      async commit() {
+        settle();
+        let versionId: string | undefined;
+        try {
+          const answer = await client.send(
+            new CopyObjectCommand({
+              Bucket: bucket,
+              Key: key,
+              CopySource: `${bucket}/${sourceKey.split("/").map(encodeURIComponent).join("/")}`,
+              ContentType: contentType,
+              MetadataDirective: "REPLACE",
+            }),
+          );
+          versionId = answer.VersionId;
+        } catch (error) {
+          throw new S3ObjectError(`cannot write ${url(bucket, key)}: ${describe(error)}`, { cause: error });
+        }
+        if (owned) await deleteObject(location, sourceKey).catch(() => undefined);
+        return { name, location: url(bucket, key), contentType, ...measure, key, ...(versionId ? { versionId } : {}) };
+      },
+      async discard() {
+        settle();
+        if (owned) await deleteObject(location, sourceKey);
+      },
+    };
+  };
   return {
-    async stage(name: string, contentType: string, produce: Producer): Promise<StagedFile> {
-      const key = `${prefix}${name}`;
+    async stage(name, contentType, produce) {
       const stagingKey = `${STAGING_PREFIX}${randomUUID()}/${name}`;
-      const { bytes, sha256 } = await uploadStream(location, stagingKey, contentType, produce);
-      let settled = false;
-      const settle = () => {
-        if (settled) throw new Error(`${name} was already committed or discarded`);
-        settled = true;
-      };
-      return {
-        name,
-        async commit() {
-          settle();
-          let versionId: string | undefined;
-          try {
-            const answer = await client.send(
-              new CopyObjectCommand({
-                Bucket: bucket,
-                Key: key,
-                CopySource: `${bucket}/${stagingKey.split("/").map(encodeURIComponent).join("/")}`,
-                ContentType: contentType,
-                MetadataDirective: "REPLACE",
-              }),
-            );
-            versionId = answer.VersionId;
-          } catch (error) {
-            throw new S3ObjectError(`cannot write ${url(bucket, key)}: ${describe(error)}`, { cause: error });
-          }
-          await deleteObject(location, stagingKey).catch(() => undefined);
-          return { name, location: url(bucket, key), contentType, bytes, sha256, key, ...(versionId ? { versionId } : {}) };
-        },
-        async discard() {
-          settle();
-          await deleteObject(location, stagingKey);
-        },
-      };
+      return staged(name, contentType, stagingKey, await uploadStream(location, stagingKey, contentType, produce), true);
+    },
+    /**
+     * A work object of this bucket is itself the staged file (work objects never change, and the
+     * lifecycle removes them): no bytes pass through this function. Its measure is the one its
+     * step took while writing it.
+     */
+    async adopt(name, contentType, object) {
+      const source = object.store.locate(object.key);
+      const own = url(bucket, "");
+      if (!source.startsWith(own)) throw new S3ObjectError(`cannot take ${source} into ${own}: a report store copies only within its bucket`);
+      const sourceKey = source.slice(own.length);
+      let length: number | undefined;
+      try {
+        length = (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: sourceKey }))).ContentLength;
+      } catch (error) {
+        if (isMissingObject(error)) throw new WorkStoreError(`${source} is missing: a finished step named it`, { cause: error });
+        throw new S3ObjectError(`cannot read ${source}: ${describe(error)}`, { cause: error });
+      }
+      if (length !== object.bytes)
+        throw new WorkStoreError(`${source} holds ${length} bytes, not the ${object.bytes} its step wrote: it was damaged`);
+      return staged(name, contentType, sourceKey, { bytes: object.bytes, sha256: object.sha256 }, false);
     },
   };
 }

@@ -25,6 +25,7 @@ export function s3WorkStore(location: S3Location, prefix: string): WorkStore {
     }
   };
   return {
+    locate: url,
     async create(key, produce) {
       if (await exists(key)) return false;
       try {

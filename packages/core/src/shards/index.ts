@@ -1,4 +1,15 @@
 export {
+  type CollectedRun,
+  collectedRunSchema,
+  type DetailPart,
+  type DetailPartResult,
+  detailPartResultSchema,
+  detailPartSchema,
+  detailParts,
+  type ShardOutcome,
+  shardOutcomeSchema,
+} from "./detail.ts";
+export {
   frameHead,
   type PartialHeader,
   partialHeaderSchema,

@@ -1,16 +1,10 @@
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import { wallboxRefSchema } from "../config/index.ts";
-import { RunStopError } from "../errors/index.ts";
 import { figuresSchema } from "../report/schema.ts";
+import { WorkStoreError } from "../storage/index.ts";
 
-/** Something in the work store is not what this code wrote there: never guessed around. */
-export class WorkStoreError extends RunStopError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "WorkStoreError";
-  }
-}
+export { WorkStoreError };
 
 /**
  * What a sharded run keeps in its work store, and in which shape. A run's work objects:
@@ -21,6 +15,10 @@ export class WorkStoreError extends RunStopError {
  * - `shards/0001/entries.jsonl`: the shard's result, written last and once: a header line, then
  *   each wallbox's report entry (compact, `encodeWallboxEntry`). It names the sessions object of
  *   the attempt that wrote it.
+ * - `collected.json`: every shard's outcome and the session detail's parts, settled once after the
+ *   shards (`detail.ts`);
+ * - `detail/part-001/{attempt}.csv` and `…/{attempt}.quality.jsonl`: a CSV part of the session
+ *   detail and its Data quality lines; `detail/part-001.json`, written last and once, names them.
  * An attempt that dies halfway leaves only objects that nothing names, so a retry never mixes
  * its data with another attempt's.
  */
@@ -29,10 +27,15 @@ export const workKeys = {
   shardWallboxes: (attempt: string, shard: number) => `plan-${attempt}/shard-${shardNumber(shard)}.jsonl`,
   shardEntries: (shard: number) => `shards/${shardNumber(shard)}/entries.jsonl`,
   shardSessions: (shard: number, attempt: string) => `shards/${shardNumber(shard)}/sessions-${attempt}.bin`,
+  collected: "collected.json",
+  detailPart: (part: number) => `detail/part-${partNumber(part)}.json`,
+  detailCsv: (part: number, attempt: string) => `detail/part-${partNumber(part)}/${attempt}.csv`,
+  detailQuality: (part: number, attempt: string) => `detail/part-${partNumber(part)}/${attempt}.quality.jsonl`,
 };
 
 /** Shards are numbered from 1 in names, as people count them. */
 const shardNumber = (shard: number) => String(shard + 1).padStart(4, "0");
+const partNumber = (part: number) => String(part + 1).padStart(3, "0");
 
 const count = z.number().int().nonnegative();
 const day = z.iso.date();

@@ -93,6 +93,7 @@ describe("local folder store", () => {
     const stop = new AbortController();
     // The stop arrives while the first file is being moved into place.
     const store = {
+      adopt: inner.adopt,
       stage: async (...args: Parameters<typeof inner.stage>) => {
         const staged = await inner.stage(...args);
         const commit = () => {

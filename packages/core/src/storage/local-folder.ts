@@ -5,7 +5,8 @@ import { join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { RunStopError } from "../errors/index.ts";
 import { measuringStream, produceInto } from "./measure.ts";
-import type { Producer, ReportStore, StagedFile } from "./port.ts";
+import type { Producer, ReportStore, StagedFile, WorkObject } from "./port.ts";
+import { WorkStoreError } from "./work-store.ts";
 
 /** The output folder cannot take the report: the run stops before it reads anything. */
 export class OutputFolderError extends RunStopError {
@@ -46,27 +47,44 @@ export async function prepareLocalFolder(folder: string): Promise<string> {
  */
 export function localFolderStore(folder: string): ReportStore {
   const root = resolve(folder);
-  return {
-    async stage(name: string, contentType: string, produce: Producer): Promise<StagedFile> {
-      await mkdir(root, { recursive: true });
-      const target = join(root, name);
-      const temporary = join(root, `.${name}.${process.pid}.${randomBytes(4).toString("hex")}.partial`);
-      const measure = measuringStream();
-      try {
-        await produceInto(measure, produce, pipeline(measure, createWriteStream(temporary, { flags: "wx" })));
-      } catch (error) {
-        await rm(temporary, { force: true });
-        throw error;
+  const stage = async (name: string, contentType: string, produce: Producer, expected?: WorkObject): Promise<StagedFile> => {
+    await mkdir(root, { recursive: true });
+    const target = join(root, name);
+    const temporary = join(root, `.${name}.${process.pid}.${randomBytes(4).toString("hex")}.partial`);
+    const measure = measuringStream();
+    try {
+      await produceInto(measure, produce, pipeline(measure, createWriteStream(temporary, { flags: "wx" })));
+      if (expected && (measure.bytes() !== expected.bytes || measure.sha256() !== expected.sha256)) {
+        throw new WorkStoreError(
+          `${expected.key} is not the file its step measured (${measure.bytes()} bytes, not ${expected.bytes}): it was damaged`,
+        );
       }
-      const file = { name, location: target, contentType, bytes: measure.bytes(), sha256: measure.sha256() };
-      return {
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    const file = { name, location: target, contentType, bytes: measure.bytes(), sha256: measure.sha256() };
+    return {
+      name,
+      async commit() {
+        await rename(temporary, target);
+        return file;
+      },
+      discard: () => rm(temporary, { force: true }),
+    };
+  };
+  return {
+    stage: (name, contentType, produce) => stage(name, contentType, produce),
+    adopt: (name, contentType, object) =>
+      stage(
         name,
-        async commit() {
-          await rename(temporary, target);
-          return file;
+        contentType,
+        async (out) => {
+          const source = await object.store.open(object.key);
+          if (!source) throw new WorkStoreError(`${object.key} is missing: a finished step named it`);
+          await pipeline(source, out);
         },
-        discard: () => rm(temporary, { force: true }),
-      };
-    },
+        object,
+      ),
   };
 }

@@ -19,6 +19,7 @@ export function localWorkStore(folder: string): WorkStore {
     return path;
   };
   return {
+    locate: pathOf,
     async create(key, produce) {
       const target = pathOf(key);
       await mkdir(dirname(target), { recursive: true });

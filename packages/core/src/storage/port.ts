@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import type { WorkStore } from "./work-store.ts";
 
 /** What was stored: enough for a manifest to vouch for it. */
 export interface StoredFile {
@@ -26,16 +27,25 @@ export interface StagedFile {
   discard(): Promise<void>;
 }
 
+/** A file written whole as a work object by another step (a CSV part of the session detail), with its measure. */
+export interface WorkObject {
+  store: WorkStore;
+  key: string;
+  bytes: number;
+  sha256: string;
+}
+
 /** Where reports go. Files are produced in full before any becomes visible. */
 export interface ReportStore {
   stage(name: string, contentType: string, produce: Producer): Promise<StagedFile>;
+  /**
+   * Stages a file that another step wrote whole as a work object, copying it (within the bucket,
+   * on S3) rather than producing it again. A copy whose bytes differ from the object's measure is refused.
+   */
+  adopt(name: string, contentType: string, object: WorkObject): Promise<StagedFile>;
 }
 
-export interface FileToWrite {
-  name: string;
-  contentType: string;
-  produce: Producer;
-}
+export type FileToWrite = { name: string; contentType: string } & ({ produce: Producer } | { object: WorkObject });
 
 /**
  * Produces every file first, then makes them visible one after another: a failure while producing
@@ -48,7 +58,9 @@ export async function writeTogether(store: ReportStore, files: readonly FileToWr
   try {
     for (const file of files) {
       signal?.throwIfAborted();
-      staged.push(await store.stage(file.name, file.contentType, file.produce));
+      staged.push(
+        await ("produce" in file ? store.stage(file.name, file.contentType, file.produce) : store.adopt(file.name, file.contentType, file.object)),
+      );
     }
     signal?.throwIfAborted();
   } catch (error) {
@@ -60,7 +72,7 @@ export async function writeTogether(store: ReportStore, files: readonly FileToWr
   return stored;
 }
 
-export async function writeFile(store: ReportStore, file: FileToWrite): Promise<StoredFile> {
+export async function writeFile(store: ReportStore, file: FileToWrite & { produce: Producer }): Promise<StoredFile> {
   const [stored] = await writeTogether(store, [file]);
   return stored!;
 }

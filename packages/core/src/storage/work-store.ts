@@ -1,6 +1,15 @@
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
+import { RunStopError } from "../errors/index.ts";
 import type { Producer } from "./port.ts";
+
+/** Something in the work store is not what this code wrote there: never guessed around. */
+export class WorkStoreError extends RunStopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "WorkStoreError";
+  }
+}
 
 /**
  * Where a sharded run keeps its plan and its shards' partial results between steps: objects
@@ -16,6 +25,8 @@ export interface WorkStore {
   open(key: string): Promise<Readable | undefined>;
   /** The keys that start with `prefix`, in no particular order. */
   list(prefix: string): AsyncIterable<string>;
+  /** Where `key` is kept, for a report store to copy it from: a file path, or an `s3://bucket/key` URL. */
+  locate(key: string): string;
 }
 
 /** An object's whole text (for small objects: plans, headers), or undefined when there is none. */

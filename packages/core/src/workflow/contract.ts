@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { type RunJob, type RunRecords, reportKeys, runJobSchema } from "../run-records/index.ts";
 import type { SessionsReader } from "../sessions/index.ts";
-import { shardDescriptorSchema } from "../shards/index.ts";
+import { detailPartSchema, shardDescriptorSchema } from "../shards/index.ts";
 import type { ReportStore, WorkStore } from "../storage/index.ts";
 
 /** The log lines a run writes (Powertools' Logger has this shape). */
@@ -48,7 +48,21 @@ export const shardStepResultSchema = z.union([
 ]);
 export type ShardStepResult = z.infer<typeof shardStepResultSchema>;
 
-export const mergeStepInputSchema = z.object({ job: runJobSchema, shards: z.array(shardStepResultSchema) });
+export const collectStepInputSchema = z.object({ job: runJobSchema, shards: z.array(shardStepResultSchema) });
+export type CollectStepInput = z.infer<typeof collectStepInputSchema>;
+
+/** The session detail's parts, for the second Map: one CSV part each. */
+export const collectStepOutputSchema = z.object({ parts: z.array(detailPartSchema).min(1) });
+export type CollectStepOutput = z.infer<typeof collectStepOutputSchema>;
+
+export const detailStepInputSchema = z.object({ job: runJobSchema, part: detailPartSchema });
+export type DetailStepInput = z.infer<typeof detailStepInputSchema>;
+
+export const detailStepResultSchema = z.object({ index: z.number().int().nonnegative(), status: z.enum(["done", "already done"]) });
+export type DetailStepResult = z.infer<typeof detailStepResultSchema>;
+
+/** The merge finds all it needs in the run's work objects. */
+export const mergeStepInputSchema = z.object({ job: runJobSchema });
 export type MergeStepInput = z.infer<typeof mergeStepInputSchema>;
 
 export function statusBase(deps: WorkflowDeps, job: RunJob) {

@@ -1,4 +1,13 @@
+export { collectStep } from "./collect-step.ts";
 export {
+  type CollectStepInput,
+  type CollectStepOutput,
+  collectStepInputSchema,
+  collectStepOutputSchema,
+  type DetailStepInput,
+  type DetailStepResult,
+  detailStepInputSchema,
+  detailStepResultSchema,
   type MergeStepInput,
   mergeStepInputSchema,
   type PlanStepOutput,
@@ -11,9 +20,9 @@ export {
   shardStepResultSchema,
   type WorkflowDeps,
 } from "./contract.ts";
+export { detailStep } from "./detail-step.ts";
 export { FATAL_STEP_ERRORS, isFatalStepError } from "./fatal-errors.ts";
 export { mergeStep } from "./merge-step.ts";
 export { planStep } from "./plan-step.ts";
 export { type RunProgress, runProgress } from "./progress.ts";
-export { runAllSteps } from "./run-all.ts";
 export { shardStep } from "./shard-step.ts";

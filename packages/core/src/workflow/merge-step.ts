@@ -1,29 +1,20 @@
+import { mergedReport } from "../run/merge.ts";
 import { publishMonthlyReport } from "../run/publish.ts";
-import { mergedReport, readPlan, WorkStoreError } from "../run/shards.ts";
 import { placementOf, type RunStatus, reportKeys } from "../run-records/index.ts";
 import { type MergeStepInput, recordingFailure, statusBase, type WorkflowDeps } from "./contract.ts";
+import { collectedOf } from "./stored-run.ts";
 
 /**
- * Merge and publish: the report from the shards' partial results (a shard that failed for good
- * makes its wallboxes failed entries), placed by the rules of `placementOf`, its manifest last,
- * and the run's final status.
+ * Merge and publish: the report from the shards' partial results as collected (a shard that failed
+ * for good makes its wallboxes failed entries) and the CSV parts the detail's steps wrote, placed
+ * by the rules of `placementOf`, its manifest last, and the run's final status.
  */
 export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Promise<RunStatus> {
   const { job } = input;
   return recordingFailure(deps, job, async () => {
     const work = deps.workStore(job.runId);
-    const plan = await readPlan(work);
-    if (!plan) throw new WorkStoreError(`run ${job.runId} has no plan: the plan step did not finish`);
-    const failures = new Map(input.shards.flatMap((result) => (result.status === "failed" ? [[result.index, result.error] as const] : [])));
-    const content = await mergedReport(work, plan, {
-      source: deps.source,
-      shardFailure: (shard) => {
-        // Only a shard the workflow gave up on may lack a result; any other is lost data, never failed rows.
-        if (!failures.has(shard.index))
-          throw new WorkStoreError(`shard ${shard.index + 1} of run ${job.runId} was reported done but stored no result`);
-        return `not read: shard ${shard.index + 1} of ${plan.shards.length} failed (${failures.get(shard.index)})`;
-      },
-    });
+    const { plan, collected } = await collectedOf(work, job.runId);
+    const content = await mergedReport(work, plan, collected, { source: deps.source });
     const complete = content.report.complete;
     const placement = placementOf(job, complete, !complete && !job.wallboxIds && (await deps.records.monthHasCompleteReport(job.month)));
     const keys = reportKeys(deps.orgId, job.month, job.runId, placement);

@@ -1,17 +1,17 @@
 import type { WallboxProgress } from "../run/read-wallboxes.ts";
-import { readPlan, runShard, WorkStoreError } from "../run/shards.ts";
+import { runShard } from "../run/shards.ts";
 import type { RunJob } from "../run-records/index.ts";
 import type { ShardDescriptor } from "../shards/index.ts";
 import { type ReadDeps, type RunLog, recordingFailure, type ShardStepInput, type ShardStepResult, type WorkflowDeps } from "./contract.ts";
 import { isFatalStepError } from "./fatal-errors.ts";
+import { planOf } from "./stored-run.ts";
 
 /** Shard: reads one shard's wallboxes and stores its partial result, once (a repeat does nothing). */
 export async function shardStep(deps: WorkflowDeps, input: ShardStepInput, read: ReadDeps): Promise<ShardStepResult> {
   const { job, shard } = input;
   const work = deps.workStore(job.runId);
   try {
-    const plan = await readPlan(work);
-    if (!plan) throw new WorkStoreError(`run ${job.runId} has no plan: the plan step did not finish`);
+    const plan = await planOf(work, job.runId);
     const result = await runShard(work, plan, shard, {
       reader: read.reader,
       concurrency: read.concurrency,

@@ -11,6 +11,8 @@ export interface AppDeps extends BaseDeps {
   concurrency: number;
   /** The most wallboxes one shard reads (a user's wallboxes stay together). */
   shardSize: number;
+  /** The most sessions one CSV part of the session detail holds. */
+  csvRowsPerPart: number;
 }
 
 /** A warm container reuses the secret this long; a 401 reads it again at once. */
@@ -36,6 +38,7 @@ function reportParts(base: BaseDeps, parts: Omit<DepsParts, keyof BaseDepsParts>
     tokens: secretTokenSource(secret, base.settings.tokenUrl, http),
     concurrency: parts.concurrency ?? base.settings.concurrency ?? DEFAULT_CONCURRENCY,
     shardSize: parts.shardSize ?? base.settings.shardSize ?? DEFAULT_SHARD_SIZE,
+    csvRowsPerPart: base.settings.csvRowsPerPart,
   };
 }
 

@@ -20,6 +20,8 @@ export const settingsSchema = z.object({
   maxQueueMinutes: z.number().int().positive(),
   /** The most wallboxes one shard reads. */
   shardSize: z.number().int().positive(),
+  /** The most sessions one CSV part of the session detail holds. */
+  csvRowsPerPart: z.number().int().positive(),
   /** Wallboxes each shard reads at once (its requests in flight). */
   concurrency: z.number().int().positive(),
 });
@@ -54,6 +56,7 @@ export function settingsFromResource(): Settings {
       maxRunMinutes: Resource.ReportSettings.maxRunMinutes,
       maxQueueMinutes: Resource.ReportSettings.maxQueueMinutes,
       shardSize: Resource.ReportSettings.shardSize,
+      csvRowsPerPart: Resource.ReportSettings.csvRowsPerPart,
       concurrency: Resource.ReportSettings.concurrency,
       workflowArn: linkedOrUndefined(() => Resource.ReportWorkflow.arn),
     };

@@ -14,6 +14,7 @@ declare module "sst" {
       maxRunMinutes: number;
       maxQueueMinutes: number;
       shardSize: number;
+      csvRowsPerPart: number;
       concurrency: number;
     };
     ReportWorkflow: { arn: string };

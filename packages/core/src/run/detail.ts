@@ -1,0 +1,89 @@
+import { randomUUID } from "node:crypto";
+import { pipeline } from "node:stream/promises";
+import { sessionCsvRows, writeSessionsCsvPart } from "../csv/index.ts";
+import { sessionQualityIssues } from "../report/index.ts";
+import type { WallboxSessions } from "../sessions/index.ts";
+import { type CollectedRun, type DetailPart, type DetailPartResult, type RunPlan, WorkStoreError, workKeys } from "../shards/index.ts";
+import { measuringStream, readWorkText, type WorkStore, writeInTurn } from "../storage/index.ts";
+import { collectedHeaders } from "./collect.ts";
+import { shardSessions, type WallboxesOf, wallboxesFromStore } from "./shards.ts";
+
+export type DetailPartOutcome = { status: "done"; result: DetailPartResult } | { status: "already done" };
+
+/** The sessions of one part, in report order: the wallboxes' sessions cut to the part's range. */
+async function* partSessions(
+  store: WorkStore,
+  plan: RunPlan,
+  collected: CollectedRun,
+  part: DetailPart,
+  wallboxesOf: WallboxesOf,
+): AsyncGenerator<WallboxSessions> {
+  let skip = part.skip;
+  let left = part.rows;
+  if (left === 0) return;
+  for await (const { wallbox, sessions } of shardSessions(store, plan, collectedHeaders(collected), wallboxesOf, part.shard)) {
+    if (skip >= sessions.length) {
+      skip -= sessions.length;
+      continue;
+    }
+    const taken = sessions.slice(skip, skip + left);
+    skip = 0;
+    left -= taken.length;
+    yield { wallbox, sessions: taken };
+    if (left === 0) return;
+  }
+  throw new WorkStoreError(`part ${part.index + 1} of the session detail lacks ${left} sessions that ${workKeys.collected} counts`);
+}
+
+/**
+ * Writes one part of the session detail: its CSV file and its sessions' Data quality lines, in one
+ * pass over its sessions. Parts are independent, so they can be written at once; each is written
+ * once (a part whose marker is stored does nothing), and an attempt that dies halfway leaves only
+ * objects that no marker names.
+ */
+export async function writeDetailPart(
+  store: WorkStore,
+  plan: RunPlan,
+  collected: CollectedRun,
+  part: DetailPart,
+  options: { wallboxesOf?: WallboxesOf } = {},
+): Promise<DetailPartOutcome> {
+  const markerKey = workKeys.detailPart(part.index);
+  if ((await readWorkText(store, markerKey)) !== undefined) return { status: "already done" };
+  const attempt = randomUUID();
+  const csvKey = workKeys.detailCsv(part.index, attempt);
+  const qualityKey = workKeys.detailQuality(part.index, attempt);
+  const wallboxesOf = options.wallboxesOf ?? wallboxesFromStore(store);
+  const measure = measuringStream();
+  let qualityLines = 0;
+  await store.create(csvKey, (csvOut) =>
+    store
+      .create(qualityKey, async (qualityOut) => {
+        const withQuality = async function* () {
+          for await (const wallbox of partSessions(store, plan, collected, part, wallboxesOf)) {
+            for (const issue of sessionQualityIssues(wallbox.wallbox, wallbox.sessions, plan.window)) {
+              await writeInTurn(qualityOut, `${JSON.stringify(issue)}\n`);
+              qualityLines++;
+            }
+            yield wallbox;
+          }
+        };
+        // The part's sessions end on their own (exactly its rows, or an error): read to the end, so every object read is closed.
+        const rows = sessionCsvRows(withQuality)[Symbol.asyncIterator]();
+        await Promise.all([pipeline(measure, csvOut), writeSessionsCsvPart(rows, Number.POSITIVE_INFINITY, measure)]);
+      })
+      .then(() => undefined),
+  );
+  const result: DetailPartResult = {
+    schemaVersion: 1,
+    part: part.index,
+    rows: part.rows,
+    csvKey,
+    bytes: measure.bytes(),
+    sha256: measure.sha256(),
+    qualityKey,
+    qualityLines,
+  };
+  const created = await store.create(markerKey, async (out) => void out.end(`${JSON.stringify(result)}\n`));
+  return created ? { status: "done", result } : { status: "already done" };
+}
