@@ -361,7 +361,7 @@ describe("on-demand function (function URL)", () => {
     expect(wrong.headers).toMatchObject({ allow: "GET, POST" });
   });
 
-  it("shows a running run's progress (shards done of all) and its execution's state, and a dead workflow as failed", async () => {
+  it("shows a running run's progress (shards done of all, then CSV parts written of all) and its execution's state, and a dead workflow as failed", async () => {
     const app = testApp(s3, simulator);
     app.deps.shardSize = 1;
     let execution = { status: "RUNNING" } as { status: string; error?: string };
@@ -375,8 +375,15 @@ describe("on-demand function (function URL)", () => {
     const [job] = app.queuedJobs;
     const planned = await createPlanHandler(() => app.deps)(job!);
     expect(await status()).toMatchObject({ status: "running", progress: { shards: 3, shardsDone: 0 } });
-    await createShardHandler(() => app.deps)({ job: job!, shard: planned.shards[1]! });
+    const shard = createShardHandler(() => app.deps);
+    const results = [await shard({ job: job!, shard: planned.shards[1]! })];
     expect(await status()).toMatchObject({ status: "running", progress: { shards: 3, shardsDone: 1 } });
+    results.push(await shard({ job: job!, shard: planned.shards[0]! }), await shard({ job: job!, shard: planned.shards[2]! }));
+    app.deps.csvRowsPerPart = 50;
+    const { parts } = await createCollectHandler(() => app.deps)({ job: job!, shards: results });
+    expect(await status()).toMatchObject({ progress: { shards: 3, shardsDone: 3, csvParts: parts.length, csvPartsDone: 0 } });
+    await createDetailHandler(() => app.deps)({ job: job!, part: parts[1]! });
+    expect(await status()).toMatchObject({ progress: { shards: 3, shardsDone: 3, csvParts: parts.length, csvPartsDone: 1 } });
 
     // A second full run of the month waits while this one runs…
     expect((await handler(urlEvent("POST", { body: "{}" }))).statusCode).toBe(409);

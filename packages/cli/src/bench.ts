@@ -36,6 +36,8 @@ For each concurrency:
   floorEfficiency    = the same for the minimal client; simulatorCpuShare = the simulator process's
                        CPU time ÷ the minimal client's wall time (1.0 would be one core, saturated)
   workbookEfficiency = report workbook time / bare exceljs time
+  csvPartsSeconds    = the session detail's CSV parts, one after another (in AWS, one step each, at once);
+  mergeSeconds       = then the workbook, the JSON and taking the parts over: the merge step's work
   peakRssMiB         = this process's peak RSS while the report reads and writes (sampled every 50 ms);
                        readPeakRssMiB the same by the end of reading
 
@@ -258,6 +260,9 @@ try {
       clearInterval(sampler);
       clearInterval(progress);
       const workbookMs = fileStarts.get(files.json.name)! - fileStarts.get(files.workbook.name)!;
+      // The CSV parts are written first (in AWS, each by its own step, at once); then the merge's files.
+      const detailMs = fileStarts.get(files.workbook.name)! - writeStarted;
+      const mergeMs = writeMs - detailMs;
       const { sessions } = content.report.totals;
       const ideal = (count: number) => (count / concurrency) * latencyMs;
 
@@ -284,6 +289,8 @@ try {
         floorEfficiency: floor ? round(floor.ms / ideal(floor.requests), 2) : null,
         simulatorCpuShare: floor ? floor.simulatorCpuShare : null,
         writeSeconds: round(writeMs / 1000, 2),
+        csvPartsSeconds: round(detailMs / 1000, 2),
+        mergeSeconds: round(mergeMs / 1000, 2),
         workbookSeconds: round(workbookMs / 1000, 2),
         bareWorkbookSeconds: bareMs === undefined ? null : round(bareMs / 1000, 2),
         workbookEfficiency: bareMs === undefined ? null : round(workbookMs / bareMs, 2),

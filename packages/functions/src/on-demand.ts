@@ -83,7 +83,7 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
 
 const statusQuerySchema = z.object({ runId: z.guid({ error: "invalid uuid" }) });
 
-/** GET ?runId=…: running (with its shards' progress and its execution's state), done (keys, complete, totals) or failed (reason). */
+/** GET ?runId=…: running (with its shards' and CSV parts' progress and its execution's state), done (keys, complete, totals) or failed (reason). */
 async function runStatus(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   const parsed = statusQuerySchema.safeParse({ runId: event.queryStringParameters?.runId });
   if (!parsed.success) throw invalidInput(parsed.error);
