@@ -1,6 +1,6 @@
 import type { StepFunctions } from "../.sst/platform/src/components/aws/step-functions";
 import type { LambdaInvokeArgs } from "../.sst/platform/src/components/aws/step-functions/task";
-import { FATAL_STEP_ERRORS } from "../packages/core/src/workflow/fatal-errors";
+import { FATAL_STEP_ERRORS, RETRIED_STORE_ERRORS } from "../packages/core/src/workflow/fatal-errors";
 
 /**
  * The report run as a state machine, for both triggers and every org size:
@@ -104,7 +104,7 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
       output: "{% $states.result.Payload %}",
     })
     .retry({
-      errors: [...LAMBDA_SERVICE_ERRORS, "S3ObjectError"],
+      errors: [...LAMBDA_SERVICE_ERRORS, ...RETRIED_STORE_ERRORS],
       maxAttempts: 2,
       interval: "5 seconds",
       backoffRate: 3,
@@ -139,7 +139,7 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
       output: "{% $states.result.Payload %}",
     })
     .retry({
-      errors: [...LAMBDA_SERVICE_ERRORS, "S3ObjectError"],
+      errors: [...LAMBDA_SERVICE_ERRORS, ...RETRIED_STORE_ERRORS],
       maxAttempts: 2,
       interval: "5 seconds",
       backoffRate: 3,

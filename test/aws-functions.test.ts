@@ -490,6 +490,26 @@ describe("workflow steps (as the state machine runs them)", () => {
     expect(report.wallboxes[1]).toMatchObject({ wallboxId: boxes[1]!.wallboxId, error: "not read: shard 2 of 3 failed (States.Timeout)" });
   });
 
+  it("leaves the run running when a step fails in a way the workflow retries, and the retry finishes it", async () => {
+    const app = testApp(s3, simulator);
+    const planned = await createPlanHandler(() => app.deps)(job);
+    const results = [await createShardHandler(() => app.deps)({ job, shard: planned.shards[0]! })];
+    const { parts } = await createCollectHandler(() => app.deps)({ job, shards: results });
+    const statusNow = async () => runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${job.runId}.json`)).status;
+    // The bucket fails for a moment: the Detail step and the Merge step throw, for the state machine to retry them.
+    const outage = testApp(s3, simulator, { failCommand: "GetObjectCommand" });
+    for (const step of [
+      () => createDetailHandler(() => outage.deps)({ job, part: parts[0]! }),
+      () => createMergeHandler(() => outage.deps)({ job }),
+    ]) {
+      await expect(step()).rejects.toMatchObject({ name: "S3ObjectError" });
+      expect(await statusNow()).toBe("running");
+    }
+    await createDetailHandler(() => app.deps)({ job, part: parts[0]! });
+    expect(await createMergeHandler(() => app.deps)({ job })).toMatchObject({ status: "done", complete: true });
+    expect(await statusNow()).toBe("done");
+  });
+
   it("runs through the state machine's own expressions: each step's output reaches the next step's input", async () => {
     // The definition's JSONata, evaluated with the jsonata version Step Functions uses, carries the
     // real handlers' outputs along the chain; one shard fails for good and goes through ShardFailed.

@@ -212,9 +212,38 @@ describe("a sharded run", () => {
     await writeFile(path, (await readFile(path, "utf8")).replace(/,1\.\d/, ",9.9"));
     const out = join(folder.path, "out");
     await expect(writeReportFiles(localFolderStore(out), content)).rejects.toThrow(
-      new RegExp(`${part.object.key} is not the file its step measured .*: it was damaged`),
+      new RegExp(`${part.object.key} is not the file its step wrote \\(its SHA-256 differs\\): it was damaged`),
     );
     expect(await readdir(out).catch(() => [])).toEqual([]);
+  });
+
+  it("refuses a sessions object holding more sessions than its shard's header counts, also where a part ends exactly at that shard's end", async () => {
+    for (const tampered of [0, 2]) {
+      const root = join(folder.path, `work-${tampered}`);
+      const work = localWorkStore(root);
+      const plan = await planRun(work, { config, window: OCTOBER, generatedAt: new Date("2026-11-01T06:00:00Z"), shards: 3 });
+      for (const shard of plan.shards) await runShard(work, plan, shard, { reader: clientFor(simulator), concurrency: 2 });
+      // The header undercounts by one: a session would be left out if no part read the shard to its end.
+      const entries = join(root, workKeys.shardEntries(tampered));
+      const [headerLine, ...rest] = (await readFile(entries, "utf8")).split("\n");
+      const header = JSON.parse(headerLine!);
+      header.totals.sessions -= 1;
+      await writeFile(entries, [JSON.stringify(header), ...rest].join("\n"));
+      // Parts that end exactly where the tampered shard ends (by its header).
+      const collected = await collectRun(work, plan, { csvRowsPerPart: tampered === 0 ? header.totals.sessions : 1_000 });
+      const written = collected.parts.map((part) =>
+        writeDetailPart(work, plan, collected, part).then(
+          () => "done",
+          (error: Error) => error.message,
+        ),
+      );
+      const messages = await Promise.all(written);
+      expect(messages).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`holds ${header.totals.sessions + 1} sessions, shard ${tampered + 1}'s result counts ${header.totals.sessions}`),
+        ),
+      );
+    }
   });
 
   it("keeps its work objects in S3 just as well: the same report, each object created once", async () => {

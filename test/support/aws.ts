@@ -42,7 +42,7 @@ export function testApp(
   s3: LocalS3,
   simulator: Simulator,
   /** `firstRun`: the number in the first run id (…0001 by default); run ids are never reused in one bucket, as UUIDs are not. */
-  options: { secret?: string; now?: Date; onS3Call?: (call: S3Call) => void; firstRun?: number } = {},
+  options: { secret?: string; now?: Date; onS3Call?: (call: S3Call) => void; failCommand?: string; firstRun?: number } = {},
 ): TestApp {
   const queuedJobs: RunJob[] = [];
   let reads = 0;
@@ -64,7 +64,10 @@ export function testApp(
   const secret = options.secret ?? JSON.stringify(simulator.credentials);
   const deps: AppDeps = buildDeps({
     settings,
-    s3: functionsClient(s3, options.onS3Call ? { onCall: options.onS3Call } : {}),
+    s3: functionsClient(s3, {
+      ...(options.onS3Call ? { onCall: options.onS3Call } : {}),
+      ...(options.failCommand ? { failCommand: options.failCommand } : {}),
+    }),
     readSecret: async () => {
       reads++;
       return secret;

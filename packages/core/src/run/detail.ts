@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { sessionCsvRows, writeSessionsCsvPart } from "../csv/index.ts";
 import { sessionQualityIssues } from "../report/index.ts";
@@ -10,7 +11,13 @@ import { shardSessions, type WallboxesOf, wallboxesFromStore } from "./shards.ts
 
 export type DetailPartOutcome = { status: "done"; result: DetailPartResult } | { status: "already done" };
 
-/** The sessions of one part, in report order: the wallboxes' sessions cut to the part's range. */
+/**
+ * The sessions of one part, in report order: the wallboxes' sessions cut to the part's range.
+ * Each shard is read to its end by exactly one part (the one its last session falls in; the last
+ * part also reads any shards after its last session), so every shard's session count is checked
+ * against its header: a sessions object holding more than its header says is an error, never a
+ * session left out.
+ */
 async function* partSessions(
   store: WorkStore,
   plan: RunPlan,
@@ -18,21 +25,31 @@ async function* partSessions(
   part: DetailPart,
   wallboxesOf: WallboxesOf,
 ): AsyncGenerator<WallboxSessions> {
+  const headers = collectedHeaders(collected);
+  const lastPart = part.index === collected.parts.length - 1;
   let skip = part.skip;
   let left = part.rows;
-  if (left === 0) return;
-  for await (const { wallbox, sessions } of shardSessions(store, plan, collectedHeaders(collected), wallboxesOf, part.shard)) {
-    if (skip >= sessions.length) {
-      skip -= sessions.length;
-      continue;
+  for (let shard = part.shard; shard < plan.shards.length; shard++) {
+    const header = headers[shard];
+    if (!header) continue;
+    // The next part starts where this one ends.
+    if (left === 0 && !lastPart) return;
+    const toItsEnd = left >= header.totals.sessions - skip;
+    for await (const { wallbox, sessions } of shardSessions(store, plan, headers, wallboxesOf, shard, shard)) {
+      if (skip >= sessions.length) {
+        skip -= sessions.length;
+        continue;
+      }
+      const taken = sessions.slice(skip, skip + left);
+      skip = 0;
+      left -= taken.length;
+      if (taken.length > 0) yield { wallbox, sessions: taken };
+      // Stopped inside the shard: the rest is the next part's, which reads it to its end.
+      if (left === 0 && !toItsEnd) return;
     }
-    const taken = sessions.slice(skip, skip + left);
     skip = 0;
-    left -= taken.length;
-    yield { wallbox, sessions: taken };
-    if (left === 0) return;
   }
-  throw new WorkStoreError(`part ${part.index + 1} of the session detail lacks ${left} sessions that ${workKeys.collected} counts`);
+  if (left > 0) throw new WorkStoreError(`part ${part.index + 1} of the session detail lacks ${left} sessions that ${workKeys.collected} counts`);
 }
 
 /**
@@ -56,24 +73,29 @@ export async function writeDetailPart(
   const wallboxesOf = options.wallboxesOf ?? wallboxesFromStore(store);
   const measure = measuringStream();
   let qualityLines = 0;
-  await store.create(csvKey, (csvOut) =>
-    store
-      .create(qualityKey, async (qualityOut) => {
-        const withQuality = async function* () {
-          for await (const wallbox of partSessions(store, plan, collected, part, wallboxesOf)) {
-            for (const issue of sessionQualityIssues(wallbox.wallbox, wallbox.sessions, plan.window)) {
-              await writeInTurn(qualityOut, `${JSON.stringify(issue)}\n`);
-              qualityLines++;
-            }
-            yield wallbox;
-          }
-        };
-        // The part's sessions end on their own (exactly its rows, or an error): read to the end, so every object read is closed.
-        const rows = sessionCsvRows(withQuality)[Symbol.asyncIterator]();
-        await Promise.all([pipeline(measure, csvOut), writeSessionsCsvPart(rows, Number.POSITIVE_INFINITY, measure)]);
-      })
-      .then(() => undefined),
-  );
+  // One pass over the part's sessions feeds both objects: the CSV rows, and the Data quality lines on the way.
+  const writeBoth = async (csvOut: Writable, qualityOut: Writable) => {
+    const withQuality = async function* () {
+      for await (const wallbox of partSessions(store, plan, collected, part, wallboxesOf)) {
+        for (const issue of sessionQualityIssues(wallbox.wallbox, wallbox.sessions, plan.window)) {
+          await writeInTurn(qualityOut, `${JSON.stringify(issue)}\n`);
+          qualityLines++;
+        }
+        yield wallbox;
+      }
+    };
+    const rows = sessionCsvRows(withQuality)[Symbol.asyncIterator]();
+    try {
+      // The part's sessions end on their own (exactly its rows, or an error).
+      await Promise.all([pipeline(measure, csvOut), writeSessionsCsvPart(rows, Number.POSITIVE_INFINITY, measure)]);
+    } finally {
+      // Closes the sessions objects still open when writing failed midway.
+      await rows.return?.(undefined);
+    }
+  };
+  await store.create(csvKey, async (csvOut) => {
+    await store.create(qualityKey, (qualityOut) => writeBoth(csvOut, qualityOut));
+  });
   const result: DetailPartResult = {
     schemaVersion: 1,
     part: part.index,

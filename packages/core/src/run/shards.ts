@@ -162,8 +162,9 @@ export const wallboxesFromStore =
     readShardWallboxes(store, shard);
 
 /**
- * The sessions the shards read, from shard `from` on, in report order: each wallbox read, with its
- * sessions. Shards without a result (`headers[i]` undefined) hold none.
+ * The sessions the shards read, from shard `from` through shard `through`, in report order: each
+ * wallbox read, with its sessions. Shards without a result (`headers[i]` undefined) hold none. A
+ * shard read to its end must hold as many sessions as its header counts.
  */
 export async function* shardSessions(
   store: WorkStore,
@@ -171,8 +172,9 @@ export async function* shardSessions(
   headers: readonly (PartialHeader | undefined)[],
   wallboxesOf: WallboxesOf,
   from = 0,
+  through = plan.shards.length - 1,
 ): AsyncGenerator<WallboxSessions> {
-  for (const shard of plan.shards.slice(from)) {
+  for (const shard of plan.shards.slice(from, through + 1)) {
     const header = headers[shard.index];
     if (!header) continue;
     const wallboxes = await wallboxesOf(shard);

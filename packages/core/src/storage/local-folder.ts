@@ -54,10 +54,11 @@ export function localFolderStore(folder: string): ReportStore {
     const measure = measuringStream();
     try {
       await produceInto(measure, produce, pipeline(measure, createWriteStream(temporary, { flags: "wx" })));
-      if (expected && (measure.bytes() !== expected.bytes || measure.sha256() !== expected.sha256)) {
-        throw new WorkStoreError(
-          `${expected.key} is not the file its step measured (${measure.bytes()} bytes, not ${expected.bytes}): it was damaged`,
-        );
+      if (expected && measure.bytes() !== expected.bytes) {
+        throw new WorkStoreError(`${expected.key} holds ${measure.bytes()} bytes, not the ${expected.bytes} its step wrote: it was damaged`);
+      }
+      if (expected && measure.sha256() !== expected.sha256) {
+        throw new WorkStoreError(`${expected.key} is not the file its step wrote (its SHA-256 differs): it was damaged`);
       }
     } catch (error) {
       await rm(temporary, { force: true });

@@ -71,7 +71,12 @@ export async function writeTogether(store: ReportStore, files: readonly FileToWr
     throw error;
   }
   // Several at once: on S3 a commit is a copy inside the bucket, seconds for a 250 MB CSV part.
-  return pMap(staged, (file) => file.commit(), { concurrency: COMMITS_AT_ONCE });
+  // All settle before a failure is reported, so no copy is still under way when a retry begins.
+  try {
+    return await pMap(staged, (file) => file.commit(), { concurrency: COMMITS_AT_ONCE, stopOnError: false });
+  } catch (error) {
+    throw error instanceof AggregateError ? error.errors[0] : error;
+  }
 }
 
 export async function writeFile(store: ReportStore, file: FileToWrite & { produce: Producer }): Promise<StoredFile> {

@@ -70,11 +70,29 @@ export function statusBase(deps: WorkflowDeps, job: RunJob) {
   return { runId: job.runId, month: job.month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: expected.manifest };
 }
 
-/** Runs a step; if it fails, the run's status says so (and why) before the error goes on. */
-export async function recordingFailure<T>(deps: WorkflowDeps, job: RunJob, step: () => Promise<T>): Promise<T> {
+/**
+ * Runs a step; if it fails, the run's status says so (and why) before the error goes on, unless
+ * `retried` says the workflow will try the step again: then the run is still running, and only
+ * the log says what happened (a run that still fails after its retries is reported failed from
+ * its execution's state).
+ */
+export async function recordingFailure<T>(
+  deps: WorkflowDeps,
+  job: RunJob,
+  step: () => Promise<T>,
+  retried: (error: unknown) => boolean = () => false,
+): Promise<T> {
   try {
     return await step();
   } catch (error) {
+    if (retried(error)) {
+      deps.log.warn("step failed; the workflow tries it again", {
+        runId: job.runId,
+        error: (error as Error).message,
+        errorType: (error as Error).name,
+      });
+      throw error;
+    }
     const reason = error instanceof Error ? error.message : String(error);
     deps.log.error("run failed", { runId: job.runId, error: reason, errorType: error instanceof Error ? error.name : typeof error });
     await deps.records

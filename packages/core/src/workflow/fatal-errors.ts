@@ -19,6 +19,12 @@ export const FATAL_STEP_ERRORS = [
   "RangeError",
 ] as const;
 
+/** Errors of the bucket (a network fault, S3 throttling): the steps that only read and write the bucket are retried on these. */
+export const RETRIED_STORE_ERRORS = ["S3ObjectError"] as const;
+
+export const isRetriedStoreError = (error: unknown): boolean =>
+  error instanceof Error && (RETRIED_STORE_ERRORS as readonly string[]).includes(error.name);
+
 export function isFatalStepError(error: unknown): boolean {
   return error instanceof Error && (FATAL_STEP_ERRORS as readonly string[]).includes(error.name);
 }

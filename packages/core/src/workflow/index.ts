@@ -21,7 +21,7 @@ export {
   type WorkflowDeps,
 } from "./contract.ts";
 export { detailStep } from "./detail-step.ts";
-export { FATAL_STEP_ERRORS, isFatalStepError } from "./fatal-errors.ts";
+export { FATAL_STEP_ERRORS, isFatalStepError, isRetriedStoreError, RETRIED_STORE_ERRORS } from "./fatal-errors.ts";
 export { mergeStep } from "./merge-step.ts";
 export { planStep } from "./plan-step.ts";
 export { type RunProgress, runProgress } from "./progress.ts";
