@@ -60,6 +60,9 @@ async function objectBytes(key: string): Promise<Buffer> {
   return Buffer.from(await answer.Body!.transformToByteArray());
 }
 const objectJson = async (key: string): Promise<unknown> => JSON.parse((await objectBytes(key)).toString("utf8"));
+/** The key of the report file that the month's manifest names (each run's files are under its own prefix). */
+const monthFile = async (kind: "json" | "xlsx") => manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`)).files[kind].key;
+const RUN_1 = "00000000-0000-4000-8000-000000000001";
 
 /** The scheduled trigger, then the workflow it started, run in process; the workflow's result, or its error. */
 async function scheduled(app: TestApp) {
@@ -83,7 +86,7 @@ describe("scheduled function", () => {
       expect(bytes.length).toBe(file.bytes);
       expect(createHash("sha256").update(bytes).digest("hex")).toBe(file.sha256);
     }
-    expect(manifest.files.xlsx.key).toBe(`${MONTH_PREFIX}hems-savings-2026-10.xlsx`);
+    expect(manifest.files.xlsx.key).toBe(`${MONTH_PREFIX}runs/${RUN_1}/hems-savings-2026-10.xlsx`);
     expect(manifest.files.json.contentType).toBe("application/json");
 
     const report = monthlyReportSchema.parse(await objectJson(manifest.files.json.key));
@@ -109,7 +112,16 @@ describe("scheduled function", () => {
     expect((savings as unknown as ExcelJS.CellFormulaValue).result).toBe(Number(report.totals.savingsEur));
 
     const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000001.json`));
-    expect(status).toMatchObject({ status: "done", trigger: "schedule", complete: true, keys: { manifest: `${MONTH_PREFIX}manifest.json` } });
+    expect(status).toMatchObject({
+      status: "done",
+      trigger: "schedule",
+      complete: true,
+      placement: "month",
+      manifestKey: `${MONTH_PREFIX}manifest.json`,
+      keys: { manifest: `${MONTH_PREFIX}runs/${RUN_1}/manifest.json` },
+    });
+    // The month's manifest is the run's own, and names the run's files.
+    expect(await objectJson(`${MONTH_PREFIX}runs/${RUN_1}/manifest.json`)).toEqual(manifest);
   });
 
   it("writes an incomplete report naming the wallbox that failed", async () => {
@@ -120,7 +132,7 @@ describe("scheduled function", () => {
     try {
       const app = testApp(s3, failing);
       await scheduled(app);
-      const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
+      const report = monthlyReportSchema.parse(await objectJson(await monthFile("json")));
       expect(report.complete).toBe(false);
       expect(report.wallboxes[1]).toMatchObject({ status: "failed", error: expect.stringMatching(/HTTP 404/) });
       expect(manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`))).toMatchObject({
@@ -135,7 +147,7 @@ describe("scheduled function", () => {
   it("never replaces a complete report of the month with an incomplete one: that run is kept aside", async () => {
     await scheduled(testApp(s3, simulator));
     const complete = await objectBytes(`${MONTH_PREFIX}manifest.json`);
-    const workbook = await objectBytes(`${MONTH_PREFIX}hems-savings-2026-10.xlsx`);
+    const workbook = await objectBytes(await monthFile("xlsx"));
     const failing = await startSimulator({
       seed: "aws",
       onSessionsRequest: (request) => (request.wallboxId === boxes[0]!.wallboxId ? { status: 503 } : undefined),
@@ -144,10 +156,10 @@ describe("scheduled function", () => {
       const app = testApp(s3, failing, { now: new Date("2026-11-03T05:00:00Z"), firstRun: 2 });
       await scheduled(app);
       expect((await objectBytes(`${MONTH_PREFIX}manifest.json`)).equals(complete)).toBe(true);
-      expect((await objectBytes(`${MONTH_PREFIX}hems-savings-2026-10.xlsx`)).equals(workbook)).toBe(true);
+      expect((await objectBytes(await monthFile("xlsx"))).equals(workbook)).toBe(true);
       const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000002.json`));
       expect(status).toMatchObject({ status: "done", complete: false, placement: "set-aside" });
-      const manifestKey = `${MONTH_PREFIX}incomplete/00000000-0000-4000-8000-000000000002/manifest.json`;
+      const manifestKey = `${MONTH_PREFIX}runs/00000000-0000-4000-8000-000000000002/manifest.json`;
       expect(status.manifestKey).toBe(manifestKey);
       expect(manifestSchema.parse(await objectJson(manifestKey))).toMatchObject({ complete: false, totals: { failedWallboxes: 1 } });
     } finally {
@@ -174,7 +186,7 @@ describe("scheduled function", () => {
       const result = await createShardHandler(() => app.deps)({ job, shard: planned.shards[0]! }, context);
       expect(Date.now() - started).toBeLessThan(1_900); // the request timeout (2 s) did not have to fire
       expect(await app.afterShards(job, [result])).toMatchObject({ status: "done", complete: false });
-      const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
+      const report = monthlyReportSchema.parse(await objectJson(await monthFile("json")));
       expect(report.wallboxes.map((wallbox) => wallbox.status)).toEqual(["ok", "ok", "failed"]);
       expect(report.wallboxes[2]).toMatchObject({ error: "not read: the shard reached its time limit before this wallbox was done" });
     } finally {
@@ -232,7 +244,7 @@ describe("scheduled function", () => {
     const lines = [JSON.stringify({ orgId: ORG_ID }), ...boxes.slice(0, 2).map((box) => JSON.stringify(box))].join("\n");
     await putObject(s3, "config/wallboxes.jsonl", Buffer.from(`${lines}\n`), "application/x-ndjson");
     await scheduled(testApp(s3, simulator));
-    const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
+    const report = monthlyReportSchema.parse(await objectJson(await monthFile("json")));
     expect(report.wallboxes.map((wallbox) => wallbox.wallboxId)).toEqual([boxes[0]!.wallboxId, boxes[1]!.wallboxId]);
     // The on-demand function checks requested ids against it, too.
     const answer = await onDemand(testApp(s3, simulator, { firstRun: 5 }))(
@@ -251,7 +263,7 @@ describe("scheduled function", () => {
     await scheduled(first);
     const before = await objectBytes(`${MONTH_PREFIX}manifest.json`);
 
-    const second = testApp(s3, simulator, { now: new Date("2026-11-02T05:00:00Z") });
+    const second = testApp(s3, simulator, { now: new Date("2026-11-02T05:00:00Z"), firstRun: 2 });
     second.deps.s3 = functionsClient(s3, { failPuts: /hems-savings-2026-10\.json$/ });
     await expect(scheduled(second)).rejects.toThrow(/cannot write s3:\/\/.*hems-savings-2026-10\.json/);
     expect((await objectBytes(`${MONTH_PREFIX}manifest.json`)).equals(before)).toBe(true);
@@ -284,7 +296,9 @@ describe("on-demand function (function URL)", () => {
       status: "done",
       complete: true,
       month: "2026-09",
-      keys: { manifest: answer.manifestKey },
+      placement: "month",
+      manifestKey: answer.manifestKey,
+      keys: { manifest: `reports/${ORG_ID}/2026-09/runs/${answer.runId}/manifest.json` },
       totals: { wallboxes: 3 },
     });
     expect(manifestSchema.parse(await objectJson(String(answer.manifestKey))).runId).toBe(answer.runId);
@@ -307,7 +321,7 @@ describe("on-demand function (function URL)", () => {
     const app = testApp(s3, simulator);
     const handler = onDemand(app);
     const started = body(await handler(urlEvent("POST", { body: JSON.stringify({ wallboxIds: [boxes[2]!.wallboxId] }), base64: true })));
-    expect(started.manifestKey).toBe(`${MONTH_PREFIX}subsets/${started.runId}/manifest.json`);
+    expect(started.manifestKey).toBe(`${MONTH_PREFIX}runs/${started.runId}/manifest.json`);
     await app.runQueued();
     const manifest = manifestSchema.parse(await objectJson(String(started.manifestKey)));
     expect(manifest).toMatchObject({ scope: "subset", totals: { wallboxes: 1 } });
@@ -465,12 +479,12 @@ describe("workflow steps (as the state machine runs them)", () => {
     );
     expect(await detail({ job, part: parts[0]! })).toEqual({ index: 0, status: "already done" });
     expect(await createMergeHandler(() => app.deps)({ job })).toEqual({ runId: job.runId, status: "done", complete: true });
-    const stepwise = (await objectBytes(`${MONTH_PREFIX}hems-savings-2026-10.json`)).toString();
+    const stepwise = (await objectBytes(await monthFile("json"))).toString();
 
     await s3.clear();
     await uploadConfig(s3, config);
     await scheduled(testApp(s3, simulator));
-    const oneInvocation = (await objectBytes(`${MONTH_PREFIX}hems-savings-2026-10.json`)).toString();
+    const oneInvocation = (await objectBytes(await monthFile("json"))).toString();
     expect(stepwise.replace(/"generatedAt": "[^"]+"/, "")).toBe(oneInvocation.replace(/"generatedAt": "[^"]+"/, ""));
   });
 
@@ -485,7 +499,7 @@ describe("workflow steps (as the state machine runs them)", () => {
       await shard({ job, shard: planned.shards[2]! }),
     ];
     expect(await app.afterShards(job, results)).toMatchObject({ status: "done", complete: false });
-    const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
+    const report = monthlyReportSchema.parse(await objectJson(await monthFile("json")));
     expect(report.wallboxes.map((wallbox) => wallbox.status)).toEqual(["ok", "failed", "ok"]);
     expect(report.wallboxes[1]).toMatchObject({ wallboxId: boxes[1]!.wallboxId, error: "not read: shard 2 of 3 failed (States.Timeout)" });
   });
@@ -569,7 +583,7 @@ describe("workflow steps (as the state machine runs them)", () => {
       status: "done",
       complete: false,
     });
-    const report = monthlyReportSchema.parse(await objectJson(`${MONTH_PREFIX}hems-savings-2026-10.json`));
+    const report = monthlyReportSchema.parse(await objectJson(await monthFile("json")));
     expect(report.wallboxes.map((wallbox) => wallbox.status)).toEqual(["ok", "failed", "ok"]);
     expect(report.wallboxes[1]).toMatchObject({ error: "not read: shard 2 of 3 failed (Lambda.Unknown)" });
   });
@@ -631,7 +645,7 @@ describe("permissions", () => {
     const refused = calls.flatMap((call) => needs[call.command]!(call).filter(([action, key]) => !allowsObjectAccess(action, key)));
     expect(refused).toEqual([]);
     expect(new Set(calls.map((call) => call.command))).toEqual(
-      new Set(["GetObjectCommand", "HeadObjectCommand", "PutObjectCommand", "CopyObjectCommand", "DeleteObjectCommand"]),
+      new Set(["GetObjectCommand", "HeadObjectCommand", "PutObjectCommand", "CopyObjectCommand"]),
     );
   });
 });
@@ -659,7 +673,9 @@ describe("logs", () => {
       status: "ok",
       durationMs: expect.any(Number),
     });
-    expect(records.filter((record) => record.message === "run done")).toHaveLength(2);
+    // Both runs read the month at the same moment: the first to publish stays the month's report.
+    expect(records.filter((record) => record.message === "run done")).toHaveLength(1);
+    expect(records.filter((record) => record.message === "run done, kept beside the month's report, which stays in place")).toHaveLength(1);
     expect(records.find((record) => record.message === "run done")).toMatchObject({
       complete: true,
       wallboxes: 3,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { putObject, readObjectText, S3ObjectError, STAGING_PREFIX, s3ReportStore } from "@hems-reports/core/s3";
+import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { putObject, readObjectText, S3ObjectError, s3ReportStore } from "@hems-reports/core/s3";
 import { writeFile } from "@hems-reports/core/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { functionsClient, type LocalS3, startLocalS3 } from "./support/s3.ts";
@@ -37,34 +37,49 @@ describe("S3 report store (against s3rver)", () => {
     });
   });
 
-  it("streams a large file in parts to a staging key, and makes it visible under its name only on commit", async () => {
+  it("streams a large file in parts straight to its name, once: a second write of the name keeps the first file", async () => {
     const store = s3ReportStore(s3, "reports/org/2026-07/");
     const chunk = Buffer.alloc(1 << 20, 7);
-    const staged = await store.stage("large.csv", "text/csv", async (out) => {
-      for (let index = 0; index < 20; index++) if (!out.write(chunk)) await once(out, "drain");
-      out.end();
+    const stored = await writeFile(store, {
+      name: "large.csv",
+      contentType: "text/csv",
+      produce: async (out) => {
+        for (let index = 0; index < 20; index++) if (!out.write(chunk)) await once(out, "drain");
+        out.end();
+      },
     });
-    const exists = (key: string) =>
-      s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key })).then(
-        () => true,
-        () => false,
-      );
-    expect(await exists("reports/org/2026-07/large.csv")).toBe(false);
-    const stored = await staged.commit();
     const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: "reports/org/2026-07/large.csv" }));
     expect(head.ContentLength).toBe(20 << 20);
     expect(head.ContentType).toBe("text/csv");
-    expect(stored.sha256).toBe(
-      createHash("sha256")
-        .update(Buffer.concat(Array(20).fill(chunk)))
-        .digest("hex"),
+    const sha256 = createHash("sha256")
+      .update(Buffer.concat(Array(20).fill(chunk)))
+      .digest("hex");
+    expect(stored.sha256).toBe(sha256);
+    // A retried step writes the same name again: the stored file stays, measured as it is, and
+    // the producer is not even run.
+    let produced = false;
+    const again = await writeFile(store, {
+      name: "large.csv",
+      contentType: "text/csv",
+      produce: async (out) => {
+        produced = true;
+        out.end("other bytes");
+      },
+    });
+    expect(produced).toBe(false);
+    expect(again).toMatchObject({ bytes: 20 << 20, sha256 });
+    // Two writes at once: S3 (here the conditional-write layer) lets one create it, the other keeps it.
+    const [first, second] = await Promise.all(
+      ["one", "two"].map((text) =>
+        writeFile(s3ReportStore({ client: functionsClient(s3), bucket: s3.bucket }, "reports/org/2026-07/"), {
+          name: "raced.json",
+          contentType: "application/json",
+          produce: async (out) => void out.end(`"${text}"`),
+        }),
+      ),
     );
-    // Nothing stays staged, and a discarded file leaves nothing either.
-    const discarded = await store.stage("dropped.json", "application/json", async (out) => void out.end("{}"));
-    await discarded.discard();
-    const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: STAGING_PREFIX }));
-    expect(listed.Contents ?? []).toEqual([]);
-    expect(await exists("reports/org/2026-07/dropped.json")).toBe(false);
+    expect(first!.sha256).toBe(second!.sha256);
+    expect(await readObjectText(s3, "reports/org/2026-07/raced.json")).toMatch(/^"(one|two)"$/);
   });
 
   it("names S3's failure, not the abort it causes, when a part upload fails midway", async () => {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { createS3Client, type S3Location } from "@hems-reports/core/s3";
 import S3rver from "s3rver";
 
@@ -52,9 +52,57 @@ export interface S3Call {
 }
 
 /**
- * Another production client for the same server, for the code under test: it can record every
- * call (to check them against the deployed role's permissions) and fail chosen PutObjects, or
- * every call of one command (as a network or S3 failure midway would).
+ * S3's conditional writes, which s3rver ignores: a `PutObject` or `CompleteMultipartUpload` with
+ * `If-None-Match: *` fails with 412 when the key has an object, and one with `If-Match: <ETag>`
+ * fails with 412 when the object's ETag differs (404 when there is none), as the S3 documentation
+ * describes. Conditional writes to one key are serialized here, and the check and the write happen
+ * under that lock, so they are atomic as on S3 (which answers 409 to a conditional write that
+ * races another; the code under test treats 409 and 412 alike). s3rver also rewrites a file in
+ * place, so a read during a write could see half of it, where S3 shows the old object or the new
+ * one: a read of a key waits for a conditional write to it that is under way.
+ */
+const conditionLocks = new WeakMap<LocalS3, Map<string, Promise<unknown>>>();
+
+function preconditionFailed(status: 404 | 412): S3ServiceException {
+  return new S3ServiceException({
+    name: status === 412 ? "PreconditionFailed" : "NoSuchKey",
+    $fault: "client",
+    $metadata: { httpStatusCode: status },
+    message: status === 412 ? "At least one of the pre-conditions you specified did not hold" : "The specified key does not exist.",
+  });
+}
+
+async function currentEtag(s3: LocalS3, key: string): Promise<string | undefined> {
+  try {
+    return (await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))).ETag;
+  } catch (error) {
+    if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return undefined;
+    throw error;
+  }
+}
+
+async function conditionally<T>(s3: LocalS3, key: string, input: { IfNoneMatch?: string; IfMatch?: string }, write: () => Promise<T>): Promise<T> {
+  let locks = conditionLocks.get(s3);
+  if (!locks) conditionLocks.set(s3, (locks = new Map()));
+  const before = locks.get(key) ?? Promise.resolve();
+  const turn = before
+    .catch(() => undefined)
+    .then(async () => {
+      const etag = await currentEtag(s3, key);
+      if (input.IfNoneMatch === "*" && etag !== undefined) throw preconditionFailed(412);
+      if (input.IfMatch !== undefined && etag === undefined) throw preconditionFailed(404);
+      if (input.IfMatch !== undefined && input.IfMatch !== etag) throw preconditionFailed(412);
+      return write();
+    });
+  locks.set(key, turn);
+  return turn;
+}
+
+/**
+ * Another production client for the same server, for the code under test: it enforces S3's
+ * conditional writes (above), and it can record every call (to check them against the deployed
+ * role's permissions) and fail chosen PutObjects, or every call of one command (as a network or
+ * S3 failure midway would).
  */
 export function functionsClient(s3: LocalS3, options: { onCall?: (call: S3Call) => void; failPuts?: RegExp; failCommand?: string } = {}): S3Client {
   const client = createS3Client({
@@ -69,6 +117,13 @@ export function functionsClient(s3: LocalS3, options: { onCall?: (call: S3Call) 
       options.onCall?.({ command: context.commandName ?? "unknown", ...(key ? { key } : {}), ...(copySource ? { copySource } : {}) });
       if (options.failPuts && context.commandName === "PutObjectCommand" && key && options.failPuts.test(key)) throw new Error("simulated S3 outage");
       if (options.failCommand && context.commandName === options.failCommand) throw new Error("simulated S3 outage");
+      const conditions = args.input as { IfNoneMatch?: string; IfMatch?: string };
+      const conditional = ["PutObjectCommand", "CompleteMultipartUploadCommand"].includes(context.commandName ?? "");
+      if (conditional && key && (conditions.IfNoneMatch !== undefined || conditions.IfMatch !== undefined)) {
+        return conditionally(s3, key, conditions, () => next(args));
+      }
+      const pending = key ? conditionLocks.get(s3)?.get(key) : undefined;
+      if (pending && ["GetObjectCommand", "HeadObjectCommand"].includes(context.commandName ?? "")) await pending.catch(() => undefined);
       return next(args);
     },
     { step: "initialize", name: "testObserver" },

@@ -8,21 +8,18 @@ export const CONFIG_KEY = "config/wallboxes.json";
 export const CONFIG_LINES_KEY = "config/wallboxes.jsonl";
 
 export const BUCKET_OBJECT_ACCESS = [
-  // The wallbox config; run statuses (GET ?runId=…); the month's manifest (is there a complete
-  // report?) and its latest full run (is one still running?).
+  // The wallbox config; run statuses (GET ?runId=…); the month's manifest (which run is the
+  // month's?) and its latest full run (is one still running?); a run's own files, read back when
+  // a retried step finds them written already.
   { action: "s3:GetObject", keys: [CONFIG_KEY, CONFIG_LINES_KEY, "reports/*/runs/*", "reports/*/manifest.json", "reports/*/active-run.json"] },
-  // Report files stream to a staging key first and are copied to their name on commit (reading
-  // the staged object), then the staged object goes. A failed upload aborts its parts.
   // A run's plan and its shards' partial results, written once and read by the later steps.
-  { action: "s3:GetObject", keys: ["staging/*", "work/*"] },
-  { action: "s3:DeleteObject", keys: ["staging/*"] },
-  { action: "s3:AbortMultipartUpload", keys: ["staging/*", "work/*"] },
-  // Reports, manifests and run statuses, the staged files, the work objects.
-  { action: "s3:PutObject", keys: ["reports/*", "staging/*", "work/*"] },
+  { action: "s3:GetObject", keys: ["work/*"] },
+  // A failed upload aborts its parts.
+  { action: "s3:AbortMultipartUpload", keys: ["reports/*", "work/*"] },
+  // Reports (each run's files once, the month's manifest), run statuses, the work objects.
+  { action: "s3:PutObject", keys: ["reports/*", "work/*"] },
 ] as const;
 
-/** Staged files older than this are left over from a run that died; the bucket expires them. */
-export const STAGING_EXPIRY_DAYS = 1;
 /** A run's work objects are kept this long after it began, for looking into a run that went wrong. */
 export const WORK_EXPIRY_DAYS = 7;
 

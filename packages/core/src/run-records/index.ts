@@ -1,21 +1,23 @@
-export { allowsObjectAccess, BUCKET_OBJECT_ACCESS, CONFIG_KEY, CONFIG_LINES_KEY, STAGING_EXPIRY_DAYS, WORK_EXPIRY_DAYS } from "./bucket-access.ts";
+export { allowsObjectAccess, BUCKET_OBJECT_ACCESS, CONFIG_KEY, CONFIG_LINES_KEY, WORK_EXPIRY_DAYS } from "./bucket-access.ts";
 export {
   activeRunKey,
   activeRunSchema,
   currentStatus,
+  expectedManifestKey,
+  monthManifestDecision,
+  monthManifestKey,
   type Placement,
-  placementOf,
   type ReportKeys,
   type RunJob,
   type RunRequest,
   type RunStatus,
   type RunTimeLimits,
-  reportKeys,
   runJobSchema,
+  runReportKeys,
   runRequestSchema,
   runStatusKey,
   runStatusSchema,
   selectWallboxes,
   UnknownWallboxError,
 } from "./model.ts";
-export type { RunRecords } from "./records.ts";
+export { parseRecord, type RunRecords, RunRecordsError } from "./records.ts";

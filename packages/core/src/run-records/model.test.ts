@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { currentStatus, placementOf, type RunStatus, reportKeys, selectWallboxes, UnknownWallboxError } from "./model.ts";
+import type { Manifest } from "../report/index.ts";
+import {
+  currentStatus,
+  expectedManifestKey,
+  monthManifestDecision,
+  type RunStatus,
+  runReportKeys,
+  selectWallboxes,
+  UnknownWallboxError,
+} from "./model.ts";
 
 const RUN = "00000000-0000-4000-8000-000000000001";
 const running: RunStatus = {
@@ -29,18 +38,29 @@ describe("cloud runs", () => {
     });
   });
 
-  it("never lets an incomplete run replace a complete month, nor a subset the month", () => {
-    expect(placementOf({}, true, true)).toBe("month");
-    expect(placementOf({}, false, false)).toBe("month");
-    expect(placementOf({}, false, true)).toBe("set-aside");
-    expect(placementOf({ wallboxIds: ["x"] }, true, false)).toBe("subset");
-    expect(reportKeys("org", "2026-10", RUN, "set-aside").manifest).toBe(`reports/org/2026-10/incomplete/${RUN}/manifest.json`);
-    expect(reportKeys("org", "2026-10", RUN, "month")).toEqual({
-      prefix: "reports/org/2026-10/",
-      xlsx: "reports/org/2026-10/hems-savings-2026-10.xlsx",
-      json: "reports/org/2026-10/hems-savings-2026-10.json",
-      manifest: "reports/org/2026-10/manifest.json",
+  it("never lets an incomplete report replace a complete month; otherwise the later reading is the month's", () => {
+    const manifest = (runId: string, complete: boolean, generatedAt: string) => ({ runId, complete, generatedAt }) as Manifest;
+    const complete = manifest("a", true, "2026-11-01T06:00:00.000Z");
+    expect(monthManifestDecision(undefined, complete)).toBe("replace");
+    expect(monthManifestDecision(complete, manifest("a", true, "2026-11-01T06:00:00.000Z"))).toBe("already");
+    expect(monthManifestDecision(complete, manifest("b", false, "2026-11-02T06:00:00.000Z"))).toBe("keep");
+    expect(monthManifestDecision(manifest("b", false, "2026-11-02T06:00:00.000Z"), complete)).toBe("replace");
+    expect(monthManifestDecision(complete, manifest("c", true, "2026-11-03T06:00:00.000Z"))).toBe("replace");
+    expect(monthManifestDecision(manifest("c", true, "2026-11-03T06:00:00.000Z"), complete)).toBe("keep");
+    expect(monthManifestDecision(manifest("d", false, "2026-11-01T06:00:00.000Z"), manifest("e", false, "2026-11-01T07:00:00.000Z"))).toBe("replace");
+    // The same moment: the first to be published stays.
+    expect(monthManifestDecision(complete, manifest("f", true, "2026-11-01T06:00:00.000Z"))).toBe("keep");
+  });
+
+  it("keeps each run's files under its own prefix, and points the month's manifest or a subset's own", () => {
+    expect(runReportKeys("org", "2026-10", RUN)).toEqual({
+      prefix: `reports/org/2026-10/runs/${RUN}/`,
+      xlsx: `reports/org/2026-10/runs/${RUN}/hems-savings-2026-10.xlsx`,
+      json: `reports/org/2026-10/runs/${RUN}/hems-savings-2026-10.json`,
+      manifest: `reports/org/2026-10/runs/${RUN}/manifest.json`,
     });
+    expect(expectedManifestKey("org", { month: "2026-10", runId: RUN })).toBe("reports/org/2026-10/manifest.json");
+    expect(expectedManifestKey("org", { month: "2026-10", runId: RUN, wallboxIds: ["x"] })).toBe(`reports/org/2026-10/runs/${RUN}/manifest.json`);
   });
 
   it("selects configured wallboxes in config order and names the unknown ones", () => {

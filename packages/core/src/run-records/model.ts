@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ReportConfig } from "../config/index.ts";
-import { MANIFEST_FILE_NAME, manifestSchema } from "../report/manifest.ts";
+import { MANIFEST_FILE_NAME, type Manifest, manifestSchema } from "../report/manifest.ts";
 import { reportFileNames } from "../report/model.ts";
 
 /**
@@ -56,24 +56,40 @@ export const runStatusSchema = z.discriminatedUnion("status", [
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
 /**
- * Where a run's files go. `month`: the org's report for the month, the one finance reconciles.
- * `subset`: a run over some wallboxes only, in a folder of its own. `set-aside`: an incomplete run
- * that must not replace a complete report of the month already there.
+ * What became of a finished run's report. `month`: the month's manifest names it; it is the
+ * report finance reconciles. `subset`: a run over some wallboxes only, never the month's.
+ * `set-aside`: a full run the month's manifest does not name, because the month has a complete
+ * report and this one is incomplete, or a report read later.
  */
 export type Placement = "month" | "subset" | "set-aside";
 
-export function reportKeys(orgId: string, month: string, runId: string, placement: Placement): ReportKeys & { prefix: string } {
-  const monthPrefix = `reports/${orgId}/${month}/`;
-  const prefix =
-    placement === "month" ? monthPrefix : placement === "subset" ? `${monthPrefix}subsets/${runId}/` : `${monthPrefix}incomplete/${runId}/`;
+/** A run's files: under its own prefix, written once, whatever becomes of the run. */
+export function runReportKeys(orgId: string, month: string, runId: string): ReportKeys & { prefix: string } {
+  const prefix = `reports/${orgId}/${month}/runs/${runId}/`;
   const names = reportFileNames(month);
   return { prefix, xlsx: `${prefix}${names.xlsx}`, json: `${prefix}${names.json}`, manifest: `${prefix}${MANIFEST_FILE_NAME}` };
 }
 
-/** The placement of a run's report, decided once its completeness is known. */
-export function placementOf(job: Pick<RunJob, "wallboxIds">, complete: boolean, monthHasCompleteReport: boolean): Placement {
-  if (job.wallboxIds) return "subset";
-  return !complete && monthHasCompleteReport ? "set-aside" : "month";
+/** The month's manifest: the one object that is replaced, naming the run whose report is the month's. */
+export function monthManifestKey(orgId: string, month: string): string {
+  return `reports/${orgId}/${month}/${MANIFEST_FILE_NAME}`;
+}
+
+/** Where a run's requester finds its manifest once it is done: the month's for a full run, its own for a subset. */
+export function expectedManifestKey(orgId: string, job: Pick<RunJob, "month" | "runId" | "wallboxIds">): string {
+  return job.wallboxIds ? runReportKeys(orgId, job.month, job.runId).manifest : monthManifestKey(orgId, job.month);
+}
+
+/**
+ * Whether a finished full run's manifest becomes the month's: a complete report is never replaced
+ * by an incomplete one; between two of the same kind, the one generated later (the later reading
+ * of the API) is the month's, whichever finished last. `already`: the month names this run.
+ */
+export function monthManifestDecision(current: Manifest | undefined, candidate: Manifest): "replace" | "keep" | "already" {
+  if (!current) return "replace";
+  if (current.runId === candidate.runId) return "already";
+  if (current.complete !== candidate.complete) return candidate.complete ? "replace" : "keep";
+  return Date.parse(candidate.generatedAt) > Date.parse(current.generatedAt) ? "replace" : "keep";
 }
 
 /** Names the month's latest full run, so a second one can be refused while it is still running. */

@@ -1,4 +1,7 @@
+import type { z } from "zod";
 import type { ReportConfig } from "../config/index.ts";
+import { RunStopError } from "../errors/index.ts";
+import type { Manifest } from "../report/manifest.ts";
 import type { RunStatus, RunTimeLimits } from "./model.ts";
 
 /**
@@ -12,10 +15,37 @@ export interface RunRecords {
   unknownWallboxIds(wallboxIds: readonly string[]): Promise<string[]>;
   writeStatus(status: RunStatus): Promise<void>;
   readStatus(runId: string): Promise<RunStatus | undefined>;
-  /** Whether the month's report (not a subset's, not a set-aside one) is complete. */
-  monthHasCompleteReport(month: string): Promise<boolean>;
+  /** The month's manifest and its version tag (ETag), or undefined while the month has none. */
+  readMonthManifest(month: string): Promise<{ manifest: Manifest; etag: string } | undefined>;
+  /**
+   * Makes `manifest` the month's, only if the month's manifest is still the one tagged `etag` (or
+   * there is still none, when `etag` is undefined): false, and nothing changed, if it was
+   * replaced meanwhile. The check and the write are one step (S3 conditional writes).
+   */
+  replaceMonthManifest(month: string, manifest: Manifest, etag: string | undefined): Promise<boolean>;
   /** Names the month's latest full run, so a second one can be refused while it runs. */
   recordActiveRun(month: string, runId: string): Promise<void>;
   /** The month's full run that is still running, if any. */
   runningFullRun(month: string, now: Date, limits: RunTimeLimits): Promise<RunStatus | undefined>;
+}
+
+/** A run record (a manifest, a status) is not what this code writes: never guessed around. */
+export class RunRecordsError extends RunStopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "RunRecordsError";
+  }
+}
+
+/** A record's JSON, checked against its schema; `where` names it in the error. */
+export function parseRecord<T>(schema: z.ZodType<T>, text: string, where: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new RunRecordsError(`${where} is not JSON`, { cause: error });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new RunRecordsError(`${where} is not what this version writes: ${parsed.error.message}`, { cause: parsed.error });
+  return parsed.data;
 }

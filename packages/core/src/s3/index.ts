@@ -1,4 +1,5 @@
 export {
+  conditionRefused,
   createS3Client,
   deleteObject,
   openObject,
@@ -6,7 +7,6 @@ export {
   readObjectText,
   type S3Location,
   S3ObjectError,
-  STAGING_PREFIX,
   s3ReportStore,
   uploadStream,
 } from "./report-store.ts";

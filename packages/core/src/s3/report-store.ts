@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -52,6 +52,17 @@ export async function readObjectText({ client, bucket }: S3Location, key: string
   }
 }
 
+/** An object's text and ETag (its version tag, for a conditional replace), or `undefined` when there is no such object. */
+export async function readObjectTagged({ client, bucket }: S3Location, key: string): Promise<{ text: string; etag: string } | undefined> {
+  try {
+    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return { text: (await answer.Body?.transformToString("utf8")) ?? "", etag: answer.ETag ?? "" };
+  } catch (error) {
+    if (isMissingObject(error)) return undefined;
+    throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`, { cause: error });
+  }
+}
+
 /** S3's answer for an object (or bucket listing) that is not there. */
 export function isMissingObject(error: unknown): boolean {
   return error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.name === "NotFound" || error.$metadata.httpStatusCode === 404);
@@ -77,13 +88,18 @@ export async function openObject({ client, bucket }: S3Location, key: string): P
   }
 }
 
-/** Writes one object whole (S3 makes it visible all at once); answers its version when the bucket keeps versions. */
+/**
+ * Writes one object whole (S3 makes it visible all at once); answers its version when the bucket
+ * keeps versions. `condition` makes it a conditional write: `ifMatch` replaces only the object
+ * with that ETag, `ifNoneMatch: "*"` creates only a new one (a refusal is `conditionRefused`).
+ */
 export async function putObject(
   { client, bucket }: S3Location,
   key: string,
   body: Buffer,
   contentType: string,
   sha256Base64?: string,
+  condition: { ifMatch?: string; ifNoneMatch?: "*" } = {},
 ): Promise<{ versionId?: string }> {
   try {
     const answer = await client.send(
@@ -93,6 +109,8 @@ export async function putObject(
         Body: body,
         ContentType: contentType,
         ...(sha256Base64 ? { ChecksumSHA256: sha256Base64 } : {}),
+        ...(condition.ifMatch ? { IfMatch: condition.ifMatch } : {}),
+        ...(condition.ifNoneMatch ? { IfNoneMatch: condition.ifNoneMatch } : {}),
       }),
     );
     return answer.VersionId ? { versionId: answer.VersionId } : {};
@@ -106,9 +124,6 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Staged files wait here until commit; the bucket's lifecycle removes any a crashed run left behind. */
-export const STAGING_PREFIX = "staging/";
-
 /** Parts of 8 MiB, two uploading at once: memory stays at a few parts whatever the file's size. */
 const PART_BYTES = 8 * 2 ** 20;
 const PARTS_AT_ONCE = 2;
@@ -120,7 +135,7 @@ export async function uploadStream(
   contentType: string,
   produce: Producer,
   extra: { ifNoneMatch?: "*" } = {},
-): Promise<{ bytes: number; sha256: string }> {
+): Promise<{ bytes: number; sha256: string; versionId?: string }> {
   const measure = measuringStream();
   const upload = new Upload({
     client,
@@ -137,6 +152,7 @@ export async function uploadStream(
     uploadError ??= error;
     throw error;
   });
+  let versionId: string | undefined;
   const producing: Producer = async (out) => {
     try {
       await produce(out);
@@ -146,15 +162,25 @@ export async function uploadStream(
     }
   };
   try {
-    await produceInto(measure, producing, uploaded);
+    await produceInto(
+      measure,
+      producing,
+      uploaded.then((answer) => {
+        versionId = answer.VersionId;
+      }),
+    );
   } catch (error) {
     await upload.abort().catch(() => undefined);
     if (producerError !== undefined && !(uploadError !== undefined && isStreamTeardown(producerError))) throw producerError;
     const cause = uploadError ?? error;
     throw new S3ObjectError(`cannot write ${url(bucket, key)}: ${describe(cause)}`, { cause });
   }
-  return { bytes: measure.bytes(), sha256: measure.sha256() };
+  return { bytes: measure.bytes(), sha256: measure.sha256(), ...(versionId ? { versionId } : {}) };
 }
+
+/** S3 refused a conditional write: 412 (the condition does not hold), 409 (another conditional write to the key was under way). */
+export const conditionRefused = (error: unknown) =>
+  error instanceof S3ObjectError && error.cause instanceof S3ServiceException && [409, 412].includes(error.cause.$metadata.httpStatusCode ?? 0);
 
 export async function deleteObject({ client, bucket }: S3Location, key: string): Promise<void> {
   try {
@@ -164,75 +190,96 @@ export async function deleteObject({ client, bucket }: S3Location, key: string):
   }
 }
 
+/** An object's size and version, or undefined when there is none. */
+async function headObject({ client, bucket }: S3Location, key: string): Promise<{ bytes: number; versionId?: string } | undefined> {
+  try {
+    const answer = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return { bytes: answer.ContentLength ?? 0, ...(answer.VersionId ? { versionId: answer.VersionId } : {}) };
+  } catch (error) {
+    if (isMissingObject(error)) return undefined;
+    throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`, { cause: error });
+  }
+}
+
+/** The size and SHA-256 of an object as stored, read back whole (streamed). */
+async function measureStored(location: S3Location, key: string): Promise<{ bytes: number; sha256: string; versionId?: string }> {
+  const { client, bucket } = location;
+  try {
+    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const measure = measuringStream();
+    measure.resume();
+    await pipeline(answer.Body as Readable, measure);
+    return { bytes: measure.bytes(), sha256: measure.sha256(), ...(answer.VersionId ? { versionId: answer.VersionId } : {}) };
+  } catch (error) {
+    throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`, { cause: error });
+  }
+}
+
 /**
- * Report files under a key prefix. Each file is streamed (multipart) to a staging key while it is
- * produced, and copied to its name on commit, so a failure midway leaves no partial object under
- * a report's name and no file is ever held whole in memory. One copy request takes objects up to
- * 5 GB; a report file stays far below (a CSV part of 1,000,000 sessions is about 250 MB).
+ * A run's report files under its own key prefix, each written once and never replaced: streamed
+ * (multipart) straight to its name with `If-None-Match: *`, so S3 itself refuses a second write,
+ * and nothing is visible until the upload completes whole. A file that is already there was
+ * written by an earlier attempt of the same run's step, from the same work objects: it is kept,
+ * and measured as stored, rather than produced again. Nothing names a run's files until its
+ * manifest does, so a file written by an attempt that failed later is harmless.
  */
 export function s3ReportStore(location: S3Location, prefix: string): ReportStore {
-  const { client, bucket } = location;
-  /** A file whose bytes wait at `sourceKey`: on commit, copied to its name within the bucket. */
-  const staged = (name: string, contentType: string, sourceKey: string, measure: { bytes: number; sha256: string }, owned: boolean): StagedFile => {
+  const { bucket } = location;
+  const stored = (name: string, contentType: string, measure: { bytes: number; sha256: string; versionId?: string }): StagedFile => {
     const key = `${prefix}${name}`;
-    let settled = false;
-    const settle = () => {
-      if (settled) throw new Error(`${name} was already committed or discarded`);
-      settled = true;
-    };
-    return {
-      name,
-      async commit() {
-        settle();
-        let versionId: string | undefined;
-        try {
-          const answer = await client.send(
-            new CopyObjectCommand({
-              Bucket: bucket,
-              Key: key,
-              CopySource: `${bucket}/${sourceKey.split("/").map(encodeURIComponent).join("/")}`,
-              ContentType: contentType,
-              MetadataDirective: "REPLACE",
-            }),
-          );
-          versionId = answer.VersionId;
-        } catch (error) {
-          throw new S3ObjectError(`cannot write ${url(bucket, key)}: ${describe(error)}`, { cause: error });
-        }
-        if (owned) await deleteObject(location, sourceKey).catch(() => undefined);
-        return { name, location: url(bucket, key), contentType, ...measure, key, ...(versionId ? { versionId } : {}) };
-      },
-      async discard() {
-        settle();
-        if (owned) await deleteObject(location, sourceKey);
-      },
-    };
+    const file = { name, location: url(bucket, key), contentType, key, ...measure };
+    return { name, commit: async () => file, discard: async () => undefined };
   };
   return {
     async stage(name, contentType, produce) {
-      const stagingKey = `${STAGING_PREFIX}${randomUUID()}/${name}`;
-      return staged(name, contentType, stagingKey, await uploadStream(location, stagingKey, contentType, produce), true);
+      const key = `${prefix}${name}`;
+      if (await headObject(location, key)) return stored(name, contentType, await measureStored(location, key));
+      try {
+        return stored(name, contentType, await uploadStream(location, key, contentType, produce, { ifNoneMatch: "*" }));
+      } catch (error) {
+        // Another attempt of this run's step wrote it meanwhile: that one is the file.
+        if (conditionRefused(error)) return stored(name, contentType, await measureStored(location, key));
+        throw error;
+      }
     },
     /**
-     * A work object of this bucket is itself the staged file (work objects never change, and the
-     * lifecycle removes them): no bytes pass through this function. Its measure is the one its
-     * step took while writing it.
+     * A work object of this bucket is copied to the file's name within the bucket: no bytes pass
+     * through this function. Its measure is the one its step took while writing it. (S3 takes no
+     * `If-None-Match` on a copy; the name is this run's own, and one already there is kept.)
      */
     async adopt(name, contentType, object) {
+      const key = `${prefix}${name}`;
       const source = object.store.locate(object.key);
       const own = url(bucket, "");
       if (!source.startsWith(own)) throw new S3ObjectError(`cannot take ${source} into ${own}: a report store copies only within its bucket`);
       const sourceKey = source.slice(own.length);
-      let length: number | undefined;
-      try {
-        length = (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: sourceKey }))).ContentLength;
-      } catch (error) {
-        if (isMissingObject(error)) throw new WorkStoreError(`${source} is missing: a finished step named it`, { cause: error });
-        throw new S3ObjectError(`cannot read ${source}: ${describe(error)}`, { cause: error });
+      const measure = { bytes: object.bytes, sha256: object.sha256 };
+      const existing = await headObject(location, key);
+      if (existing) {
+        if (existing.bytes !== object.bytes)
+          throw new WorkStoreError(`${url(bucket, key)} holds ${existing.bytes} bytes, not the ${object.bytes} of ${source}`);
+        return stored(name, contentType, { ...measure, ...(existing.versionId ? { versionId: existing.versionId } : {}) });
       }
+      const length = (await headObject(location, sourceKey))?.bytes;
+      if (length === undefined) throw new WorkStoreError(`${source} is missing: a finished step named it`);
       if (length !== object.bytes)
         throw new WorkStoreError(`${source} holds ${length} bytes, not the ${object.bytes} its step wrote: it was damaged`);
-      return staged(name, contentType, sourceKey, { bytes: object.bytes, sha256: object.sha256 }, false);
+      let versionId: string | undefined;
+      try {
+        const answer = await location.client.send(
+          new CopyObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            CopySource: `${bucket}/${sourceKey.split("/").map(encodeURIComponent).join("/")}`,
+            ContentType: contentType,
+            MetadataDirective: "REPLACE",
+          }),
+        );
+        versionId = answer.VersionId;
+      } catch (error) {
+        throw new S3ObjectError(`cannot write ${url(bucket, key)}: ${describe(error)}`, { cause: error });
+      }
+      return stored(name, contentType, { ...measure, ...(versionId ? { versionId } : {}) });
     },
   };
 }

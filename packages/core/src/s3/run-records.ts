@@ -1,8 +1,26 @@
 import { createInterface } from "node:readline";
 import { ConfigError, parseConfigLines, parseReportConfigText, type ReportConfig, unknownWallboxIds } from "../config/index.ts";
 import { manifestSchema } from "../report/manifest.ts";
-import { activeRunKey, activeRunSchema, currentStatus, type RunRecords, reportKeys, runStatusKey, runStatusSchema } from "../run-records/index.ts";
-import { openObject, putObject, readObjectText, type S3Location } from "./report-store.ts";
+import {
+  activeRunKey,
+  activeRunSchema,
+  currentStatus,
+  monthManifestKey,
+  parseRecord,
+  type RunRecords,
+  runStatusKey,
+  runStatusSchema,
+} from "../run-records/index.ts";
+import {
+  conditionRefused,
+  isMissingObject,
+  openObject,
+  putObject,
+  readObjectTagged,
+  readObjectText,
+  type S3Location,
+  S3ObjectError,
+} from "./report-store.ts";
 
 /** The run records as small objects in the reports bucket. */
 export function s3RunRecords(location: S3Location, where: { orgId: string; configKey: string }): RunRecords {
@@ -53,11 +71,29 @@ export function s3RunRecords(location: S3Location, where: { orgId: string; confi
       await putJson(runStatusKey(orgId, status.runId), runStatusSchema.parse(status));
     },
     readStatus,
-    async monthHasCompleteReport(month) {
-      const text = await readObjectText(location, reportKeys(orgId, month, "", "month").manifest);
-      if (text === undefined) return false;
-      const parsed = manifestSchema.safeParse(JSON.parse(text));
-      return parsed.success && parsed.data.complete;
+    async readMonthManifest(month) {
+      const key = monthManifestKey(orgId, month);
+      const read = await readObjectTagged(location, key);
+      if (!read) return undefined;
+      return { manifest: parseRecord(manifestSchema, read.text, url(key)), etag: read.etag };
+    },
+    async replaceMonthManifest(month, manifest, etag) {
+      const body = Buffer.from(`${JSON.stringify(manifestSchema.parse(manifest), null, 2)}\n`);
+      try {
+        await putObject(
+          location,
+          monthManifestKey(orgId, month),
+          body,
+          "application/json",
+          undefined,
+          etag ? { ifMatch: etag } : { ifNoneMatch: "*" },
+        );
+        return true;
+      } catch (error) {
+        // Replaced (412), being replaced (409), or gone (404, an If-Match on no object) meanwhile.
+        if (conditionRefused(error) || (error instanceof S3ObjectError && isMissingObject(error.cause))) return false;
+        throw error;
+      }
     },
     async recordActiveRun(month, runId) {
       await putJson(activeRunKey(orgId, month), activeRunSchema.parse({ runId }), false);

@@ -1,10 +1,7 @@
 import type { Readable } from "node:stream";
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, S3ServiceException } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
 import type { WorkStore } from "../storage/index.ts";
-import { isMissingObject, type S3Location, S3ObjectError, uploadStream } from "./report-store.ts";
-
-const conditionRefused = (error: unknown) =>
-  error instanceof S3ObjectError && error.cause instanceof S3ServiceException && [409, 412].includes(error.cause.$metadata.httpStatusCode ?? 0);
+import { conditionRefused, isMissingObject, type S3Location, S3ObjectError, uploadStream } from "./report-store.ts";
 
 /**
  * A run's work objects under a key prefix of the bucket. An object is created with

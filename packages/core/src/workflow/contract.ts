@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { type RunJob, type RunRecords, reportKeys, runJobSchema } from "../run-records/index.ts";
+import { expectedManifestKey, type RunJob, type RunRecords, runJobSchema } from "../run-records/index.ts";
 import type { SessionsReader } from "../sessions/index.ts";
 import { detailPartSchema, shardDescriptorSchema } from "../shards/index.ts";
 import type { ReportStore, WorkStore } from "../storage/index.ts";
@@ -66,8 +66,13 @@ export const mergeStepInputSchema = z.object({ job: runJobSchema });
 export type MergeStepInput = z.infer<typeof mergeStepInputSchema>;
 
 export function statusBase(deps: WorkflowDeps, job: RunJob) {
-  const expected = reportKeys(deps.orgId, job.month, job.runId, job.wallboxIds ? "subset" : "month");
-  return { runId: job.runId, month: job.month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: expected.manifest };
+  return {
+    runId: job.runId,
+    month: job.month,
+    trigger: job.trigger,
+    requestedAt: job.requestedAt,
+    manifestKey: expectedManifestKey(deps.orgId, job),
+  };
 }
 
 /**

@@ -13,6 +13,7 @@ export const FATAL_STEP_ERRORS = [
   "ConfigError",
   "SettingsError",
   "WorkStoreError",
+  "RunRecordsError",
   "TypeError",
   "ReferenceError",
   "SyntaxError",

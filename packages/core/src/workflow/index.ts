@@ -23,6 +23,7 @@ export {
 export { detailStep } from "./detail-step.ts";
 export { FATAL_STEP_ERRORS, isFatalStepError, isRetriedStoreError, RETRIED_STORE_ERRORS } from "./fatal-errors.ts";
 export { mergeStep } from "./merge-step.ts";
+export { type MonthPublication, publishToMonth } from "./month-manifest.ts";
 export { planStep } from "./plan-step.ts";
 export { type RunProgress, runProgress } from "./progress.ts";
 export { shardStep } from "./shard-step.ts";

@@ -1,14 +1,16 @@
 import { mergedReport } from "../run/merge.ts";
 import { publishMonthlyReport } from "../run/publish.ts";
-import { placementOf, type RunStatus, reportKeys } from "../run-records/index.ts";
+import { monthManifestKey, type Placement, type RunStatus, runReportKeys } from "../run-records/index.ts";
 import { type MergeStepInput, recordingFailure, statusBase, type WorkflowDeps } from "./contract.ts";
 import { isRetriedStoreError } from "./fatal-errors.ts";
+import { publishToMonth } from "./month-manifest.ts";
 import { collectedOf } from "./stored-run.ts";
 
 /**
  * Merge and publish: the report from the shards' partial results as collected (a shard that failed
- * for good makes its wallboxes failed entries) and the CSV parts the detail's steps wrote, placed
- * by the rules of `placementOf`, its manifest last, and the run's final status.
+ * for good makes its wallboxes failed entries) and the CSV parts the detail's steps wrote, under
+ * the run's own prefix with its manifest last; then, for a full run, the month's manifest if the
+ * run's report is to be the month's (`publishToMonth`); then the run's final status.
  */
 export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Promise<RunStatus> {
   const { job } = input;
@@ -20,12 +22,16 @@ export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Prom
       const { plan, collected } = await collectedOf(work, job.runId);
       const content = await mergedReport(work, plan, collected, { source: deps.source });
       const complete = content.report.complete;
-      const placement = placementOf(job, complete, !complete && !job.wallboxIds && (await deps.records.monthHasCompleteReport(job.month)));
-      const keys = reportKeys(deps.orgId, job.month, job.runId, placement);
-      const result = await publishMonthlyReport(deps.reportStore(keys.prefix), content, job.runId, placement === "subset" ? "subset" : "all");
+      // The run's files and its own manifest, under its own prefix, each written once.
+      const keys = runReportKeys(deps.orgId, job.month, job.runId);
+      const result = await publishMonthlyReport(deps.reportStore(keys.prefix), content, job.runId, job.wallboxIds ? "subset" : "all");
+      // Then, for a full run, the month's manifest: the one object that is replaced, atomically.
+      const publication = job.wallboxIds ? undefined : await publishToMonth(deps.records, result.manifest);
+      const placement: Placement = publication?.placement ?? "subset";
+      const manifestKey = placement === "month" ? monthManifestKey(deps.orgId, job.month) : keys.manifest;
       const status: RunStatus = {
         ...statusBase(deps, job),
-        manifestKey: keys.manifest,
+        manifestKey,
         status: "done",
         finishedAt: deps.now().toISOString(),
         complete,
@@ -34,10 +40,16 @@ export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Prom
         totals: result.manifest.totals,
       };
       await deps.records.writeStatus(status);
-      const summary = { runId: job.runId, complete, placement, ...status.totals, manifestKey: keys.manifest };
-      if (complete) deps.log.info("run done", summary);
-      else if (placement === "set-aside")
-        deps.log.error("run done, report INCOMPLETE: kept beside the complete report of the month, which stays in place", summary);
+      const summary = { runId: job.runId, complete, placement, ...status.totals, manifestKey };
+      if (publication?.placement === "set-aside") {
+        const kept = publication.kept;
+        const why =
+          kept.complete && !complete ? "its report is complete and this one is INCOMPLETE" : `its report was read later (${kept.generatedAt})`;
+        const fields = { ...summary, monthRunId: kept.runId, why };
+        if (complete) deps.log.warn("run done, kept beside the month's report, which stays in place", fields);
+        else deps.log.error("run done, report INCOMPLETE: kept beside the month's report, which stays in place", fields);
+      } else if (complete)
+        deps.log.info("run done", { ...summary, replacedRunId: publication?.placement === "month" ? publication.replaced?.runId : undefined });
       else deps.log.error("run done, report INCOMPLETE: some wallboxes could not be read", summary);
       return status;
     },

@@ -1,4 +1,4 @@
-import { type RunJob, reportKeys } from "@hems-reports/core/run-records";
+import { expectedManifestKey, type RunJob } from "@hems-reports/core/run-records";
 import type { BaseDeps } from "./deps.ts";
 import { recordActiveRun, writeRunStatus } from "./run-store.ts";
 
@@ -20,7 +20,7 @@ export class RunNotStartedError extends Error {
  * start runs this way. Answers where the month's manifest goes if the run completes.
  */
 export async function recordAndStartRun(deps: BaseDeps, job: RunJob): Promise<{ manifestKey: string }> {
-  const { manifest } = reportKeys(deps.settings.orgId, job.month, job.runId, job.wallboxIds ? "subset" : "month");
+  const manifest = expectedManifestKey(deps.settings.orgId, job);
   const recorded = { runId: job.runId, month: job.month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey: manifest };
   await writeRunStatus(deps, { ...recorded, status: "running" });
   if (!job.wallboxIds) await recordActiveRun(deps, job.month, job.runId);
