@@ -58,6 +58,18 @@ function retriedUnlessFatal(task: ReturnType<typeof StepFunctions.lambdaInvoke>)
   });
 }
 
+/** A step that only reads and writes the bucket: retried on the Lambda service's errors and the bucket's. */
+function retriedOnStoreErrors(task: ReturnType<typeof StepFunctions.lambdaInvoke>) {
+  return task.retry({
+    errors: [...LAMBDA_SERVICE_ERRORS, ...RETRIED_STORE_ERRORS],
+    maxAttempts: 2,
+    interval: "5 seconds",
+    backoffRate: 3,
+    maxDelay: "60 seconds",
+    jitterStrategy: "FULL",
+  });
+}
+
 export function buildReportWorkflow(sfn: typeof StepFunctions, functions: WorkflowFunctions, options: WorkflowOptions) {
   const plan = sfn
     .lambdaInvoke({
@@ -96,21 +108,14 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
     processor: rememberShard.next(shard),
   });
 
-  const collect = sfn
-    .lambdaInvoke({
+  const collect = retriedOnStoreErrors(
+    sfn.lambdaInvoke({
       name: "Collect",
       function: functions.collect,
       payload: "{% {'job': $job, 'shards': $states.input} %}",
       output: "{% $states.result.Payload %}",
-    })
-    .retry({
-      errors: [...LAMBDA_SERVICE_ERRORS, ...RETRIED_STORE_ERRORS],
-      maxAttempts: 2,
-      interval: "5 seconds",
-      backoffRate: 3,
-      maxDelay: "60 seconds",
-      jitterStrategy: "FULL",
-    });
+    }),
+  );
 
   // A part that cannot be written after its retries fails the run: the detail is the report's, not a shard's.
   const detail = retriedUnlessFatal(
@@ -131,21 +136,14 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
   });
 
   // The merge may be run again: it publishes the same files, and its manifest last.
-  const merge = sfn
-    .lambdaInvoke({
+  const merge = retriedOnStoreErrors(
+    sfn.lambdaInvoke({
       name: "Merge",
       function: functions.merge,
       payload: "{% {'job': $job} %}",
       output: "{% $states.result.Payload %}",
-    })
-    .retry({
-      errors: [...LAMBDA_SERVICE_ERRORS, ...RETRIED_STORE_ERRORS],
-      maxAttempts: 2,
-      interval: "5 seconds",
-      backoffRate: 3,
-      maxDelay: "60 seconds",
-      jitterStrategy: "FULL",
-    });
+    }),
+  );
 
   return plan
     .next(shards)
