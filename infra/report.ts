@@ -124,16 +124,33 @@ const trigger: Pick<sst.aws.FunctionArgs, "runtime" | "architecture" | "timeout"
   link: [reportStore, reportSettings, reportWorkflow],
 };
 
+const scheduledTrigger = { ...trigger, handler: "packages/functions/src/scheduled.handler", retries: 2 };
+
 /**
- * 06:00 on the 1st of each month, Vienna time: starts the run for the month that just ended. The
- * Scheduler invokes asynchronously: its `retries` cover failures to deliver the event, and the
- * function's own `retries` a failure to start the workflow.
+ * 06:00 on the 1st of each month, Vienna time: starts the run for the month that ended before the
+ * scheduled time (the scheduler fills in `scheduledTime`), with a run id made from the org and the
+ * month, so a repeated delivery starts nothing. The Scheduler invokes asynchronously: its
+ * `retries` cover failures to deliver the event, and the function's own `retries` a failure to
+ * start the workflow.
  */
 export const monthly = new sst.aws.CronV2("MonthlyReport", {
   schedule: "cron(0 6 1 * ? *)",
   timezone: "Europe/Vienna",
   retries: 2,
-  function: { ...trigger, handler: "packages/functions/src/scheduled.handler", retries: 2 },
+  event: { kind: "monthly", scheduledTime: "<aws.scheduler.scheduled-time>" },
+  function: scheduledTrigger,
+});
+
+/**
+ * 06:00 on the 2nd to the 5th, Vienna time: runs the month again while it has no complete report
+ * (a Partner API outage on the 1st, a run that failed), and does nothing once it has one.
+ */
+export const catchUp = new sst.aws.CronV2("CatchUpReport", {
+  schedule: "cron(0 6 2-5 * ? *)",
+  timezone: "Europe/Vienna",
+  retries: 2,
+  event: { kind: "catch-up", scheduledTime: "<aws.scheduler.scheduled-time>" },
+  function: scheduledTrigger,
 });
 
 /**

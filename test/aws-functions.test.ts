@@ -3,7 +3,7 @@ import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/report";
 import { allowsObjectAccess, runStatusSchema } from "@hems-reports/core/run-records";
 import { putObject, readObjectText } from "@hems-reports/core/s3";
-import type { ShardStepResult } from "@hems-reports/core/workflow";
+import { derivedRunId, type ShardStepResult } from "@hems-reports/core/workflow";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import type { Context } from "aws-lambda";
 import ExcelJS from "exceljs";
@@ -62,31 +62,41 @@ async function objectBytes(key: string): Promise<Buffer> {
 const objectJson = async (key: string): Promise<unknown> => JSON.parse((await objectBytes(key)).toString("utf8"));
 /** The key of the report file that the month's manifest names (each run's files are under its own prefix). */
 const monthFile = async (kind: "json" | "xlsx") => manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`)).files[kind].key;
-const RUN_1 = "00000000-0000-4000-8000-000000000001";
 
-/** The scheduled trigger, then the workflow it started, run in process; the workflow's result, or its error. */
+/** The monthly schedule's trigger (its event as the scheduler fills it in), then the workflow it started, run in process; the workflow's result, or its error. */
 async function scheduled(app: TestApp) {
-  expect(await createScheduledHandler(() => app.deps)()).toMatchObject({ status: "started" });
+  const event = { kind: "monthly", scheduledTime: app.deps.now().toISOString() };
+  expect(await createScheduledHandler(() => app.deps)(event)).toMatchObject({ status: "started" });
+  return runStarted(app);
+}
+/** A full run started on demand (a new run id each time), then its workflow, run in process. */
+async function fullRun(app: TestApp) {
+  expect((await createOnDemandHandler(() => app.deps)(urlEvent("POST", { body: "{}" }))).statusCode).toBe(202);
+  return runStarted(app);
+}
+async function runStarted(app: TestApp) {
   const [outcome] = await app.runQueued();
   if (outcome!.status === "rejected") throw outcome!.reason;
   return outcome!.value;
 }
+/** The monthly schedule's run of October 2026: its id is made from the org and the month. */
+const SCHEDULED_RUN = derivedRunId(ORG_ID, "2026-10", "monthly");
 const onDemand = (app: TestApp) => createOnDemandHandler(() => app.deps);
 const body = (result: { body?: string }) => JSON.parse(result.body ?? "null") as Record<string, unknown>;
 
 describe("scheduled function", () => {
   it("reports the previous month to S3: workbook, JSON, then a manifest that vouches for both", async () => {
     const app = testApp(s3, simulator);
-    expect(await scheduled(app)).toEqual({ runId: "00000000-0000-4000-8000-000000000001", status: "done", complete: true });
+    expect(await scheduled(app)).toEqual({ runId: SCHEDULED_RUN, status: "done", complete: true });
 
     const manifest = manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`));
-    expect(manifest).toMatchObject({ runId: "00000000-0000-4000-8000-000000000001", orgId: ORG_ID, month: "2026-10", scope: "all", complete: true });
+    expect(manifest).toMatchObject({ runId: SCHEDULED_RUN, orgId: ORG_ID, month: "2026-10", scope: "all", complete: true });
     for (const file of [manifest.files.xlsx, manifest.files.json]) {
       const bytes = await objectBytes(file.key);
       expect(bytes.length).toBe(file.bytes);
       expect(createHash("sha256").update(bytes).digest("hex")).toBe(file.sha256);
     }
-    expect(manifest.files.xlsx.key).toBe(`${MONTH_PREFIX}runs/${RUN_1}/hems-savings-2026-10.xlsx`);
+    expect(manifest.files.xlsx.key).toBe(`${MONTH_PREFIX}runs/${SCHEDULED_RUN}/hems-savings-2026-10.xlsx`);
     expect(manifest.files.json.contentType).toBe("application/json");
 
     const report = monthlyReportSchema.parse(await objectJson(manifest.files.json.key));
@@ -111,17 +121,17 @@ describe("scheduled function", () => {
     });
     expect((savings as unknown as ExcelJS.CellFormulaValue).result).toBe(Number(report.totals.savingsEur));
 
-    const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000001.json`));
+    const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${SCHEDULED_RUN}.json`));
     expect(status).toMatchObject({
       status: "done",
       trigger: "schedule",
       complete: true,
       placement: "month",
       manifestKey: `${MONTH_PREFIX}manifest.json`,
-      keys: { manifest: `${MONTH_PREFIX}runs/${RUN_1}/manifest.json` },
+      keys: { manifest: `${MONTH_PREFIX}runs/${SCHEDULED_RUN}/manifest.json` },
     });
     // The month's manifest is the run's own, and names the run's files.
-    expect(await objectJson(`${MONTH_PREFIX}runs/${RUN_1}/manifest.json`)).toEqual(manifest);
+    expect(await objectJson(`${MONTH_PREFIX}runs/${SCHEDULED_RUN}/manifest.json`)).toEqual(manifest);
   });
 
   it("writes an incomplete report naming the wallbox that failed", async () => {
@@ -154,7 +164,7 @@ describe("scheduled function", () => {
     });
     try {
       const app = testApp(s3, failing, { now: new Date("2026-11-03T05:00:00Z"), firstRun: 2 });
-      await scheduled(app);
+      await fullRun(app);
       expect((await objectBytes(`${MONTH_PREFIX}manifest.json`)).equals(complete)).toBe(true);
       expect((await objectBytes(await monthFile("xlsx"))).equals(workbook)).toBe(true);
       const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000002.json`));
@@ -202,7 +212,7 @@ describe("scheduled function", () => {
     );
     expect(error.message).not.toContain("client-id-value-7f3a");
     expect(boxes.map((box) => simulator.requestsFor(box.wallboxId))).toEqual([0, 0, 0]);
-    const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000001.json`));
+    const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${SCHEDULED_RUN}.json`));
     expect(status).toMatchObject({ status: "failed", error: error.message });
   });
 
@@ -224,7 +234,7 @@ describe("scheduled function", () => {
     await scheduled(app);
     expect(app.secretReads()).toBe(1);
     simulator.revokeTokens();
-    expect(await scheduled(app)).toMatchObject({ status: "done" });
+    expect(await fullRun(app)).toMatchObject({ status: "done" });
     expect(app.secretReads()).toBe(2);
   });
 
@@ -232,11 +242,11 @@ describe("scheduled function", () => {
     await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: CONFIG_KEY }));
     await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(`the wallbox config s3://${s3.bucket}/${CONFIG_KEY} (or `);
     await uploadConfig(s3, { orgId: ORG_ID, wallboxes: [boxes[0], { ...boxes[1], userId: "nope" }] });
-    await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(
+    await expect(fullRun(testApp(s3, simulator, { firstRun: 2 }))).rejects.toThrow(
       `invalid wallbox config s3://${s3.bucket}/${CONFIG_KEY}: wallboxes[1].userId: invalid uuid`,
     );
     await uploadConfig(s3, { ...config, orgId: wallboxRef("other").userId });
-    await expect(scheduled(testApp(s3, simulator))).rejects.toThrow(/orgId: .* is not this stage's org/);
+    await expect(fullRun(testApp(s3, simulator, { firstRun: 3 }))).rejects.toThrow(/orgId: .* is not this stage's org/);
     expect(boxes.map((box) => simulator.requestsFor(box.wallboxId))).toEqual([0, 0, 0]);
   });
 
@@ -253,7 +263,7 @@ describe("scheduled function", () => {
     expect(answer.statusCode).toBe(400);
     expect(body(answer)).toMatchObject({ issues: [{ field: "wallboxIds", message: `not configured: ${boxes[2]!.wallboxId}` }] });
     await putObject(s3, "config/wallboxes.jsonl", Buffer.from(`${lines}\n{"userId": "x"}\n`), "application/x-ndjson");
-    await expect(scheduled(testApp(s3, simulator, { firstRun: 6 }))).rejects.toThrow(
+    await expect(fullRun(testApp(s3, simulator, { firstRun: 6 }))).rejects.toThrow(
       `invalid wallbox config s3://${s3.bucket}/config/wallboxes.jsonl: line 4 (a wallbox): userId: invalid uuid`,
     );
   });
@@ -265,9 +275,74 @@ describe("scheduled function", () => {
 
     const second = testApp(s3, simulator, { now: new Date("2026-11-02T05:00:00Z"), firstRun: 2 });
     second.deps.s3 = functionsClient(s3, { failPuts: /hems-savings-2026-10\.json$/ });
-    await expect(scheduled(second)).rejects.toThrow(/cannot write s3:\/\/.*hems-savings-2026-10\.json/);
+    await expect(fullRun(second)).rejects.toThrow(/cannot write s3:\/\/.*hems-savings-2026-10\.json/);
     expect((await objectBytes(`${MONTH_PREFIX}manifest.json`)).equals(before)).toBe(true);
     expect(manifestSchema.parse(JSON.parse(before.toString())).generatedAt).toBe("2026-11-01T05:00:00.000Z");
+  });
+});
+
+describe("schedules and the month's lease", () => {
+  const schedule = (app: TestApp, kind: string, scheduledTime: string) => createScheduledHandler(() => app.deps)({ kind, scheduledTime });
+
+  it("takes the month from the scheduled time, and starts one run however often the event is delivered", async () => {
+    // Delivered a day late, and then once more: still October, still one run.
+    const app = testApp(s3, simulator, { now: new Date("2026-11-02T09:00:00Z") });
+    expect(await schedule(app, "monthly", "2026-11-01T05:00:00Z")).toEqual({ runId: SCHEDULED_RUN, month: "2026-10", status: "started" });
+    expect(await schedule(app, "monthly", "2026-11-01T05:00:00Z")).toEqual({ runId: SCHEDULED_RUN, month: "2026-10", status: "already started" });
+    expect(app.queuedJobs).toEqual([{ runId: SCHEDULED_RUN, month: "2026-10", trigger: "schedule", requestedAt: "2026-11-01T05:00:00.000Z" }]);
+    await app.runQueued();
+    // Delivered again after the run finished: nothing happens, and its status stays.
+    expect(await schedule(app, "monthly", "2026-11-01T05:00:00Z")).toMatchObject({ status: "already started" });
+    expect(app.queuedJobs).toEqual([]);
+    expect(runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${SCHEDULED_RUN}.json`))).toMatchObject({ status: "done" });
+  });
+
+  it("catches up a month that has no complete report, once a day, and leaves a complete month alone", async () => {
+    const failing = await startSimulator({
+      seed: "aws",
+      onSessionsRequest: (request) => (request.wallboxId === boxes[0]!.wallboxId ? { status: 404 } : undefined),
+    });
+    try {
+      const down = testApp(s3, failing, { now: new Date("2026-11-01T05:00:00Z") });
+      await schedule(down, "monthly", "2026-11-01T05:00:00Z");
+      expect(await runStarted(down)).toMatchObject({ complete: false });
+      // Day 2: the month is incomplete, so the catch-up runs it again, under an id of its own.
+      const app = testApp(s3, simulator, { now: new Date("2026-11-02T05:00:00Z") });
+      const caughtUp = await schedule(app, "catch-up", "2026-11-02T05:00:00Z");
+      expect(caughtUp).toMatchObject({ month: "2026-10", status: "started", runId: derivedRunId(ORG_ID, "2026-10", "catch-up", "2026-11-02") });
+      expect(await schedule(app, "catch-up", "2026-11-02T05:00:00Z")).toMatchObject({ status: "already started" });
+      expect(await runStarted(app)).toMatchObject({ runId: caughtUp.runId, complete: true });
+      expect(manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`))).toMatchObject({ runId: caughtUp.runId, complete: true });
+      // Day 3: complete, so nothing to do.
+      expect(await schedule(app, "catch-up", "2026-11-03T05:00:00Z")).toMatchObject({ status: "not needed" });
+      expect(app.queuedJobs).toEqual([]);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it("lets one full run of a month run at a time, whichever trigger starts it; a run that ended frees the month", async () => {
+    const app = testApp(s3, simulator);
+    const handler = onDemand(app);
+    // Five requests at the same instant: one takes the month's lease, the others are refused.
+    const answers = await Promise.all(Array.from({ length: 5 }, () => handler(urlEvent("POST", { body: "{}" }))));
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([202, 409, 409, 409, 409]);
+    const holder = body(answers.find((answer) => answer.statusCode === 202)!).runId;
+    for (const refused of answers.filter((answer) => answer.statusCode === 409)) expect(body(refused)).toMatchObject({ runId: holder });
+    // The schedule fires meanwhile: it starts nothing, and says why.
+    expect(await schedule(app, "monthly", "2026-11-01T05:00:00Z")).toMatchObject({ status: "busy" });
+    expect(app.queuedJobs.map((job) => job.runId)).toEqual([holder]);
+    await app.runQueued();
+    // The run is done: the month is free again.
+    expect(await schedule(app, "monthly", "2026-11-01T05:00:00Z")).toMatchObject({ status: "started" });
+  });
+
+  it("refuses a schedule event it does not know, naming the field", async () => {
+    const app = testApp(s3, simulator);
+    await expect(createScheduledHandler(() => app.deps)({ kind: "weekly", scheduledTime: "2026-11-01T05:00:00Z" })).rejects.toThrow(
+      /invalid schedule step input: kind: /,
+    );
+    await expect(createScheduledHandler(() => app.deps)({ kind: "monthly" })).rejects.toThrow(/scheduledTime/);
   });
 });
 
@@ -591,7 +666,7 @@ describe("workflow steps (as the state machine runs them)", () => {
   it("a fatal error in a shard (a refused token) fails the run: no report, the status says why", async () => {
     const app = testApp(s3, simulator, { secret: JSON.stringify({ token: "not-a-token-the-api-knows" }) });
     await expect(scheduled(app)).rejects.toThrow(/the Partner API refused the token in the secret \(HTTP 401\)/);
-    const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/00000000-0000-4000-8000-000000000001.json`));
+    const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${SCHEDULED_RUN}.json`));
     expect(status).toMatchObject({ status: "failed", error: expect.stringMatching(/refused the token in the secret/) });
     expect(await readObjectText(s3, `${MONTH_PREFIX}manifest.json`)).toBeUndefined();
   });

@@ -1,13 +1,13 @@
 import { ConfigError } from "@hems-reports/core/config";
 import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/month";
 import { currentStatus, type RunJob, runRequestSchema, UnknownWallboxError } from "@hems-reports/core/run-records";
-import { runProgress } from "@hems-reports/core/workflow";
+import { RunNotStartedError, runProgress, type StartOutcome, startRun as startRunOnce } from "@hems-reports/core/workflow";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { z } from "zod";
 import { type BaseDeps, productionBaseDeps } from "./lib/deps.ts";
 import { HttpError, httpHandler, invalidInput, json } from "./lib/http.ts";
-import { readRunStatus, runningFullRun, runRecords, runTimeLimits } from "./lib/run-store.ts";
-import { RunNotStartedError, recordAndStartRun } from "./lib/start-run.ts";
+import { runRecords, runTimeLimits } from "./lib/run-store.ts";
+import { startDeps } from "./lib/start-deps.ts";
 import { workflowDeps } from "./lib/workflow-deps.ts";
 
 function parseBody(event: LambdaFunctionURLEvent): unknown {
@@ -21,7 +21,7 @@ function parseBody(event: LambdaFunctionURLEvent): unknown {
   }
 }
 
-/** POST: validate, record the run as running, start its workflow, answer 202 at once. */
+/** POST: validate, take the month's lease (a full run), record the run as queued, start its workflow, answer 202 at once. */
 async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   const parsed = runRequestSchema.safeParse(parseBody(event));
   if (!parsed.success) throw invalidInput(parsed.error);
@@ -48,17 +48,6 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
       const error = new UnknownWallboxError(unknown);
       throw new HttpError(400, error.message, { issues: [{ field: "wallboxIds", message: `not configured: ${unknown.join(", ")}` }] });
     }
-  } else {
-    // Two full runs of a month at once would race to publish it; the first one gets to finish.
-    const recorded = await runningFullRun(deps, month);
-    // A run whose workflow has ended without recording it is not running any more.
-    const execution = recorded ? await deps.describeRun(recorded.runId).catch(() => undefined) : undefined;
-    const running = recorded && (!execution || execution.status === "RUNNING") ? recorded : undefined;
-    if (running) {
-      throw new HttpError(409, `a run for ${month} is still running (runId ${running.runId}); follow it with GET ?runId=${running.runId}`, {
-        runId: running.runId,
-      });
-    }
   }
   const job: RunJob = {
     runId: deps.newRunId(),
@@ -67,13 +56,20 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
     trigger: "on-demand",
     requestedAt: now.toISOString(),
   };
-  let manifest: string;
+  let outcome: StartOutcome;
   try {
-    manifest = (await recordAndStartRun(deps, job)).manifestKey;
+    outcome = await startRunOnce(startDeps(deps), job);
   } catch (error) {
     if (error instanceof RunNotStartedError) throw new HttpError(500, error.message, { runId: error.runId });
     throw error;
   }
+  // Two full runs of a month at once would both work for nothing: the month's lease lets one run.
+  if (outcome.status === "busy") {
+    const holder = outcome.holder.runId;
+    throw new HttpError(409, `a run for ${month} is still running (runId ${holder}); follow it with GET ?runId=${holder}`, { runId: holder });
+  }
+  if (outcome.status !== "started") throw new Error(`run ${job.runId} was started before (a bug: run ids are new for each request)`);
+  const manifest = outcome.manifestKey;
   return json(
     202,
     { runId: job.runId, month, status: "running", statusUrl: `?runId=${job.runId}`, manifestKey: manifest },
@@ -88,7 +84,7 @@ async function runStatus(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   const parsed = statusQuerySchema.safeParse({ runId: event.queryStringParameters?.runId });
   if (!parsed.success) throw invalidInput(parsed.error);
   const { runId } = parsed.data;
-  const recorded = await readRunStatus(deps, runId);
+  const recorded = await runRecords(deps).readStatus(runId);
   if (!recorded) throw new HttpError(404, `no run ${runId}`);
   const status = currentStatus(recorded, deps.now(), runTimeLimits(deps));
   if (status.status !== "running") return json(200, status);

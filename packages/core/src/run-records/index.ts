@@ -1,9 +1,10 @@
 export { allowsObjectAccess, BUCKET_OBJECT_ACCESS, CONFIG_KEY, CONFIG_LINES_KEY, WORK_EXPIRY_DAYS } from "./bucket-access.ts";
 export {
-  activeRunKey,
-  activeRunSchema,
   currentStatus,
   expectedManifestKey,
+  type MonthLease,
+  monthLeaseKey,
+  monthLeaseSchema,
   monthManifestDecision,
   monthManifestKey,
   type Placement,

@@ -92,12 +92,16 @@ export function monthManifestDecision(current: Manifest | undefined, candidate: 
   return Date.parse(candidate.generatedAt) > Date.parse(current.generatedAt) ? "replace" : "keep";
 }
 
-/** Names the month's latest full run, so a second one can be refused while it is still running. */
-export function activeRunKey(orgId: string, month: string): string {
+/**
+ * The month's lease: names the full run that holds the month. Both triggers take it before they
+ * start a full run; it is free again once that run is no longer running.
+ */
+export function monthLeaseKey(orgId: string, month: string): string {
   return `reports/${orgId}/${month}/active-run.json`;
 }
 
-export const activeRunSchema = z.object({ runId: uuid });
+export const monthLeaseSchema = z.object({ runId: uuid, trigger: runJobSchema.shape.trigger, takenAt: z.iso.datetime() });
+export type MonthLease = z.infer<typeof monthLeaseSchema>;
 
 export function runStatusKey(orgId: string, runId: string): string {
   return `reports/${orgId}/runs/${runId}.json`;

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { ReportConfig } from "../config/index.ts";
 import { RunStopError } from "../errors/index.ts";
 import type { Manifest } from "../report/manifest.ts";
-import type { RunStatus, RunTimeLimits } from "./model.ts";
+import type { MonthLease, RunStatus } from "./model.ts";
 
 /**
  * The small records beside the reports: the wallbox config, run statuses, the month's manifest
@@ -23,10 +23,10 @@ export interface RunRecords {
    * replaced meanwhile. The check and the write are one step (S3 conditional writes).
    */
   replaceMonthManifest(month: string, manifest: Manifest, etag: string | undefined): Promise<boolean>;
-  /** Names the month's latest full run, so a second one can be refused while it runs. */
-  recordActiveRun(month: string, runId: string): Promise<void>;
-  /** The month's full run that is still running, if any. */
-  runningFullRun(month: string, now: Date, limits: RunTimeLimits): Promise<RunStatus | undefined>;
+  /** The month's lease and its version tag, or undefined while no full run ever took it. */
+  readMonthLease(month: string): Promise<{ lease: MonthLease; etag: string } | undefined>;
+  /** Takes the month's lease, only if it is still the version tagged `etag` (or still absent): false, and nothing changed, otherwise. */
+  writeMonthLease(month: string, lease: MonthLease, etag: string | undefined): Promise<boolean>;
 }
 
 /** A run record (a manifest, a status) is not what this code writes: never guessed around. */

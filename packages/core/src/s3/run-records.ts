@@ -2,9 +2,8 @@ import { createInterface } from "node:readline";
 import { ConfigError, parseConfigLines, parseReportConfigText, type ReportConfig, unknownWallboxIds } from "../config/index.ts";
 import { manifestSchema } from "../report/manifest.ts";
 import {
-  activeRunKey,
-  activeRunSchema,
-  currentStatus,
+  monthLeaseKey,
+  monthLeaseSchema,
   monthManifestKey,
   parseRecord,
   type RunRecords,
@@ -30,6 +29,20 @@ export function s3RunRecords(location: S3Location, where: { orgId: string; confi
   const readStatus = async (runId: string) => {
     const text = await readObjectText(location, runStatusKey(orgId, runId));
     return text === undefined ? undefined : runStatusSchema.parse(JSON.parse(text));
+  };
+  /**
+   * Replaces `key` only if it is still the version tagged `etag`, or creates it only if there is
+   * none: false when another writer got there first (412; 409 while its write is under way; 404
+   * for an If-Match on an object that is gone).
+   */
+  const putConditionally = async (key: string, text: string, etag: string | undefined): Promise<boolean> => {
+    try {
+      await putObject(location, key, Buffer.from(text), "application/json", undefined, etag ? { ifMatch: etag } : { ifNoneMatch: "*" });
+      return true;
+    } catch (error) {
+      if (conditionRefused(error) || (error instanceof S3ObjectError && isMissingObject(error.cause))) return false;
+      throw error;
+    }
   };
   // The JSON Lines config (for large orgs), when there is one, is read a line at a time.
   const linesKey = `${configKey}l`;
@@ -74,39 +87,16 @@ export function s3RunRecords(location: S3Location, where: { orgId: string; confi
     async readMonthManifest(month) {
       const key = monthManifestKey(orgId, month);
       const read = await readObjectTagged(location, key);
-      if (!read) return undefined;
-      return { manifest: parseRecord(manifestSchema, read.text, url(key)), etag: read.etag };
+      return read && { manifest: parseRecord(manifestSchema, read.text, url(key)), etag: read.etag };
     },
-    async replaceMonthManifest(month, manifest, etag) {
-      const body = Buffer.from(`${JSON.stringify(manifestSchema.parse(manifest), null, 2)}\n`);
-      try {
-        await putObject(
-          location,
-          monthManifestKey(orgId, month),
-          body,
-          "application/json",
-          undefined,
-          etag ? { ifMatch: etag } : { ifNoneMatch: "*" },
-        );
-        return true;
-      } catch (error) {
-        // Replaced (412), being replaced (409), or gone (404, an If-Match on no object) meanwhile.
-        if (conditionRefused(error) || (error instanceof S3ObjectError && isMissingObject(error.cause))) return false;
-        throw error;
-      }
+    replaceMonthManifest: (month, manifest, etag) =>
+      putConditionally(monthManifestKey(orgId, month), `${JSON.stringify(manifestSchema.parse(manifest), null, 2)}\n`, etag),
+    async readMonthLease(month) {
+      const key = monthLeaseKey(orgId, month);
+      const read = await readObjectTagged(location, key);
+      return read && { lease: parseRecord(monthLeaseSchema, read.text, url(key)), etag: read.etag };
     },
-    async recordActiveRun(month, runId) {
-      await putJson(activeRunKey(orgId, month), activeRunSchema.parse({ runId }), false);
-    },
-    async runningFullRun(month, now, limits) {
-      const text = await readObjectText(location, activeRunKey(orgId, month));
-      if (text === undefined) return undefined;
-      const active = activeRunSchema.safeParse(JSON.parse(text));
-      if (!active.success) return undefined;
-      const status = await readStatus(active.data.runId);
-      if (!status) return undefined;
-      const current = currentStatus(status, now, limits);
-      return current.status === "running" ? current : undefined;
-    },
+    writeMonthLease: (month, lease, etag) =>
+      putConditionally(monthLeaseKey(orgId, month), `${JSON.stringify(monthLeaseSchema.parse(lease))}\n`, etag),
   };
 }

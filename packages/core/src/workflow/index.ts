@@ -26,4 +26,6 @@ export { mergeStep } from "./merge-step.ts";
 export { type MonthPublication, publishToMonth } from "./month-manifest.ts";
 export { planStep } from "./plan-step.ts";
 export { type RunProgress, runProgress } from "./progress.ts";
+export { type ScheduledOutcome, type ScheduleEvent, scheduleEventSchema, startScheduledRun } from "./scheduled-run.ts";
 export { shardStep } from "./shard-step.ts";
+export { derivedRunId, RunNotStartedError, type StartDeps, type StartOutcome, startRun, takeMonthLease } from "./start-run.ts";

@@ -16,7 +16,6 @@ export async function planStep(
   return recordingFailure(deps, job, async () => {
     deps.log.info("run started", { runId: job.runId, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
     await deps.records.writeStatus({ ...statusBase(deps, job), status: "running", startedAt: deps.now().toISOString() });
-    if (!job.wallboxIds) await deps.records.recordActiveRun(job.month, job.runId);
     const config = selectWallboxes(await deps.records.loadConfig(), job.wallboxIds);
     const window = parseMonth(job.month, deps.now());
     // Bad credentials fail the run here, before any shard reads, rather than every wallbox.

@@ -1,19 +1,14 @@
-import type { RunRecords, RunStatus } from "@hems-reports/core/run-records";
+import type { RunRecords } from "@hems-reports/core/run-records";
 import { type S3Location, s3RunRecords } from "@hems-reports/core/s3";
 import type { BaseDeps } from "./deps.ts";
 
 /** The reports bucket of this stage. */
 export const location = (deps: BaseDeps): S3Location => ({ client: deps.s3, bucket: deps.settings.bucket });
 
-/** The run records (config, statuses, manifests, the active run) of this stage, in its bucket. */
+/** The run records (config, statuses, manifests, the month's lease) of this stage, in its bucket. */
 export const runRecords = (deps: BaseDeps): RunRecords => s3RunRecords(location(deps), deps.settings);
 
 /** The limits after which a run that still says "running" has died; a minute's margin on each. */
 export function runTimeLimits(deps: BaseDeps) {
   return { maxRunMs: (deps.settings.maxRunMinutes + 1) * 60_000, maxQueueMs: (deps.settings.maxQueueMinutes + 1) * 60_000 };
 }
-
-export const writeRunStatus = (deps: BaseDeps, status: RunStatus) => runRecords(deps).writeStatus(status);
-export const readRunStatus = (deps: BaseDeps, runId: string) => runRecords(deps).readStatus(runId);
-export const recordActiveRun = (deps: BaseDeps, month: string, runId: string) => runRecords(deps).recordActiveRun(month, runId);
-export const runningFullRun = (deps: BaseDeps, month: string) => runRecords(deps).runningFullRun(month, deps.now(), runTimeLimits(deps));

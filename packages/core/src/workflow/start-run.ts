@@ -1,0 +1,119 @@
+import { createHash } from "node:crypto";
+import {
+  currentStatus,
+  expectedManifestKey,
+  type MonthLease,
+  type RunJob,
+  type RunRecords,
+  RunRecordsError,
+  type RunStatus,
+  type RunTimeLimits,
+} from "../run-records/index.ts";
+import type { RunLog } from "./contract.ts";
+
+/** What starting a run touches: the run records, the workflow, the clock. */
+export interface StartDeps {
+  orgId: string;
+  records: RunRecords;
+  /** Starts the run's workflow without waiting for it (an execution named by the run id). */
+  startWorkflow(job: RunJob): Promise<void>;
+  /** Whether a run's workflow is still running; undefined when that cannot be told (no execution yet). */
+  workflowRunning?(runId: string): Promise<boolean | undefined>;
+  now(): Date;
+  limits: RunTimeLimits;
+  log: RunLog;
+}
+
+/** A run could not be started; its status says so already. */
+export class RunNotStartedError extends Error {
+  constructor(
+    message: string,
+    readonly runId: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "RunNotStartedError";
+  }
+}
+
+export type StartOutcome =
+  | { status: "started"; manifestKey: string }
+  /** This run was started before (a repeated delivery of the same event): nothing was done. */
+  | { status: "already started"; existing: RunStatus }
+  /** Another full run of the month holds the month's lease while it runs: nothing was done. */
+  | { status: "busy"; holder: MonthLease };
+
+/** How often the lease may change under a trigger before it gives up (each change is another trigger's). */
+const MAX_TRIES = 10;
+
+/**
+ * Starts a run, at most once: a run id that has a status already is not started again, and a full
+ * run first takes the month's lease, so two full runs of a month never run at once (the second
+ * answers `busy`). Then it records the run as queued and starts its workflow; if that fails, the
+ * run's status says why.
+ */
+export async function startRun(deps: StartDeps, job: RunJob): Promise<StartOutcome> {
+  const existing = await deps.records.readStatus(job.runId);
+  if (existing) return { status: "already started", existing };
+  if (!job.wallboxIds) {
+    const holder = await takeMonthLease(deps, job);
+    if (holder) return { status: "busy", holder };
+  }
+  const manifestKey = expectedManifestKey(deps.orgId, job);
+  const recorded = { runId: job.runId, month: job.month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey };
+  await deps.records.writeStatus({ ...recorded, status: "running" });
+  try {
+    await deps.startWorkflow(job);
+  } catch (error) {
+    const reason = `could not start the run: ${(error as Error).message}`;
+    await deps.records.writeStatus({ ...recorded, status: "failed", finishedAt: deps.now().toISOString(), error: reason });
+    deps.log.error("run not started", { runId: job.runId, month: job.month, trigger: job.trigger, error: reason });
+    throw new RunNotStartedError(reason, job.runId, { cause: error });
+  }
+  deps.log.info("run started", {
+    runId: job.runId,
+    month: job.month,
+    trigger: job.trigger,
+    wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all",
+  });
+  return { status: "started", manifestKey };
+}
+
+/**
+ * Takes the month's lease for `job`, atomically (a conditional write on the lease's version), and
+ * answers undefined; or answers the lease of another full run that is still running. A lease is
+ * free once its run is no longer running: done, failed, past its time limit, or its workflow
+ * ended. A lease whose run has no status yet (its trigger is between the two writes) is held for
+ * as long as a run may take to be queued.
+ */
+export async function takeMonthLease(deps: StartDeps, job: RunJob): Promise<MonthLease | undefined> {
+  for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+    const current = await deps.records.readMonthLease(job.month);
+    if (current?.lease.runId === job.runId) return undefined;
+    if (current && (await stillRunning(deps, current.lease))) return current.lease;
+    const lease: MonthLease = { runId: job.runId, trigger: job.trigger, takenAt: deps.now().toISOString() };
+    if (await deps.records.writeMonthLease(job.month, lease, current?.etag)) return undefined;
+  }
+  throw new RunRecordsError(`the lease of ${job.month} changed ${MAX_TRIES} times while run ${job.runId} tried to take it: too many starts at once`);
+}
+
+async function stillRunning(deps: StartDeps, lease: MonthLease): Promise<boolean> {
+  const now = deps.now();
+  const status = await deps.records.readStatus(lease.runId);
+  if (!status) return now.getTime() - Date.parse(lease.takenAt) <= deps.limits.maxQueueMs;
+  if (currentStatus(status, now, deps.limits).status !== "running") return false;
+  // A run whose workflow ended without recording a result is not running any more.
+  return (await deps.workflowRunning?.(lease.runId).catch(() => undefined)) !== false;
+}
+
+/**
+ * A run id made from what identifies a run (org, month, what started it), the same every time:
+ * a scheduled event delivered twice starts one run. Shaped as a UUID (version 8, name-based).
+ */
+export function derivedRunId(...parts: string[]): string {
+  const hex = createHash("sha256").update(parts.join("/")).digest("hex").slice(0, 32).split("");
+  hex[12] = "8";
+  hex[16] = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  const text = hex.join("");
+  return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
+}
