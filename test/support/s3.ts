@@ -82,8 +82,8 @@ async function currentEtag(s3: LocalS3, key: string): Promise<string | undefined
 }
 
 async function conditionally<T>(s3: LocalS3, key: string, input: { IfNoneMatch?: string; IfMatch?: string }, write: () => Promise<T>): Promise<T> {
-  let locks = conditionLocks.get(s3);
-  if (!locks) conditionLocks.set(s3, (locks = new Map()));
+  const locks = conditionLocks.get(s3) ?? new Map<string, Promise<unknown>>();
+  conditionLocks.set(s3, locks);
   const before = locks.get(key) ?? Promise.resolve();
   const turn = before
     .catch(() => undefined)
