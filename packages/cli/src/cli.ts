@@ -1,10 +1,14 @@
-import { type FileHandle, open, readFile } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { type FileHandle, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { ConfigError, parseConfigLines, parseReportConfig, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
 import { type ApiCredentials, credentialsTokenSource } from "@hems-reports/core/credentials";
+import { composeMime } from "@hems-reports/core/email";
 import { RunStopError } from "@hems-reports/core/errors";
 import { parseMonth, previousFullMonth } from "@hems-reports/core/month";
 import { defaultHttp, defaultTokenUrl, normalizeBaseUrl, PartnerApiClient } from "@hems-reports/core/partner-api";
-import { runMonthlyReport } from "@hems-reports/core/run";
+import { financeEmailFor, manifestFor, type ReportContent, type ReportFiles, runMonthlyReport } from "@hems-reports/core/run";
 import { localFolderStore, prepareLocalFolder } from "@hems-reports/core/storage";
 import { demoConfig, type Simulator, startSimulator } from "@hems-reports/simulator";
 import { type CliOptions, credentialsFromEnv, HELP, parseOptions } from "./options.ts";
@@ -100,6 +104,27 @@ async function resolveTarget(options: CliOptions, environment: CliEnvironment): 
   };
 }
 
+/**
+ * The email finance would receive for this report, as a MIME message in `path`, with links to the
+ * files written (file: URLs here; signed links in AWS). Written whole or not at all.
+ */
+async function writeEmail(path: string, content: ReportContent, files: ReportFiles, options: CliOptions, now: Date): Promise<void> {
+  const runId = randomUUID();
+  const manifest = manifestFor(content, files, runId, "all");
+  const email = await financeEmailFor(content, manifest, {
+    orgLabel: options["org-label"],
+    files: [files.workbook, files.json, ...files.csv].map((file) => ({ ...file, url: pathToFileURL(file.location).href })),
+  });
+  const raw = await composeMime(email, { from: options["email-from"], to: options["email-to"], date: now, messageId: `<${runId}@hems-reports>` });
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  try {
+    await writeFile(temporary, raw, { flag: "wx" });
+    await rename(temporary, path);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+}
+
 /** `npm run report`: parses flags, wires the adapters to the run, prints progress; answers the exit status. */
 export async function main(argv: readonly string[], environment: CliEnvironment): Promise<number> {
   const { output } = environment;
@@ -115,6 +140,8 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       return EXIT.complete;
     }
     const window = options.month ? parseMonth(options.month, environment.now()) : previousFullMonth(environment.now());
+    const emailOut = options["email-out"] && resolve(options["email-out"]);
+    if (emailOut) await prepareLocalFolder(dirname(emailOut));
     const outFolder = await prepareLocalFolder(options.out);
     const target = await resolveTarget(options, environment);
     simulator = target.simulator;
@@ -148,6 +175,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       onFile: options.quiet ? undefined : (name) => output.info(`Writing ${name}…`),
       signal: abort.signal,
       onWallbox: options.quiet ? undefined : progressPrinter(output, target.config.wallboxes.length),
+      onWritten: emailOut ? (content, files) => writeEmail(emailOut, content, files, options, environment.now()) : undefined,
     }).catch((error: unknown) => {
       abort.abort(error);
       throw error;
@@ -164,6 +192,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     output.result(`Wrote ${result.workbook.location}`);
     output.result(`Wrote ${result.json.location}`);
     for (const part of result.csv) output.result(`Wrote ${part.location}`);
+    if (emailOut) output.result(`Wrote ${emailOut} (the email finance would receive)`);
     if (abort.signal.reason instanceof InterruptedError) {
       output.info(`hems-reports: ${abort.signal.reason.message} after the report files were complete: they were written in full.`);
     }

@@ -39,6 +39,11 @@ Options:
                           the most sessions the workbook lists; past it, its Sessions sheet
                           points to the CSV session detail, which always holds every session.
                           Default: 1000000
+  --email-out FILE        also write the email finance would receive (a MIME .eml message:
+                          totals, caveats, failed wallboxes, links to the files written)
+  --email-to LIST         its recipients, comma-separated. Default: finance@example.com
+  --email-from ADDRESS    its sender. Default: HEMS reports <hems-reports@example.com>
+  --org-label TEXT        how the email names the organisation. Default: the config's org id
   --quiet                 no progress lines, only the closing summary
   -h, --help              this text
 
@@ -78,6 +83,14 @@ const optionsSchema = z.object({
   "max-workbook-sessions": wholeNumber("--max-workbook-sessions", 0, 100_000_000).default(1_000_000),
   seed: z.string().min(1).default("hems-reports-demo"),
   wallboxes: wholeNumber("--wallboxes", 1, 1_000_000).default(25),
+  "email-out": z.string().min(1).optional(),
+  "email-to": z
+    .string()
+    .default("finance@example.com")
+    .transform((text) => text.split(",").map((address) => address.trim()))
+    .pipe(z.array(z.email({ error: "--email-to must list email addresses, comma-separated" })).min(1)),
+  "email-from": z.string().min(3).default("HEMS reports <hems-reports@example.com>"),
+  "org-label": z.string().min(1).optional(),
 });
 
 export type CliOptions = z.output<typeof optionsSchema>;
@@ -104,6 +117,10 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         "max-workbook-sessions": { type: "string" },
         seed: { type: "string" },
         wallboxes: { type: "string" },
+        "email-out": { type: "string" },
+        "email-to": { type: "string" },
+        "email-from": { type: "string" },
+        "org-label": { type: "string" },
       },
     }));
   } catch (error) {

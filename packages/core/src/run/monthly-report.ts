@@ -78,6 +78,8 @@ export interface WriteOptions {
 
 export interface RunInput extends Omit<ReadInput, "work">, WriteOptions {
   store: ReportStore;
+  /** Called once the files are written, while the report's entries can still be read (for the email). */
+  onWritten?: (content: ReportContent, files: ReportFiles) => Promise<void>;
 }
 
 /** What a run stored: the workbook, the JSON and the session detail's CSV file or parts. */
@@ -198,7 +200,8 @@ export async function runMonthlyReport(input: RunInput): Promise<RunResult> {
   return withWorkFolder(async (work) => {
     const read = await readMonthlyReport({ ...input, work });
     input.signal?.throwIfAborted();
-    const { content: _, ...result } = await writeMonthlyReport(input.store, read, input);
+    const { content, ...result } = await writeMonthlyReport(input.store, read, input);
+    await input.onWritten?.(content, result);
     return result;
   });
 }

@@ -1,0 +1,205 @@
+import { parseDecimal, ZERO } from "../money/index.ts";
+import type { FiguresJson, Manifest, ReportHead } from "../report/index.ts";
+
+/** A file of the report as the email offers it: a link that works for a while, or a note where it is. */
+export interface EmailFile {
+  name: string;
+  bytes: number;
+  sha256: string;
+  /** A download link (a signed URL), or undefined where the email can only say where the file is. */
+  url?: string;
+  /** Where the file is, when there is no link (an S3 key, a local path). */
+  location: string;
+}
+
+export interface FailedWallbox {
+  label: string | null;
+  wallboxId: string;
+  error: string;
+}
+
+/** The month's report this one replaces, and how its totals differ. */
+export interface Replaced {
+  runId: string;
+  generatedAt: string;
+  complete: boolean;
+  totals: Manifest["totals"];
+}
+
+export interface FinanceEmailInput {
+  /** How finance names the organisation (a stage setting); the org id when there is none. */
+  orgLabel?: string;
+  manifest: Manifest;
+  report: ReportHead;
+  /** The first failed wallboxes, in report order (at most `FAILED_LISTED`); the manifest counts all. */
+  failedWallboxes: readonly FailedWallbox[];
+  files: readonly EmailFile[];
+  /** Until when the links work (ISO time), when there are links. */
+  linksExpireAt?: string;
+  replaced?: Replaced;
+}
+
+export interface FinanceEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The email lists this many failed wallboxes; the workbook's Data quality sheet has them all. */
+export const FAILED_LISTED = 50;
+
+const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** "1234567.5" as "1,234,567.5": digits grouped, the decimal text untouched (never through a float). */
+export function groupDigits(value: string | number): string {
+  const text = String(value);
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(text);
+  if (!match) return text;
+  return `${match[1]}${match[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${match[3] ?? ""}`;
+}
+
+/** A signed difference of two decimal texts, exactly: "+50.09", "-0.10", "±0.00". */
+function change(after: string, before: string, places: number): string {
+  const difference = parseDecimal(after).minus(parseDecimal(before));
+  const text = groupDigits(difference.abs().toFixed(places));
+  return difference.gt(ZERO) ? `+${text}` : difference.lt(ZERO) ? `-${text}` : `±${text}`;
+}
+
+const plural = (count: number, one: string, many = `${one}s`) => `${groupDigits(count)} ${count === 1 ? one : many}`;
+
+function megabytes(bytes: number): string {
+  return bytes < 1_000_000 ? `${Math.max(1, Math.round(bytes / 1000))} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** The data-quality caveats of the month's figures, in words (none when the figures are clean). */
+export function caveats(totals: FiguresJson): string[] {
+  const lines: string[] = [];
+  if (totals.openSessions > 0) {
+    lines.push(`${plural(totals.openSessions, "session was", "sessions were")} still open when read: their figures may still change.`);
+  }
+  if (totals.sessionsWithIncompletePriceCoverage > 0) {
+    lines.push(
+      `${plural(totals.sessionsWithIncompletePriceCoverage, "session had", "sessions had")} incomplete price coverage: their savings may be understated.`,
+    );
+  }
+  if (totals.sessionsWithoutSavings > 0) {
+    lines.push(`${plural(totals.sessionsWithoutSavings, "session had", "sessions had")} no savings value: they add nothing to the savings total.`);
+  }
+  if (totals.sessionsStartedOutsidePeriod > 0) {
+    lines.push(
+      `${plural(totals.sessionsStartedOutsidePeriod, "session started", "sessions started")} outside the month's days; they are counted because the Partner API returned them for the month.`,
+    );
+  }
+  return lines;
+}
+
+interface Section {
+  title: string;
+  lines: string[];
+  /** Lines with a link: shown as anchors in HTML. */
+  links?: { text: string; url?: string; note: string }[];
+}
+
+/**
+ * The email finance receives when a month's report is published: subject with the org, the month
+ * and the state; the headline totals; the caveats in words; the failed wallboxes; what it replaces
+ * and by how much the totals moved; and the files with their links. Pure: the same input gives
+ * the same message, and nothing secret is in the input.
+ */
+export function financeEmail(input: FinanceEmailInput): FinanceEmail {
+  const { manifest, report } = input;
+  const { totals } = manifest;
+  const org = input.orgLabel ?? manifest.orgId;
+  const [year, monthNumber] = manifest.month.split("-").map(Number) as [number, number];
+  const monthName = `${MONTH_NAMES[monthNumber - 1]} ${year}`;
+  const state = manifest.complete
+    ? "complete"
+    : `INCOMPLETE (${groupDigits(totals.failedWallboxes)} of ${plural(totals.wallboxes, "wallbox", "wallboxes")} failed)`;
+  const subject = `${org}: HEMS savings report ${manifest.month}: ${state}${input.replaced ? " (replaces an earlier report)" : ""}`;
+
+  const sections: Section[] = [];
+  sections.push({
+    title: `HEMS savings report for ${monthName}`,
+    lines: [
+      `Organisation: ${org}${input.orgLabel ? ` (org id ${manifest.orgId})` : ""}`,
+      `Period: ${report.period.from} to ${report.period.to}, inclusive UTC days`,
+      manifest.complete
+        ? `State: COMPLETE. All ${plural(totals.wallboxes, "wallbox was", "wallboxes were")} read.`
+        : `State: INCOMPLETE. ${groupDigits(totals.failedWallboxes)} of ${plural(totals.wallboxes, "wallbox", "wallboxes")} could not be read; the totals cover only the wallboxes that were read.`,
+    ],
+  });
+  sections.push({
+    title: "Totals",
+    lines: [
+      `Savings: ${groupDigits(totals.savingsEur)} EUR`,
+      `Energy from solar: ${groupDigits(totals.energyFromSolarKwh)} kWh`,
+      `Sessions: ${groupDigits(totals.sessions)}`,
+      `Wallboxes: ${groupDigits(totals.wallboxes)}${totals.failedWallboxes ? ` (${groupDigits(totals.failedWallboxes)} failed)` : ""}`,
+      "Amounts are as the Partner API reports them, in EUR; each wallbox is rounded once and the totals are exact sums of the rounded wallbox figures.",
+    ],
+  });
+  const caveatLines = caveats(report.totals);
+  sections.push({
+    title: "Caveats",
+    lines: caveatLines.length ? caveatLines : ["None: every session was closed, fully priced, had a savings value and started within the month."],
+  });
+  if (totals.failedWallboxes > 0) {
+    const listed = input.failedWallboxes.slice(0, FAILED_LISTED);
+    const more = totals.failedWallboxes - listed.length;
+    sections.push({
+      title: "Wallboxes that could not be read",
+      lines: [
+        ...listed.map((wallbox) => `${wallbox.label ? `${wallbox.label} ` : ""}(wallbox ${wallbox.wallboxId}): ${wallbox.error}`),
+        ...(more > 0 ? [`… and ${plural(more, "more wallbox", "more wallboxes")}: the workbook's Data quality sheet lists them all.`] : []),
+      ],
+    });
+  }
+  if (input.replaced) {
+    const before = input.replaced.totals;
+    sections.push({
+      title: "What this report replaces",
+      lines: [
+        `It replaces the report of run ${input.replaced.runId}, generated ${input.replaced.generatedAt} (${input.replaced.complete ? "complete" : "INCOMPLETE"}).`,
+        `Savings: ${groupDigits(before.savingsEur)} → ${groupDigits(totals.savingsEur)} EUR (${change(totals.savingsEur, before.savingsEur, 2)})`,
+        `Energy from solar: ${groupDigits(before.energyFromSolarKwh)} → ${groupDigits(totals.energyFromSolarKwh)} kWh (${change(totals.energyFromSolarKwh, before.energyFromSolarKwh, 3)})`,
+        `Sessions: ${groupDigits(before.sessions)} → ${groupDigits(totals.sessions)}`,
+        `Wallboxes failed: ${groupDigits(before.failedWallboxes)} → ${groupDigits(totals.failedWallboxes)}`,
+      ],
+    });
+  }
+  const files = [manifest.files.xlsx, manifest.files.json, ...manifest.files.csv].map((file) => {
+    const offered = input.files.find((candidate) => candidate.name === file.name);
+    const note = `${megabytes(file.bytes)}, SHA-256 ${file.sha256}`;
+    return { text: file.name, url: offered?.url, note: offered?.url ? note : `${note}, at ${offered?.location ?? file.key}` };
+  });
+  sections.push({
+    title: input.linksExpireAt ? `Files (the links work until ${input.linksExpireAt})` : "Files",
+    lines: files.map((file) => `${file.text} (${file.note})${file.url ? `: ${file.url}` : ""}`),
+    links: files,
+  });
+  const footer = `Run ${manifest.runId}, generated ${manifest.generatedAt}. The workbook's About sheet states the rules behind every figure.`;
+
+  const text = `${sections.map((section) => `${section.title}\n${section.lines.map((line) => `  ${line}`).join("\n")}`).join("\n\n")}\n\n${footer}\n`;
+  const html = [
+    "<!doctype html>",
+    '<html><body style="font-family: sans-serif">',
+    ...sections.map((section, index) => {
+      const heading = index === 0 ? `<h2>${escapeHtml(section.title)}</h2>` : `<h3>${escapeHtml(section.title)}</h3>`;
+      const items = section.links
+        ? section.links.map(
+            (link) =>
+              `<li>${link.url ? `<a href="${escapeHtml(link.url)}">${escapeHtml(link.text)}</a>` : escapeHtml(link.text)} (${escapeHtml(link.note)})</li>`,
+          )
+        : section.lines.map((line) => `<li>${escapeHtml(line)}</li>`);
+      return `${heading}\n<ul>\n${items.join("\n")}\n</ul>`;
+    }),
+    `<p>${escapeHtml(footer)}</p>`,
+    "</body></html>",
+    "",
+  ].join("\n");
+  return { subject, text, html };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}

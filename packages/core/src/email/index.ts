@@ -1,0 +1,12 @@
+export {
+  caveats,
+  type EmailFile,
+  FAILED_LISTED,
+  type FailedWallbox,
+  type FinanceEmail,
+  type FinanceEmailInput,
+  financeEmail,
+  groupDigits,
+  type Replaced,
+} from "./finance-email.ts";
+export { composeMime, type Envelope } from "./mime.ts";
