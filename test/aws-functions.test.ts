@@ -1,5 +1,6 @@
-import { createHash } from "node:crypto";
+import { createHash, verify as cryptoVerify, generateKeyPairSync } from "node:crypto";
 import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
+import { groupDigits } from "@hems-reports/core/email";
 import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/report";
 import { allowsObjectAccess, runStatusSchema } from "@hems-reports/core/run-records";
 import { putObject, readObjectText } from "@hems-reports/core/s3";
@@ -7,6 +8,7 @@ import { derivedRunId, type ShardStepResult } from "@hems-reports/core/workflow"
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import type { Context } from "aws-lambda";
 import ExcelJS from "exceljs";
+import { simpleParser } from "mailparser";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createOnDemandHandler } from "../packages/functions/src/on-demand.ts";
 import { createScheduledHandler } from "../packages/functions/src/scheduled.ts";
@@ -343,6 +345,74 @@ describe("schedules and the month's lease", () => {
       /invalid schedule step input: kind: /,
     );
     await expect(createScheduledHandler(() => app.deps)({ kind: "monthly" })).rejects.toThrow(/scheduledTime/);
+  });
+});
+
+describe("the finance email", () => {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const links = {
+    domain: "d111111abcdef8.cloudfront.net",
+    keyPairId: "K2JCJMDEHXQW5F",
+    privateKey: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+  };
+  const finance = { recipients: ["finance@acme.example"], links };
+
+  /** A signed CloudFront URL checks out against the key group's public key, and is valid until `Expires`. */
+  function checkSigned(link: string) {
+    const url = new URL(link);
+    const expires = Number(url.searchParams.get("Expires"));
+    expect(url.searchParams.get("Key-Pair-Id")).toBe(links.keyPairId);
+    const resource = `${url.origin}${url.pathname}`;
+    const policy = JSON.stringify({ Statement: [{ Resource: resource, Condition: { DateLessThan: { "AWS:EpochTime": expires } } }] });
+    const signature = Buffer.from(url.searchParams.get("Signature")!.replace(/-/g, "+").replace(/_/g, "=").replace(/~/g, "/"), "base64");
+    expect(cryptoVerify("RSA-SHA1", Buffer.from(policy), publicKey, signature)).toBe(true);
+    return { key: decodeURIComponent(url.pathname.slice(1)), expires: new Date(expires * 1000) };
+  }
+
+  it("goes to finance once the report is the month's, with signed links to exactly the files the manifest names, valid 8 days", async () => {
+    const app = testApp(s3, simulator, { finance });
+    await scheduled(app);
+    expect(app.sentEmails).toHaveLength(1);
+    const mail = await simpleParser(app.sentEmails[0]!);
+    expect(mail.subject).toBe("Acme Energie GmbH: HEMS savings report 2026-10: complete");
+    expect(mail.from?.text).toBe('"HEMS reports" <reports@acme.example>');
+    const manifest = manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`));
+    expect(mail.text).toContain(`Savings: ${groupDigits(manifest.totals.savingsEur)} EUR`);
+    const signed = [...mail.text!.matchAll(/https:\/\/\S+/g)].map(([link]) => checkSigned(link));
+    expect(signed.map((link) => link.key)).toEqual([manifest.files.xlsx.key, manifest.files.json.key, ...manifest.files.csv.map((file) => file.key)]);
+    for (const link of signed) expect(link.expires.getTime() - app.deps.now().getTime()).toBe(8 * 86_400_000);
+    expect(mail.text).toContain("the links work until 2026-11-09T05:00:00.000Z");
+    for (const secret of [links.privateKey.split("\n")[1]!, simulator.credentials.clientSecret])
+      expect(app.sentEmails[0]!.toString()).not.toContain(secret);
+
+    // The merge retried (say, after its status write failed): the email is not sent again.
+    await createMergeHandler(() => app.deps)({
+      job: { runId: SCHEDULED_RUN, month: "2026-10", trigger: "schedule", requestedAt: app.deps.now().toISOString() },
+    });
+    expect(app.sentEmails).toHaveLength(1);
+  });
+
+  it("says what a rerun replaces and how the totals moved; a report that does not become the month's sends nothing", async () => {
+    await scheduled(testApp(s3, simulator, { finance }));
+    simulator.setSessions(boxes[0]!.wallboxId, [sessionItem(1, { savings_eur: 1.005 }), sessionItem(2, { savings_eur: 3 })]);
+    const rerun = testApp(s3, simulator, { finance, now: new Date("2026-11-04T05:00:00Z"), firstRun: 2 });
+    await fullRun(rerun);
+    const mail = await simpleParser(rerun.sentEmails[0]!);
+    expect(mail.subject).toBe("Acme Energie GmbH: HEMS savings report 2026-10: complete (replaces an earlier report)");
+    expect(mail.text).toContain(`It replaces the report of run ${SCHEDULED_RUN}, generated 2026-11-01T05:00:00.000Z (complete).`);
+    expect(mail.text).toMatch(/Savings: [\d,.]+ → [\d,.]+ EUR \(\+0\.33\)/);
+
+    const failing = await startSimulator({
+      seed: "aws",
+      onSessionsRequest: (request) => (request.wallboxId === boxes[0]!.wallboxId ? { status: 404 } : undefined),
+    });
+    try {
+      const incomplete = testApp(s3, failing, { finance, now: new Date("2026-11-05T05:00:00Z"), firstRun: 3 });
+      expect(await fullRun(incomplete)).toMatchObject({ complete: false });
+      expect(incomplete.sentEmails).toEqual([]);
+    } finally {
+      await failing.close();
+    }
   });
 });
 

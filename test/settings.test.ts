@@ -36,6 +36,9 @@ const linked = {
     shardSize: 2000,
     csvRowsPerPart: 1_000_000,
     concurrency: 8,
+    financeRecipients: "finance@acme.example, controller@acme.example",
+    emailFrom: "HEMS reports <reports@acme.example>",
+    orgLabel: "",
   },
 };
 const WORKFLOW_ARN = "arn:aws:states:eu-central-1:123456789012:stateMachine:hems-reports-test-ReportRun";
@@ -55,6 +58,8 @@ describe("settings from linked resources", () => {
       shardSize: 2000,
       csvRowsPerPart: 1_000_000,
       concurrency: 8,
+      financeRecipients: ["finance@acme.example", "controller@acme.example"],
+      emailFrom: "HEMS reports <reports@acme.example>",
       workflowArn: WORKFLOW_ARN,
     });
     const withoutWorkflow = await settingsWith(linked);

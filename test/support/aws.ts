@@ -29,6 +29,8 @@ export interface TestApp {
   runQueued: () => Promise<PromiseSettledResult<{ runId: string; status: string; complete?: boolean }>[]>;
   /** What the state machine runs after the shards' Map, with the real handlers: collect, every CSV part, merge. */
   afterShards: (job: RunJob, shards: ShardStepResult[]) => Promise<{ runId: string; status: string; complete?: boolean }>;
+  /** The finance emails the merge step sent (SES is the seam: the raw MIME messages). */
+  sentEmails: Buffer[];
   /** How often the secret was read (Secrets Manager calls). */
   secretReads: () => number;
 }
@@ -42,9 +44,18 @@ export function testApp(
   s3: LocalS3,
   simulator: Simulator,
   /** `firstRun`: the number in the first run id (…0001 by default); run ids are never reused in one bucket, as UUIDs are not. */
-  options: { secret?: string; now?: Date; onS3Call?: (call: S3Call) => void; failCommand?: string; firstRun?: number } = {},
+  options: {
+    secret?: string;
+    now?: Date;
+    onS3Call?: (call: S3Call) => void;
+    failCommand?: string;
+    firstRun?: number;
+    /** Finance recipients (and signed links): the emails SES would send are kept in `sentEmails`. */
+    finance?: { recipients: string[]; links?: { domain: string; keyPairId: string; privateKey: string } };
+  } = {},
 ): TestApp {
   const queuedJobs: RunJob[] = [];
+  const sentEmails: Buffer[] = [];
   let reads = 0;
   let runCounter = (options.firstRun ?? 1) - 1;
   const settings: Settings = {
@@ -59,6 +70,15 @@ export function testApp(
     maxQueueMinutes: 5,
     shardSize: 2_000,
     csvRowsPerPart: 1_000_000,
+    financeRecipients: options.finance?.recipients ?? [],
+    ...(options.finance ? { emailFrom: "HEMS reports <reports@acme.example>", orgLabel: "Acme Energie GmbH" } : {}),
+    ...(options.finance?.links
+      ? {
+          linksDomain: options.finance.links.domain,
+          linksKeyPairId: options.finance.links.keyPairId,
+          linksKeySecretArn: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:links-AbCdEf",
+        }
+      : {}),
     concurrency: 8,
   };
   const secret = options.secret ?? JSON.stringify(simulator.credentials);
@@ -78,6 +98,12 @@ export function testApp(
     http: fastHttp(),
     now: () => options.now ?? new Date("2026-11-01T05:00:00Z"),
     newRunId: () => `00000000-0000-4000-8000-${String(++runCounter).padStart(12, "0")}`,
+    emailSender: {
+      send: async (raw) => {
+        sentEmails.push(raw);
+      },
+    },
+    ...(options.finance?.links ? { readLinksKey: async () => options.finance!.links!.privateKey } : {}),
   });
   const plan = createPlanHandler(() => deps);
   const shard = createShardHandler(() => deps);
@@ -104,7 +130,7 @@ export function testApp(
     return afterShards(job, results);
   };
   const runQueued = () => Promise.allSettled(queuedJobs.splice(0).map(runWorkflow));
-  return { deps, queuedJobs, runQueued, afterShards, secretReads: () => reads };
+  return { deps, queuedJobs, runQueued, afterShards, sentEmails, secretReads: () => reads };
 }
 
 export async function uploadConfig(s3: LocalS3, config: unknown): Promise<void> {

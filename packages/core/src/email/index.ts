@@ -10,3 +10,4 @@ export {
   type Replaced,
 } from "./finance-email.ts";
 export { composeMime, type Envelope } from "./mime.ts";
+export type { EmailSender, LinkSigner } from "./ports.ts";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { EmailSender, LinkSigner } from "../email/index.ts";
 
 import { expectedManifestKey, type RunJob, type RunRecords, runJobSchema } from "../run-records/index.ts";
 import type { SessionsReader } from "../sessions/index.ts";
@@ -24,6 +25,19 @@ export interface WorkflowDeps {
   source: string;
   now(): Date;
   log: RunLog;
+  /** Who receives the month's report, and how: absent where no recipients are configured. */
+  finance?: FinanceDelivery;
+}
+
+/** The finance email's settings and its two adapters. */
+export interface FinanceDelivery {
+  recipients: string[];
+  /** A sender identity verified in SES. */
+  from: string;
+  orgLabel?: string;
+  sender: EmailSender;
+  /** Signed links to the files; without it the email names where the files are. */
+  links?: LinkSigner;
 }
 
 /** What a step that reads the Partner API needs besides. */

@@ -8,6 +8,7 @@ export {
   type DetailStepResult,
   detailStepInputSchema,
   detailStepResultSchema,
+  type FinanceDelivery,
   type MergeStepInput,
   mergeStepInputSchema,
   type PlanStepOutput,

@@ -4,6 +4,7 @@ import { monthManifestKey, type Placement, type RunStatus, runReportKeys } from 
 import { type MergeStepInput, recordingFailure, statusBase, type WorkflowDeps } from "./contract.ts";
 import { isRetriedStoreError } from "./fatal-errors.ts";
 import { publishToMonth } from "./month-manifest.ts";
+import { sendFinanceEmail } from "./send-finance-email.ts";
 import { collectedOf } from "./stored-run.ts";
 
 /**
@@ -40,6 +41,14 @@ export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Prom
         totals: result.manifest.totals,
       };
       await deps.records.writeStatus(status);
+      // The report is published whatever becomes of the email; an email that fails is an operator's matter.
+      const notSent = publication
+        ? await sendFinanceEmail(deps, job, work, content, result.manifest, publication).catch((error: unknown) => {
+            deps.log.error("finance email NOT sent", { runId: job.runId, error: (error as Error).message });
+            return `failed: ${(error as Error).message}`;
+          })
+        : "a subset's report goes to no one";
+      if (notSent && !notSent.startsWith("failed")) deps.log.info("no finance email", { runId: job.runId, why: notSent });
       const summary = { runId: job.runId, complete, placement, ...status.totals, manifestKey };
       if (publication?.placement === "set-aside") {
         const kept = publication.kept;

@@ -1,7 +1,11 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { cloudFrontLinkSigner } from "@hems-reports/core/cloudfront";
 import { cached, parseApiSecret, type SecretReader, secretTokenSource } from "@hems-reports/core/credentials";
+import type { EmailSender } from "@hems-reports/core/email";
 import { CredentialsError, defaultHttp, type HttpDeps, type TokenSource } from "@hems-reports/core/partner-api";
 import { secretsManagerReader } from "@hems-reports/core/secrets-manager";
+import { sesEmailSender } from "@hems-reports/core/ses";
+import type { FinanceDelivery } from "@hems-reports/core/workflow";
 import { type BaseDeps, type BaseDepsParts, buildBaseDeps, productionBaseDeps } from "./deps.ts";
 
 /** Everything the functions that run reports touch outside themselves. Production builds it from the linked resources; tests pass their own parts. */
@@ -13,6 +17,8 @@ export interface AppDeps extends BaseDeps {
   shardSize: number;
   /** The most sessions one CSV part of the session detail holds. */
   csvRowsPerPart: number;
+  /** The finance email, where recipients are configured. */
+  finance?: FinanceDelivery;
 }
 
 /** A warm container reuses the secret this long; a 401 reads it again at once. */
@@ -22,6 +28,10 @@ export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_SHARD_SIZE = 2_000;
 
 export interface DepsParts extends BaseDepsParts {
+  /** Sends the finance email (SES in production). */
+  emailSender?: EmailSender;
+  /** Reads the signed links' private key (Secrets Manager in production). */
+  readLinksKey?: SecretReader;
   readSecret: SecretReader;
   http?: Partial<HttpDeps>;
   concurrency?: number;
@@ -39,6 +49,25 @@ function reportParts(base: BaseDeps, parts: Omit<DepsParts, keyof BaseDepsParts>
     concurrency: parts.concurrency ?? base.settings.concurrency ?? DEFAULT_CONCURRENCY,
     shardSize: parts.shardSize ?? base.settings.shardSize ?? DEFAULT_SHARD_SIZE,
     csvRowsPerPart: base.settings.csvRowsPerPart,
+    finance: financeDelivery(base, parts),
+  };
+}
+
+/** The finance email's wiring: only where recipients and a sender identity are configured. */
+function financeDelivery(base: BaseDeps, parts: Pick<DepsParts, "emailSender" | "readLinksKey">): FinanceDelivery | undefined {
+  const { financeRecipients, emailFrom, orgLabel, linksDomain, linksKeyPairId, linksKeySecretArn } = base.settings;
+  if (financeRecipients.length === 0 || !emailFrom) return undefined;
+  const readKey = parts.readLinksKey ?? (linksKeySecretArn ? secretsManagerReader(new SecretsManagerClient({}), linksKeySecretArn) : undefined);
+  const key = readKey && cached(readKey, SECRET_MAX_AGE_MS);
+  const privateKey = key && (() => key.get());
+  return {
+    recipients: financeRecipients,
+    from: emailFrom,
+    ...(orgLabel ? { orgLabel } : {}),
+    sender: parts.emailSender ?? sesEmailSender(),
+    ...(linksDomain && linksKeyPairId && privateKey
+      ? { links: cloudFrontLinkSigner({ domain: linksDomain, keyPairId: linksKeyPairId, privateKey, now: base.now }) }
+      : {}),
   };
 }
 

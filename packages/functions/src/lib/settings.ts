@@ -24,6 +24,17 @@ export const settingsSchema = z.object({
   csvRowsPerPart: z.number().int().positive(),
   /** Wallboxes each shard reads at once (its requests in flight). */
   concurrency: z.number().int().positive(),
+  /** Who receives the month's report (comma-separated in the stage setting); none: no email. */
+  financeRecipients: z.array(z.email()).default([]),
+  /** The SES identity the email comes from. */
+  emailFrom: z.string().min(3).optional(),
+  /** How the email names the organisation. */
+  orgLabel: z.string().min(1).optional(),
+  /** The CloudFront distribution that serves signed links to report files, and its public key's id. */
+  linksDomain: z.string().min(1).optional(),
+  linksKeyPairId: z.string().min(1).optional(),
+  /** The Secrets Manager secret with the links' private key (PEM); only the merge function is linked to it. */
+  linksKeySecretArn: z.string().min(1).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -58,6 +69,15 @@ export function settingsFromResource(): Settings {
       shardSize: Resource.ReportSettings.shardSize,
       csvRowsPerPart: Resource.ReportSettings.csvRowsPerPart,
       concurrency: Resource.ReportSettings.concurrency,
+      financeRecipients: Resource.ReportSettings.financeRecipients
+        .split(",")
+        .map((address) => address.trim())
+        .filter(Boolean),
+      emailFrom: Resource.ReportSettings.emailFrom || undefined,
+      orgLabel: Resource.ReportSettings.orgLabel || undefined,
+      linksDomain: linkedOrUndefined(() => Resource.ReportLinks.domain),
+      linksKeyPairId: linkedOrUndefined(() => Resource.ReportLinks.keyPairId),
+      linksKeySecretArn: linkedOrUndefined(() => Resource.ReportLinksKey.arn),
       workflowArn: linkedOrUndefined(() => Resource.ReportWorkflow.arn),
     };
   } catch (error) {

@@ -15,9 +15,14 @@ declare module "sst" {
       maxQueueMinutes: number;
       shardSize: number;
       csvRowsPerPart: number;
+      financeRecipients: string;
+      emailFrom: string;
+      orgLabel: string;
       concurrency: number;
     };
     ReportWorkflow: { arn: string };
+    ReportLinks: { domain: string; keyPairId: string };
+    ReportLinksKey: { arn: string };
   }
 }
 

@@ -10,7 +10,7 @@ export function createMergeHandler(deps: () => AppDeps) {
     const app = deps();
     if (context) app.logger.addContext(context);
     const input = parseStepInput(mergeStepInputSchema, event, "merge", app.logger);
-    const status = await mergeStep(workflowDeps(app, runLogFor(app, input.job)), input);
+    const status = await mergeStep({ ...workflowDeps(app, runLogFor(app, input.job)), ...(app.finance ? { finance: app.finance } : {}) }, input);
     return { runId: status.runId, status: status.status, ...(status.status === "done" ? { complete: status.complete } : {}) };
   };
 }

@@ -1,0 +1,1 @@
+export { type CloudFrontLinks, cloudFrontLinkSigner, LINK_LIFETIME_DAYS } from "./link-signer.ts";

@@ -1,0 +1,27 @@
+import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
+import type { EmailSender } from "../email/index.ts";
+import { RunStopError } from "../errors/index.ts";
+
+export class EmailError extends RunStopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "EmailError";
+  }
+}
+
+/**
+ * Sends through Amazon SES (v2) as a raw MIME message: the same bytes `--email-out` writes. The
+ * sender must be an identity verified in SES (README, Deploy); the message's To header names
+ * the recipients.
+ */
+export function sesEmailSender(client: SESv2Client = new SESv2Client({})): EmailSender {
+  return {
+    async send(raw) {
+      try {
+        await client.send(new SendEmailCommand({ Content: { Raw: { Data: raw } } }));
+      } catch (error) {
+        throw new EmailError(`SES did not send the email: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+      }
+    },
+  };
+}

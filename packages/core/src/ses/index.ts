@@ -1,0 +1,1 @@
+export { EmailError, sesEmailSender } from "./email-sender.ts";

@@ -1,0 +1,48 @@
+import { composeMime } from "../email/index.ts";
+import type { Manifest } from "../report/index.ts";
+import { financeEmailFor } from "../run/finance-email.ts";
+import type { ReportContent } from "../run/monthly-report.ts";
+import type { RunJob } from "../run-records/index.ts";
+import type { WorkStore } from "../storage/index.ts";
+import type { WorkflowDeps } from "./contract.ts";
+import type { MonthPublication } from "./month-manifest.ts";
+
+/** Marks a run's finance email as sent, so a retried merge does not send it twice. */
+export const EMAIL_SENT_KEY = "finance-email-sent.json";
+
+/**
+ * Sends finance the month's report when it became the month's: the email with its totals, caveats,
+ * failed wallboxes, what it replaces, and signed links to exactly the files the manifest names.
+ * Answers why no email went out, or undefined when one did.
+ */
+export async function sendFinanceEmail(
+  deps: WorkflowDeps,
+  job: RunJob,
+  work: WorkStore,
+  content: ReportContent,
+  manifest: Manifest,
+  publication: MonthPublication,
+): Promise<string | undefined> {
+  const finance = deps.finance;
+  if (!finance || finance.recipients.length === 0) return "no finance recipients are configured";
+  if (publication.placement !== "month") return "the report did not become the month's";
+  if (await work.open(EMAIL_SENT_KEY).then((stream) => (stream ? (stream.destroy(), true) : false))) return "sent before, by an earlier attempt";
+  const keys = [manifest.files.xlsx, manifest.files.json, ...manifest.files.csv];
+  const files = await Promise.all(
+    keys.map(async (file) => ({ ...file, location: file.key, ...(finance.links ? { url: await finance.links.link(file.key) } : {}) })),
+  );
+  const replaced = publication.replaced;
+  const email = await financeEmailFor(content, manifest, {
+    orgLabel: finance.orgLabel,
+    files,
+    ...(finance.links ? { linksExpireAt: finance.links.expiresAt() } : {}),
+    ...(replaced
+      ? { replaced: { runId: replaced.runId, generatedAt: replaced.generatedAt, complete: replaced.complete, totals: replaced.totals } }
+      : {}),
+  });
+  const raw = await composeMime(email, { from: finance.from, to: finance.recipients, date: deps.now(), messageId: `<${job.runId}@hems-reports>` });
+  await finance.sender.send(raw);
+  await work.create(EMAIL_SENT_KEY, async (out) => void out.end(`${JSON.stringify({ sentAt: deps.now().toISOString(), subject: email.subject })}\n`));
+  deps.log.info("finance email sent", { runId: job.runId, recipients: finance.recipients.length, subject: email.subject });
+  return undefined;
+}
