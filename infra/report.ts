@@ -1,4 +1,7 @@
 /// <reference path="../.sst/platform/config.d.ts" />
+
+import { operatorAlerts, scheduleDeadLetters, workflowAlarms } from "./alerts";
+import { reportLinks, sendEmail } from "./delivery";
 import { apiSecret } from "./secrets";
 import { MAX_CONCURRENT_SHARDS, MAX_RUN_MINUTES, reportSettings } from "./settings";
 import { reportStore } from "./storage";
@@ -8,7 +11,7 @@ const lambda = { runtime: "nodejs22.x", architecture: "arm64" } as const;
 
 /** A step of the workflow: the bucket, the API secret and the stage settings linked. */
 const workflowStep = (name: string, args: Pick<sst.aws.FunctionArgs, "handler" | "timeout" | "memory">) =>
-  new sst.aws.Function(name, { ...lambda, ...args, link: [reportStore, apiSecret, reportSettings] });
+  new sst.aws.Function(name, { ...lambda, ...args, link: [reportStore, apiSecret, reportSettings, operatorAlerts] });
 
 /** Plans a run: reads the config (streamed to the bucket as shard lists) and checks the credentials. */
 export const planStep = workflowStep("RunPlan", { handler: "packages/functions/src/steps/plan.handler", timeout: "5 minutes", memory: "1024 MB" });
@@ -41,11 +44,17 @@ export const detailStep = workflowStep("RunDetail", {
   memory: "2048 MB",
 });
 
-/** Streams the shards' results into the workbook and the JSON, takes the CSV parts over, then the manifest. */
-export const mergeStep = workflowStep("RunMerge", {
+/**
+ * Streams the shards' results into the workbook and the JSON, takes the CSV parts over, then the
+ * manifests; sends finance the month's report (SES, signed links) when it becomes the month's.
+ */
+export const mergeStep = new sst.aws.Function("RunMerge", {
+  ...lambda,
   handler: "packages/functions/src/steps/merge.handler",
   timeout: "15 minutes",
   memory: "2048 MB",
+  link: [reportStore, apiSecret, reportSettings, operatorAlerts, ...(reportLinks ? [reportLinks.links, reportLinks.linksKey] : [])],
+  permissions: sendEmail ? [sendEmail] : [],
 });
 
 const STATE_MACHINE_NAME = `${$app.name}-${$app.stage}-ReportRun`;
@@ -121,10 +130,11 @@ const trigger: Pick<sst.aws.FunctionArgs, "runtime" | "architecture" | "timeout"
   ...lambda,
   timeout: "30 seconds",
   memory: "512 MB",
-  link: [reportStore, reportSettings, reportWorkflow],
+  link: [reportStore, reportSettings, reportWorkflow, operatorAlerts],
 };
 
 const scheduledTrigger = { ...trigger, handler: "packages/functions/src/scheduled.handler", retries: 2 };
+const deadLetters = scheduleDeadLetters.arn;
 
 /**
  * 06:00 on the 1st of each month, Vienna time: starts the run for the month that ended before the
@@ -139,6 +149,7 @@ export const monthly = new sst.aws.CronV2("MonthlyReport", {
   retries: 2,
   event: { kind: "monthly", scheduledTime: "<aws.scheduler.scheduled-time>" },
   function: scheduledTrigger,
+  dlq: deadLetters,
 });
 
 /**
@@ -151,6 +162,7 @@ export const catchUp = new sst.aws.CronV2("CatchUpReport", {
   retries: 2,
   event: { kind: "catch-up", scheduledTime: "<aws.scheduler.scheduled-time>" },
   function: scheduledTrigger,
+  dlq: deadLetters,
 });
 
 /**
@@ -161,4 +173,15 @@ export const onDemand = new sst.aws.Function("OnDemandReport", {
   ...trigger,
   handler: "packages/functions/src/on-demand.handler",
   url: { authorization: "iam" },
+});
+
+workflowAlarms(workflow.arn, {
+  RunPlan: planStep.name,
+  RunShard: shardStep.name,
+  RunCollect: collectStep.name,
+  RunDetail: detailStep.name,
+  RunMerge: mergeStep.name,
+  OnDemandReport: onDemand.name,
+  MonthlyReport: monthly.nodes.function.name,
+  CatchUpReport: catchUp.nodes.function.name,
 });

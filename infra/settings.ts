@@ -55,6 +55,26 @@ if (API_MAX_REQUESTS_IN_FLIGHT < SHARD_CONCURRENCY) {
 /** Shards read at once, so that shards × their concurrency never exceeds the API budget. */
 export const MAX_CONCURRENT_SHARDS = Math.floor(API_MAX_REQUESTS_IN_FLIGHT / SHARD_CONCURRENCY);
 
+/** Who receives the month's report (comma-separated); empty: no email is sent. */
+export const FINANCE_RECIPIENTS = (process.env.HEMS_FINANCE_RECIPIENTS ?? "").trim();
+for (const address of FINANCE_RECIPIENTS.split(",")
+  .map((text) => text.trim())
+  .filter(Boolean)) {
+  if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address))
+    throw new Error(`HEMS_FINANCE_RECIPIENTS lists "${address}", which is not an email address.`);
+}
+/** The sender: an identity verified in SES (README, Deploy); required with recipients. */
+export const EMAIL_FROM = (process.env.HEMS_EMAIL_FROM ?? "").trim();
+if (FINANCE_RECIPIENTS && !/@([^\s@<>]+)>?$/.test(EMAIL_FROM)) {
+  throw new Error(
+    'Set HEMS_EMAIL_FROM to a sender verified in SES, for example "HEMS reports <reports@example.com>", when HEMS_FINANCE_RECIPIENTS is set.',
+  );
+}
+/** The sender's domain: the SES identity the functions may send as. */
+export const EMAIL_DOMAIN = /@([^\s@<>]+)>?$/.exec(EMAIL_FROM)?.[1] ?? "";
+/** How the email names the organisation. */
+export const ORG_LABEL = (process.env.HEMS_ORG_LABEL ?? "").trim();
+
 export const reportSettings = new sst.Linkable("ReportSettings", {
   properties: {
     apiUrl,
@@ -65,6 +85,9 @@ export const reportSettings = new sst.Linkable("ReportSettings", {
     maxQueueMinutes: MAX_QUEUE_MINUTES,
     shardSize: SHARD_SIZE,
     csvRowsPerPart: CSV_ROWS_PER_PART,
+    financeRecipients: FINANCE_RECIPIENTS,
+    emailFrom: EMAIL_FROM,
+    orgLabel: ORG_LABEL,
     concurrency: SHARD_CONCURRENCY,
   },
 });

@@ -13,6 +13,26 @@ export const bucket = new sst.aws.Bucket("Reports", {
   versioning: true,
   enforceHttps: true,
   lifecycle: [{ id: "expire-work-objects", prefix: "work/", expiresIn: `${WORK_EXPIRY_DAYS} days` }],
+  // With signed links (infra/delivery.ts), CloudFront may read the runs' report files, and nothing
+  // else in the bucket. (The distribution is made after the bucket, so the condition names this
+  // account's distributions rather than that one.)
+  policy: process.env.HEMS_LINKS_PUBLIC_KEY_FILE?.trim()
+    ? [
+        {
+          actions: ["s3:GetObject"],
+          principals: [{ type: "service", identifiers: ["cloudfront.amazonaws.com"] }],
+          paths: ["reports/*/runs/*"],
+          conditions: [
+            { test: "StringEquals", variable: "AWS:SourceAccount", values: [aws.getCallerIdentityOutput().accountId] },
+            {
+              test: "ArnLike",
+              variable: "AWS:SourceArn",
+              values: [$interpolate`arn:aws:cloudfront::${aws.getCallerIdentityOutput().accountId}:distribution/*`],
+            },
+          ],
+        },
+      ]
+    : undefined,
   transform: {
     // The bucket keeps versions, so an expiry or a delete only hides an object: the work objects'
     // rule also removes the hidden versions. Under reports/ nothing expires (earlier manifests stay

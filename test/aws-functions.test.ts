@@ -151,6 +151,15 @@ describe("scheduled function", () => {
         complete: false,
         totals: { failedWallboxes: 1 },
       });
+      // Operators hear of it.
+      expect(app.sentAlerts).toEqual([
+        {
+          month: "2026-10",
+          runId: SCHEDULED_RUN,
+          what: "report INCOMPLETE (1 of 3 wallboxes failed)",
+          reason: expect.stringMatching(/Data quality sheet/),
+        },
+      ]);
     } finally {
       await failing.close();
     }
@@ -739,6 +748,9 @@ describe("workflow steps (as the state machine runs them)", () => {
     const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${SCHEDULED_RUN}.json`));
     expect(status).toMatchObject({ status: "failed", error: expect.stringMatching(/refused the token in the secret/) });
     expect(await readObjectText(s3, `${MONTH_PREFIX}manifest.json`)).toBeUndefined();
+    expect(app.sentAlerts).toEqual([
+      { month: "2026-10", runId: SCHEDULED_RUN, what: "run FAILED", reason: status.status === "failed" ? status.error : "" },
+    ]);
   });
 
   it("refuses a malformed step input, naming the field", async () => {
@@ -809,7 +821,20 @@ describe("logs", () => {
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(records.every((record) => record.service === "hems-reports" && typeof record.level === "string")).toBe(true);
+    // Log lines, and the runs' metrics as CloudWatch embedded-metric-format lines.
+    const metricLines = records.filter((record) => "_aws" in record);
+    expect(metricLines).toHaveLength(2);
+    expect(metricLines[0]).toMatchObject({
+      service: "hems-reports",
+      SessionsRead: expect.any(Number),
+      WallboxesFailed: 0,
+      ReportComplete: 1,
+      RunDuration: expect.any(Number),
+      _aws: { CloudWatchMetrics: [{ Namespace: "HemsReports" }] },
+    });
+    expect(
+      records.filter((record) => !("_aws" in record)).every((record) => record.service === "hems-reports" && typeof record.level === "string"),
+    ).toBe(true);
     const wallboxLines = records.filter((record) => record.message === "wallbox read");
     expect(wallboxLines).toHaveLength(6);
     expect(wallboxLines[0]).toMatchObject({

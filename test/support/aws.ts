@@ -1,3 +1,4 @@
+import type { OperatorAlert } from "@hems-reports/core/alerts";
 import type { RunJob } from "@hems-reports/core/run-records";
 import { putObject } from "@hems-reports/core/s3";
 import { isFatalStepError, type ShardStepResult } from "@hems-reports/core/workflow";
@@ -31,6 +32,8 @@ export interface TestApp {
   afterShards: (job: RunJob, shards: ShardStepResult[]) => Promise<{ runId: string; status: string; complete?: boolean }>;
   /** The finance emails the merge step sent (SES is the seam: the raw MIME messages). */
   sentEmails: Buffer[];
+  /** The alerts operators would receive (SNS is the seam). */
+  sentAlerts: OperatorAlert[];
   /** How often the secret was read (Secrets Manager calls). */
   secretReads: () => number;
 }
@@ -56,6 +59,7 @@ export function testApp(
 ): TestApp {
   const queuedJobs: RunJob[] = [];
   const sentEmails: Buffer[] = [];
+  const sentAlerts: OperatorAlert[] = [];
   let reads = 0;
   let runCounter = (options.firstRun ?? 1) - 1;
   const settings: Settings = {
@@ -98,6 +102,11 @@ export function testApp(
     http: fastHttp(),
     now: () => options.now ?? new Date("2026-11-01T05:00:00Z"),
     newRunId: () => `00000000-0000-4000-8000-${String(++runCounter).padStart(12, "0")}`,
+    alerts: {
+      alert: async (alert) => {
+        sentAlerts.push(alert);
+      },
+    },
     emailSender: {
       send: async (raw) => {
         sentEmails.push(raw);
@@ -130,7 +139,7 @@ export function testApp(
     return afterShards(job, results);
   };
   const runQueued = () => Promise.allSettled(queuedJobs.splice(0).map(runWorkflow));
-  return { deps, queuedJobs, runQueued, afterShards, sentEmails, secretReads: () => reads };
+  return { deps, queuedJobs, runQueued, afterShards, sentEmails, sentAlerts, secretReads: () => reads };
 }
 
 export async function uploadConfig(s3: LocalS3, config: unknown): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { alertSafely, type OperatorAlerts } from "../alerts/index.ts";
 import type { EmailSender, LinkSigner } from "../email/index.ts";
 
 import { expectedManifestKey, type RunJob, type RunRecords, runJobSchema } from "../run-records/index.ts";
@@ -27,6 +28,8 @@ export interface WorkflowDeps {
   log: RunLog;
   /** Who receives the month's report, and how: absent where no recipients are configured. */
   finance?: FinanceDelivery;
+  /** Operators hear of every run that fails or ends incomplete. */
+  alerts?: OperatorAlerts;
 }
 
 /** The finance email's settings and its two adapters. */
@@ -117,6 +120,7 @@ export async function recordingFailure<T>(
     await deps.records
       .writeStatus({ ...statusBase(deps, job), status: "failed", finishedAt: deps.now().toISOString(), error: reason })
       .catch((statusError: unknown) => deps.log.error("could not record the failed run's status", { error: (statusError as Error).message }));
+    await alertSafely(deps.alerts, { month: job.month, runId: job.runId, what: "run FAILED", reason }, deps.log);
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+import { alertSafely } from "../alerts/index.ts";
 import { mergedReport } from "../run/merge.ts";
 import { publishMonthlyReport } from "../run/publish.ts";
 import { monthManifestKey, type Placement, type RunStatus, runReportKeys } from "../run-records/index.ts";
@@ -49,6 +50,15 @@ export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Prom
           })
         : "a subset's report goes to no one";
       if (notSent && !notSent.startsWith("failed")) deps.log.info("no finance email", { runId: job.runId, why: notSent });
+      const alert = (what: string, reason: string) => alertSafely(deps.alerts, { month: job.month, runId: job.runId, what, reason }, deps.log);
+      if (!complete) {
+        const { failedWallboxes, wallboxes } = result.manifest.totals;
+        await alert(
+          `report INCOMPLETE (${failedWallboxes} of ${wallboxes} wallboxes failed)`,
+          `${placement === "month" ? "It is the month's report until a complete run replaces it" : "The month's report stays as it was"}; the workbook's Data quality sheet and the run's logs say why each wallbox failed. The catch-up schedule runs the month again on the 2nd to the 5th.`,
+        );
+      }
+      if (notSent?.startsWith("failed")) await alert("finance email NOT sent", `The report is published, but ${notSent}.`);
       const summary = { runId: job.runId, complete, placement, ...status.totals, manifestKey };
       if (publication?.placement === "set-aside") {
         const kept = publication.kept;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { alertSafely, type OperatorAlerts } from "../alerts/index.ts";
 import {
   currentStatus,
   expectedManifestKey,
@@ -22,6 +23,7 @@ export interface StartDeps {
   now(): Date;
   limits: RunTimeLimits;
   log: RunLog;
+  alerts?: OperatorAlerts;
 }
 
 /** A run could not be started; its status says so already. */
@@ -68,6 +70,7 @@ export async function startRun(deps: StartDeps, job: RunJob): Promise<StartOutco
     const reason = `could not start the run: ${(error as Error).message}`;
     await deps.records.writeStatus({ ...recorded, status: "failed", finishedAt: deps.now().toISOString(), error: reason });
     deps.log.error("run not started", { runId: job.runId, month: job.month, trigger: job.trigger, error: reason });
+    await alertSafely(deps.alerts, { month: job.month, runId: job.runId, what: "run NOT STARTED", reason }, deps.log);
     throw new RunNotStartedError(reason, job.runId, { cause: error });
   }
   deps.log.info("run started", {

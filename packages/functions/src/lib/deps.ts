@@ -2,8 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import type { OperatorAlerts } from "@hems-reports/core/alerts";
 import type { RunJob } from "@hems-reports/core/run-records";
 import { createS3Client } from "@hems-reports/core/s3";
+import { snsOperatorAlerts } from "@hems-reports/core/sns";
 import { logger } from "./logger.ts";
 import { type Settings, settingsFromResource } from "./settings.ts";
 
@@ -22,6 +24,8 @@ export interface BaseDeps {
   logger: Logger;
   now: () => Date;
   newRunId: () => string;
+  /** The operators' topic, where it is linked. */
+  alerts?: OperatorAlerts;
 }
 
 /** A run's workflow execution as Step Functions reports it. */
@@ -40,6 +44,7 @@ export interface BaseDepsParts {
   logger?: Logger;
   now?: () => Date;
   newRunId?: () => string;
+  alerts?: OperatorAlerts;
 }
 
 export function buildBaseDeps(parts: BaseDepsParts): BaseDeps {
@@ -51,6 +56,7 @@ export function buildBaseDeps(parts: BaseDepsParts): BaseDeps {
     logger: parts.logger ?? logger,
     now: parts.now ?? (() => new Date()),
     newRunId: parts.newRunId ?? randomUUID,
+    ...(parts.alerts ? { alerts: parts.alerts } : {}),
   };
 }
 
@@ -64,6 +70,9 @@ export function productionBaseDeps(): BaseDeps {
   production = buildBaseDeps({
     settings,
     s3: createS3Client(),
+    ...(settings.alertsTopicArn
+      ? { alerts: snsOperatorAlerts(settings.alertsTopicArn, { logGroup: process.env.AWS_LAMBDA_LOG_GROUP_NAME, stage: process.env.SST_STAGE }) }
+      : {}),
     startRun: async (job) => {
       if (!settings.workflowArn) throw new Error("this function is not linked to ReportWorkflow (see infra/report.ts)");
       // The execution's name is the run id: Step Functions refuses a second execution of the same run.

@@ -35,6 +35,8 @@ export const settingsSchema = z.object({
   linksKeyPairId: z.string().min(1).optional(),
   /** The Secrets Manager secret with the links' private key (PEM); only the merge function is linked to it. */
   linksKeySecretArn: z.string().min(1).optional(),
+  /** The operators' SNS topic: every function that can see a run fail is linked to it. */
+  alertsTopicArn: z.string().min(1).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -78,6 +80,7 @@ export function settingsFromResource(): Settings {
       linksDomain: linkedOrUndefined(() => Resource.ReportLinks.domain),
       linksKeyPairId: linkedOrUndefined(() => Resource.ReportLinks.keyPairId),
       linksKeySecretArn: linkedOrUndefined(() => Resource.ReportLinksKey.arn),
+      alertsTopicArn: linkedOrUndefined(() => Resource.OperatorAlerts.arn),
       workflowArn: linkedOrUndefined(() => Resource.ReportWorkflow.arn),
     };
   } catch (error) {

@@ -23,6 +23,7 @@ declare module "sst" {
     ReportWorkflow: { arn: string };
     ReportLinks: { domain: string; keyPairId: string };
     ReportLinksKey: { arn: string };
+    OperatorAlerts: { arn: string };
   }
 }
 

@@ -16,5 +16,6 @@ export function startDeps(deps: BaseDeps): StartDeps {
     now: deps.now,
     limits: runTimeLimits(deps),
     log: runLog(deps.logger),
+    ...(deps.alerts ? { alerts: deps.alerts } : {}),
   };
 }

@@ -31,5 +31,6 @@ export function workflowDeps(deps: BaseDeps, log: RunLog = runLog(deps.logger)):
     source: `Podero Partner API at ${deps.settings.apiUrl}`,
     now: deps.now,
     log,
+    ...(deps.alerts ? { alerts: deps.alerts } : {}),
   };
 }

@@ -1,0 +1,1 @@
+export { alertSafely, alertText, type OperatorAlert, type OperatorAlerts } from "./alerts.ts";

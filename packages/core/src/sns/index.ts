@@ -1,0 +1,1 @@
+export { snsOperatorAlerts } from "./operator-alerts.ts";
