@@ -7,7 +7,13 @@
  * what no function sees: an execution that failed, timed out or was stopped, a function that
  * crashed, and a schedule event that could not be delivered.
  */
-export const operatorAlerts = new sst.aws.SnsTopic("OperatorAlerts");
+export const operatorAlertsTopic = new sst.aws.SnsTopic("OperatorAlertsTopic");
+
+/** What the functions may do with the topic: publish (not the `sns:*` that linking the topic itself grants). */
+export const operatorAlerts = new sst.Linkable("OperatorAlerts", {
+  properties: { arn: operatorAlertsTopic.arn },
+  include: [sst.aws.permission({ actions: ["sns:Publish"], resources: [operatorAlertsTopic.arn] })],
+});
 
 /** Scheduler events that could not reach their function after the retries land here. */
 export const scheduleDeadLetters = new sst.aws.Queue("ScheduleDeadLetters");
@@ -23,7 +29,7 @@ function alarm(
     threshold: 1,
     evaluationPeriods: 1,
     treatMissingData: "notBreaching",
-    alarmActions: [operatorAlerts.arn],
+    alarmActions: [operatorAlertsTopic.arn],
     ...args,
   });
 }
