@@ -47,6 +47,7 @@ function linksDistribution(pem: string) {
     description: `hems-reports ${$app.stage}: the PEM private key matching HEMS_LINKS_PUBLIC_KEY_FILE, for signing report links`,
   });
   return {
+    privateKeySecretArn: privateKeySecret.arn,
     links: new sst.Linkable("ReportLinks", { properties: { domain: distribution.domainName, keyPairId: publicKey.id } }),
     linksKey: new sst.Linkable("ReportLinksKey", {
       properties: { arn: privateKeySecret.arn },
