@@ -1,6 +1,7 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 import { readFileSync } from "node:fs";
 import { EMAIL_DOMAIN, EMAIL_FROM } from "./settings";
+import { stageSetting } from "./stage";
 import { bucket } from "./storage";
 
 /**
@@ -12,7 +13,7 @@ import { bucket } from "./storage";
  * which only the merge function reads. Without the setting there is no distribution, and the
  * email says where the files are instead of linking them.
  */
-const publicKeyFile = process.env.HEMS_LINKS_PUBLIC_KEY_FILE?.trim();
+const publicKeyFile = stageSetting("HEMS_LINKS_PUBLIC_KEY_FILE");
 const publicKeyPem = publicKeyFile ? readFileSync(publicKeyFile, "utf8") : undefined;
 if (publicKeyPem !== undefined && !publicKeyPem.includes("BEGIN PUBLIC KEY")) {
   throw new Error(`HEMS_LINKS_PUBLIC_KEY_FILE (${publicKeyFile}) is not a PEM public key: make one with openssl (README, Deploy).`);

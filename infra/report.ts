@@ -121,7 +121,7 @@ export const workflow = new sst.aws.StepFunctions("ReportRun", {
 export const reportWorkflow = new sst.Linkable("ReportWorkflow", {
   properties: { arn: workflow.arn },
   include: [
-    sst.aws.permission({ actions: ["states:StartExecution"], resources: [workflow.arn] }),
+    sst.aws.permission({ actions: ["states:StartExecution", "states:ListExecutions"], resources: [workflow.arn] }),
     sst.aws.permission({ actions: ["states:DescribeExecution"], resources: [executionsArn] }),
   ],
 });
@@ -172,7 +172,8 @@ export const catchUp = new sst.aws.CronV2("CatchUpReport", {
 export const onDemand = new sst.aws.Function("OnDemandReport", {
   ...trigger,
   handler: "packages/functions/src/on-demand.handler",
-  url: { authorization: "iam" },
+  // IAM auth only, and no CORS: callers are signed clients, never a browser page of another origin.
+  url: { authorization: "iam", cors: false },
 });
 
 workflowAlarms(workflow.arn, {

@@ -1,4 +1,5 @@
 /// <reference path="../.sst/platform/config.d.ts" />
+import { stageSetting } from "./stage";
 
 /**
  * The Partner API credentials live in AWS Secrets Manager (`sst.Secret` is not Secrets Manager: it
@@ -6,7 +7,11 @@
  * (PODERO_SECRET_ARN at deploy time), or an empty one is created for the operator to fill with
  * `{"clientId": "…", "clientSecret": "…"}` or `{"token": "…"}` (see README, Deploy).
  */
-const existingArn = process.env.PODERO_SECRET_ARN;
+const existingArn = stageSetting("PODERO_SECRET_ARN");
+// Production links its real secret: an empty one made because a setting was missing would fail every run.
+if ($app.stage === "production" && !existingArn) {
+  throw new Error("Set PODERO_SECRET_ARN in stages/production.json: production links the existing credentials secret (README, Deploy).");
+}
 
 export const secretArn: $util.Input<string> =
   existingArn ??

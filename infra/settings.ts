@@ -1,5 +1,6 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 import { defaultTokenUrl, normalizeBaseUrl } from "../packages/core/src/partner-api/base-url";
+import { stageSetting } from "./stage";
 import { CONFIG_KEY } from "./storage";
 
 /**
@@ -7,27 +8,29 @@ import { CONFIG_KEY } from "./storage";
  * checked here so a deploy with a missing or malformed setting stops with a message, not a broken function.
  */
 function setting(name: string, fallback?: string): string {
-  const value = process.env[name]?.trim() || fallback;
+  const value = stageSetting(name) || fallback;
   if (!value) throw new Error(`Set ${name} for stage "${$app.stage}" (see README, Deploy).`);
   return value;
 }
 
-/** The API's origin: the functions add `/api/partners/v2.0`, so a URL that already ends in it is trimmed. */
-function apiOrigin(text: string): string {
-  if (!URL.canParse(text)) throw new Error(`PODERO_API_URL must be a URL, not "${text}".`);
+/** A deployed function sends credentials to these URLs: https, and no user name or password in them. */
+function secureUrl(name: string, text: string): string {
+  if (!URL.canParse(text)) throw new Error(`${name} must be a URL, not "${text}".`);
   const url = new URL(text);
-  if (url.username || url.password) throw new Error("PODERO_API_URL must not carry a user name or password: credentials go in the secret.");
-  return normalizeBaseUrl(text);
+  if (url.protocol !== "https:") throw new Error(`${name} must be an https URL, not "${text}": the functions send credentials to it.`);
+  if (url.username || url.password) throw new Error(`${name} must not carry a user name or password: credentials go in the secret.`);
+  return text;
 }
 
-const apiUrl = apiOrigin(setting("PODERO_API_URL", "https://sandbox-app.podero.com"));
+/** The API's origin: the functions add `/api/partners/v2.0`, so a URL that already ends in it is trimmed. */
+const apiUrl = normalizeBaseUrl(secureUrl("PODERO_API_URL", setting("PODERO_API_URL", "https://sandbox-app.podero.com")));
 const orgId = setting("PODERO_ORG_ID");
 if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(orgId)) {
   throw new Error(`PODERO_ORG_ID must be a uuid, not "${orgId}".`);
 }
 
 function wholeSetting(name: string, fallback: number, min: number, max: number): number {
-  const text = process.env[name]?.trim();
+  const text = stageSetting(name);
   if (!text) return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${text}".`);
@@ -38,6 +41,8 @@ function wholeSetting(name: string, fallback: number, min: number, max: number):
 export const MAX_RUN_MINUTES = 6 * 60;
 /** How long a started run may take to reach its plan step before it counts as never started. */
 export const MAX_QUEUE_MINUTES = 5;
+/** Runs on demand are refused (429) while this many of the workflow's executions are running: a burst of requests cannot fan out without bound. */
+export const MAX_CONCURRENT_RUNS = wholeSetting("HEMS_MAX_CONCURRENT_RUNS", 3, 1, 100);
 
 /** The Partner API budget and the shard size (see README, "Capacity"). */
 export const SHARD_SIZE = wholeSetting("HEMS_SHARD_SIZE", 2_000, 1, 100_000);
@@ -56,7 +61,7 @@ if (API_MAX_REQUESTS_IN_FLIGHT < SHARD_CONCURRENCY) {
 export const MAX_CONCURRENT_SHARDS = Math.floor(API_MAX_REQUESTS_IN_FLIGHT / SHARD_CONCURRENCY);
 
 /** Who receives the month's report (comma-separated); empty: no email is sent. */
-export const FINANCE_RECIPIENTS = (process.env.HEMS_FINANCE_RECIPIENTS ?? "").trim();
+export const FINANCE_RECIPIENTS = stageSetting("HEMS_FINANCE_RECIPIENTS") ?? "";
 for (const address of FINANCE_RECIPIENTS.split(",")
   .map((text) => text.trim())
   .filter(Boolean)) {
@@ -64,7 +69,7 @@ for (const address of FINANCE_RECIPIENTS.split(",")
     throw new Error(`HEMS_FINANCE_RECIPIENTS lists "${address}", which is not an email address.`);
 }
 /** The sender: an identity verified in SES (README, Deploy); required with recipients. */
-export const EMAIL_FROM = (process.env.HEMS_EMAIL_FROM ?? "").trim();
+export const EMAIL_FROM = stageSetting("HEMS_EMAIL_FROM") ?? "";
 if (FINANCE_RECIPIENTS && !/@([^\s@<>]+)>?$/.test(EMAIL_FROM)) {
   throw new Error(
     'Set HEMS_EMAIL_FROM to a sender verified in SES, for example "HEMS reports <reports@example.com>", when HEMS_FINANCE_RECIPIENTS is set.',
@@ -73,16 +78,17 @@ if (FINANCE_RECIPIENTS && !/@([^\s@<>]+)>?$/.test(EMAIL_FROM)) {
 /** The sender's domain: the SES identity the functions may send as. */
 export const EMAIL_DOMAIN = /@([^\s@<>]+)>?$/.exec(EMAIL_FROM)?.[1] ?? "";
 /** How the email names the organisation. */
-export const ORG_LABEL = (process.env.HEMS_ORG_LABEL ?? "").trim();
+export const ORG_LABEL = stageSetting("HEMS_ORG_LABEL") ?? "";
 
 export const reportSettings = new sst.Linkable("ReportSettings", {
   properties: {
     apiUrl,
-    tokenUrl: setting("PODERO_TOKEN_URL", defaultTokenUrl(apiUrl)),
+    tokenUrl: secureUrl("PODERO_TOKEN_URL", setting("PODERO_TOKEN_URL", defaultTokenUrl(apiUrl))),
     orgId,
     configKey: CONFIG_KEY,
     maxRunMinutes: MAX_RUN_MINUTES,
     maxQueueMinutes: MAX_QUEUE_MINUTES,
+    maxConcurrentRuns: MAX_CONCURRENT_RUNS,
     shardSize: SHARD_SIZE,
     csvRowsPerPart: CSV_ROWS_PER_PART,
     financeRecipients: FINANCE_RECIPIENTS,

@@ -1,5 +1,7 @@
 /// <reference path="../.sst/platform/config.d.ts" />
+
 import { BUCKET_OBJECT_ACCESS, CONFIG_KEY, WORK_EXPIRY_DAYS } from "../packages/core/src/run-records/bucket-access";
+import { stageSetting } from "./stage";
 
 /** Where operators put the wallbox config: changing wallboxes needs no deploy. */
 export { CONFIG_KEY };
@@ -16,7 +18,7 @@ export const bucket = new sst.aws.Bucket("Reports", {
   // With signed links (infra/delivery.ts), CloudFront may read the runs' report files, and nothing
   // else in the bucket. (The distribution is made after the bucket, so the condition names this
   // account's distributions rather than that one.)
-  policy: process.env.HEMS_LINKS_PUBLIC_KEY_FILE?.trim()
+  policy: stageSetting("HEMS_LINKS_PUBLIC_KEY_FILE")
     ? [
         {
           actions: ["s3:GetObject"],

@@ -300,7 +300,9 @@ describe("schedules and the month's lease", () => {
     const app = testApp(s3, simulator, { now: new Date("2026-11-02T09:00:00Z") });
     expect(await schedule(app, "monthly", "2026-11-01T05:00:00Z")).toEqual({ runId: SCHEDULED_RUN, month: "2026-10", status: "started" });
     expect(await schedule(app, "monthly", "2026-11-01T05:00:00Z")).toEqual({ runId: SCHEDULED_RUN, month: "2026-10", status: "already started" });
-    expect(app.queuedJobs).toEqual([{ runId: SCHEDULED_RUN, month: "2026-10", trigger: "schedule", requestedAt: "2026-11-01T05:00:00.000Z" }]);
+    expect(app.queuedJobs).toEqual([
+      { runId: SCHEDULED_RUN, month: "2026-10", trigger: "schedule", requestedAt: "2026-11-01T05:00:00.000Z", requestedBy: "schedule:monthly" },
+    ]);
     await app.runQueued();
     // Delivered again after the run finished: nothing happens, and its status stays.
     expect(await schedule(app, "monthly", "2026-11-01T05:00:00Z")).toMatchObject({ status: "already started" });
@@ -451,11 +453,29 @@ describe("on-demand function (function URL)", () => {
       complete: true,
       month: "2026-09",
       placement: "month",
+      requestedBy: "arn:aws:iam::123456789012:user/finance-ops",
       manifestKey: answer.manifestKey,
       keys: { manifest: `reports/${ORG_ID}/2026-09/runs/${answer.runId}/manifest.json` },
       totals: { wallboxes: 3 },
     });
     expect(manifestSchema.parse(await objectJson(String(answer.manifestKey))).runId).toBe(answer.runId);
+  });
+
+  it("refuses a run while the stage's most runs are running (429), and a request naming too many wallboxes (400)", async () => {
+    const app = testApp(s3, simulator);
+    let running = 3;
+    app.deps.runningRuns = async (atMost) => Math.min(running, atMost);
+    const handler = onDemand(app);
+    const busy = await handler(urlEvent("POST", { body: "{}" }));
+    expect(busy.statusCode).toBe(429);
+    expect(busy.headers).toMatchObject({ "retry-after": "300" });
+    expect(body(busy)).toMatchObject({ error: expect.stringMatching(/^3 runs are running already/) });
+    running = 2;
+    expect((await handler(urlEvent("POST", { body: "{}" }))).statusCode).toBe(202);
+    const ids = Array.from({ length: 10_001 }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`);
+    const tooMany = await handler(urlEvent("POST", { body: JSON.stringify({ wallboxIds: ids }) }));
+    expect(tooMany.statusCode).toBe(400);
+    expect(body(tooMany)).toMatchObject({ error: "wallboxIds: list at most 10,000 wallbox ids, or leave wallboxIds out for all" });
   });
 
   it("refuses a second full run of a month while the first is running, and allows it afterwards", async () => {

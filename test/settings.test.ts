@@ -33,6 +33,7 @@ const linked = {
     configKey: "config/wallboxes.json",
     maxRunMinutes: 15,
     maxQueueMinutes: 5,
+    maxConcurrentRuns: 3,
     shardSize: 2000,
     csvRowsPerPart: 1_000_000,
     concurrency: 8,
@@ -55,6 +56,7 @@ describe("settings from linked resources", () => {
       configKey: "config/wallboxes.json",
       maxRunMinutes: 15,
       maxQueueMinutes: 5,
+      maxConcurrentRuns: 3,
       shardSize: 2000,
       csvRowsPerPart: 1_000_000,
       concurrency: 8,
@@ -73,6 +75,16 @@ describe("settings from linked resources", () => {
     );
     const badOrg = { ...linked, ReportSettings: { ...linked.ReportSettings, orgId: "acme" } };
     await expect(settingsWith(badOrg).then((read) => read())).rejects.toThrow("the stage settings are invalid: orgId: invalid uuid");
+    // Credentials go to the API and token URLs: https, or plain http only to this machine (the simulator).
+    const plain = { ...linked, ReportSettings: { ...linked.ReportSettings, tokenUrl: "http://sandbox-app.podero.com/oauth2/token/" } };
+    await expect(settingsWith(plain).then((read) => read())).rejects.toThrow(
+      "the stage settings are invalid: tokenUrl: tokenUrl must be an https URL (plain http only to this machine)",
+    );
+    const local = {
+      ...linked,
+      ReportSettings: { ...linked.ReportSettings, apiUrl: "http://127.0.0.1:8080", tokenUrl: "http://localhost:8080/token" },
+    };
+    expect((await settingsWith(local))().apiUrl).toBe("http://127.0.0.1:8080");
   });
 });
 

@@ -72,6 +72,7 @@ export function testApp(
     workflowArn: "arn:aws:states:eu-central-1:123456789012:stateMachine:hems-reports-test-ReportRun",
     maxRunMinutes: 15,
     maxQueueMinutes: 5,
+    maxConcurrentRuns: 3,
     shardSize: 2_000,
     csvRowsPerPart: 1_000_000,
     financeRecipients: options.finance?.recipients ?? [],
@@ -165,6 +166,15 @@ export function urlEvent(method: string, options: { body?: string; query?: Recor
       apiId: "url-id",
       domainName: "url-id.lambda-url.eu-central-1.on.aws",
       domainPrefix: "url-id",
+      authorizer: {
+        iam: {
+          accessKey: "AKIAIOSFODNN7EXAMPLE",
+          accountId: "123456789012",
+          callerId: "AIDAEXAMPLE",
+          userArn: "arn:aws:iam::123456789012:user/finance-ops",
+          userId: "AIDAEXAMPLE",
+        },
+      },
       http: { method, path: "/", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "awscurl" },
       requestId: "request-id",
       routeKey: "$default",

@@ -21,6 +21,10 @@ function parseBody(event: LambdaFunctionURLEvent): unknown {
   }
 }
 
+/** The signed caller's IAM ARN, as a function URL with IAM auth states it in the request context. */
+const iamCallerSchema = z.object({ authorizer: z.object({ iam: z.object({ userArn: z.string().min(1) }) }) });
+const callerArn = (event: LambdaFunctionURLEvent) => iamCallerSchema.safeParse(event.requestContext).data?.authorizer.iam.userArn;
+
 /** POST: validate, take the month's lease (a full run), record the run as queued, start its workflow, answer 202 at once. */
 async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   const parsed = runRequestSchema.safeParse(parseBody(event));
@@ -49,12 +53,24 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
       throw new HttpError(400, error.message, { issues: [{ field: "wallboxIds", message: `not configured: ${unknown.join(", ")}` }] });
     }
   }
+  // A burst of requests must not fan out without bound: each run reads the API at its budget.
+  const limit = deps.settings.maxConcurrentRuns;
+  if ((await deps.runningRuns(limit)) >= limit) {
+    throw new HttpError(
+      429,
+      `${limit} runs are running already, the most this stage allows at once: try again when one has finished`,
+      {},
+      { "retry-after": "300" },
+    );
+  }
   const job: RunJob = {
     runId: deps.newRunId(),
     month,
     ...(wallboxIds ? { wallboxIds } : {}),
     trigger: "on-demand",
     requestedAt: now.toISOString(),
+    // The function URL's IAM auth names the signed caller; recorded in the run's status.
+    requestedBy: callerArn(event) ?? "an IAM caller the function URL did not name",
   };
   let outcome: StartOutcome;
   try {

@@ -16,6 +16,7 @@ export {
   runJobSchema,
   runReportKeys,
   runRequestSchema,
+  runStatusBase,
   runStatusKey,
   runStatusSchema,
   selectWallboxes,

@@ -11,12 +11,18 @@ import { reportFileNames } from "../report/model.ts";
 const uuid = z.guid({ error: "invalid uuid" });
 const monthText = z.string().regex(/^\d{4}-\d{2}$/, { error: "expected a month as YYYY-MM" });
 
+/** The most wallboxes one on-demand request may name; a larger selection is a full run. */
+export const MAX_REQUESTED_WALLBOXES = 10_000;
+
 /** The body of an on-demand `POST`. Unknown fields are refused: a misspelt `wallboxIds` must not widen a run. */
 export const runRequestSchema = z.strictObject({
   month: monthText.optional(),
   wallboxIds: z
     .array(uuid)
     .min(1, { error: "list at least one wallbox id, or leave wallboxIds out for all" })
+    .max(MAX_REQUESTED_WALLBOXES, {
+      error: `list at most ${MAX_REQUESTED_WALLBOXES.toLocaleString("en")} wallbox ids, or leave wallboxIds out for all`,
+    })
     .refine((ids) => new Set(ids.map((id) => id.toLowerCase())).size === ids.length, { error: "a wallbox id is listed twice" })
     .optional(),
 });
@@ -29,6 +35,8 @@ export const runJobSchema = z.object({
   wallboxIds: z.array(uuid).optional(),
   trigger: z.enum(["schedule", "on-demand"]),
   requestedAt: z.iso.datetime(),
+  /** Who started the run: the caller's IAM ARN (on demand), or the schedule. */
+  requestedBy: z.string().min(1).max(2048).optional(),
 });
 export type RunJob = z.infer<typeof runJobSchema>;
 
@@ -37,7 +45,14 @@ const reportKeysSchema = z.object({ xlsx: z.string(), json: z.string(), manifest
 const writtenKeysSchema = reportKeysSchema.extend({ csv: z.array(z.string()) });
 export type ReportKeys = z.infer<typeof reportKeysSchema>;
 
-const runBase = { runId: uuid, month: monthText, trigger: runJobSchema.shape.trigger, requestedAt: z.iso.datetime(), manifestKey: z.string() };
+const runBase = {
+  runId: uuid,
+  month: monthText,
+  trigger: runJobSchema.shape.trigger,
+  requestedAt: z.iso.datetime(),
+  requestedBy: runJobSchema.shape.requestedBy,
+  manifestKey: z.string(),
+};
 
 export const runStatusSchema = z.discriminatedUnion("status", [
   /** `startedAt` is set once the workflow's plan step has begun; before that it is queued. */
@@ -73,6 +88,18 @@ export function runReportKeys(orgId: string, month: string, runId: string): Repo
 /** The month's manifest: the one object that is replaced, naming the run whose report is the month's. */
 export function monthManifestKey(orgId: string, month: string): string {
   return `reports/${orgId}/${month}/${MANIFEST_FILE_NAME}`;
+}
+
+/** What every status of a run says: which run, who asked for it and when, and where its manifest will be. */
+export function runStatusBase(orgId: string, job: RunJob) {
+  return {
+    runId: job.runId,
+    month: job.month,
+    trigger: job.trigger,
+    requestedAt: job.requestedAt,
+    ...(job.requestedBy ? { requestedBy: job.requestedBy } : {}),
+    manifestKey: expectedManifestKey(orgId, job),
+  };
 }
 
 /** Where a run's requester finds its manifest once it is done: the month's for a full run, its own for a subset. */

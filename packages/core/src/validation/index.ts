@@ -16,4 +16,4 @@ export function formatIssues(error: z.ZodError, limit = 10): string {
   if (error.issues.length > limit) lines.push(`…and ${error.issues.length - limit} more`);
   return lines.join("; ");
 }
-export { httpUrl } from "./url.ts";
+export { httpUrl, isLoopback, secureUrl } from "./url.ts";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { alertSafely, type OperatorAlerts } from "../alerts/index.ts";
 import type { EmailSender, LinkSigner } from "../email/index.ts";
 
-import { expectedManifestKey, type RunJob, type RunRecords, runJobSchema } from "../run-records/index.ts";
+import { type RunJob, type RunRecords, runJobSchema, runStatusBase } from "../run-records/index.ts";
 import type { SessionsReader } from "../sessions/index.ts";
 import { detailPartSchema, shardDescriptorSchema } from "../shards/index.ts";
 import type { ReportStore, WorkStore } from "../storage/index.ts";
@@ -82,15 +82,7 @@ export type DetailStepResult = z.infer<typeof detailStepResultSchema>;
 export const mergeStepInputSchema = z.object({ job: runJobSchema });
 export type MergeStepInput = z.infer<typeof mergeStepInputSchema>;
 
-export function statusBase(deps: WorkflowDeps, job: RunJob) {
-  return {
-    runId: job.runId,
-    month: job.month,
-    trigger: job.trigger,
-    requestedAt: job.requestedAt,
-    manifestKey: expectedManifestKey(deps.orgId, job),
-  };
-}
+export const statusBase = (deps: WorkflowDeps, job: RunJob) => runStatusBase(deps.orgId, job);
 
 /**
  * Runs a step; if it fails, the run's status says so (and why) before the error goes on, unless

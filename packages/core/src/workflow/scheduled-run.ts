@@ -30,6 +30,6 @@ export async function startScheduledRun(deps: StartDeps, event: ScheduleEvent): 
     const current = await deps.records.readMonthManifest(month);
     if (current?.manifest.complete) return { status: "not needed", monthRunId: current.manifest.runId, runId, month };
   }
-  const job: RunJob = { runId, month, trigger: "schedule", requestedAt: scheduledAt.toISOString() };
+  const job: RunJob = { runId, month, trigger: "schedule", requestedAt: scheduledAt.toISOString(), requestedBy: `schedule:${event.kind}` };
   return { ...(await startRun(deps, job)), runId, month };
 }

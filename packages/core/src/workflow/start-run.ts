@@ -2,13 +2,13 @@ import { createHash } from "node:crypto";
 import { alertSafely, type OperatorAlerts } from "../alerts/index.ts";
 import {
   currentStatus,
-  expectedManifestKey,
   type MonthLease,
   type RunJob,
   type RunRecords,
   RunRecordsError,
   type RunStatus,
   type RunTimeLimits,
+  runStatusBase,
 } from "../run-records/index.ts";
 import type { RunLog } from "./contract.ts";
 
@@ -61,8 +61,8 @@ export async function startRun(deps: StartDeps, job: RunJob): Promise<StartOutco
     const holder = await takeMonthLease(deps, job);
     if (holder) return { status: "busy", holder };
   }
-  const manifestKey = expectedManifestKey(deps.orgId, job);
-  const recorded = { runId: job.runId, month: job.month, trigger: job.trigger, requestedAt: job.requestedAt, manifestKey };
+  const recorded = runStatusBase(deps.orgId, job);
+  const { manifestKey } = recorded;
   await deps.records.writeStatus({ ...recorded, status: "running" });
   try {
     await deps.startWorkflow(job);

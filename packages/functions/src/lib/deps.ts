@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { OperatorAlerts } from "@hems-reports/core/alerts";
 import type { RunJob } from "@hems-reports/core/run-records";
 import { createS3Client } from "@hems-reports/core/s3";
@@ -21,6 +21,8 @@ export interface BaseDeps {
   startRun: (job: RunJob) => Promise<void>;
   /** The state of a run's workflow execution; undefined when there is none (yet). */
   describeRun: (runId: string) => Promise<RunExecution | undefined>;
+  /** How many of the workflow's executions are running, counted up to `atMost`. */
+  runningRuns: (atMost: number) => Promise<number>;
   logger: Logger;
   now: () => Date;
   newRunId: () => string;
@@ -41,6 +43,7 @@ export interface BaseDepsParts {
   s3: S3Client;
   startRun: BaseDeps["startRun"];
   describeRun?: BaseDeps["describeRun"];
+  runningRuns?: BaseDeps["runningRuns"];
   logger?: Logger;
   now?: () => Date;
   newRunId?: () => string;
@@ -53,6 +56,7 @@ export function buildBaseDeps(parts: BaseDepsParts): BaseDeps {
     s3: parts.s3,
     startRun: parts.startRun,
     describeRun: parts.describeRun ?? (async () => undefined),
+    runningRuns: parts.runningRuns ?? (async () => 0),
     logger: parts.logger ?? logger,
     now: parts.now ?? (() => new Date()),
     newRunId: parts.newRunId ?? randomUUID,
@@ -77,6 +81,13 @@ export function productionBaseDeps(): BaseDeps {
       if (!settings.workflowArn) throw new Error("this function is not linked to ReportWorkflow (see infra/report.ts)");
       // The execution's name is the run id: Step Functions refuses a second execution of the same run.
       await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: settings.workflowArn, name: job.runId, input: JSON.stringify(job) }));
+    },
+    runningRuns: async (atMost) => {
+      if (!settings.workflowArn) return 0;
+      const answer = await stepFunctions.send(
+        new ListExecutionsCommand({ stateMachineArn: settings.workflowArn, statusFilter: "RUNNING", maxResults: atMost }),
+      );
+      return answer.executions?.length ?? 0;
     },
     describeRun: async (runId) => {
       if (!settings.workflowArn) return undefined;

@@ -1,5 +1,5 @@
 import { RunStopError } from "@hems-reports/core/errors";
-import { formatIssues, httpUrl } from "@hems-reports/core/validation";
+import { formatIssues, secureUrl } from "@hems-reports/core/validation";
 import { Resource } from "sst";
 import { z } from "zod";
 
@@ -8,8 +8,8 @@ export const settingsSchema = z.object({
   bucket: z.string().min(1),
   /** Only the report functions are linked to the secret; the on-demand function never reads it. */
   secretArn: z.string().min(1).optional(),
-  apiUrl: httpUrl("apiUrl"),
-  tokenUrl: httpUrl("tokenUrl"),
+  apiUrl: secureUrl("apiUrl"),
+  tokenUrl: secureUrl("tokenUrl"),
   orgId: z.guid({ error: "invalid uuid" }),
   configKey: z.string().min(1),
   /** The report workflow (a Step Functions state machine); only the triggers are linked to it. */
@@ -18,6 +18,8 @@ export const settingsSchema = z.object({
   maxRunMinutes: z.number().int().positive(),
   /** How long a started run may take to reach its plan step: one still queued after this never started. */
   maxQueueMinutes: z.number().int().positive(),
+  /** The most runs on demand may start while this many are running. */
+  maxConcurrentRuns: z.number().int().positive().default(3),
   /** The most wallboxes one shard reads. */
   shardSize: z.number().int().positive(),
   /** The most sessions one CSV part of the session detail holds. */
@@ -68,6 +70,7 @@ export function settingsFromResource(): Settings {
       configKey: Resource.ReportSettings.configKey,
       maxRunMinutes: Resource.ReportSettings.maxRunMinutes,
       maxQueueMinutes: Resource.ReportSettings.maxQueueMinutes,
+      maxConcurrentRuns: Resource.ReportSettings.maxConcurrentRuns,
       shardSize: Resource.ReportSettings.shardSize,
       csvRowsPerPart: Resource.ReportSettings.csvRowsPerPart,
       concurrency: Resource.ReportSettings.concurrency,

@@ -13,6 +13,7 @@ declare module "sst" {
       configKey: string;
       maxRunMinutes: number;
       maxQueueMinutes: number;
+      maxConcurrentRuns: number;
       shardSize: number;
       csvRowsPerPart: number;
       financeRecipients: string;
