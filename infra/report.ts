@@ -3,15 +3,20 @@
 import { operatorAlerts, scheduleDeadLetters, workflowAlarms } from "./alerts";
 import { reportLinks, sendEmail } from "./delivery";
 import { apiSecret } from "./secrets";
-import { MAX_CONCURRENT_SHARDS, MAX_RUN_MINUTES, reportSettings } from "./settings";
-import { reportStore } from "./storage";
+import { MAX_CONCURRENT_SHARDS, MAX_RUN_MINUTES, orgId, reportSettings } from "./settings";
+import { bucketPermissions, reportStore } from "./storage";
 import { buildReportWorkflow } from "./workflow";
 
 const lambda = { runtime: "nodejs22.x", architecture: "arm64" } as const;
 
 /** A step of the workflow: the bucket, the API secret and the stage settings linked. */
 const workflowStep = (name: string, args: Pick<sst.aws.FunctionArgs, "handler" | "timeout" | "memory">) =>
-  new sst.aws.Function(name, { ...lambda, ...args, link: [reportStore, apiSecret, reportSettings, operatorAlerts] });
+  new sst.aws.Function(name, {
+    ...lambda,
+    ...args,
+    link: [reportStore, apiSecret, reportSettings, operatorAlerts],
+    permissions: bucketPermissions("step", orgId),
+  });
 
 /** Plans a run: reads the config (streamed to the bucket as shard lists) and checks the credentials. */
 export const planStep = workflowStep("RunPlan", { handler: "packages/functions/src/steps/plan.handler", timeout: "5 minutes", memory: "1024 MB" });
@@ -54,7 +59,7 @@ export const mergeStep = new sst.aws.Function("RunMerge", {
   timeout: "15 minutes",
   memory: "2048 MB",
   link: [reportStore, apiSecret, reportSettings, operatorAlerts, ...(reportLinks ? [reportLinks.links, reportLinks.linksKey] : [])],
-  permissions: sendEmail ? [sendEmail] : [],
+  permissions: [...bucketPermissions("step", orgId), ...(sendEmail ? [sendEmail] : [])],
 });
 
 const STATE_MACHINE_NAME = `${$app.name}-${$app.stage}-ReportRun`;
@@ -126,11 +131,12 @@ export const reportWorkflow = new sst.Linkable("ReportWorkflow", {
   ],
 });
 
-const trigger: Pick<sst.aws.FunctionArgs, "runtime" | "architecture" | "timeout" | "memory" | "link"> = {
+const trigger: Pick<sst.aws.FunctionArgs, "runtime" | "architecture" | "timeout" | "memory" | "link" | "permissions"> = {
   ...lambda,
   timeout: "30 seconds",
   memory: "512 MB",
   link: [reportStore, reportSettings, reportWorkflow, operatorAlerts],
+  permissions: bucketPermissions("trigger", orgId),
 };
 
 const scheduledTrigger = { ...trigger, handler: "packages/functions/src/scheduled.handler", retries: 2 };

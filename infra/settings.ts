@@ -24,7 +24,7 @@ function secureUrl(name: string, text: string): string {
 
 /** The API's origin: the functions add `/api/partners/v2.0`, so a URL that already ends in it is trimmed. */
 const apiUrl = normalizeBaseUrl(secureUrl("PODERO_API_URL", setting("PODERO_API_URL", "https://sandbox-app.podero.com")));
-const orgId = setting("PODERO_ORG_ID");
+export const orgId = setting("PODERO_ORG_ID");
 if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(orgId)) {
   throw new Error(`PODERO_ORG_ID must be a uuid, not "${orgId}".`);
 }

@@ -2,7 +2,7 @@ import { createHash, verify as cryptoVerify, generateKeyPairSync } from "node:cr
 import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { groupDigits } from "@hems-reports/core/email";
 import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/report";
-import { allowsObjectAccess, runStatusSchema } from "@hems-reports/core/run-records";
+import { allowsObjectAccess, type BucketRole, runStatusSchema } from "@hems-reports/core/run-records";
 import { putObject, readObjectText } from "@hems-reports/core/s3";
 import { derivedRunId, type ShardStepResult } from "@hems-reports/core/workflow";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
@@ -18,7 +18,7 @@ import { createMergeHandler } from "../packages/functions/src/steps/merge.ts";
 import { createPlanHandler } from "../packages/functions/src/steps/plan.ts";
 import { createShardHandler, SHARD_WRITE_RESERVE_MS } from "../packages/functions/src/steps/shard.ts";
 import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
-import { CONFIG_KEY, type TestApp, testApp, uploadConfig, urlEvent } from "./support/aws.ts";
+import { CONFIG_KEY, stepRole, type TestApp, testApp, uploadConfig, urlEvent } from "./support/aws.ts";
 import { functionsClient, type LocalS3, type S3Call, startLocalS3 } from "./support/s3.ts";
 import { type AslState, evaluate, WORKFLOW_FUNCTIONS, workflowDefinition } from "./support/workflow.ts";
 
@@ -781,8 +781,8 @@ describe("workflow steps (as the state machine runs them)", () => {
 
 describe("permissions", () => {
   it("every S3 call of complete, incomplete, set-aside, subset and on-demand runs is one the deployed role allows", async () => {
-    const calls: S3Call[] = [];
-    const onS3Call = (call: S3Call) => calls.push(call);
+    const calls: (S3Call & { role: BucketRole })[] = [];
+    const onS3Call = (call: S3Call) => calls.push({ ...call, role: stepRole.getStore() ?? "trigger" });
     const app = testApp(s3, simulator, { onS3Call });
     const handler = onDemand(app);
     await handler(urlEvent("POST", { body: "{}" }));
@@ -819,8 +819,16 @@ describe("permissions", () => {
     };
     const unknown = calls.filter((call) => !needs[call.command]);
     expect(unknown).toEqual([]);
-    const refused = calls.flatMap((call) => needs[call.command]!(call).filter(([action, key]) => !allowsObjectAccess(action, key)));
+    const refused = calls.flatMap((call) =>
+      needs[call.command]!(call)
+        .filter(([action, key]) => !allowsObjectAccess(call.role, ORG_ID, action, key))
+        .map(([action, key]) => ({ role: call.role, action, key })),
+    );
     expect(refused).toEqual([]);
+    // Both roles were exercised, and a trigger may never write a report file.
+    expect(new Set(calls.map((call) => call.role))).toEqual(new Set(["trigger", "step"]));
+    expect(allowsObjectAccess("trigger", ORG_ID, "s3:PutObject", `reports/${ORG_ID}/2026-10/manifest.json`)).toBe(false);
+    expect(allowsObjectAccess("step", ORG_ID, "s3:PutObject", "reports/another-org/2026-10/manifest.json")).toBe(false);
     expect(new Set(calls.map((call) => call.command))).toEqual(
       new Set(["GetObjectCommand", "HeadObjectCommand", "PutObjectCommand", "CopyObjectCommand"]),
     );

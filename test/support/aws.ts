@@ -1,5 +1,6 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { OperatorAlert } from "@hems-reports/core/alerts";
-import type { RunJob } from "@hems-reports/core/run-records";
+import type { BucketRole, RunJob } from "@hems-reports/core/run-records";
 import { putObject } from "@hems-reports/core/s3";
 import { isFatalStepError, type ShardStepResult } from "@hems-reports/core/workflow";
 import type { Simulator } from "@hems-reports/simulator";
@@ -13,6 +14,9 @@ import { createPlanHandler } from "../../packages/functions/src/steps/plan.ts";
 import { createShardHandler } from "../../packages/functions/src/steps/shard.ts";
 import { fastHttp, ORG_ID } from "./api.ts";
 import { functionsClient, type LocalS3, type S3Call } from "./s3.ts";
+
+/** Which function's role an S3 call is made under: the workflow's steps, or (outside `run`) a trigger. */
+export const stepRole = new AsyncLocalStorage<BucketRole>();
 
 export const SECRET_ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:podero-api-AbCdEf";
 export const CONFIG_KEY = "config/wallboxes.json";
@@ -139,7 +143,8 @@ export function testApp(
     }
     return afterShards(job, results);
   };
-  const runQueued = () => Promise.allSettled(queuedJobs.splice(0).map(runWorkflow));
+  // The steps run as the workflow's functions: their S3 calls are checked against the steps' grants.
+  const runQueued = () => Promise.allSettled(queuedJobs.splice(0).map((job) => stepRole.run("step", () => runWorkflow(job))));
   return { deps, queuedJobs, runQueued, afterShards, sentEmails, sentAlerts, secretReads: () => reads };
 }
 
