@@ -412,6 +412,26 @@ describe("the finance email", () => {
     expect(mail.subject).toBe("Acme Energie GmbH: HEMS savings report 2026-10: complete (replaces an earlier report)");
     expect(mail.text).toContain(`It replaces the report of run ${SCHEDULED_RUN}, generated 2026-11-01T05:00:00.000Z (complete).`);
     expect(mail.text).toMatch(/Savings: [\d,.]+ → [\d,.]+ EUR \(\+0\.33\)/);
+    // Which wallboxes moved: in the email, and beside the report as JSON for systems.
+    const restatementKey = `${MONTH_PREFIX}runs/00000000-0000-4000-8000-000000000002/restatement.json`;
+    expect(mail.text).toContain(`Wallboxes whose figures moved: 1; all of them, for systems, in ${restatementKey}:`);
+    expect(mail.text).toContain(`Garage (wallbox ${boxes[0]!.wallboxId}): savings 3.68 → 4.01 EUR (+0.33), energy 3.000 → 3.000 kWh, sessions 2 → 2`);
+    expect(await objectJson(restatementKey)).toEqual({
+      schemaVersion: 1,
+      month: "2026-10",
+      replaces: expect.objectContaining({ runId: SCHEDULED_RUN, complete: true }),
+      by: expect.objectContaining({ runId: "00000000-0000-4000-8000-000000000002", complete: true }),
+      wallboxesCompared: true,
+      wallboxes: [
+        {
+          wallboxId: boxes[0]!.wallboxId,
+          label: "Garage",
+          before: { status: "ok", sessions: 2, savingsEur: "3.68", energyFromSolarKwh: "3.000" },
+          after: { status: "ok", sessions: 2, savingsEur: "4.01", energyFromSolarKwh: "3.000" },
+        },
+      ],
+      movedWallboxes: 1,
+    });
 
     const failing = await startSimulator({
       seed: "aws",

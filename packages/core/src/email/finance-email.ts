@@ -1,5 +1,5 @@
 import { parseDecimal, ZERO } from "../money/index.ts";
-import type { FiguresJson, Manifest, ReportHead } from "../report/index.ts";
+import type { FiguresJson, Manifest, MovedWallbox, ReportHead } from "../report/index.ts";
 
 /** A file of the report as the email offers it: a link that works for a while, or a note where it is. */
 export interface EmailFile {
@@ -24,6 +24,8 @@ export interface Replaced {
   generatedAt: string;
   complete: boolean;
   totals: Manifest["totals"];
+  /** The wallboxes whose figures moved, where they could be compared, and where the whole comparison is. */
+  moved?: { compared: boolean; count: number; first: readonly MovedWallbox[]; location: string };
 }
 
 export interface FinanceEmailInput {
@@ -69,6 +71,33 @@ const plural = (count: number, one: string, many = `${one}s`) => `${groupDigits(
 
 function megabytes(bytes: number): string {
   return bytes < 1_000_000 ? `${Math.max(1, Math.round(bytes / 1000))} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** How one wallbox's figures moved, in words. */
+function movedLine(wallbox: MovedWallbox): string {
+  const name = `${wallbox.label ? `${wallbox.label} ` : ""}(wallbox ${wallbox.wallboxId})`;
+  const { before, after } = wallbox;
+  if (!before)
+    return `${name}: new in this report${after?.status === "ok" ? `, savings ${groupDigits(after.savingsEur!)} EUR` : ", could not be read"}`;
+  if (!after)
+    return `${name}: no longer in the report (it had savings ${before.savingsEur ? `${groupDigits(before.savingsEur)} EUR` : "unknown: it had failed"})`;
+  if (before.status !== after.status)
+    return after.status === "ok"
+      ? `${name}: read now (it had failed), savings ${groupDigits(after.savingsEur!)} EUR`
+      : `${name}: could not be read this time (it had savings ${groupDigits(before.savingsEur!)} EUR)`;
+  return `${name}: savings ${groupDigits(before.savingsEur!)} → ${groupDigits(after.savingsEur!)} EUR (${change(after.savingsEur!, before.savingsEur!, 2)}), energy ${groupDigits(before.energyFromSolarKwh!)} → ${groupDigits(after.energyFromSolarKwh!)} kWh, sessions ${before.sessions} → ${after.sessions}`;
+}
+
+function movedLines(moved: Replaced["moved"]): string[] {
+  if (!moved) return [];
+  if (!moved.compared) return [`Its wallboxes' figures were not kept, so only the totals are compared (${moved.location}).`];
+  if (moved.count === 0) return [`No wallbox's figures moved (${moved.location}).`];
+  const more = moved.count - moved.first.length;
+  return [
+    `Wallboxes whose figures moved: ${groupDigits(moved.count)}; all of them, for systems, in ${moved.location}:`,
+    ...moved.first.map(movedLine),
+    ...(more > 0 ? [`… and ${plural(more, "more wallbox", "more wallboxes")}.`] : []),
+  ];
 }
 
 /** The data-quality caveats of the month's figures, in words (none when the figures are clean). */
@@ -164,6 +193,7 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
         `Energy from solar: ${groupDigits(before.energyFromSolarKwh)} → ${groupDigits(totals.energyFromSolarKwh)} kWh (${change(totals.energyFromSolarKwh, before.energyFromSolarKwh, 3)})`,
         `Sessions: ${groupDigits(before.sessions)} → ${groupDigits(totals.sessions)}`,
         `Wallboxes failed: ${groupDigits(before.failedWallboxes)} → ${groupDigits(totals.failedWallboxes)}`,
+        ...movedLines(input.replaced.moved),
       ],
     });
   }

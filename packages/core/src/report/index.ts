@@ -9,6 +9,16 @@ export {
   writeMonthlyReportJson,
 } from "./model.ts";
 export { type QualityIssue, type QualityIssueSource, qualityIssuesOf, sessionQualityIssues } from "./quality-issues.ts";
+export {
+  type MovedWallbox,
+  movedWallboxes,
+  RESTATEMENT_FILE_NAME,
+  type Restatement,
+  WALLBOX_FIGURES_FILE_NAME,
+  type WallboxFigures,
+  wallboxFigures,
+  wallboxFiguresSchema,
+} from "./restatement.ts";
 export { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
 export {
   assertMonthlyReport,

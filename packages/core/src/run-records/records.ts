@@ -23,6 +23,8 @@ export interface RunRecords {
    * replaced meanwhile. The check and the write are one step (S3 conditional writes).
    */
   replaceMonthManifest(month: string, manifest: Manifest, etag: string | undefined): Promise<boolean>;
+  /** A file a run kept beside its report (its wallbox figures), a line at a time; undefined when there is none. */
+  openRunFileLines(month: string, runId: string, name: string): Promise<AsyncGenerator<string> | undefined>;
   /** The month's lease and its version tag, or undefined while no full run ever took it. */
   readMonthLease(month: string): Promise<{ lease: MonthLease; etag: string } | undefined>;
   /** Takes the month's lease, only if it is still the version tagged `etag` (or still absent): false, and nothing changed, otherwise. */

@@ -1,5 +1,5 @@
-import { MANIFEST_FILE_NAME, type Manifest, manifestSchema } from "../report/index.ts";
-import { type ReportStore, type StoredFile, writeFile } from "../storage/index.ts";
+import { MANIFEST_FILE_NAME, type Manifest, manifestSchema, WALLBOX_FIGURES_FILE_NAME, wallboxFigures } from "../report/index.ts";
+import { type ReportStore, type StoredFile, writeFile, writeInTurn } from "../storage/index.ts";
 import { type ReportContent, type ReportFiles, type RunResult, writeReportFiles } from "./monthly-report.ts";
 
 export interface PublishResult extends RunResult {
@@ -48,6 +48,14 @@ export async function publishMonthlyReport(
   scope: Manifest["scope"],
 ): Promise<PublishResult> {
   const files = await writeReportFiles(store, content);
+  // Each wallbox's figures, compactly, for a later run of the month to say what moved (not a report file: the manifest does not list it).
+  await writeFile(store, {
+    name: WALLBOX_FIGURES_FILE_NAME,
+    contentType: "application/x-ndjson",
+    produce: async (out) => {
+      for await (const entry of content.wallboxes.read()) await writeInTurn(out, `${JSON.stringify(wallboxFigures(entry))}\n`);
+    },
+  });
   const manifest = manifestFor(content, files, runId, scope);
   const manifestFile = await writeFile(store, {
     name: MANIFEST_FILE_NAME,

@@ -7,9 +7,11 @@ import {
   monthManifestKey,
   parseRecord,
   type RunRecords,
+  runReportKeys,
   runStatusKey,
   runStatusSchema,
 } from "../run-records/index.ts";
+import { linesOf } from "../storage/index.ts";
 import {
   conditionRefused,
   isMissingObject,
@@ -91,6 +93,10 @@ export function s3RunRecords(location: S3Location, where: { orgId: string; confi
     },
     replaceMonthManifest: (month, manifest, etag) =>
       putConditionally(monthManifestKey(orgId, month), `${JSON.stringify(manifestSchema.parse(manifest), null, 2)}\n`, etag),
+    async openRunFileLines(month, runId, name) {
+      const stream = await openObject(location, `${runReportKeys(orgId, month, runId).prefix}${name}`);
+      return stream && linesOf(stream);
+    },
     async readMonthLease(month) {
       const key = monthLeaseKey(orgId, month);
       const read = await readObjectTagged(location, key);

@@ -41,14 +41,16 @@ export async function readWorkText(store: WorkStore, key: string): Promise<strin
 /** An object's lines, one at a time (JSON Lines); undefined when there is no such object. */
 export async function openWorkLines(store: WorkStore, key: string): Promise<AsyncGenerator<string> | undefined> {
   const stream = await store.open(key);
-  if (!stream) return undefined;
-  return (async function* () {
-    const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-    try {
-      for await (const line of lines) if (line !== "") yield line;
-    } finally {
-      lines.close();
-      stream.destroy();
-    }
-  })();
+  return stream && linesOf(stream);
+}
+
+/** A stream's non-empty lines, one at a time; the stream is closed when the lines end or are abandoned. */
+export async function* linesOf(stream: Readable): AsyncGenerator<string> {
+  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) if (line !== "") yield line;
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
 }

@@ -5,6 +5,7 @@ import { monthManifestKey, type Placement, type RunStatus, runReportKeys } from 
 import { type MergeStepInput, recordingFailure, statusBase, type WorkflowDeps } from "./contract.ts";
 import { isRetriedStoreError } from "./fatal-errors.ts";
 import { publishToMonth } from "./month-manifest.ts";
+import { restate } from "./restate.ts";
 import { sendFinanceEmail } from "./send-finance-email.ts";
 import { collectedOf } from "./stored-run.ts";
 
@@ -41,10 +42,32 @@ export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Prom
         keys: { xlsx: keys.xlsx, json: keys.json, csv: result.csv.map((file) => file.key ?? file.name), manifest: keys.manifest },
         totals: result.manifest.totals,
       };
+      // A rerun that replaced the month's report says what moved, beside the report, for systems and for the email.
+      const restated =
+        publication?.placement === "month" && publication.replaced
+          ? await restate(deps.records, deps.reportStore(keys.prefix), content.wallboxes, publication.replaced, result.manifest).catch(
+              async (error: unknown) => {
+                deps.log.error("restatement NOT written", { runId: job.runId, error: (error as Error).message });
+                await alertSafely(
+                  deps.alerts,
+                  { month: job.month, runId: job.runId, what: "restatement NOT written", reason: (error as Error).message },
+                  deps.log,
+                );
+                return undefined;
+              },
+            )
+          : undefined;
+      if (restated)
+        deps.log.info("restatement written", {
+          runId: job.runId,
+          key: restated.file.key,
+          movedWallboxes: restated.moved,
+          replacedRunId: publication?.placement === "month" ? publication.replaced?.runId : undefined,
+        });
       await deps.records.writeStatus(status);
       // The report is published whatever becomes of the email; an email that fails is an operator's matter.
       const notSent = publication
-        ? await sendFinanceEmail(deps, job, work, content, result.manifest, publication).catch((error: unknown) => {
+        ? await sendFinanceEmail(deps, job, work, content, result.manifest, publication, restated).catch((error: unknown) => {
             deps.log.error("finance email NOT sent", { runId: job.runId, error: (error as Error).message });
             return `failed: ${(error as Error).message}`;
           })

@@ -6,6 +6,7 @@ import type { RunJob } from "../run-records/index.ts";
 import type { WorkStore } from "../storage/index.ts";
 import type { WorkflowDeps } from "./contract.ts";
 import type { MonthPublication } from "./month-manifest.ts";
+import type { Restated } from "./restate.ts";
 
 /** Marks a run's finance email as sent, so a retried merge does not send it twice. */
 export const EMAIL_SENT_KEY = "finance-email-sent.json";
@@ -22,6 +23,7 @@ export async function sendFinanceEmail(
   content: ReportContent,
   manifest: Manifest,
   publication: MonthPublication,
+  restated?: Restated,
 ): Promise<string | undefined> {
   const finance = deps.finance;
   if (!finance || finance.recipients.length === 0) return "no finance recipients are configured";
@@ -37,7 +39,24 @@ export async function sendFinanceEmail(
     files,
     ...(finance.links ? { linksExpireAt: finance.links.expiresAt() } : {}),
     ...(replaced
-      ? { replaced: { runId: replaced.runId, generatedAt: replaced.generatedAt, complete: replaced.complete, totals: replaced.totals } }
+      ? {
+          replaced: {
+            runId: replaced.runId,
+            generatedAt: replaced.generatedAt,
+            complete: replaced.complete,
+            totals: replaced.totals,
+            ...(restated
+              ? {
+                  moved: {
+                    compared: restated.compared,
+                    count: restated.moved,
+                    first: restated.first,
+                    location: restated.file.key ?? restated.file.name,
+                  },
+                }
+              : {}),
+          },
+        }
       : {}),
   });
   const raw = await composeMime(email, { from: finance.from, to: finance.recipients, date: deps.now(), messageId: `<${job.runId}@hems-reports>` });
