@@ -523,6 +523,22 @@ describe("on-demand function (function URL)", () => {
     expect(report.wallboxes.map((wallbox) => wallbox.wallboxId)).toEqual([boxes[2]!.wallboxId]);
   });
 
+  it("records a run still 'running' past its time limit as failed, once, tells operators, and frees the month", async () => {
+    const app = testApp(s3, simulator);
+    const handler = onDemand(app);
+    const { runId } = body(await handler(urlEvent("POST", { body: "{}" })));
+    // Its workflow never ran (say, the execution was lost); 17 minutes later (limit 15, plus a minute's margin)…
+    const later = testApp(s3, simulator, { now: new Date("2026-11-01T05:17:00Z"), firstRun: 2 });
+    const status = body(await onDemand(later)(urlEvent("GET", { query: { runId: String(runId) } })));
+    expect(status).toMatchObject({ status: "failed", error: expect.stringMatching(/did not begin the run within 6 minutes|did not finish within/) });
+    expect(runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${runId}.json`))).toMatchObject({ status: "failed" });
+    expect(later.sentAlerts).toEqual([expect.objectContaining({ runId, what: "run STUCK, recorded as failed" })]);
+    // Looked at again: already recorded, no second alert; and a new full run may start.
+    await onDemand(later)(urlEvent("GET", { query: { runId: String(runId) } }));
+    expect(later.sentAlerts).toHaveLength(1);
+    expect((await onDemand(later)(urlEvent("POST", { body: "{}" }))).statusCode).toBe(202);
+  });
+
   it("answers a run that failed with its reason", async () => {
     const app = testApp(s3, simulator, { secret: "{}" });
     const handler = onDemand(app);

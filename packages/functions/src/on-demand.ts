@@ -1,12 +1,12 @@
 import { ConfigError } from "@hems-reports/core/config";
 import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/month";
-import { currentStatus, type RunJob, runRequestSchema, UnknownWallboxError } from "@hems-reports/core/run-records";
-import { RunNotStartedError, runProgress, type StartOutcome, startRun as startRunOnce } from "@hems-reports/core/workflow";
+import { type RunJob, runRequestSchema, UnknownWallboxError } from "@hems-reports/core/run-records";
+import { RunNotStartedError, runProgress, type StartOutcome, settledStatus, startRun as startRunOnce } from "@hems-reports/core/workflow";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { z } from "zod";
 import { type BaseDeps, productionBaseDeps } from "./lib/deps.ts";
 import { HttpError, httpHandler, invalidInput, json } from "./lib/http.ts";
-import { runRecords, runTimeLimits } from "./lib/run-store.ts";
+import { runRecords } from "./lib/run-store.ts";
 import { startDeps } from "./lib/start-deps.ts";
 import { workflowDeps } from "./lib/workflow-deps.ts";
 
@@ -102,7 +102,7 @@ async function runStatus(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   const { runId } = parsed.data;
   const recorded = await runRecords(deps).readStatus(runId);
   if (!recorded) throw new HttpError(404, `no run ${runId}`);
-  const status = currentStatus(recorded, deps.now(), runTimeLimits(deps));
+  const status = await settledStatus(startDeps(deps), recorded);
   if (status.status !== "running") return json(200, status);
   // A running run: how many of its shards are done, and whether its workflow is still going.
   const [progress, execution] = await Promise.all([

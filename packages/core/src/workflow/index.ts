@@ -30,3 +30,4 @@ export { type RunProgress, runProgress } from "./progress.ts";
 export { type ScheduledOutcome, type ScheduleEvent, scheduleEventSchema, startScheduledRun } from "./scheduled-run.ts";
 export { shardStep } from "./shard-step.ts";
 export { derivedRunId, RunNotStartedError, type StartDeps, type StartOutcome, startRun, takeMonthLease } from "./start-run.ts";
+export { settledStatus } from "./stuck-runs.ts";

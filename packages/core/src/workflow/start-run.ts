@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { alertSafely, type OperatorAlerts } from "../alerts/index.ts";
 import {
-  currentStatus,
   type MonthLease,
   type RunJob,
   type RunRecords,
@@ -11,6 +10,7 @@ import {
   runStatusBase,
 } from "../run-records/index.ts";
 import type { RunLog } from "./contract.ts";
+import { settledStatus } from "./stuck-runs.ts";
 
 /** What starting a run touches: the run records, the workflow, the clock. */
 export interface StartDeps {
@@ -104,7 +104,7 @@ async function stillRunning(deps: StartDeps, lease: MonthLease): Promise<boolean
   const now = deps.now();
   const status = await deps.records.readStatus(lease.runId);
   if (!status) return now.getTime() - Date.parse(lease.takenAt) <= deps.limits.maxQueueMs;
-  if (currentStatus(status, now, deps.limits).status !== "running") return false;
+  if ((await settledStatus(deps, status)).status !== "running") return false;
   // A run whose workflow ended without recording a result is not running any more.
   return (await deps.workflowRunning?.(lease.runId).catch(() => undefined)) !== false;
 }

@@ -1,0 +1,25 @@
+import { alertSafely, type OperatorAlerts } from "../alerts/index.ts";
+import { currentStatus, type RunRecords, type RunStatus, type RunTimeLimits } from "../run-records/index.ts";
+import type { RunLog } from "./contract.ts";
+
+/**
+ * A run's status as it stands now: one that still says "running" past its limits never finished
+ * (its workflow was stopped at its time limit, or never began it), so it is recorded as failed,
+ * once, and operators are told. Whoever looks at the run first (its status, the month's lease) does it.
+ */
+export async function settledStatus(
+  deps: { records: RunRecords; alerts?: OperatorAlerts; log: RunLog; now(): Date; limits: RunTimeLimits },
+  status: RunStatus,
+): Promise<RunStatus> {
+  const current = currentStatus(status, deps.now(), deps.limits);
+  if (status.status === "running" && current.status === "failed") {
+    await deps.records.writeStatus(current);
+    deps.log.error("run STUCK: recorded as failed", { runId: current.runId, month: current.month, error: current.error });
+    await alertSafely(
+      deps.alerts,
+      { month: current.month, runId: current.runId, what: "run STUCK, recorded as failed", reason: current.error },
+      deps.log,
+    );
+  }
+  return current;
+}
