@@ -432,6 +432,16 @@ describe("the finance email", () => {
       ],
       movedWallboxes: 1,
     });
+    // The merge runs again after all (say, its status write failed after the email's marker was
+    // lost): the month names this run already, and the email still says what it replaced and
+    // what moved, from the month's manifest and the restatement written before.
+    const rerunId = "00000000-0000-4000-8000-000000000002";
+    await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: `work/${ORG_ID}/${rerunId}/finance-email-sent.json` }));
+    const job = { runId: rerunId, month: "2026-10", trigger: "on-demand" as const, requestedAt: rerun.deps.now().toISOString() };
+    await createMergeHandler(() => rerun.deps)({ job });
+    const again = await simpleParser(rerun.sentEmails[1]!);
+    expect(again.subject).toBe(mail.subject);
+    expect(again.text).toContain(`Wallboxes whose figures moved: 1; all of them, for systems, in ${restatementKey}:`);
 
     const failing = await startSimulator({
       seed: "aws",

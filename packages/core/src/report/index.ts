@@ -1,4 +1,4 @@
-export { MANIFEST_FILE_NAME, type Manifest, type ManifestFile, manifestSchema } from "./manifest.ts";
+export { MANIFEST_FILE_NAME, type Manifest, type ManifestFile, manifestSchema, type ReplacedReport, replacedReportSchema } from "./manifest.ts";
 export {
   buildMonthlyReport,
   reportFileNames,

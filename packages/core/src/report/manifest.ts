@@ -12,6 +12,24 @@ const fileSchema = z.object({
   versionId: z.string().optional(),
 });
 
+const manifestTotalsSchema = z.object({
+  wallboxes: z.number().int(),
+  failedWallboxes: z.number().int(),
+  sessions: z.number().int(),
+  savingsEur: z.string(),
+  energyFromSolarKwh: z.string(),
+});
+
+/** A month's earlier report, as a restatement and the email name it. */
+export const replacedReportSchema = z.object({
+  runId: z.string(),
+  generatedAt: z.iso.datetime(),
+  complete: z.boolean(),
+  totals: manifestTotalsSchema,
+});
+export type ReplacedReport = z.infer<typeof replacedReportSchema>;
+export type ManifestFile = z.infer<typeof fileSchema>;
+
 /**
  * Written after the workbook, the JSON and the CSV session detail, so a reader who finds a manifest
  * finds the complete, matching files it names (by size, SHA-256 and, in a versioned bucket, version id).
@@ -25,15 +43,13 @@ export const manifestSchema = z.object({
   scope: z.enum(["all", "subset"]),
   generatedAt: z.iso.datetime(),
   complete: z.boolean(),
-  totals: z.object({
-    wallboxes: z.number().int(),
-    failedWallboxes: z.number().int(),
-    sessions: z.number().int(),
-    savingsEur: z.string(),
-    energyFromSolarKwh: z.string(),
-  }),
+  totals: manifestTotalsSchema,
   /** `csv`: the session detail, one file or its parts in order. */
   files: z.object({ xlsx: fileSchema, json: fileSchema, csv: z.array(fileSchema) }),
+  /**
+   * In the month's manifest only: the report this one replaced as the month's, when there was
+   * one. Written with the replacement itself, so a retried step still knows what it replaced.
+   */
+  replaces: replacedReportSchema.optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
-export type ManifestFile = z.infer<typeof fileSchema>;

@@ -48,10 +48,10 @@ export interface Restatement {
   /** The report replaced, and the one that replaces it. */
   replaces: { runId: string; generatedAt: string; complete: boolean; totals: Manifest["totals"] };
   by: { runId: string; generatedAt: string; complete: boolean; totals: Manifest["totals"] };
-  /** False when the replaced report kept no figures to compare with (it predates them): only the totals are compared. */
-  wallboxesCompared: boolean;
   /** Each wallbox whose figures moved, came or went. */
   wallboxes: MovedWallbox[];
+  /** False when the replaced report kept no figures to compare with (it predates them): only the totals are compared. */
+  wallboxesCompared: boolean;
   movedWallboxes: number;
 }
 

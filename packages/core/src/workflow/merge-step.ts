@@ -1,12 +1,10 @@
-import { alertSafely } from "../alerts/index.ts";
 import { mergedReport } from "../run/merge.ts";
 import { publishMonthlyReport } from "../run/publish.ts";
 import { monthManifestKey, type Placement, type RunStatus, runReportKeys } from "../run-records/index.ts";
 import { type MergeStepInput, recordingFailure, statusBase, type WorkflowDeps } from "./contract.ts";
+import { deliverReport } from "./deliver.ts";
 import { isRetriedStoreError } from "./fatal-errors.ts";
 import { publishToMonth } from "./month-manifest.ts";
-import { restate } from "./restate.ts";
-import { sendFinanceEmail } from "./send-finance-email.ts";
 import { collectedOf } from "./stored-run.ts";
 
 /**
@@ -42,46 +40,10 @@ export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Prom
         keys: { xlsx: keys.xlsx, json: keys.json, csv: result.csv.map((file) => file.key ?? file.name), manifest: keys.manifest },
         totals: result.manifest.totals,
       };
-      // A rerun that replaced the month's report says what moved, beside the report, for systems and for the email.
-      const restated =
-        publication?.placement === "month" && publication.replaced
-          ? await restate(deps.records, deps.reportStore(keys.prefix), content.wallboxes, publication.replaced, result.manifest).catch(
-              async (error: unknown) => {
-                deps.log.error("restatement NOT written", { runId: job.runId, error: (error as Error).message });
-                await alertSafely(
-                  deps.alerts,
-                  { month: job.month, runId: job.runId, what: "restatement NOT written", reason: (error as Error).message },
-                  deps.log,
-                );
-                return undefined;
-              },
-            )
-          : undefined;
-      if (restated)
-        deps.log.info("restatement written", {
-          runId: job.runId,
-          key: restated.file.key,
-          movedWallboxes: restated.moved,
-          replacedRunId: publication?.placement === "month" ? publication.replaced?.runId : undefined,
-        });
+      // Restatement, email and alerts before the status: a retried step (the status write failed)
+      // finds the month naming this run, with what it replaced, and the email's marker.
+      await deliverReport(deps, { job, work, content, manifest: result.manifest, publication, reportStore: deps.reportStore(keys.prefix) });
       await deps.records.writeStatus(status);
-      // The report is published whatever becomes of the email; an email that fails is an operator's matter.
-      const notSent = publication
-        ? await sendFinanceEmail(deps, job, work, content, result.manifest, publication, restated).catch((error: unknown) => {
-            deps.log.error("finance email NOT sent", { runId: job.runId, error: (error as Error).message });
-            return `failed: ${(error as Error).message}`;
-          })
-        : "a subset's report goes to no one";
-      if (notSent && !notSent.startsWith("failed")) deps.log.info("no finance email", { runId: job.runId, why: notSent });
-      const alert = (what: string, reason: string) => alertSafely(deps.alerts, { month: job.month, runId: job.runId, what, reason }, deps.log);
-      if (!complete) {
-        const { failedWallboxes, wallboxes } = result.manifest.totals;
-        await alert(
-          `report INCOMPLETE (${failedWallboxes} of ${wallboxes} wallboxes failed)`,
-          `${placement === "month" ? "It is the month's report until a complete run replaces it" : "The month's report stays as it was"}; the workbook's Data quality sheet and the run's logs say why each wallbox failed. The catch-up schedule runs the month again on the 2nd to the 5th.`,
-        );
-      }
-      if (notSent?.startsWith("failed")) await alert("finance email NOT sent", `The report is published, but ${notSent}.`);
       const summary = { runId: job.runId, complete, placement, ...status.totals, manifestKey };
       if (publication?.placement === "set-aside") {
         const kept = publication.kept;

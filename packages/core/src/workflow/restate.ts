@@ -3,7 +3,7 @@ import {
   type MovedWallbox,
   movedWallboxes,
   RESTATEMENT_FILE_NAME,
-  type Restatement,
+  type ReplacedReport,
   WALLBOX_FIGURES_FILE_NAME,
   type WallboxEntries,
   wallboxFiguresSchema,
@@ -33,39 +33,48 @@ export async function restate(
   records: RunRecords,
   store: ReportStore,
   entries: WallboxEntries,
-  replaced: Manifest,
+  replaced: ReplacedReport,
   manifest: Manifest,
 ): Promise<Restated> {
   const where = `the wallbox figures of run ${replaced.runId}`;
-  const lines = await records.openRunFileLines(replaced.month, replaced.runId, WALLBOX_FIGURES_FILE_NAME);
-  const before = (async function* () {
-    if (lines) for await (const line of lines) yield parseRecord(wallboxFiguresSchema, line, where);
-  })();
-  const side = (run: Manifest) => ({ runId: run.runId, generatedAt: run.generatedAt, complete: run.complete, totals: run.totals });
-  const head: Omit<Restatement, "wallboxes" | "movedWallboxes"> = {
-    schemaVersion: 1,
-    month: manifest.month,
-    replaces: side(replaced),
-    by: side(manifest),
-    wallboxesCompared: lines !== undefined,
+  // Each pass reads the earlier figures afresh (a retried step whose file is written already counts them again).
+  const earlier = async () => {
+    const lines = await records.openRunFileLines(manifest.month, replaced.runId, WALLBOX_FIGURES_FILE_NAME);
+    return (
+      lines &&
+      (async function* () {
+        for await (const line of lines) yield parseRecord(wallboxFiguresSchema, line, where);
+      })()
+    );
   };
+  const { runId, generatedAt, complete, totals } = manifest;
   const first: MovedWallbox[] = [];
   let moved = 0;
+  let compared = false;
+  const compare = async (each: (wallbox: MovedWallbox) => Promise<void>) => {
+    const before = await earlier();
+    compared = before !== undefined;
+    if (!before) return;
+    for await (const wallbox of movedWallboxes(before, entries)) {
+      if (first.length < MOVED_LISTED) first.push(wallbox);
+      moved++;
+      await each(wallbox);
+    }
+  };
+  let written = false;
   const file = await writeFile(store, {
     name: RESTATEMENT_FILE_NAME,
     contentType: "application/json",
     produce: async (out) => {
+      written = true;
       // The head, then each moved wallbox as it is found, then the count: never all in memory.
+      const head = { schemaVersion: 1, month: manifest.month, replaces: replaced, by: { runId, generatedAt, complete, totals } };
       await writeInTurn(out, `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "wallboxes": [`);
-      if (lines) {
-        for await (const wallbox of movedWallboxes(before, entries)) {
-          await writeInTurn(out, `${moved === 0 ? "" : ","}\n    ${JSON.stringify(wallbox)}`);
-          if (first.length < MOVED_LISTED) first.push(wallbox);
-          moved++;
-        }
-      }
-      await writeInTurn(out, `${moved === 0 ? "" : "\n  "}],\n  "movedWallboxes": ${moved}\n}\n`);
+      await compare((wallbox) => writeInTurn(out, `${moved === 1 ? "" : ","}\n    ${JSON.stringify(wallbox)}`));
+      await writeInTurn(out, `${moved === 0 ? "" : "\n  "}],\n  "wallboxesCompared": ${compared},\n  "movedWallboxes": ${moved}\n}\n`);
     },
   });
-  return { file, compared: lines !== undefined, moved, first };
+  // Written by an earlier attempt of this step: the same comparison, counted again.
+  if (!written) await compare(async () => undefined);
+  return { file, compared, moved, first };
 }

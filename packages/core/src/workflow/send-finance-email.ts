@@ -29,6 +29,9 @@ export async function sendFinanceEmail(
   if (!finance || finance.recipients.length === 0) return "no finance recipients are configured";
   if (publication.placement !== "month") return "the report did not become the month's";
   if (await work.open(EMAIL_SENT_KEY).then((stream) => (stream ? (stream.destroy(), true) : false))) return "sent before, by an earlier attempt";
+  // Overlapping runs: a newer report may have replaced this one since it was published.
+  const month = await deps.records.readMonthManifest(manifest.month);
+  if (month?.manifest.runId !== manifest.runId) return `a newer report (run ${month?.manifest.runId}) replaced this one meanwhile`;
   const keys = [manifest.files.xlsx, manifest.files.json, ...manifest.files.csv];
   const files = await Promise.all(
     keys.map(async (file) => ({ ...file, location: file.key, ...(finance.links ? { url: await finance.links.link(file.key) } : {}) })),
@@ -61,7 +64,15 @@ export async function sendFinanceEmail(
   });
   const raw = await composeMime(email, { from: finance.from, to: finance.recipients, date: deps.now(), messageId: `<${job.runId}@hems-reports>` });
   await finance.sender.send(raw);
-  await work.create(EMAIL_SENT_KEY, async (out) => void out.end(`${JSON.stringify({ sentAt: deps.now().toISOString(), subject: email.subject })}\n`));
   deps.log.info("finance email sent", { runId: job.runId, recipients: finance.recipients.length, subject: email.subject });
+  // Sent at least once: should the marker not be written, a retried step sends it again (and says so here).
+  await work
+    .create(EMAIL_SENT_KEY, async (out) => void out.end(`${JSON.stringify({ sentAt: deps.now().toISOString(), subject: email.subject })}\n`))
+    .catch((error: unknown) =>
+      deps.log.warn("finance email sent, but its marker was not written: a retry of this step would send it again", {
+        runId: job.runId,
+        error: (error as Error).message,
+      }),
+    );
   return undefined;
 }
