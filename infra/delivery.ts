@@ -6,7 +6,7 @@ import { bucket } from "./storage";
 
 /**
  * How finance gets the files: signed CloudFront links, valid 8 days, to the report files in the
- * bucket (an S3 presigned URL made with a Lambda role's credentials ends with that role's session,
+ * bucket (the runs' report files only; an S3 presigned URL made with a Lambda role's credentials ends with that role's session,
  * within hours; long-lived IAM user keys are what this avoids). The operator makes an RSA key pair
  * (README, Deploy): the public key's PEM file is a stage setting (HEMS_LINKS_PUBLIC_KEY_FILE) and
  * becomes the distribution's key group; the private key goes into the ReportLinksKey secret,

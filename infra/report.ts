@@ -139,15 +139,29 @@ const trigger: Pick<sst.aws.FunctionArgs, "runtime" | "architecture" | "timeout"
   permissions: bucketPermissions("trigger", orgId),
 };
 
-const scheduledTrigger = { ...trigger, handler: "packages/functions/src/scheduled.handler", retries: 2 };
 const deadLetters = scheduleDeadLetters.arn;
+/**
+ * The schedules' function. The Scheduler invokes it asynchronously: the Scheduler's own retries
+ * and dead-letter queue cover events it cannot deliver; the function's 2 retries cover a start
+ * that failed (a retry starts the run a first delivery could not), and an invocation that still
+ * fails goes to the same dead-letter queue (its on-failure destination), which has an alarm.
+ */
+const scheduledTrigger: sst.aws.FunctionArgs = {
+  ...trigger,
+  handler: "packages/functions/src/scheduled.handler",
+  retries: 2,
+  permissions: [...bucketPermissions("trigger", orgId), { actions: ["sqs:SendMessage"], resources: [deadLetters] }],
+  transform: {
+    eventInvokeConfig: (args) => {
+      args.destinationConfig = { onFailure: { destination: deadLetters } };
+    },
+  },
+};
 
 /**
  * 06:00 on the 1st of each month, Vienna time: starts the run for the month that ended before the
  * scheduled time (the scheduler fills in `scheduledTime`), with a run id made from the org and the
- * month, so a repeated delivery starts nothing. The Scheduler invokes asynchronously: its
- * `retries` cover failures to deliver the event, and the function's own `retries` a failure to
- * start the workflow.
+ * month, so a repeated delivery starts nothing (see `scheduledTrigger` for retries).
  */
 export const monthly = new sst.aws.CronV2("MonthlyReport", {
   schedule: "cron(0 6 1 * ? *)",

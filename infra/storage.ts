@@ -23,7 +23,8 @@ export const bucket = new sst.aws.Bucket("Reports", {
         {
           actions: ["s3:GetObject"],
           principals: [{ type: "service", identifiers: ["cloudfront.amazonaws.com"] }],
-          paths: ["reports/*/runs/*"],
+          // A run's files, under reports/{orgId}/{month}/runs/{runId}/; not the run statuses (reports/{orgId}/runs/).
+          paths: ["reports/*/*/runs/*"],
           conditions: [
             { test: "StringEquals", variable: "AWS:SourceAccount", values: [aws.getCallerIdentityOutput().accountId] },
             {

@@ -303,11 +303,28 @@ describe("schedules and the month's lease", () => {
     expect(app.queuedJobs).toEqual([
       { runId: SCHEDULED_RUN, month: "2026-10", trigger: "schedule", requestedAt: "2026-11-01T05:00:00.000Z", requestedBy: "schedule:monthly" },
     ]);
+    // A day late, yet queued just now: not taken for a run that never began.
+    const queued = body(await onDemand(app)(urlEvent("GET", { query: { runId: SCHEDULED_RUN } })));
+    expect(queued).toMatchObject({ status: "running", queuedAt: "2026-11-02T09:00:00.000Z" });
     await app.runQueued();
     // Delivered again after the run finished: nothing happens, and its status stays.
     expect(await schedule(app, "monthly", "2026-11-01T05:00:00Z")).toMatchObject({ status: "already started" });
     expect(app.queuedJobs).toEqual([]);
     expect(runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${SCHEDULED_RUN}.json`))).toMatchObject({ status: "done" });
+  });
+
+  it("starts the run on the function's retry when the first delivery could not start it", async () => {
+    const app = testApp(s3, simulator);
+    const start = app.deps.startRun;
+    let refusals = 1;
+    app.deps.startRun = async (job) => {
+      if (refusals-- > 0) throw new Error("Rate exceeded");
+      return start(job);
+    };
+    await expect(schedule(app, "monthly", "2026-11-01T05:00:00Z")).rejects.toThrow("could not start the run: Rate exceeded");
+    expect(app.sentAlerts).toEqual([expect.objectContaining({ runId: SCHEDULED_RUN, what: "run NOT STARTED" })]);
+    expect(await schedule(app, "monthly", "2026-11-01T05:00:00Z")).toMatchObject({ status: "started", runId: SCHEDULED_RUN });
+    expect(await runStarted(app)).toMatchObject({ status: "done", complete: true });
   });
 
   it("catches up a month that has no complete report, once a day, and leaves a complete month alone", async () => {

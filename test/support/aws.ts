@@ -64,6 +64,8 @@ export function testApp(
   const queuedJobs: RunJob[] = [];
   const sentEmails: Buffer[] = [];
   const sentAlerts: OperatorAlert[] = [];
+  /** The workflow's executions as Step Functions would describe them: started, then ended. */
+  const executions = new Map<string, string>();
   let reads = 0;
   let runCounter = (options.firstRun ?? 1) - 1;
   const settings: Settings = {
@@ -102,7 +104,14 @@ export function testApp(
       return secret;
     },
     startRun: async (job: RunJob) => {
+      // Step Functions takes a repeated start of the same execution (same name, same input) as one.
+      if (executions.has(job.runId)) return;
+      executions.set(job.runId, "RUNNING");
       queuedJobs.push(job);
+    },
+    describeRun: async (runId: string) => {
+      const status = executions.get(runId);
+      return status ? { status } : undefined;
     },
     http: fastHttp(),
     now: () => options.now ?? new Date("2026-11-01T05:00:00Z"),
@@ -144,7 +153,23 @@ export function testApp(
     return afterShards(job, results);
   };
   // The steps run as the workflow's functions: their S3 calls are checked against the steps' grants.
-  const runQueued = () => Promise.allSettled(queuedJobs.splice(0).map((job) => stepRole.run("step", () => runWorkflow(job))));
+  const runQueued = () =>
+    Promise.allSettled(
+      queuedJobs.splice(0).map((job) =>
+        stepRole.run("step", () =>
+          runWorkflow(job).then(
+            (result) => {
+              executions.set(job.runId, "SUCCEEDED");
+              return result;
+            },
+            (error: unknown) => {
+              executions.set(job.runId, "FAILED");
+              throw error;
+            },
+          ),
+        ),
+      ),
+    );
   return { deps, queuedJobs, runQueued, afterShards, sentEmails, sentAlerts, secretReads: () => reads };
 }
 

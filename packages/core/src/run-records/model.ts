@@ -55,8 +55,12 @@ const runBase = {
 };
 
 export const runStatusSchema = z.discriminatedUnion("status", [
-  /** `startedAt` is set once the workflow's plan step has begun; before that it is queued. */
-  z.object({ ...runBase, status: z.literal("running"), startedAt: z.iso.datetime().optional() }),
+  /**
+   * `queuedAt`: when a trigger recorded it and started its workflow (a scheduled run is requested
+   * at its scheduled time, which may be long before a late delivery). `startedAt` is set once the
+   * workflow's plan step has begun; before that it is queued.
+   */
+  z.object({ ...runBase, status: z.literal("running"), queuedAt: z.iso.datetime().optional(), startedAt: z.iso.datetime().optional() }),
   z.object({
     ...runBase,
     status: z.literal("done"),
@@ -165,7 +169,9 @@ export interface RunTimeLimits {
  */
 export function currentStatus(status: RunStatus, now: Date, limits: RunTimeLimits): RunStatus {
   if (status.status !== "running") return status;
-  const deadline = status.startedAt ? Date.parse(status.startedAt) + limits.maxRunMs : Date.parse(status.requestedAt) + limits.maxQueueMs;
+  const deadline = status.startedAt
+    ? Date.parse(status.startedAt) + limits.maxRunMs
+    : Date.parse(status.queuedAt ?? status.requestedAt) + limits.maxQueueMs;
   if (now.getTime() <= deadline) return status;
   const minutes = (ms: number) => Math.round(ms / 60_000);
   return {

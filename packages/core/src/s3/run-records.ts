@@ -12,16 +12,7 @@ import {
   runStatusSchema,
 } from "../run-records/index.ts";
 import { linesOf } from "../storage/index.ts";
-import {
-  conditionRefused,
-  isMissingObject,
-  openObject,
-  putObject,
-  readObjectTagged,
-  readObjectText,
-  type S3Location,
-  S3ObjectError,
-} from "./report-store.ts";
+import { conditionRefused, openObject, putObject, readObjectTagged, readObjectText, type S3Location, S3ObjectError } from "./report-store.ts";
 
 /** The run records as small objects in the reports bucket. */
 export function s3RunRecords(location: S3Location, where: { orgId: string; configKey: string }): RunRecords {
@@ -42,7 +33,9 @@ export function s3RunRecords(location: S3Location, where: { orgId: string; confi
       await putObject(location, key, Buffer.from(text), "application/json", undefined, etag ? { ifMatch: etag } : { ifNoneMatch: "*" });
       return true;
     } catch (error) {
-      if (conditionRefused(error) || (error instanceof S3ObjectError && isMissingObject(error.cause))) return false;
+      // (Only a missing object: a missing bucket is an error to report, not a race lost.)
+      if (conditionRefused(error) || (error instanceof S3ObjectError && (error.cause as { name?: string } | undefined)?.name === "NoSuchKey"))
+        return false;
       throw error;
     }
   };

@@ -45,6 +45,9 @@ export type StartOutcome =
   /** Another full run of the month holds the month's lease while it runs: nothing was done. */
   | { status: "busy"; holder: MonthLease };
 
+/** How a run's status begins when its workflow could not be started. */
+const NOT_STARTED = "could not start the run";
+
 /** How often the lease may change under a trigger before it gives up (each change is another trigger's). */
 const MAX_TRIES = 10;
 
@@ -56,18 +59,20 @@ const MAX_TRIES = 10;
  */
 export async function startRun(deps: StartDeps, job: RunJob): Promise<StartOutcome> {
   const existing = await deps.records.readStatus(job.runId);
-  if (existing) return { status: "already started", existing };
+  // A repeated delivery does nothing, unless the first could not start the run: then it starts it
+  // (the workflow refuses a second execution of a run, and takes a repeated start of the same one).
+  if (existing && !(await neverStarted(deps, existing))) return { status: "already started", existing };
   if (!job.wallboxIds) {
     const holder = await takeMonthLease(deps, job);
     if (holder) return { status: "busy", holder };
   }
   const recorded = runStatusBase(deps.orgId, job);
   const { manifestKey } = recorded;
-  await deps.records.writeStatus({ ...recorded, status: "running" });
+  await deps.records.writeStatus({ ...recorded, status: "running", queuedAt: deps.now().toISOString() });
   try {
     await deps.startWorkflow(job);
   } catch (error) {
-    const reason = `could not start the run: ${(error as Error).message}`;
+    const reason = `${NOT_STARTED}: ${(error as Error).message}`;
     await deps.records.writeStatus({ ...recorded, status: "failed", finishedAt: deps.now().toISOString(), error: reason });
     deps.log.error("run not started", { runId: job.runId, month: job.month, trigger: job.trigger, error: reason });
     await alertSafely(deps.alerts, { month: job.month, runId: job.runId, what: "run NOT STARTED", reason }, deps.log);
@@ -100,13 +105,22 @@ export async function takeMonthLease(deps: StartDeps, job: RunJob): Promise<Mont
   throw new RunRecordsError(`the lease of ${job.month} changed ${MAX_TRIES} times while run ${job.runId} tried to take it: too many starts at once`);
 }
 
+/** A run whose trigger recorded it but could not start its workflow, or died before it did. */
+async function neverStarted(deps: StartDeps, status: RunStatus): Promise<boolean> {
+  if (status.status === "failed") return status.error.startsWith(NOT_STARTED);
+  if (status.status !== "running" || status.startedAt) return false;
+  return (await deps.workflowRunning?.(status.runId).catch(() => undefined)) === undefined;
+}
+
 async function stillRunning(deps: StartDeps, lease: MonthLease): Promise<boolean> {
   const now = deps.now();
   const status = await deps.records.readStatus(lease.runId);
   if (!status) return now.getTime() - Date.parse(lease.takenAt) <= deps.limits.maxQueueMs;
-  if ((await settledStatus(deps, status)).status !== "running") return false;
-  // A run whose workflow ended without recording a result is not running any more.
-  return (await deps.workflowRunning?.(lease.runId).catch(() => undefined)) !== false;
+  if (status.status !== "running") return false;
+  // Its workflow's state, where it can be told: running, or ended (without recording a result).
+  const workflow = await deps.workflowRunning?.(lease.runId).catch(() => undefined);
+  if (workflow !== undefined) return workflow;
+  return (await settledStatus(deps, status)).status === "running";
 }
 
 /**

@@ -13,6 +13,9 @@ export async function settledStatus(
 ): Promise<RunStatus> {
   const current = currentStatus(status, deps.now(), deps.limits);
   if (status.status === "running" && current.status === "failed") {
+    // Looked at again just before: a run that finished meanwhile keeps its result.
+    const latest = await deps.records.readStatus(status.runId);
+    if (latest?.status !== "running") return latest ?? current;
     await deps.records.writeStatus(current);
     deps.log.error("run STUCK: recorded as failed", { runId: current.runId, month: current.month, error: current.error });
     await alertSafely(
