@@ -172,6 +172,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       concurrency: options.concurrency,
       shards: options.shards,
       sessionRowLimit: options["max-workbook-sessions"],
+      ...(options["org-label"] ? { orgLabel: options["org-label"] } : {}),
       onFile: options.quiet ? undefined : (name) => output.info(`Writing ${name}…`),
       signal: abort.signal,
       onWallbox: options.quiet ? undefined : progressPrinter(output, target.config.wallboxes.length),

@@ -15,6 +15,8 @@ export interface StyledCell {
   value: CellValue;
   numFmt?: string;
   bold?: boolean;
+  /** Stands out, on screen and in print: INCOMPLETE, FAILED. */
+  alert?: boolean;
 }
 export type Cell = CellValue | StyledCell;
 
@@ -22,6 +24,19 @@ export interface ColumnSpec {
   header: string;
   width: number;
   numFmt?: string;
+  /** Long texts wrap within the column rather than run off the printed page. */
+  wrap?: boolean;
+}
+
+/**
+ * How a sheet prints: A4 landscape, as wide as one page (fit to page switched on), its header
+ * row repeated on every page, and a footer naming the report and the page. `onePage`: the whole
+ * sheet on one page (the Summary).
+ */
+export interface PrintSpec {
+  onePage?: boolean;
+  /** Left and centre of the footer: the org and the report; the right says "Page N of M". */
+  footer: { left: string; centre: string };
 }
 
 export interface SheetSpec {
@@ -35,6 +50,7 @@ export interface SheetSpec {
   filter: boolean;
   /** Rows past the per-sheet limit continue on "Name 2", … (data sheets that no formula refers to). */
   continues?: boolean;
+  print?: PrintSpec;
 }
 
 export const EUR_FORMAT = '#,##0.00 "€";-#,##0.00 "€"';
@@ -57,6 +73,8 @@ export interface WorkbookInput {
   sessionRowLimit: number;
   /** The sessions' Data quality lines when they were computed already (by the shards); otherwise from `sessions`. */
   qualityIssues?: QualityIssueSource;
+  /** How the printed pages' footer names the organisation; the org id when there is none. */
+  orgLabel?: string;
 }
 
 type FigureKey = { [K in keyof FiguresJson]: FiguresJson[K] extends number | string ? K : never }[keyof FiguresJson];
@@ -64,6 +82,8 @@ interface FigureColumn {
   header: string;
   numFmt: string;
   pick: (figures: FiguresJson) => number;
+  /** Counts fit 10 characters; their long headers wrap. */
+  width?: number;
 }
 
 const money = (key: "savingsEur" | "energyFromSolarKwh") => (figures: FiguresJson) => Number(figures[key]);
@@ -77,8 +97,8 @@ const FIGURE_COLUMNS: FigureColumn[] = [
     numFmt: COUNT_FORMAT,
     pick: (figures: FiguresJson) => figures.outcomes[outcome],
   })),
-  { header: "Energy from solar (kWh)", numFmt: KWH_FORMAT, pick: money("energyFromSolarKwh") },
-  { header: "Savings (EUR)", numFmt: EUR_FORMAT, pick: money("savingsEur") },
+  { header: "Energy from solar (kWh)", numFmt: KWH_FORMAT, pick: money("energyFromSolarKwh"), width: 14 },
+  { header: "Savings (EUR)", numFmt: EUR_FORMAT, pick: money("savingsEur"), width: 12 },
   { header: "Commands sent", numFmt: COUNT_FORMAT, pick: counted("commandsSent") },
   { header: "Commands applied", numFmt: COUNT_FORMAT, pick: counted("commandsApplied") },
   { header: "Commands ineffective", numFmt: COUNT_FORMAT, pick: counted("commandsIneffective") },
@@ -88,12 +108,13 @@ const FIGURE_COLUMNS: FigureColumn[] = [
   { header: "Sessions started outside the period", numFmt: COUNT_FORMAT, pick: counted("sessionsStartedOutsidePeriod") },
 ];
 
+// Narrow enough that the sheet prints one page wide at a readable size: ids and errors wrap.
 const WALLBOX_IDENTITY_COLUMNS: ColumnSpec[] = [
-  { header: "Label", width: 24 },
-  { header: "User ID", width: 38 },
-  { header: "Wallbox ID", width: 38 },
-  { header: "Status", width: 10 },
-  { header: "Error", width: 40 },
+  { header: "Label", width: 20, wrap: true },
+  { header: "User ID", width: 19, wrap: true },
+  { header: "Wallbox ID", width: 19, wrap: true },
+  { header: "Status", width: 9 },
+  { header: "Error", width: 28, wrap: true },
 ];
 
 /** Spreadsheet column letters: 1 → A, 27 → AA. */
@@ -107,7 +128,7 @@ async function* wallboxRows(entries: WallboxEntries): AsyncGenerator<Cell[]> {
   for await (const wallbox of entries.read()) {
     yield wallbox.status === "ok"
       ? [wallbox.label, wallbox.userId, wallbox.wallboxId, "ok", null, ...FIGURE_COLUMNS.map((column) => column.pick(wallbox))]
-      : [wallbox.label, wallbox.userId, wallbox.wallboxId, "FAILED", wallbox.error, ...FIGURE_COLUMNS.map(() => null)];
+      : [wallbox.label, wallbox.userId, wallbox.wallboxId, { value: "FAILED", alert: true }, wallbox.error, ...FIGURE_COLUMNS.map(() => null)];
   }
 }
 
@@ -116,7 +137,7 @@ function wallboxesSheet(entries: WallboxEntries): SheetSpec {
     name: "Wallboxes",
     columns: [
       ...WALLBOX_IDENTITY_COLUMNS,
-      ...FIGURE_COLUMNS.map((column) => ({ header: column.header, width: Math.max(12, column.header.length + 2), numFmt: column.numFmt })),
+      ...FIGURE_COLUMNS.map((column) => ({ header: column.header, width: column.width ?? 10, numFmt: column.numFmt })),
     ],
     preamble: [],
     // Made row by row as the writer asks, so a large org's rows never exist all at once.
@@ -134,6 +155,7 @@ function summarySheet(report: ReportHead, entries: WallboxEntries): SheetSpec {
     : {
         value: `INCOMPLETE: ${failed} of ${count} wallboxes could not be read. Totals cover only the wallboxes read; see Data quality for the reasons.`,
         bold: true,
+        alert: true,
       };
   const figureRows: Cell[][] = FIGURE_COLUMNS.map((column, index) => {
     const letter = columnLetter(WALLBOX_IDENTITY_COLUMNS.length + 1 + index);
@@ -145,8 +167,8 @@ function summarySheet(report: ReportHead, entries: WallboxEntries): SheetSpec {
   return {
     name: "Summary",
     columns: [
-      { header: "Figure", width: 42 },
-      { header: "Value", width: 22 },
+      { header: "Figure", width: 42, wrap: true },
+      { header: "Value", width: 60, wrap: true },
     ],
     preamble: [[{ value: `HEMS savings report ${report.month}`, bold: true }], [banner], []],
     rows: [
@@ -178,9 +200,9 @@ const SESSION_COLUMNS: ColumnSpec[] = [
   { header: "Energy from solar (kWh)", width: 16, numFmt: KWH_FORMAT },
   { header: "Savings (EUR, unrounded)", width: 16, numFmt: "#,##0.00######" },
   { header: "Complete price coverage", width: 12 },
-  { header: "Commands sent", width: 10 },
-  { header: "Commands applied", width: 10 },
-  { header: "Commands ineffective", width: 10 },
+  { header: "Commands sent", width: 11 },
+  { header: "Commands applied", width: 11 },
+  { header: "Commands ineffective", width: 12 },
 ];
 
 const asDate = (iso: string | null) => (iso === null ? null : new Date(iso));
@@ -256,7 +278,7 @@ function dataQualitySheet(input: WorkbookInput): SheetSpec {
       { header: "Wallbox ID", width: 38 },
       { header: "Session ID", width: 12 },
       { header: "Started at (UTC)", width: 20, numFmt: DATE_TIME_FORMAT },
-      { header: "Detail", width: 80 },
+      { header: "Detail", width: 80, wrap: true },
     ],
     preamble: [],
     rows: { [Symbol.asyncIterator]: () => dataQualityRows(input) },
@@ -271,7 +293,7 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
     name: "About",
     columns: [
       { header: "Item", width: 24 },
-      { header: "Value", width: 120 },
+      { header: "Value", width: 110, wrap: true },
     ],
     preamble: [],
     rows: [
@@ -293,11 +315,13 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
 }
 
 export function workbookLayout(input: WorkbookInput): SheetSpec[] {
-  return [
+  const footer = { left: input.orgLabel ?? input.report.orgId, centre: `HEMS savings report ${input.report.month}` };
+  const sheets = [
     summarySheet(input.report, input.wallboxes),
     wallboxesSheet(input.wallboxes),
     sessionsSheet(input),
     dataQualitySheet(input),
     aboutSheet(input),
   ];
+  return sheets.map((sheet) => ({ ...sheet, print: { footer, ...(sheet.name === "Summary" ? { onePage: true } : {}) } }));
 }

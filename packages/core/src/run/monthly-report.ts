@@ -74,6 +74,8 @@ export interface WriteOptions {
   csvRowsPerPart?: number;
   /** Called as each file starts being produced: a large month takes a while to write. */
   onFile?: (name: string) => void;
+  /** How the workbook's printed pages name the organisation. Default: its id. */
+  orgLabel?: string;
 }
 
 export interface RunInput extends Omit<ReadInput, "work">, WriteOptions {
@@ -168,6 +170,7 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
     csvFileNames,
     sessionRowLimit: options.sessionRowLimit ?? DEFAULT_SESSION_ROW_LIMIT,
     qualityIssues: content.detail.qualityIssues,
+    ...(options.orgLabel ? { orgLabel: options.orgLabel } : {}),
   });
   const produced: (FileToWrite & { produce: Producer })[] = [
     { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out, { signal }) },

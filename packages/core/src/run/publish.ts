@@ -46,8 +46,9 @@ export async function publishMonthlyReport(
   content: ReportContent,
   runId: string,
   scope: Manifest["scope"],
+  options: { orgLabel?: string } = {},
 ): Promise<PublishResult> {
-  const files = await writeReportFiles(store, content);
+  const files = await writeReportFiles(store, content, options);
   // Each wallbox's figures, compactly, for a later run of the month to say what moved (not a report file: the manifest does not list it).
   await writeFile(store, {
     name: WALLBOX_FIGURES_FILE_NAME,

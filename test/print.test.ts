@@ -1,0 +1,187 @@
+import { createWriteStream } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { finished } from "node:stream/promises";
+import { parseMonth } from "@hems-reports/core/month";
+import { buildMonthlyReport, entriesFromList, workbookLayout } from "@hems-reports/core/report";
+import { runMonthlyReport } from "@hems-reports/core/run";
+import { sessionsInMemory } from "@hems-reports/core/sessions";
+import { localFolderStore } from "@hems-reports/core/storage";
+import { summarizeWallbox } from "@hems-reports/core/summary";
+import { writeWorkbook } from "@hems-reports/core/xlsx";
+import { demoConfig, type Simulator, startSimulator } from "@hems-reports/simulator";
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clientFor, OCTOBER } from "./support/api.ts";
+import { temporaryFolder } from "./support/cli.ts";
+import { convert, parseCsv, pdfPages, which } from "./support/libreoffice.ts";
+
+// A real spreadsheet engine checks the workbooks: LibreOffice recalculates every formula and
+// prints every sheet. CI installs it (.ci/run); on a machine without it these tests say so and skip.
+const soffice = await which("soffice");
+const pdftotext = await which("pdftotext");
+const engine = Boolean(soffice && pdftotext);
+if (!engine) console.warn("LibreOffice (soffice) or poppler-utils (pdftotext) is not installed: the print checks are skipped here; CI runs them.");
+
+describe("LibreOffice is there in CI", () => {
+  it.runIf(process.env.CI)("has soffice and pdftotext, so the print checks run", () => {
+    expect({ soffice, pdftotext }).toEqual({ soffice: expect.any(String), pdftotext: expect.any(String) });
+  });
+});
+
+describe.runIf(engine)("the workbook in a real spreadsheet engine (LibreOffice)", () => {
+  let folder: Awaited<ReturnType<typeof temporaryFolder>>;
+  let simulator: Simulator;
+  const workbooks: Record<"complete" | "incomplete" | "continued", string> = { complete: "", incomplete: "", continued: "" };
+  let pages: Record<string, string[]> = {};
+
+  beforeAll(async () => {
+    folder = await temporaryFolder();
+    const config = demoConfig("print", 12);
+    const failing = config.wallboxes[4]!.wallboxId;
+    simulator = await startSimulator({
+      seed: "print",
+      onSessionsRequest: (request) => (request.wallboxId === failing ? { status: 404 } : undefined),
+    });
+    for (const kind of ["complete", "incomplete"] as const) {
+      const out = join(folder.path, kind);
+      const result = await runMonthlyReport({
+        config: kind === "complete" ? { ...config, wallboxes: config.wallboxes.filter((wallbox) => wallbox.wallboxId !== failing) } : config,
+        window: OCTOBER,
+        generatedAt: new Date("2026-11-01T06:00:00Z"),
+        source: "test",
+        reader: clientFor(simulator),
+        concurrency: 4,
+        store: localFolderStore(out),
+        orgLabel: "Acme Energie GmbH & Co. KG",
+      });
+      workbooks[kind] = join(folder.path, `${kind}.xlsx`);
+      await mkdir(folder.path, { recursive: true });
+      const bytes = await readFile(result.workbook.location);
+      await import("node:fs/promises").then((fs) => fs.writeFile(workbooks[kind], bytes));
+    }
+    // A month whose Sessions continue on a second sheet (here past 40 rows a sheet).
+    const window = parseMonth("2026-10", new Date("2026-11-25T00:00:00Z"));
+    const wallbox = { userId: "11111111-1111-4111-8111-111111111111", wallboxId: "22222222-2222-4222-8222-222222222222", label: "Garage" };
+    const sessions = simulator.sessionsFor(config.wallboxes[0]!.wallboxId, "2026-10-01", "2026-10-31").length
+      ? Array.from({ length: 90 }, (_, index) => ({
+          id: index + 1,
+          ocppTransactionId: null,
+          startedAt: `2026-10-${String((index % 28) + 1).padStart(2, "0")}T10:00:00Z`,
+          endedAt: `2026-10-${String((index % 28) + 1).padStart(2, "0")}T11:00:00Z`,
+          finalHemsState: "finished",
+          outcome: "charged_from_solar" as const,
+          rawOutcome: "charged_from_solar",
+          energyFromSolarKwh: "1.5",
+          savingsEur: "0.335",
+          hasCompletePriceCoverage: true,
+          commandsSent: 2,
+          commandsApplied: 1,
+          commandsIneffective: 0,
+        }))
+      : [];
+    const report = buildMonthlyReport({
+      orgId: config.orgId,
+      window,
+      generatedAt: new Date("2026-11-01T06:00:00Z"),
+      wallboxes: [{ wallbox, status: "ok", figures: summarizeWallbox(sessions, window) }],
+    });
+    const sheets = workbookLayout({
+      report,
+      wallboxes: entriesFromList(report.wallboxes),
+      window,
+      source: "test",
+      jsonFileName: "r.json",
+      csvFileNames: ["r.csv"],
+      sessions: sessionsInMemory([{ wallbox, sessions }]),
+      sessionRowLimit: 1_000,
+      orgLabel: "Acme Energie GmbH & Co. KG",
+    });
+    workbooks.continued = join(folder.path, "continued.xlsx");
+    const out = createWriteStream(workbooks.continued);
+    await writeWorkbook(sheets, out, { maxRowsPerSheet: 40 });
+    await finished(out);
+
+    const files = Object.values(workbooks);
+    await convert(files, "csv", join(folder.path, "csv"), folder.path);
+    await convert(files, "cached csv", join(folder.path, "cached"), folder.path);
+    await convert(files, "pdf", join(folder.path, "pdf"), folder.path);
+    pages = {};
+    for (const [kind, file] of Object.entries(workbooks))
+      pages[kind] = await pdfPages(join(folder.path, "pdf", basename(file).replace(/\.xlsx$/, ".pdf")));
+  }, 180_000);
+
+  afterAll(async () => {
+    await simulator?.close();
+    await folder?.remove();
+  });
+
+  /** Which sheet a printed page belongs to, from its footer ("…: Wallboxes   Page 2 of 9"). */
+  const sheetOf = (page: string) => /HEMS savings report \d{4}-\d{2}: (.+?)\s{2,}Page \d+ of \d+/.exec(page)?.[1];
+
+  it("computes every formula as the workbook's cached value says, in each workbook", async () => {
+    let checked = 0;
+    for (const [kind, file] of Object.entries(workbooks)) {
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(file);
+      for (const sheet of workbook.worksheets) {
+        // LibreOffice's own result, and the value cached in the file as LibreOffice reads it.
+        const sheetCsv = (where: string) => readFile(join(folder.path, where, `${kind}-${sheet.name}.csv`), "utf8").then(parseCsv);
+        const [computed, cached] = await Promise.all([sheetCsv("csv"), sheetCsv("cached")]);
+        sheet.eachRow((row, rowNumber) => {
+          row.eachCell((cell, column) => {
+            if (cell.type !== ExcelJS.ValueType.Formula) return;
+            const where = `${kind} ${sheet.name}!${cell.address} (${cell.formula})`;
+            const value = (csv: string[][]) => csv[rowNumber - 1]?.[column - 1] ?? "";
+            expect(value(cached), where).toMatch(/^-?\d+(\.\d+)?$/);
+            expect(Number(value(computed)).toFixed(3), where).toBe(Number(value(cached)).toFixed(3));
+            checked++;
+          });
+        });
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(3 * 17);
+  });
+
+  it("prints the Summary on one A4 landscape page, with the org, the month and page N of M", () => {
+    for (const [kind, printed] of Object.entries(pages)) {
+      const summary = printed.filter((page) => sheetOf(page) === "Summary");
+      expect(summary, kind).toHaveLength(1);
+      expect(summary[0]).toContain("Rounding");
+      expect(summary[0]).toContain("Acme Energie GmbH & Co. KG");
+      expect(summary[0]).toMatch(new RegExp(`Page 1 of ${printed.length}`));
+    }
+    expect(pages.incomplete![0]).toContain("INCOMPLETE: 1 of 12 wallboxes could not be read");
+  });
+
+  it("prints every page of the Wallboxes and Sessions sheets with their header row and whole rows, one page wide", () => {
+    for (const [kind, printed] of Object.entries(pages)) {
+      const wallboxes = printed.filter((page) => sheetOf(page) === "Wallboxes");
+      expect(wallboxes.length, kind).toBeGreaterThan(0);
+      for (const page of wallboxes) {
+        // The header row is repeated, and the whole width is on the page: the label and the last figure column.
+        expect(page).toMatch(/Label\s+User ID\s+Wallbox ID\s+Status/);
+        expect(page).toContain("the period");
+        expect(page).toMatch(/Demo wallbox \d+|Garage/);
+      }
+      for (const page of printed.filter((text) => /^Sessions( \d+)?$/.test(sheetOf(text) ?? ""))) {
+        expect(page).toMatch(/Wallbox label\s+Wallbox ID\s+Session ID/);
+        expect(page).toContain("ineffective");
+      }
+    }
+    expect(pages.continued!.some((page) => sheetOf(page) === "Sessions 2")).toBe(true);
+  });
+
+  it("marks INCOMPLETE and FAILED with a fill that shows in print", async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(workbooks.incomplete);
+    const banner = workbook.getWorksheet("Summary")!.getCell("A2");
+    expect(String(banner.value)).toMatch(/^INCOMPLETE/);
+    expect(banner.fill).toMatchObject({ type: "pattern", pattern: "solid", fgColor: { argb: "FFFFC7CE" } });
+    const wallboxes = workbook.getWorksheet("Wallboxes")!;
+    const failed = wallboxes.getColumn(4).values.findIndex((value) => value === "FAILED");
+    expect(failed).toBeGreaterThan(1);
+    expect(wallboxes.getCell(failed, 4).fill).toMatchObject({ fgColor: { argb: "FFFFC7CE" } });
+    expect(wallboxes.pageSetup).toMatchObject({ orientation: "landscape", paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
+  });
+});
