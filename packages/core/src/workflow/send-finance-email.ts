@@ -28,7 +28,11 @@ export async function sendFinanceEmail(
   const finance = deps.finance;
   if (!finance || finance.recipients.length === 0) return "no finance recipients are configured";
   if (publication.placement !== "month") return "the report did not become the month's";
-  if (await work.open(EMAIL_SENT_KEY).then((stream) => (stream ? (stream.destroy(), true) : false))) return "sent before, by an earlier attempt";
+  const marker = await work.open(EMAIL_SENT_KEY);
+  if (marker) {
+    marker.destroy();
+    return "sent before, by an earlier attempt";
+  }
   // Overlapping runs: a newer report may have replaced this one since it was published.
   const month = await deps.records.readMonthManifest(manifest.month);
   if (month?.manifest.runId !== manifest.runId) return `a newer report (run ${month?.manifest.runId}) replaced this one meanwhile`;
