@@ -1,4 +1,4 @@
-import { parseDecimal, ZERO } from "../money/index.ts";
+import { groupDigits, parseDecimal, ZERO } from "../money/index.ts";
 import type { FiguresJson, Manifest, MovedWallbox, ReportHead } from "../report/index.ts";
 
 /** A file of the report as the email offers it: a link that works for a while, or a note where it is. */
@@ -51,14 +51,6 @@ export interface FinanceEmail {
 export const FAILED_LISTED = 50;
 
 const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-
-/** "1234567.5" as "1,234,567.5": digits grouped, the decimal text untouched (never through a float). */
-export function groupDigits(value: string | number): string {
-  const text = String(value);
-  const match = /^(-?)(\d+)(\.\d+)?$/.exec(text);
-  if (!match) return text;
-  return `${match[1]}${match[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${match[3] ?? ""}`;
-}
 
 /** A signed difference of two decimal texts, exactly: "+50.09", "-0.10", "±0.00". */
 function change(after: string, before: string, places: number): string {

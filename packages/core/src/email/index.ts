@@ -1,3 +1,4 @@
+export { groupDigits } from "../money/index.ts";
 export {
   caveats,
   type EmailFile,
@@ -6,7 +7,6 @@ export {
   type FinanceEmail,
   type FinanceEmailInput,
   financeEmail,
-  groupDigits,
   type Replaced,
 } from "./finance-email.ts";
 export { composeMime, type Envelope } from "./mime.ts";

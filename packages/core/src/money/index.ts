@@ -51,3 +51,11 @@ export function roundEur(value: Decimal): string {
 export function roundKwh(value: Decimal): string {
   return roundHalfAwayFromZero(value, 3);
 }
+
+/** "1234567.5" as "1,234,567.5": digits grouped, the decimal text untouched (never through a float). */
+export function groupDigits(value: string | number): string {
+  const text = String(value);
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(text);
+  if (!match) return text;
+  return `${match[1]}${match[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${match[3] ?? ""}`;
+}

@@ -92,4 +92,47 @@ describe("workbook layout", () => {
       .reduce((total, sheet) => total + sheet.actualRowCount - 1, 0);
     expect(qualityRows).toBe(75);
   });
+
+  it("states the reconciliation with the Sessions sheet where rounding makes them differ, the currency, and the KPIs", async () => {
+    // Two wallboxes of one session each, 0.335 EUR: each rounds to 0.34 (total 0.68), their plain sum is 0.67.
+    const other = { ...wallbox, wallboxId: "44444444-4444-4444-8444-444444444444", label: "Carport" };
+    const one = {
+      ...session(1),
+      savingsEur: "0.335",
+      energyFromSolarKwh: "2",
+      endedAt: "2026-10-02T11:00:00Z",
+      outcome: "charged_from_solar" as const,
+    };
+    const report = buildMonthlyReport({
+      orgId: "33333333-3333-4333-8333-333333333333",
+      window,
+      generatedAt: new Date("2026-11-01T06:00:00Z"),
+      wallboxes: [wallbox, other].map((box) => ({ wallbox: box, status: "ok" as const, figures: summarizeWallbox([one], window) })),
+    });
+    const summaryRows = async (unroundedSavingsEur?: string) => {
+      const [summary] = workbookLayout({
+        report,
+        wallboxes: entriesFromList(report.wallboxes),
+        window,
+        source: "test",
+        jsonFileName: "r.json",
+        csvFileNames: ["r.csv"],
+        sessions: sessionsInMemory([]),
+        sessionRowLimit: 1_000,
+        ...(unroundedSavingsEur ? { unroundedSavingsEur } : {}),
+      });
+      const rows = [];
+      for await (const row of summary!.rows) rows.push(row);
+      return new Map(rows.map((row) => [row[0] as string, row[1]]));
+    };
+    const rows = await summaryRows("0.670");
+    expect(report.totals.savingsEur).toBe("0.68");
+    expect(rows.get("Reconciliation with the Sessions sheet")).toMatch(
+      /^A plain sum of the sessions' unrounded savings gives 0\.67 EUR, 0\.01 EUR less than the savings total above: each wallbox's savings are summed exactly and rounded to the cent once/,
+    );
+    expect((await summaryRows("0.68")).has("Reconciliation with the Sessions sheet")).toBe(false);
+    expect(rows.get("Amounts")).toMatch(/EUR, as the Partner API reports them; the API does not say whether they include VAT/);
+    expect(rows.get("Savings per kWh from solar")).toMatchObject({ value: { formula: "IF(B16=0,0,B17/B16)", result: 0.17 } });
+    expect(rows.get("Share of sessions charged from solar")).toMatchObject({ value: { formula: "IF(B10=0,0,B11/B10)", result: 1 } });
+  });
 });

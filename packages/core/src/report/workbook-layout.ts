@@ -1,4 +1,5 @@
 import type { WallboxRef } from "../config/index.ts";
+import { groupDigits, parseDecimal, roundEur, ZERO } from "../money/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { OUTCOMES, type Session, type SessionSource } from "../sessions/index.ts";
 import { type QualityIssueSource, qualityIssuesOf } from "./quality-issues.ts";
@@ -75,6 +76,8 @@ export interface WorkbookInput {
   qualityIssues?: QualityIssueSource;
   /** How the printed pages' footer names the organisation; the org id when there is none. */
   orgLabel?: string;
+  /** The exact sum of the sessions' savings before rounding, when known: a reconciliation line where it differs from the total. */
+  unroundedSavingsEur?: string;
 }
 
 type FigureKey = { [K in keyof FiguresJson]: FiguresJson[K] extends number | string ? K : never }[keyof FiguresJson];
@@ -146,7 +149,40 @@ function wallboxesSheet(entries: WallboxEntries): SheetSpec {
   };
 }
 
-function summarySheet(report: ReportHead, entries: WallboxEntries): SheetSpec {
+/** The KPIs, each defined on the About sheet: a ratio of two Summary figures (0 where the second is 0). */
+const KPIS = [
+  { name: "Share of sessions charged from solar", numerator: "Outcome: charged_from_solar", denominator: "Sessions", numFmt: "0.0%" },
+  { name: "Command application rate", numerator: "Commands applied", denominator: "Commands sent", numFmt: "0.0%" },
+  { name: "Savings per kWh from solar", numerator: "Savings (EUR)", denominator: "Energy from solar (kWh)", numFmt: '#,##0.0000 "€/kWh"' },
+  { name: "Average savings per session", numerator: "Savings (EUR)", denominator: "Sessions", numFmt: '#,##0.0000 "€"' },
+] as const;
+
+export const KPI_DEFINITIONS: Record<(typeof KPIS)[number]["name"], string> = {
+  "Share of sessions charged from solar": "sessions whose outcome is charged_from_solar ÷ all sessions of the wallboxes read",
+  "Command application rate": "commands the wallboxes applied ÷ commands sent to them",
+  "Savings per kWh from solar": "the savings total ÷ the energy from solar total (EUR per kWh)",
+  "Average savings per session": "the savings total ÷ the sessions",
+};
+
+export const MONEY_STATEMENT =
+  "Amounts are in EUR, as the Partner API reports them; the API does not say whether they include VAT, so neither can this report.";
+
+/** Where a plain sum of the Sessions sheet's savings differs from the Summary's total, and why; none where they agree. */
+function reconciliationRow(report: ReportHead, unroundedSavingsEur: string | undefined): Cell[][] {
+  if (unroundedSavingsEur === undefined) return [];
+  const plain = roundEur(parseDecimal(unroundedSavingsEur));
+  if (plain === report.totals.savingsEur) return [];
+  const difference = parseDecimal(plain).minus(parseDecimal(report.totals.savingsEur));
+  const direction = difference.gt(ZERO) ? "more" : "less";
+  return [
+    [
+      "Reconciliation with the Sessions sheet",
+      `A plain sum of the sessions' unrounded savings gives ${groupDigits(plain)} EUR, ${groupDigits(difference.abs().toFixed(2))} EUR ${direction} than the savings total above: each wallbox's savings are summed exactly and rounded to the cent once, and the total adds the rounded wallbox figures (see Rounding).`,
+    ],
+  ];
+}
+
+function summarySheet(report: ReportHead, entries: WallboxEntries, unroundedSavingsEur?: string): SheetSpec {
   const { count, failed } = entries;
   const lastRow = count + 1;
   const statusColumn = columnLetter(4);
@@ -181,10 +217,26 @@ function summarySheet(report: ReportHead, entries: WallboxEntries): SheetSpec {
         { value: { formula: `COUNTIF(Wallboxes!${statusColumn}2:${statusColumn}${lastRow},"FAILED")`, result: failed }, numFmt: COUNT_FORMAT },
       ],
       ...figureRows,
+      ...kpiRows(report),
+      ...reconciliationRow(report, unroundedSavingsEur),
+      ["Amounts", MONEY_STATEMENT],
       ["Rounding", ROUNDING_RULE],
     ],
     filter: false,
   };
+}
+
+/** The Summary's first figure row: below the title, the banner, a blank row, the header and five rows of identity. */
+const FIRST_FIGURE_ROW = 10;
+
+function kpiRows(report: ReportHead): Cell[][] {
+  const cellOf = (header: string) => `B${FIRST_FIGURE_ROW + FIGURE_COLUMNS.findIndex((column) => column.header === header)}`;
+  const valueOf = (header: string) => FIGURE_COLUMNS.find((column) => column.header === header)!.pick(report.totals);
+  return KPIS.map((kpi) => {
+    const [numerator, denominator] = [cellOf(kpi.numerator), cellOf(kpi.denominator)];
+    const result = valueOf(kpi.denominator) === 0 ? 0 : valueOf(kpi.numerator) / valueOf(kpi.denominator);
+    return [kpi.name, { value: { formula: `IF(${denominator}=0,0,${numerator}/${denominator})`, result }, numFmt: kpi.numFmt }];
+  });
 }
 
 const SESSION_COLUMNS: ColumnSpec[] = [
@@ -305,6 +357,8 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
       ["Complete", report.complete ? "yes" : "no: see Data quality"],
       ["Which sessions count", PERIOD_RULE],
       ["Rounding rule", ROUNDING_RULE],
+      ["Currency", MONEY_STATEMENT],
+      ...Object.entries(KPI_DEFINITIONS).map(([name, definition]) => [name, definition]),
       ["Totals", "The Summary's totals are formulas over the Wallboxes sheet; their values are cached, so no recalculation is needed."],
       ["JSON report", `${input.jsonFileName} (schemaVersion ${report.schemaVersion})`],
       ["Session detail (CSV)", `${csvPointer(input.csvFileNames)}: every session as the API sent it (see the README for the columns)`],
@@ -317,7 +371,7 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
 export function workbookLayout(input: WorkbookInput): SheetSpec[] {
   const footer = { left: input.orgLabel ?? input.report.orgId, centre: `HEMS savings report ${input.report.month}` };
   const sheets = [
-    summarySheet(input.report, input.wallboxes),
+    summarySheet(input.report, input.wallboxes, input.unroundedSavingsEur),
     wallboxesSheet(input.wallboxes),
     sessionsSheet(input),
     dataQualitySheet(input),

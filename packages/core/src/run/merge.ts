@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseDecimal, ZERO } from "../money/index.ts";
 import {
   assertReportHead,
   assertWallboxEntry,
@@ -35,10 +36,12 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
   const headers = collectedHeaders(collected);
   const wallboxesOf = input.wallboxesOf ?? wallboxesFromStore(store);
   const totals = new FiguresTotal();
+  let unrounded = ZERO;
   let failed = 0;
   for (const [index, header] of headers.entries()) {
     if (header) {
       totals.add(header.totals);
+      unrounded = unrounded.plus(parseDecimal(header.unroundedSavingsEur));
       failed += header.failed;
     } else failed += plan.shards[index]!.count;
   }
@@ -82,7 +85,7 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
       complete: failed === 0,
     }),
   );
-  return { report, wallboxes: entries, window: plan.window, source: input.source, sessions, detail };
+  return { report, wallboxes: entries, window: plan.window, source: input.source, sessions, detail, unroundedSavingsEur: unrounded.toFixed() };
 }
 
 /** An entry line is the entry's values; `decodeWallboxEntry` and the entry's schema check the rest. */

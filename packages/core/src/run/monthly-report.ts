@@ -55,6 +55,8 @@ export interface ReportContent {
   sessions: SessionSource;
   /** The session detail's CSV parts, written already by their own steps, and the sessions' Data quality lines. */
   detail: SessionDetail;
+  /** The exact sum of every session's savings before the wallboxes' rounding: what a plain sum of the Sessions sheet gives. */
+  unroundedSavingsEur?: string;
 }
 
 /** A month read: its plan, and each shard's result in the work store. */

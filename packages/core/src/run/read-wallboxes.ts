@@ -1,10 +1,11 @@
 import pMap from "p-map";
 import type { WallboxRef } from "../config/index.ts";
+import { ZERO } from "../money/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { assertWallboxEntry, WallboxEntryArena, type WallboxOutcome, wallboxEntry } from "../report/index.ts";
 import { chronological, type SessionsReader, WallboxReadError } from "../sessions/index.ts";
 import type { SessionSpool } from "../spool/index.ts";
-import { FiguresTotal, summarizeWallbox } from "../summary/index.ts";
+import { FiguresTotal, summarizeWallbox, unroundedSavings } from "../summary/index.ts";
 
 export type WallboxProgress = {
   done: number;
@@ -36,6 +37,8 @@ export interface WallboxesRead {
   totals: FiguresTotal;
   /** 1 where the wallbox at that position was read, 0 where it failed. */
   read: Uint8Array;
+  /** The exact sum of every session's savings read, before the wallboxes' rounding (for the reconciliation line). */
+  unroundedSavingsEur: string;
 }
 
 function deadlineReason(deadline: AbortSignal): string {
@@ -51,6 +54,7 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
   // Per wallbox, only compact bytes and running sums stay in memory while the month is read.
   const entries = new WallboxEntryArena();
   const totals = new FiguresTotal();
+  let unrounded = ZERO;
   const read = new Uint8Array(wallboxes.length);
   let done = 0;
   await pMap(
@@ -63,6 +67,7 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
         if (deadline?.aborted) throw new WallboxReadError(deadlineReason(deadline));
         const sessions = await input.reader.listSessions(input.orgId, wallbox, window);
         outcome = { wallbox, status: "ok", figures: summarizeWallbox(sessions, window) };
+        unrounded = unrounded.plus(unroundedSavings(sessions));
         sessionCount = sessions.length;
         // The sessions wait on disk for the writers.
         await spool.put(position, chronological(sessions));
@@ -88,5 +93,5 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
     { concurrency: input.concurrency },
   );
   await spool.flush();
-  return { entries, totals, read };
+  return { entries, totals, read, unroundedSavingsEur: unrounded.toFixed() };
 }

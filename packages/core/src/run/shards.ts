@@ -126,6 +126,7 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
       wallboxes: wallboxes.length,
       failed: read.entries.failed,
       totals: read.totals.result(),
+      unroundedSavingsEur: read.unroundedSavingsEur,
       sessionsKey,
     };
     const created = await store.create(entriesKey, async (out) => {

@@ -63,6 +63,8 @@ export const partialHeaderSchema = z.object({
   failed: count,
   /** Exact sums of the shard's rounded wallbox figures: the merge adds them up. */
   totals: figuresSchema,
+  /** The exact sum of its sessions' savings before rounding (a decimal text). */
+  unroundedSavingsEur: z.string().regex(/^-?\d+(\.\d+)?$/),
   sessionsKey: z.string(),
 });
 export type PartialHeader = z.infer<typeof partialHeaderSchema>;

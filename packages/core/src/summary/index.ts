@@ -1,4 +1,4 @@
-import { parseDecimal, roundEur, roundKwh, sum, ZERO } from "../money/index.ts";
+import { type Decimal, parseDecimal, roundEur, roundKwh, sum, ZERO } from "../money/index.ts";
 import { type MonthWindow, startedWithin } from "../month/index.ts";
 import { OUTCOMES, type Outcome, type Session } from "../sessions/index.ts";
 
@@ -57,15 +57,19 @@ export function summarizeWallbox(sessions: readonly Session[], window: MonthWind
     if (flags.open) figures.openSessions += 1;
     if (flags.startedOutsidePeriod) figures.sessionsStartedOutsidePeriod += 1;
   }
-  const decimals = (values: (string | null)[]) => sum(values.filter((value): value is string => value !== null).map(parseDecimal));
   return {
     sessions: sessions.length,
     outcomes,
-    energyFromSolarKwh: roundKwh(decimals(sessions.map((session) => session.energyFromSolarKwh))),
-    savingsEur: roundEur(decimals(sessions.map((session) => session.savingsEur))),
+    energyFromSolarKwh: roundKwh(exactSum(sessions.map((session) => session.energyFromSolarKwh))),
+    savingsEur: roundEur(unroundedSavings(sessions)),
     ...figures,
   };
 }
+
+const exactSum = (values: (string | null)[]) => sum(values.filter((value): value is string => value !== null).map(parseDecimal));
+
+/** The exact sum of the sessions' savings, before the wallbox's one rounding: what a plain sum of the Sessions sheet shows. */
+export const unroundedSavings = (sessions: readonly Session[]): Decimal => exactSum(sessions.map((session) => session.savingsEur));
 
 const COUNTED = [
   "sessions",
