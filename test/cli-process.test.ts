@@ -84,7 +84,12 @@ describe("npm run report as a process", () => {
     const run = await runProcess(CLI, ["--out", out.path, "--wallboxes", "3", "--month", "2026-10"], { closeStdout: true });
     expect(run.stderr).not.toMatch(/\n\s+at |EPIPE/);
     expect(run.code).toBe(0);
-    expect(await out.files()).toEqual(["hems-savings-2026-10.json", "hems-savings-2026-10.xlsx", "hems-sessions-2026-10.csv"]);
+    expect(await out.files()).toEqual([
+      "hems-savings-2026-10.json",
+      "hems-savings-2026-10.xlsx",
+      "hems-savings-report.v1.schema.json",
+      "hems-sessions-2026-10.csv",
+    ]);
   });
 
   it("says so and exits 3 if the run is ever left waiting with nothing to wake it", async () => {

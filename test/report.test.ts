@@ -44,18 +44,25 @@ describe("npm run report with the built-in simulator", () => {
   it("writes a complete workbook and JSON report for the previous month, with progress and a closing summary", async () => {
     const run = await runCli(["--out", out.path, "--wallboxes", "6"]);
     expect(run.code).toBe(0);
-    expect(await out.files()).toEqual(["hems-savings-2026-10.json", "hems-savings-2026-10.xlsx", "hems-sessions-2026-10.csv"]);
+    expect(await out.files()).toEqual([
+      "hems-savings-2026-10.json",
+      "hems-savings-2026-10.xlsx",
+      "hems-savings-report.v1.schema.json",
+      "hems-sessions-2026-10.csv",
+    ]);
     expect(run.info.filter((line) => /^\[\d\/6\] ok /.test(line))).toHaveLength(6);
     expect(run.info.filter((line) => line.startsWith("Writing "))).toEqual([
       "Writing hems-sessions-2026-10.csv…",
       "Writing hems-savings-2026-10.xlsx…",
       "Writing hems-savings-2026-10.json…",
+      "Writing hems-savings-report.v1.schema.json…",
     ]);
     expect(run.result[0]).toMatch(/^Complete report for 2026-10: 6 of 6 wallboxes read, \d+ sessions, savings \d+\.\d{2} EUR/);
     expect(run.result.slice(1)).toEqual([
       `Wrote ${join(out.path, "hems-savings-2026-10.xlsx")}`,
       `Wrote ${join(out.path, "hems-savings-2026-10.json")}`,
       `Wrote ${join(out.path, "hems-sessions-2026-10.csv")}`,
+      `Wrote ${join(out.path, "hems-savings-report.v1.schema.json")} (the JSON report's contract)`,
     ]);
 
     const report = await readReport(out.path);
@@ -144,7 +151,12 @@ describe("npm run report with the built-in simulator", () => {
     );
     expect(run.code).toBe(0);
     expect(run.info.at(-1)).toBe("hems-reports: interrupted (Ctrl+C) after the report files were complete: they were written in full.");
-    expect(await out.files()).toEqual(["hems-savings-2026-10.json", "hems-savings-2026-10.xlsx", "hems-sessions-2026-10.csv"]);
+    expect(await out.files()).toEqual([
+      "hems-savings-2026-10.json",
+      "hems-savings-2026-10.xlsx",
+      "hems-savings-report.v1.schema.json",
+      "hems-sessions-2026-10.csv",
+    ]);
   });
 
   it("documents every option and the environment in --help", async () => {

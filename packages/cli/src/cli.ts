@@ -193,6 +193,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     output.result(`Wrote ${result.workbook.location}`);
     output.result(`Wrote ${result.json.location}`);
     for (const part of result.csv) output.result(`Wrote ${part.location}`);
+    output.result(`Wrote ${result.schema.location} (the JSON report's contract)`);
     if (emailOut) output.result(`Wrote ${emailOut} (the email finance would receive)`);
     if (abort.signal.reason instanceof InterruptedError) {
       output.info(`hems-reports: ${abort.signal.reason.message} after the report files were complete: they were written in full.`);

@@ -5,35 +5,38 @@ const kwh = z.string().regex(/^-?\d+\.\d{3}$/, { error: "expected kWh as a decim
 const count = z.number().int().nonnegative();
 const day = z.iso.date();
 
+// The descriptions are the published contract's (schema/): they say what each field means.
 export const figuresSchema = z.object({
-  sessions: count,
-  outcomes: z.object({
-    charged_from_solar: count,
-    no_surplus: count,
-    steering_ineffective: count,
-    aborted: count,
-    unknown: count,
-  }),
-  energyFromSolarKwh: kwh,
-  savingsEur: eur,
-  commandsSent: count,
-  commandsApplied: count,
-  commandsIneffective: count,
-  sessionsWithoutSavings: count,
-  sessionsWithIncompletePriceCoverage: count,
-  openSessions: count,
-  sessionsStartedOutsidePeriod: count,
+  sessions: count.describe("Sessions the Partner API returned for the month"),
+  outcomes: z
+    .object({
+      charged_from_solar: count,
+      no_surplus: count,
+      steering_ineffective: count,
+      aborted: count,
+      unknown: count.describe("Sessions whose outcome is null or a value the API contract does not name"),
+    })
+    .describe("Sessions by outcome; they add up to sessions"),
+  energyFromSolarKwh: kwh.describe("Energy charged from solar, kWh, exact decimal text with 3 decimals (rounded once per wallbox)"),
+  savingsEur: eur.describe("Savings, EUR as the Partner API reports them, exact decimal text with 2 decimals (rounded once per wallbox)"),
+  commandsSent: count.describe("HEMS commands sent to the wallbox"),
+  commandsApplied: count.describe("Commands the wallbox applied"),
+  commandsIneffective: count.describe("Commands that had no effect"),
+  sessionsWithoutSavings: count.describe("Sessions whose savings_eur is null: they add nothing to savingsEur"),
+  sessionsWithIncompletePriceCoverage: count.describe("Sessions without complete price coverage: their savings may be understated"),
+  openSessions: count.describe("Sessions still running when read (ended_at null): their figures may still change"),
+  sessionsStartedOutsidePeriod: count.describe("Sessions the API returned for the month whose started_at is outside its days"),
 });
 
 const wallboxIdentity = {
-  userId: z.string(),
-  wallboxId: z.string(),
-  label: z.string().nullable(),
+  userId: z.string().describe("The Podero user the wallbox belongs to"),
+  wallboxId: z.string().describe("The wallbox"),
+  label: z.string().nullable().describe("The label the wallbox config gives it, or null"),
 };
 
 export const wallboxReportSchema = z.discriminatedUnion("status", [
   z.object({ ...wallboxIdentity, status: z.literal("ok"), ...figuresSchema.shape }),
-  z.object({ ...wallboxIdentity, status: z.literal("failed"), error: z.string() }),
+  z.object({ ...wallboxIdentity, status: z.literal("failed"), error: z.string().describe("Why the wallbox could not be read") }),
 ]);
 
 /**
@@ -42,15 +45,20 @@ export const wallboxReportSchema = z.discriminatedUnion("status", [
  * whenever any wallbox failed.
  */
 export const monthlyReportSchema = z.object({
-  schemaVersion: z.literal(1),
-  orgId: z.string(),
-  month: z.string().regex(/^\d{4}-\d{2}$/),
-  period: z.object({ from: day, to: day }),
-  generatedAt: z.iso.datetime(),
-  complete: z.boolean(),
-  rules: z.object({ periodMembership: z.string(), rounding: z.string() }),
-  totals: figuresSchema,
-  wallboxes: z.array(wallboxReportSchema),
+  schemaVersion: z.literal(1).describe("The contract's version: it changes whenever a field is added, removed, renamed or changes meaning"),
+  orgId: z.string().describe("The Podero organisation"),
+  month: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .describe("The reported month, YYYY-MM"),
+  period: z.object({ from: day, to: day }).describe("The month's first and last day (UTC), as the Partner API was queried"),
+  generatedAt: z.iso.datetime().describe("When the run read the Partner API (UTC)"),
+  complete: z.boolean().describe("False when any wallbox could not be read: the totals then cover only the wallboxes read"),
+  rules: z
+    .object({ periodMembership: z.string(), rounding: z.string() })
+    .describe("Which sessions count for the month, and how figures are rounded, in words"),
+  totals: figuresSchema.describe("Exact sums of the figures of the wallboxes read (status ok)"),
+  wallboxes: z.array(wallboxReportSchema).describe("Every configured wallbox once, in report order (a user's wallboxes together)"),
 });
 
 export type FiguresJson = z.infer<typeof figuresSchema>;

@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ReportConfig } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
-import { type ReportHead, reportFileNames, type WallboxEntries, workbookLayout, writeMonthlyReportJson } from "../report/index.ts";
+import {
+  JSON_SCHEMA_FILE_NAME,
+  monthlyReportJsonSchemaText,
+  type ReportHead,
+  reportFileNames,
+  type WallboxEntries,
+  workbookLayout,
+  writeMonthlyReportJson,
+} from "../report/index.ts";
 import type { SessionSource, SessionsReader } from "../sessions/index.ts";
 import { planShards, type RunPlan, type ShardDescriptor } from "../shards/index.ts";
 import {
@@ -90,6 +98,8 @@ export interface RunInput extends Omit<ReadInput, "work">, WriteOptions {
 export interface ReportFiles {
   workbook: StoredFile;
   json: StoredFile;
+  /** The JSON report's contract (JSON Schema), beside every report. */
+  schema: StoredFile;
   csv: StoredFile[];
 }
 
@@ -177,6 +187,7 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
   const produced: (FileToWrite & { produce: Producer })[] = [
     { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out, { signal }) },
     { name: names.json, contentType: CONTENT_TYPES.json, produce: (out) => writeMonthlyReportJson(content.report, content.wallboxes, out) },
+    { name: JSON_SCHEMA_FILE_NAME, contentType: "application/schema+json", produce: async (out) => void out.end(monthlyReportJsonSchemaText()) },
   ];
   const announced = produced.map((file) => ({
     ...file,
@@ -186,8 +197,8 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
     },
   }));
   const csvParts: FileToWrite[] = content.detail.parts.map((part) => ({ name: part.name, contentType: CONTENT_TYPES.csv, object: part.object }));
-  const [workbook, json, ...csv] = await writeTogether(store, [...announced, ...csvParts], signal);
-  return { workbook: workbook!, json: json!, csv };
+  const [workbook, json, schema, ...csv] = await writeTogether(store, [...announced, ...csvParts], signal);
+  return { workbook: workbook!, json: json!, schema: schema!, csv };
 }
 
 /** Runs `use` with a work store in a new temporary folder, removed afterwards whatever happens. */

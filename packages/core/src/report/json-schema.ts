@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { monthlyReportSchema } from "./schema.ts";
+
+/** The JSON report's contract as JSON Schema: committed under schema/ and written beside every report. */
+export const JSON_SCHEMA_FILE_NAME = "hems-savings-report.v1.schema.json";
+
+/** Made from the zod schema the code validates with, so the published contract is the enforced one. */
+export function monthlyReportJsonSchema(): Record<string, unknown> {
+  return {
+    $id: JSON_SCHEMA_FILE_NAME,
+    title: "HEMS savings report (JSON), schemaVersion 1",
+    ...z.toJSONSchema(monthlyReportSchema, { target: "draft-2020-12" }),
+  };
+}
+
+/** The schema file's text, as committed and as written beside each report. */
+export const monthlyReportJsonSchemaText = () => `${JSON.stringify(monthlyReportJsonSchema(), null, 2)}\n`;

@@ -1,0 +1,50 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { JSON_SCHEMA_FILE_NAME, monthlyReportJsonSchemaText, monthlyReportSchema } from "@hems-reports/core/report";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli, temporaryFolder } from "./support/cli.ts";
+
+const committed = new URL(`../schema/${JSON_SCHEMA_FILE_NAME}`, import.meta.url);
+
+let out: Awaited<ReturnType<typeof temporaryFolder>>;
+beforeEach(async () => {
+  out = await temporaryFolder();
+});
+afterEach(() => out.remove());
+
+describe("the JSON report's published contract (schema/)", () => {
+  it("is what the code enforces: a changed schema needs a new schemaVersion and `npm run schema`", async () => {
+    // Compared as JSON: the formatter may lay the committed file out differently.
+    const text = await readFile(committed, "utf8");
+    const version = monthlyReportSchema.shape.schemaVersion.value;
+    expect(
+      isDeepStrictEqual(JSON.parse(text), JSON.parse(monthlyReportJsonSchemaText())),
+      `schema/${JSON_SCHEMA_FILE_NAME} is not what monthlyReportSchema (schemaVersion ${version}) enforces: a change of the contract needs a new schemaVersion (and schema file name); then run npm run schema`,
+    ).toBe(true);
+    expect(JSON_SCHEMA_FILE_NAME).toBe(`hems-savings-report.v${version}.schema.json`);
+  });
+
+  it("validates reports as written (complete and incomplete), and the copy written beside each report is the committed one", async () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(await readFile(committed, "utf8")));
+    const run = await runCli(["--out", out.path, "--wallboxes", "6", "--quiet"]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(await readFile(join(out.path, "hems-savings-2026-10.json"), "utf8"));
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(JSON.parse(await readFile(join(out.path, JSON_SCHEMA_FILE_NAME), "utf8"))).toEqual(JSON.parse(await readFile(committed, "utf8")));
+    // A failed wallbox, as the report writes it, is valid too; a figure as a float is not.
+    const incomplete = {
+      ...report,
+      complete: false,
+      wallboxes: [...report.wallboxes, { ...report.wallboxes[0], status: "failed", error: "HTTP 503", sessions: undefined }],
+    };
+    const failed = { userId: report.wallboxes[0].userId, wallboxId: report.wallboxes[0].wallboxId, label: null, status: "failed", error: "HTTP 503" };
+    expect(validate({ ...incomplete, wallboxes: [...report.wallboxes, failed] }), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...report, totals: { ...report.totals, savingsEur: 1750.09 } })).toBe(false);
+    expect(validate({ ...report, schemaVersion: 2 })).toBe(false);
+  });
+});
