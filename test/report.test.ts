@@ -93,7 +93,18 @@ describe("npm run report with the built-in simulator", () => {
     expect((await runCli(["--out", out.path, "--wallboxes", "5", "--month", "2024-02", "--quiet"])).code).toBe(0);
     const report = await readReport(out.path, "2024-02");
     const workbook = await readWorkbook(out.path, "2024-02");
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(["Summary", "Wallboxes", "Sessions", "Data quality", "About"]);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(["Summary", "Wallboxes", "Users", "Sessions", "Data quality", "About"]);
+    // One row per user, whose figures are the sums of its wallboxes' (which are the JSON's).
+    const users = workbook.getWorksheet("Users")!;
+    const userIds = [...new Set(report.wallboxes.map((wallbox) => wallbox.userId))];
+    expect(users.actualRowCount).toBe(1 + userIds.length);
+    const usersSavingsColumn = (users.getRow(1).values as ExcelJS.CellValue[]).indexOf("Savings (EUR)");
+    const perUser = userIds.map((userId) =>
+      report.wallboxes
+        .filter((wallbox) => wallbox.userId === userId && wallbox.status === "ok")
+        .reduce((cents, wallbox) => cents + Math.round(Number(wallbox.status === "ok" ? wallbox.savingsEur : 0) * 100), 0),
+    );
+    expect(userIds.map((_, index) => Math.round(Number(users.getRow(index + 2).getCell(usersSavingsColumn).value) * 100))).toEqual(perUser);
 
     const summary = summaryOf(workbook);
     expect(formulaResult(summary.get("Savings (EUR)")!)).toBe(Number(report.totals.savingsEur));

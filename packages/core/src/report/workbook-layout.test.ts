@@ -63,6 +63,7 @@ describe("workbook layout", () => {
     expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual([
       "Summary",
       "Wallboxes",
+      "Users",
       "Sessions",
       "Sessions 2",
       "Sessions 3",
@@ -134,5 +135,42 @@ describe("workbook layout", () => {
     expect(rows.get("Amounts")).toMatch(/EUR, as the Partner API reports them; the API does not say whether they include VAT/);
     expect(rows.get("Savings per kWh from solar")).toMatchObject({ value: { formula: "IF(B16=0,0,B17/B16)", result: 0.17 } });
     expect(rows.get("Share of sessions charged from solar")).toMatchObject({ value: { formula: "IF(B10=0,0,B11/B10)", result: 1 } });
+  });
+
+  it("totals each user's wallboxes on the Users sheet, a household's together, failed ones counted", async () => {
+    const userA = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
+    const box = (id: string, userId: string, label?: string) => ({
+      userId,
+      wallboxId: `${id}2222222-2222-4222-8222-222222222222`,
+      ...(label ? { label } : {}),
+    });
+    const one = { ...session(1), savingsEur: "1.005", endedAt: "2026-10-02T11:00:00Z" };
+    const report = buildMonthlyReport({
+      orgId: "33333333-3333-4333-8333-333333333333",
+      window,
+      generatedAt: new Date("2026-11-01T06:00:00Z"),
+      wallboxes: [
+        { wallbox: box("1", userA, "Garage"), status: "ok", figures: summarizeWallbox([one, { ...one, id: 2 }], window) },
+        { wallbox: box("2", userA.toUpperCase(), "Carport"), status: "failed", error: "HTTP 503" },
+        { wallbox: box("3", wallbox.userId), status: "ok", figures: summarizeWallbox([one], window) },
+      ],
+    });
+    const users = workbookLayout({
+      report,
+      wallboxes: entriesFromList(report.wallboxes),
+      window,
+      source: "test",
+      jsonFileName: "r.json",
+      csvFileNames: ["r.csv"],
+      sessions: sessionsInMemory([]),
+      sessionRowLimit: 1_000,
+    }).find((sheet) => sheet.name === "Users")!;
+    const rows = [];
+    for await (const row of users.rows) rows.push(row);
+    const savings = users.columns.findIndex((column) => column.header === "Savings (EUR)");
+    expect(rows.map((row) => [row[0], row[1], row[2], row[3], row[savings]])).toEqual([
+      [userA, "Garage, Carport", 2, 1, 2.01],
+      [wallbox.userId, "32222222-2222-4222-8222-222222222222", 1, 0, 1.01],
+    ]);
   });
 });

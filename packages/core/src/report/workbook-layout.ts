@@ -2,6 +2,7 @@ import type { WallboxRef } from "../config/index.ts";
 import { groupDigits, parseDecimal, roundEur, ZERO } from "../money/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { OUTCOMES, type Session, type SessionSource } from "../sessions/index.ts";
+import { FiguresTotal } from "../summary/index.ts";
 import { type QualityIssueSource, qualityIssuesOf } from "./quality-issues.ts";
 import { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
 import type { FiguresJson, ReportHead } from "./schema.ts";
@@ -146,6 +147,53 @@ function wallboxesSheet(entries: WallboxEntries): SheetSpec {
     // Made row by row as the writer asks, so a large org's rows never exist all at once.
     rows: { [Symbol.asyncIterator]: () => wallboxRows(entries) },
     filter: true,
+  };
+}
+
+/** A user's wallboxes named in the Users sheet; a fleet's further wallboxes are counted. */
+const LABELS_LISTED = 10;
+
+/**
+ * One row per user, in report order: its wallboxes, how many were read, and the exact sums of
+ * their rounded figures (so the users' rows add up to the totals, as the wallboxes' do). A user's
+ * wallboxes are neighbours in report order, so each user is summed as its wallboxes stream by.
+ */
+async function* userRows(entries: WallboxEntries): AsyncGenerator<Cell[]> {
+  let current: { key: string; userId: string; labels: string[]; count: number; failed: number; totals: FiguresTotal } | undefined;
+  const row = (user: NonNullable<typeof current>): Cell[] => {
+    const more = user.count - user.labels.length;
+    const names = `${user.labels.join(", ")}${more > 0 ? `${user.labels.length ? ", " : ""}and ${more} more` : ""}`;
+    const figures = user.totals.result();
+    return [user.userId, names, user.count, user.failed, ...FIGURE_COLUMNS.map((column) => column.pick(figures))];
+  };
+  for await (const wallbox of entries.read()) {
+    const key = wallbox.userId.toLowerCase();
+    if (current?.key !== key) {
+      if (current) yield row(current);
+      current = { key, userId: wallbox.userId, labels: [], count: 0, failed: 0, totals: new FiguresTotal() };
+    }
+    current.count++;
+    if (current.labels.length < LABELS_LISTED) current.labels.push(wallbox.label ?? wallbox.wallboxId);
+    if (wallbox.status === "ok") current.totals.add(wallbox);
+    else current.failed++;
+  }
+  if (current) yield row(current);
+}
+
+function usersSheet(entries: WallboxEntries): SheetSpec {
+  return {
+    name: "Users",
+    columns: [
+      { header: "User ID", width: 19, wrap: true },
+      { header: "Wallboxes", width: 28, wrap: true },
+      { header: "Wallbox count", width: 10, numFmt: COUNT_FORMAT },
+      { header: "Wallboxes failed", width: 10, numFmt: COUNT_FORMAT },
+      ...FIGURE_COLUMNS.map((column) => ({ header: column.header, width: column.width ?? 10, numFmt: column.numFmt })),
+    ],
+    preamble: [],
+    rows: { [Symbol.asyncIterator]: () => userRows(entries) },
+    filter: true,
+    continues: true,
   };
 }
 
@@ -373,6 +421,7 @@ export function workbookLayout(input: WorkbookInput): SheetSpec[] {
   const sheets = [
     summarySheet(input.report, input.wallboxes, input.unroundedSavingsEur),
     wallboxesSheet(input.wallboxes),
+    usersSheet(input.wallboxes),
     sessionsSheet(input),
     dataQualitySheet(input),
     aboutSheet(input),
