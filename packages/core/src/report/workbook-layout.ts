@@ -279,10 +279,10 @@ const FIRST_FIGURE_ROW = 10;
 
 function kpiRows(report: ReportHead): Cell[][] {
   const cellOf = (header: string) => `B${FIRST_FIGURE_ROW + FIGURE_COLUMNS.findIndex((column) => column.header === header)}`;
-  const valueOf = (header: string) => FIGURE_COLUMNS.find((column) => column.header === header)!.pick(report.totals);
+  const figureOf = (header: string) => FIGURE_COLUMNS.find((column) => column.header === header)!.pick(report.totals);
   return KPIS.map((kpi) => {
     const [numerator, denominator] = [cellOf(kpi.numerator), cellOf(kpi.denominator)];
-    const result = valueOf(kpi.denominator) === 0 ? 0 : valueOf(kpi.numerator) / valueOf(kpi.denominator);
+    const result = figureOf(kpi.denominator) === 0 ? 0 : figureOf(kpi.numerator) / figureOf(kpi.denominator);
     return [kpi.name, { value: { formula: `IF(${denominator}=0,0,${numerator}/${denominator})`, result }, numFmt: kpi.numFmt }];
   });
 }
