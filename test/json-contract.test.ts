@@ -1,13 +1,21 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { JSON_SCHEMA_FILE_NAME, monthlyReportJsonSchemaText, monthlyReportSchema } from "@hems-reports/core/report";
+import { contractHash, JSON_SCHEMA_FILE_NAME, monthlyReportJsonSchemaText, monthlyReportSchema } from "@hems-reports/core/report";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli, temporaryFolder } from "./support/cli.ts";
 
 const committed = new URL(`../schema/${JSON_SCHEMA_FILE_NAME}`, import.meta.url);
+
+/**
+ * What each published schemaVersion means, as `contractHash` (descriptions aside): a published
+ * contract never changes; a change needs a new schemaVersion, whose hash is added here.
+ */
+const PUBLISHED: Record<number, string> = {
+  1: "50698452594c2be3b70d13c9eb5dfc600f45744c39eeb7c5fbaa92b620437a63",
+};
 
 let out: Awaited<ReturnType<typeof temporaryFolder>>;
 beforeEach(async () => {
@@ -25,6 +33,10 @@ describe("the JSON report's published contract (schema/)", () => {
       `schema/${JSON_SCHEMA_FILE_NAME} is not what monthlyReportSchema (schemaVersion ${version}) enforces: a change of the contract needs a new schemaVersion (and schema file name); then run npm run schema`,
     ).toBe(true);
     expect(JSON_SCHEMA_FILE_NAME).toBe(`hems-savings-report.v${version}.schema.json`);
+    expect(
+      contractHash(JSON.parse(text)),
+      `schemaVersion ${version} is published and means something else now: bump schemaVersion (a new schema file) instead of changing it`,
+    ).toBe(PUBLISHED[version]);
   });
 
   it("validates reports as written (complete and incomplete), and the copy written beside each report is the committed one", async () => {

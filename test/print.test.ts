@@ -37,7 +37,8 @@ describe.runIf(engine)("the workbook in a real spreadsheet engine (LibreOffice)"
 
   beforeAll(async () => {
     folder = await temporaryFolder();
-    const config = demoConfig("print", 12);
+    // Enough wallboxes that the Wallboxes sheet prints on more than one page.
+    const config = demoConfig("print", 40);
     const failing = config.wallboxes[4]!.wallboxId;
     simulator = await startSimulator({
       seed: "print",
@@ -60,11 +61,11 @@ describe.runIf(engine)("the workbook in a real spreadsheet engine (LibreOffice)"
       const bytes = await readFile(result.workbook.location);
       await import("node:fs/promises").then((fs) => fs.writeFile(workbooks[kind], bytes));
     }
-    // A month whose Sessions continue on a second sheet (here past 40 rows a sheet).
+    // A month whose Sessions continue on further sheets (here past 150 rows a sheet), each longer than a page.
     const window = parseMonth("2026-10", new Date("2026-11-25T00:00:00Z"));
     const wallbox = { userId: "11111111-1111-4111-8111-111111111111", wallboxId: "22222222-2222-4222-8222-222222222222", label: "Garage" };
     const sessions = simulator.sessionsFor(config.wallboxes[0]!.wallboxId, "2026-10-01", "2026-10-31").length
-      ? Array.from({ length: 90 }, (_, index) => ({
+      ? Array.from({ length: 330 }, (_, index) => ({
           id: index + 1,
           ocppTransactionId: null,
           startedAt: `2026-10-${String((index % 28) + 1).padStart(2, "0")}T10:00:00Z`,
@@ -99,13 +100,15 @@ describe.runIf(engine)("the workbook in a real spreadsheet engine (LibreOffice)"
     });
     workbooks.continued = join(folder.path, "continued.xlsx");
     const out = createWriteStream(workbooks.continued);
-    await writeWorkbook(sheets, out, { maxRowsPerSheet: 40 });
+    await writeWorkbook(sheets, out, { maxRowsPerSheet: 150 });
     await finished(out);
 
     const files = Object.values(workbooks);
-    await convert(files, "csv", join(folder.path, "csv"), folder.path);
-    await convert(files, "cached csv", join(folder.path, "cached"), folder.path);
-    await convert(files, "pdf", join(folder.path, "pdf"), folder.path);
+    await Promise.all([
+      convert(files, "csv", join(folder.path, "csv"), folder.path),
+      convert(files, "cached csv", join(folder.path, "cached"), folder.path),
+      convert(files, "pdf", join(folder.path, "pdf"), folder.path),
+    ]);
     pages = {};
     for (const [kind, file] of Object.entries(workbooks))
       pages[kind] = await pdfPages(join(folder.path, "pdf", basename(file).replace(/\.xlsx$/, ".pdf")));
@@ -153,25 +156,42 @@ describe.runIf(engine)("the workbook in a real spreadsheet engine (LibreOffice)"
       expect(summary[0]).toContain("Acme Energie GmbH & Co. KG");
       expect(summary[0]).toMatch(new RegExp(`Page 1 of ${printed.length}`));
     }
-    expect(pages.incomplete![0]).toContain("INCOMPLETE: 1 of 12 wallboxes could not be read");
+    expect(pages.incomplete![0]).toContain("INCOMPLETE: 1 of 40 wallboxes could not be read");
   });
 
   it("prints every page of the Wallboxes and Sessions sheets with their header row and whole rows, one page wide", () => {
     for (const [kind, printed] of Object.entries(pages)) {
+      // Every page names its sheet in the footer, and the sheets print in the workbook's order.
+      const sheets = printed.map(sheetOf);
+      expect(
+        sheets.every((sheet) => sheet !== undefined),
+        kind,
+      ).toBe(true);
+      const order = [...new Set(sheets)];
+      const expected =
+        kind === "continued"
+          ? ["Summary", "Wallboxes", "Users", "Sessions", "Sessions 2", "Sessions 3", "Data quality", "About"]
+          : ["Summary", "Wallboxes", "Users", "Sessions", "Data quality", "About"];
+      expect(order, kind).toEqual(expected.filter((sheet) => order.includes(sheet)));
+      expect(order.slice(0, 4), kind).toEqual(expected.slice(0, 4));
       const wallboxes = printed.filter((page) => sheetOf(page) === "Wallboxes");
-      expect(wallboxes.length, kind).toBeGreaterThan(0);
+      // The check below means something only where a sheet takes more than one page.
+      if (kind !== "continued") expect(wallboxes.length, kind).toBeGreaterThan(1);
       for (const page of wallboxes) {
         // The header row is repeated, and the whole width is on the page: the label and the last figure column.
         expect(page).toMatch(/Label\s+User ID\s+Wallbox ID\s+Status/);
         expect(page).toContain("the period");
         expect(page).toMatch(/Demo wallbox \d+|Garage/);
       }
-      for (const page of printed.filter((text) => /^Sessions( \d+)?$/.test(sheetOf(text) ?? ""))) {
+      const sessions = printed.filter((text) => /^Sessions( \d+)?$/.test(sheetOf(text) ?? ""));
+      expect(sessions.length, kind).toBeGreaterThan(2);
+      for (const page of sessions) {
         expect(page).toMatch(/Wallbox label\s+Wallbox ID\s+Session ID/);
-        expect(page).toContain("ineffective");
+        // The last three columns' headers ("Commands sent", "… applied", "… ineffective"): the whole width is there.
+        expect((page.match(/Command/g) ?? []).length).toBeGreaterThanOrEqual(3);
       }
     }
-    expect(pages.continued!.some((page) => sheetOf(page) === "Sessions 2")).toBe(true);
+    expect(pages.continued!.filter((page) => sheetOf(page) === "Sessions 2").length).toBeGreaterThan(1);
   });
 
   it("marks INCOMPLETE and FAILED with a fill that shows in print", async () => {

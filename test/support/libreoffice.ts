@@ -20,8 +20,9 @@ export async function which(name: string): Promise<string | undefined> {
  * (`recalculate`), so what it exports is LibreOffice's own result; or one that never does, so it
  * exports the values cached in the file.
  */
-async function profileFor(folder: string, recalculate: boolean): Promise<string> {
-  const profile = join(folder, recalculate ? "lo-recalculating" : "lo-cached");
+async function profileFor(folder: string, recalculate: boolean, use: string): Promise<string> {
+  // One profile for each conversion: LibreOffice instances must not share one, and these run at once.
+  const profile = join(folder, `lo-${use}-${recalculate ? "recalculating" : "cached"}`);
   await mkdir(join(profile, "user"), { recursive: true });
   await writeFile(
     join(profile, "user", "registrymodifications.xcu"),
@@ -41,7 +42,7 @@ async function profileFor(folder: string, recalculate: boolean): Promise<string>
  */
 export async function convert(files: readonly string[], to: "csv" | "cached csv" | "pdf", outdir: string, scratch: string): Promise<void> {
   const filter = to === "pdf" ? "pdf" : "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1";
-  const profile = await profileFor(scratch, to !== "cached csv");
+  const profile = await profileFor(scratch, to !== "cached csv", to.replace(" ", "-"));
   await run("soffice", [`-env:UserInstallation=${profile}`, "--headless", "--convert-to", filter, "--outdir", outdir, ...files], {
     timeout: 120_000,
   });
@@ -51,9 +52,9 @@ export async function convert(files: readonly string[], to: "csv" | "cached csv"
 export async function pdfPages(path: string): Promise<string[]> {
   const info = (await run("pdfinfo", [path])).stdout;
   const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]);
-  const texts: string[] = [];
-  for (let page = 1; page <= pages; page++)
-    texts.push((await run("pdftotext", ["-layout", "-f", String(page), "-l", String(page), path, "-"])).stdout);
+  // pdftotext ends each page with a form feed.
+  const texts = (await run("pdftotext", ["-layout", path, "-"], { maxBuffer: 64 * 2 ** 20 })).stdout.split("\f").slice(0, pages);
+  if (texts.length !== pages) throw new Error(`${path}: pdftotext gave ${texts.length} pages, pdfinfo counts ${pages}`);
   return texts;
 }
 

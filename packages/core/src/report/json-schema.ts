@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { monthlyReportSchema } from "./schema.ts";
 
@@ -15,3 +16,26 @@ export function monthlyReportJsonSchema(): Record<string, unknown> {
 
 /** The schema file's text, as committed and as written beside each report. */
 export const monthlyReportJsonSchemaText = () => `${JSON.stringify(monthlyReportJsonSchema(), null, 2)}\n`;
+
+/**
+ * What a reader relies on, as a hash: the schema without its titles and descriptions, keys in
+ * order. A change of it is a change of the contract, which needs a new schemaVersion; a clearer
+ * description is not.
+ */
+export function contractHash(schema: unknown): string {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value && typeof value === "object") {
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([key]) => !["description", "title", "$id"].includes(key))
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([key, inner]) => [key, strip(inner)]),
+      );
+    }
+    return value;
+  };
+  return createHash("sha256")
+    .update(JSON.stringify(strip(schema)))
+    .digest("hex");
+}

@@ -10,10 +10,10 @@ export const figuresSchema = z.object({
   sessions: count.describe("Sessions the Partner API returned for the month"),
   outcomes: z
     .object({
-      charged_from_solar: count,
-      no_surplus: count,
-      steering_ineffective: count,
-      aborted: count,
+      charged_from_solar: count.describe("Sessions charged from solar surplus"),
+      no_surplus: count.describe("Sessions without solar surplus to charge from"),
+      steering_ineffective: count.describe("Sessions whose steering had no effect"),
+      aborted: count.describe("Sessions aborted"),
       unknown: count.describe("Sessions whose outcome is null or a value the API contract does not name"),
     })
     .describe("Sessions by outcome; they add up to sessions"),
@@ -35,8 +35,12 @@ const wallboxIdentity = {
 };
 
 export const wallboxReportSchema = z.discriminatedUnion("status", [
-  z.object({ ...wallboxIdentity, status: z.literal("ok"), ...figuresSchema.shape }),
-  z.object({ ...wallboxIdentity, status: z.literal("failed"), error: z.string().describe("Why the wallbox could not be read") }),
+  z.object({ ...wallboxIdentity, status: z.literal("ok").describe("The wallbox was read: its figures follow"), ...figuresSchema.shape }),
+  z.object({
+    ...wallboxIdentity,
+    status: z.literal("failed").describe("The wallbox could not be read: no figures, and the report is incomplete"),
+    error: z.string().describe("Why the wallbox could not be read"),
+  }),
 ]);
 
 /**
@@ -51,11 +55,16 @@ export const monthlyReportSchema = z.object({
     .string()
     .regex(/^\d{4}-\d{2}$/)
     .describe("The reported month, YYYY-MM"),
-  period: z.object({ from: day, to: day }).describe("The month's first and last day (UTC), as the Partner API was queried"),
+  period: z
+    .object({ from: day.describe("The first day, YYYY-MM-DD (UTC)"), to: day.describe("The last day, YYYY-MM-DD (UTC), inclusive") })
+    .describe("The month's first and last day (UTC), as the Partner API was queried"),
   generatedAt: z.iso.datetime().describe("When the run read the Partner API (UTC)"),
   complete: z.boolean().describe("False when any wallbox could not be read: the totals then cover only the wallboxes read"),
   rules: z
-    .object({ periodMembership: z.string(), rounding: z.string() })
+    .object({
+      periodMembership: z.string().describe("Which sessions count for the month"),
+      rounding: z.string().describe("How money and energy are summed and rounded"),
+    })
     .describe("Which sessions count for the month, and how figures are rounded, in words"),
   totals: figuresSchema.describe("Exact sums of the figures of the wallboxes read (status ok)"),
   wallboxes: z.array(wallboxReportSchema).describe("Every configured wallbox once, in report order (a user's wallboxes together)"),

@@ -169,7 +169,7 @@ describe("workbook layout", () => {
     for await (const row of users.rows) rows.push(row);
     const savings = users.columns.findIndex((column) => column.header === "Savings (EUR)");
     expect(rows.map((row) => [row[0], row[1], row[2], row[3], row[savings]])).toEqual([
-      [userA, "Garage, Carport", 2, 1, 2.01],
+      [userA, "Garage, Carport", 2, { value: 1, alert: true }, 2.01],
       [wallbox.userId, "32222222-2222-4222-8222-222222222222", 1, 0, 1.01],
     ]);
   });

@@ -163,8 +163,15 @@ async function* userRows(entries: WallboxEntries): AsyncGenerator<Cell[]> {
   const row = (user: NonNullable<typeof current>): Cell[] => {
     const more = user.count - user.labels.length;
     const names = `${user.labels.join(", ")}${more > 0 ? `${user.labels.length ? ", " : ""}and ${more} more` : ""}`;
-    const figures = user.totals.result();
-    return [user.userId, names, user.count, user.failed, ...FIGURE_COLUMNS.map((column) => column.pick(figures))];
+    // A user none of whose wallboxes could be read has no figures: blank, as a failed wallbox's row is, never zeros.
+    const figures = user.failed === user.count ? undefined : user.totals.result();
+    return [
+      user.userId,
+      names,
+      user.count,
+      user.failed > 0 ? { value: user.failed, alert: true } : 0,
+      ...FIGURE_COLUMNS.map((column) => (figures ? column.pick(figures) : null)),
+    ];
   };
   for await (const wallbox of entries.read()) {
     const key = wallbox.userId.toLowerCase();
@@ -215,8 +222,8 @@ export const KPI_DEFINITIONS: Record<(typeof KPIS)[number]["name"], string> = {
 export const MONEY_STATEMENT =
   "Amounts are in EUR, as the Partner API reports them; the API does not say whether they include VAT, so neither can this report.";
 
-/** Where a plain sum of the Sessions sheet's savings differs from the Summary's total, and why; none where they agree. */
-function reconciliationRow(report: ReportHead, unroundedSavingsEur: string | undefined): Cell[][] {
+/** Where a plain sum of the sessions' savings differs from the Summary's total, and why; none where they agree. */
+function reconciliationRow(report: ReportHead, unroundedSavingsEur: string | undefined, sessionsListed: boolean): Cell[][] {
   if (unroundedSavingsEur === undefined) return [];
   const plain = roundEur(parseDecimal(unroundedSavingsEur));
   if (plain === report.totals.savingsEur) return [];
@@ -224,13 +231,13 @@ function reconciliationRow(report: ReportHead, unroundedSavingsEur: string | und
   const direction = difference.gt(ZERO) ? "more" : "less";
   return [
     [
-      "Reconciliation with the Sessions sheet",
+      sessionsListed ? "Reconciliation with the Sessions sheet" : "Reconciliation with the session detail (CSV)",
       `A plain sum of the sessions' unrounded savings gives ${groupDigits(plain)} EUR, ${groupDigits(difference.abs().toFixed(2))} EUR ${direction} than the savings total above: each wallbox's savings are summed exactly and rounded to the cent once, and the total adds the rounded wallbox figures (see Rounding).`,
     ],
   ];
 }
 
-function summarySheet(report: ReportHead, entries: WallboxEntries, unroundedSavingsEur?: string): SheetSpec {
+function summarySheet(report: ReportHead, entries: WallboxEntries, unroundedSavingsEur: string | undefined, sessionsListed: boolean): SheetSpec {
   const { count, failed } = entries;
   const lastRow = count + 1;
   const statusColumn = columnLetter(4);
@@ -266,7 +273,7 @@ function summarySheet(report: ReportHead, entries: WallboxEntries, unroundedSavi
       ],
       ...figureRows,
       ...kpiRows(report),
-      ...reconciliationRow(report, unroundedSavingsEur),
+      ...reconciliationRow(report, unroundedSavingsEur, sessionsListed),
       ["Amounts", MONEY_STATEMENT],
       ["Rounding", ROUNDING_RULE],
     ],
@@ -419,7 +426,7 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
 export function workbookLayout(input: WorkbookInput): SheetSpec[] {
   const footer = { left: input.orgLabel ?? input.report.orgId, centre: `HEMS savings report ${input.report.month}` };
   const sheets = [
-    summarySheet(input.report, input.wallboxes, input.unroundedSavingsEur),
+    summarySheet(input.report, input.wallboxes, input.unroundedSavingsEur, input.report.totals.sessions <= input.sessionRowLimit),
     wallboxesSheet(input.wallboxes),
     usersSheet(input.wallboxes),
     sessionsSheet(input),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseDecimal, ZERO } from "../money/index.ts";
+import { type Decimal, parseDecimal, ZERO } from "../money/index.ts";
 import {
   assertReportHead,
   assertWallboxEntry,
@@ -36,12 +36,13 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
   const headers = collectedHeaders(collected);
   const wallboxesOf = input.wallboxesOf ?? wallboxesFromStore(store);
   const totals = new FiguresTotal();
-  let unrounded = ZERO;
+  // Undefined once a shard lacks it (a run begun by an earlier version): then no reconciliation line.
+  let unrounded: Decimal | undefined = ZERO;
   let failed = 0;
   for (const [index, header] of headers.entries()) {
     if (header) {
       totals.add(header.totals);
-      unrounded = unrounded.plus(parseDecimal(header.unroundedSavingsEur));
+      unrounded = header.unroundedSavingsEur === undefined ? undefined : unrounded?.plus(parseDecimal(header.unroundedSavingsEur));
       failed += header.failed;
     } else failed += plan.shards[index]!.count;
   }
@@ -85,7 +86,15 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
       complete: failed === 0,
     }),
   );
-  return { report, wallboxes: entries, window: plan.window, source: input.source, sessions, detail, unroundedSavingsEur: unrounded.toFixed() };
+  return {
+    report,
+    wallboxes: entries,
+    window: plan.window,
+    source: input.source,
+    sessions,
+    detail,
+    ...(unrounded ? { unroundedSavingsEur: unrounded.toFixed() } : {}),
+  };
 }
 
 /** An entry line is the entry's values; `decodeWallboxEntry` and the entry's schema check the rest. */

@@ -62,12 +62,14 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
     async (wallbox, position): Promise<void> => {
       const started = performance.now();
       let outcome: WallboxOutcome;
+      // The wallbox's exact savings before rounding; counted only once the wallbox is read for good.
+      let wallboxUnrounded = ZERO;
       let sessionCount = 0;
       try {
         if (deadline?.aborted) throw new WallboxReadError(deadlineReason(deadline));
         const sessions = await input.reader.listSessions(input.orgId, wallbox, window);
         outcome = { wallbox, status: "ok", figures: summarizeWallbox(sessions, window) };
-        unrounded = unrounded.plus(unroundedSavings(sessions));
+        wallboxUnrounded = unroundedSavings(sessions);
         sessionCount = sessions.length;
         // The sessions wait on disk for the writers.
         await spool.put(position, chronological(sessions));
@@ -87,6 +89,7 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
       entries.put(position, assertWallboxEntry(wallboxEntry(outcome), position));
       if (outcome.status === "ok") {
         totals.add(outcome.figures);
+        unrounded = unrounded.plus(wallboxUnrounded);
         read[position] = 1;
       }
     },

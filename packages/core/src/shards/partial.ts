@@ -63,8 +63,11 @@ export const partialHeaderSchema = z.object({
   failed: count,
   /** Exact sums of the shard's rounded wallbox figures: the merge adds them up. */
   totals: figuresSchema,
-  /** The exact sum of its sessions' savings before rounding (a decimal text). */
-  unroundedSavingsEur: z.string().regex(/^-?\d+(\.\d+)?$/),
+  /** The exact sum of its sessions' savings before rounding (a decimal text); absent from shards of earlier versions. */
+  unroundedSavingsEur: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .optional(),
   sessionsKey: z.string(),
 });
 export type PartialHeader = z.infer<typeof partialHeaderSchema>;

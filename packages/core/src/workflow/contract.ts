@@ -24,6 +24,8 @@ export interface WorkflowDeps {
   reportStore(prefix: string): ReportStore;
   /** Names the data source in the workbook (an URL, never credentials). */
   source: string;
+  /** How the workbook's printed pages name the organisation (the stage's setting); its id when absent. */
+  orgLabel?: string;
   now(): Date;
   log: RunLog;
   /** Who receives the month's report, and how: absent where no recipients are configured. */

@@ -26,7 +26,7 @@ export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Prom
       // The run's files and its own manifest, under its own prefix, each written once.
       const keys = runReportKeys(deps.orgId, job.month, job.runId);
       const result = await publishMonthlyReport(deps.reportStore(keys.prefix), content, job.runId, job.wallboxIds ? "subset" : "all", {
-        ...(deps.finance?.orgLabel ? { orgLabel: deps.finance.orgLabel } : {}),
+        ...(deps.orgLabel ? { orgLabel: deps.orgLabel } : {}),
       });
       // Then, for a full run, the month's manifest: the one object that is replaced, atomically.
       const publication = job.wallboxIds ? undefined : await publishToMonth(deps.records, result.manifest);

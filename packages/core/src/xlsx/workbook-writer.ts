@@ -97,6 +97,7 @@ const A4 = 9;
 
 /** Points a line of text takes (the default font's row height). */
 const LINE_HEIGHT = 15;
+const MAX_ROW_HEIGHT = 409;
 
 /**
  * The height a row needs for its wrapped texts, or undefined for one line: neither Excel nor
@@ -111,11 +112,15 @@ function wrappedHeight(texts: readonly { text: string; width: number }[], bold =
     const needed = text.split("\n").reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / perLine)), 0);
     lines = Math.max(lines, needed);
   }
-  return lines > 1 ? lines * LINE_HEIGHT : undefined;
+  // Excel's tallest row is 409 points; a longer text scrolls within its cell.
+  return lines > 1 ? Math.min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT) : undefined;
 }
 
-/** Header and footer text: `&` starts a code there, so a literal one is doubled. */
-const headerText = (text: string) => text.replace(/&/g, "&&");
+/**
+ * Header and footer text: `&` starts a code there, so a literal one is doubled; Excel takes 255
+ * characters for a whole footer, so each part is kept short.
+ */
+const headerText = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text).replace(/&/g, "&&");
 
 /** A4 landscape, one page wide (fit to page switched on), the header row on every page, a footer with the page number. */
 function printSetup(

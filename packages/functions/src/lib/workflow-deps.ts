@@ -29,6 +29,7 @@ export function workflowDeps(deps: BaseDeps, log: RunLog = runLog(deps.logger)):
     workStore: (runId) => s3WorkStore(location(deps), workPrefix(orgId, runId)),
     reportStore: (prefix) => s3ReportStore(location(deps), prefix),
     source: `Podero Partner API at ${deps.settings.apiUrl}`,
+    ...(deps.settings.orgLabel ? { orgLabel: deps.settings.orgLabel } : {}),
     now: deps.now,
     log,
     ...(deps.alerts ? { alerts: deps.alerts } : {}),
