@@ -136,6 +136,30 @@ describe("scheduled function", () => {
     expect(await objectJson(`${MONTH_PREFIX}runs/${SCHEDULED_RUN}/manifest.json`)).toEqual(manifest);
   });
 
+  it("compares with the previous month's report, found through its manifest, on the Summary and the Trend sheet", async () => {
+    const app = testApp(s3, simulator);
+    expect((await onDemand(app)(urlEvent("POST", { body: JSON.stringify({ month: "2026-09" }) }))).statusCode).toBe(202);
+    await runStarted(app);
+    await scheduled(app);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await objectBytes(await monthFile("xlsx"))) as unknown as ArrayBuffer);
+    const september = manifestSchema.parse(await objectJson(`reports/${ORG_ID}/2026-09/manifest.json`));
+    const trend = workbook
+      .getWorksheet("Trend")!
+      .getSheetValues()
+      .slice(2)
+      .map((row) => (row as ExcelJS.CellValue[]).slice(1, 6));
+    expect(trend).toEqual([
+      ["2026-09", "yes", 3, 0, september.totals.sessions],
+      ["2026-10", "yes", 3, 0, expect.any(Number)],
+    ]);
+    let previous: ExcelJS.CellValue = null;
+    workbook.getWorksheet("Summary")!.eachRow((row) => {
+      if (row.getCell(1).value === "Previous month (2026-09)") previous = row.getCell(2).value;
+    });
+    expect(previous).toMatch(new RegExp(`${september.totals.sessions} sessions \\(complete\\)$`));
+  });
+
   it("writes an incomplete report naming the wallbox that failed", async () => {
     const failing = await startSimulator({
       seed: "aws",

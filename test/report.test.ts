@@ -93,7 +93,7 @@ describe("npm run report with the built-in simulator", () => {
     expect((await runCli(["--out", out.path, "--wallboxes", "5", "--month", "2024-02", "--quiet"])).code).toBe(0);
     const report = await readReport(out.path, "2024-02");
     const workbook = await readWorkbook(out.path, "2024-02");
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(["Summary", "Wallboxes", "Users", "Sessions", "Data quality", "About"]);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(["Summary", "Wallboxes", "Users", "Trend", "Sessions", "Data quality", "About"]);
     // One row per user, whose figures are the sums of its wallboxes' (which are the JSON's).
     const users = workbook.getWorksheet("Users")!;
     const userIds = [...new Set(report.wallboxes.map((wallbox) => wallbox.userId))];
@@ -128,6 +128,42 @@ describe("npm run report with the built-in simulator", () => {
     const aboutText = about.getSheetValues().flat().join(" ");
     expect(aboutText).toContain(report.rules.rounding);
     expect(aboutText).toContain("2024-02-01 to 2024-02-29");
+  });
+
+  it("compares with the previous month's report found in the same folder, and lists the months on the Trend sheet", async () => {
+    expect((await runCli(["--out", out.path, "--wallboxes", "6", "--month", "2026-09", "--quiet"])).code).toBe(0);
+    expect((await runCli(["--out", out.path, "--wallboxes", "6", "--quiet"])).code).toBe(0);
+    const [september, october] = [await readReport(out.path, "2026-09"), await readReport(out.path)];
+    const summary = summaryOf(await readWorkbook(out.path));
+    const grouped = (text: string) => text.replace(/\B(?=(\d{3})+(?!\d))(?=[\d]*(\.|$))/g, ",");
+    expect(summary.get("Previous month (2026-09)")).toBe(
+      `savings ${grouped(september.totals.savingsEur)} EUR, energy from solar ${grouped(september.totals.energyFromSolarKwh)} kWh, ${september.totals.sessions} sessions (complete)`,
+    );
+    const change = (Math.round(Number(october.totals.savingsEur) * 100) - Math.round(Number(september.totals.savingsEur) * 100)) / 100;
+    expect(summary.get("Change from the previous month")).toMatch(
+      new RegExp(
+        `^savings ${change > 0 ? "\\+" : change < 0 ? "-" : "±"}${grouped(Math.abs(change).toFixed(2)).replace(".", "\\.")} EUR \\([+±-]\\d+\\.\\d %\\)`,
+      ),
+    );
+    const trend = (await readWorkbook(out.path)).getWorksheet("Trend")!;
+    expect(
+      trend
+        .getSheetValues()
+        .slice(2)
+        .map((row) => (row as ExcelJS.CellValue[]).slice(1, 8)),
+    ).toEqual([
+      // A JSON report's head does not say how many wallboxes it lists: blank.
+      [
+        "2026-09",
+        "yes",
+        undefined,
+        undefined,
+        september.totals.sessions,
+        Number(september.totals.energyFromSolarKwh),
+        Number(september.totals.savingsEur),
+      ],
+      ["2026-10", "yes", 6, 0, october.totals.sessions, Number(october.totals.energyFromSolarKwh), Number(october.totals.savingsEur)],
+    ]);
   });
 
   it("stops cleanly on Ctrl+C: no report and no temporary file is left", async () => {

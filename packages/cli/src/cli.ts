@@ -8,7 +8,15 @@ import { composeMime } from "@hems-reports/core/email";
 import { RunStopError } from "@hems-reports/core/errors";
 import { parseMonth, previousFullMonth } from "@hems-reports/core/month";
 import { defaultHttp, defaultTokenUrl, normalizeBaseUrl, PartnerApiClient } from "@hems-reports/core/partner-api";
-import { financeEmailFor, manifestFor, type ReportContent, type ReportFiles, runMonthlyReport } from "@hems-reports/core/run";
+import {
+  earlierMonths,
+  financeEmailFor,
+  manifestFor,
+  monthTotalsInFolder,
+  type ReportContent,
+  type ReportFiles,
+  runMonthlyReport,
+} from "@hems-reports/core/run";
 import { localFolderStore, prepareLocalFolder } from "@hems-reports/core/storage";
 import { demoConfig, type Simulator, startSimulator } from "@hems-reports/simulator";
 import { type CliOptions, credentialsFromEnv, HELP, parseOptions } from "./options.ts";
@@ -173,6 +181,8 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       shards: options.shards,
       sessionRowLimit: options["max-workbook-sessions"],
       ...(options["org-label"] ? { orgLabel: options["org-label"] } : {}),
+      // Earlier months' reports in the same folder give the Summary's comparison and the Trend sheet.
+      earlierMonths: await earlierMonths(window.month, monthTotalsInFolder(outFolder)),
       onFile: options.quiet ? undefined : (name) => output.info(`Writing ${name}…`),
       signal: abort.signal,
       onWallbox: options.quiet ? undefined : progressPrinter(output, target.config.wallboxes.length),

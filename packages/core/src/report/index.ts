@@ -33,6 +33,7 @@ export {
   type WallboxReport,
   wallboxReportSchema,
 } from "./schema.ts";
+export { changeText, type MonthTotals, monthsBefore, TREND_MONTHS } from "./trend.ts";
 export { decodeWallboxEntry, encodeWallboxEntry, entriesFromList, type WallboxEntries, WallboxEntryArena } from "./wallbox-entries.ts";
 export {
   type Cell,

@@ -64,6 +64,7 @@ describe("workbook layout", () => {
       "Summary",
       "Wallboxes",
       "Users",
+      "Trend",
       "Sessions",
       "Sessions 2",
       "Sessions 3",

@@ -6,6 +6,7 @@ import { FiguresTotal } from "../summary/index.ts";
 import { type QualityIssueSource, qualityIssuesOf } from "./quality-issues.ts";
 import { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
 import type { FiguresJson, ReportHead } from "./schema.ts";
+import { changeText, type MonthTotals, monthsBefore } from "./trend.ts";
 import type { WallboxEntries } from "./wallbox-entries.ts";
 
 /**
@@ -79,6 +80,8 @@ export interface WorkbookInput {
   orgLabel?: string;
   /** The exact sum of the sessions' savings before rounding, when known: a reconciliation line where it differs from the total. */
   unroundedSavingsEur?: string;
+  /** Earlier months' totals where their reports were found (latest first): the Summary compares, the Trend sheet lists them. */
+  earlierMonths?: readonly MonthTotals[];
 }
 
 type FigureKey = { [K in keyof FiguresJson]: FiguresJson[K] extends number | string ? K : never }[keyof FiguresJson];
@@ -237,7 +240,71 @@ function reconciliationRow(report: ReportHead, unroundedSavingsEur: string | und
   ];
 }
 
-function summarySheet(report: ReportHead, entries: WallboxEntries, unroundedSavingsEur: string | undefined, sessionsListed: boolean): SheetSpec {
+/** Last month's totals and the change to this month's, where last month's report was found. */
+function previousMonthRows(report: ReportHead, earlierMonths: readonly MonthTotals[]): Cell[][] {
+  const previous = earlierMonths[0];
+  if (!previous || previous.month !== monthsBefore(report.month, 1)[0]) return [];
+  const state = previous.complete ? "complete" : "INCOMPLETE";
+  return [
+    [
+      `Previous month (${previous.month})`,
+      `savings ${groupDigits(previous.savingsEur)} EUR, energy from solar ${groupDigits(previous.energyFromSolarKwh)} kWh, ${groupDigits(previous.sessions)} sessions (${state})`,
+    ],
+    [
+      "Change from the previous month",
+      `savings ${changeText(report.totals.savingsEur, previous.savingsEur, 2, "EUR")}, energy from solar ${changeText(report.totals.energyFromSolarKwh, previous.energyFromSolarKwh, 3, "kWh")}, sessions ${changeText(String(report.totals.sessions), String(previous.sessions), 0, "")}`.replace(
+        / {2,}/g,
+        " ",
+      ),
+    ],
+  ];
+}
+
+/** Up to 12 earlier months and this one, oldest first: the month-over-month view. */
+function trendSheet(input: WorkbookInput): SheetSpec {
+  const { report } = input;
+  const current: MonthTotals = {
+    month: report.month,
+    complete: report.complete,
+    wallboxes: input.wallboxes.count,
+    failedWallboxes: input.wallboxes.failed,
+    sessions: report.totals.sessions,
+    savingsEur: report.totals.savingsEur,
+    energyFromSolarKwh: report.totals.energyFromSolarKwh,
+  };
+  const months = [...(input.earlierMonths ?? [])].reverse().concat(current);
+  return {
+    name: "Trend",
+    columns: [
+      { header: "Month", width: 10 },
+      { header: "Complete", width: 12 },
+      { header: "Wallboxes", width: 11, numFmt: COUNT_FORMAT },
+      { header: "Wallboxes failed", width: 11, numFmt: COUNT_FORMAT },
+      { header: "Sessions", width: 11, numFmt: COUNT_FORMAT },
+      { header: "Energy from solar (kWh)", width: 16, numFmt: KWH_FORMAT },
+      { header: "Savings (EUR)", width: 14, numFmt: EUR_FORMAT },
+    ],
+    preamble: [],
+    rows: months.map((month) => [
+      month.month,
+      month.complete ? "yes" : { value: "INCOMPLETE", alert: true },
+      month.wallboxes,
+      month.failedWallboxes,
+      month.sessions,
+      Number(month.energyFromSolarKwh),
+      Number(month.savingsEur),
+    ]),
+    filter: false,
+  };
+}
+
+function summarySheet(
+  report: ReportHead,
+  entries: WallboxEntries,
+  unroundedSavingsEur: string | undefined,
+  sessionsListed: boolean,
+  earlierMonths: readonly MonthTotals[] = [],
+): SheetSpec {
   const { count, failed } = entries;
   const lastRow = count + 1;
   const statusColumn = columnLetter(4);
@@ -274,6 +341,7 @@ function summarySheet(report: ReportHead, entries: WallboxEntries, unroundedSavi
       ...figureRows,
       ...kpiRows(report),
       ...reconciliationRow(report, unroundedSavingsEur, sessionsListed),
+      ...previousMonthRows(report, earlierMonths),
       ["Amounts", MONEY_STATEMENT],
       ["Rounding", ROUNDING_RULE],
     ],
@@ -426,9 +494,16 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
 export function workbookLayout(input: WorkbookInput): SheetSpec[] {
   const footer = { left: input.orgLabel ?? input.report.orgId, centre: `HEMS savings report ${input.report.month}` };
   const sheets = [
-    summarySheet(input.report, input.wallboxes, input.unroundedSavingsEur, input.report.totals.sessions <= input.sessionRowLimit),
+    summarySheet(
+      input.report,
+      input.wallboxes,
+      input.unroundedSavingsEur,
+      input.report.totals.sessions <= input.sessionRowLimit,
+      input.earlierMonths,
+    ),
     wallboxesSheet(input.wallboxes),
     usersSheet(input.wallboxes),
+    trendSheet(input),
     sessionsSheet(input),
     dataQualitySheet(input),
     aboutSheet(input),

@@ -1,6 +1,7 @@
 export { WorkStoreError } from "../storage/index.ts";
 export { type CollectInput, collectRun, readCollected } from "./collect.ts";
 export { type DetailPartOutcome, writeDetailPart } from "./detail.ts";
+export { earlierMonths, type MonthTotalsSource, monthTotalsInFolder, monthTotalsInRecords } from "./earlier-months.ts";
 export { type FinanceEmailOptions, financeEmailFor } from "./finance-email.ts";
 export { type MergeInput, mergedReport } from "./merge.ts";
 export {

@@ -5,6 +5,7 @@ import type { ReportConfig } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import {
   JSON_SCHEMA_FILE_NAME,
+  type MonthTotals,
   monthlyReportJsonSchemaText,
   type ReportHead,
   reportFileNames,
@@ -86,6 +87,8 @@ export interface WriteOptions {
   onFile?: (name: string) => void;
   /** How the workbook's printed pages name the organisation. Default: its id. */
   orgLabel?: string;
+  /** Earlier months' totals (latest first), for the Summary's comparison and the Trend sheet. */
+  earlierMonths?: readonly MonthTotals[];
 }
 
 export interface RunInput extends Omit<ReadInput, "work">, WriteOptions {
@@ -183,6 +186,7 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
     sessionRowLimit: options.sessionRowLimit ?? DEFAULT_SESSION_ROW_LIMIT,
     qualityIssues: content.detail.qualityIssues,
     ...(options.orgLabel ? { orgLabel: options.orgLabel } : {}),
+    ...(options.earlierMonths ? { earlierMonths: options.earlierMonths } : {}),
   });
   const produced: (FileToWrite & { produce: Producer })[] = [
     { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out, { signal }) },

@@ -1,4 +1,4 @@
-import { MANIFEST_FILE_NAME, type Manifest, manifestSchema, WALLBOX_FIGURES_FILE_NAME, wallboxFigures } from "../report/index.ts";
+import { MANIFEST_FILE_NAME, type Manifest, type MonthTotals, manifestSchema, WALLBOX_FIGURES_FILE_NAME, wallboxFigures } from "../report/index.ts";
 import { type ReportStore, type StoredFile, writeFile, writeInTurn } from "../storage/index.ts";
 import { type ReportContent, type ReportFiles, type RunResult, writeReportFiles } from "./monthly-report.ts";
 
@@ -46,7 +46,7 @@ export async function publishMonthlyReport(
   content: ReportContent,
   runId: string,
   scope: Manifest["scope"],
-  options: { orgLabel?: string } = {},
+  options: { orgLabel?: string; earlierMonths?: readonly MonthTotals[] } = {},
 ): Promise<PublishResult> {
   const files = await writeReportFiles(store, content, options);
   // Each wallbox's figures, compactly, for a later run of the month to say what moved (not a report file: the manifest does not list it).

@@ -1,3 +1,4 @@
+import { earlierMonths, monthTotalsInRecords } from "../run/earlier-months.ts";
 import { mergedReport } from "../run/merge.ts";
 import { publishMonthlyReport } from "../run/publish.ts";
 import { monthManifestKey, type Placement, type RunStatus, runReportKeys } from "../run-records/index.ts";
@@ -27,6 +28,8 @@ export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Prom
       const keys = runReportKeys(deps.orgId, job.month, job.runId);
       const result = await publishMonthlyReport(deps.reportStore(keys.prefix), content, job.runId, job.wallboxIds ? "subset" : "all", {
         ...(deps.orgLabel ? { orgLabel: deps.orgLabel } : {}),
+        // Full runs compare with the month's earlier reports; a subset has no such history.
+        ...(job.wallboxIds ? {} : { earlierMonths: await earlierMonths(job.month, monthTotalsInRecords(deps.records)) }),
       });
       // Then, for a full run, the month's manifest: the one object that is replaced, atomically.
       const publication = job.wallboxIds ? undefined : await publishToMonth(deps.records, result.manifest);

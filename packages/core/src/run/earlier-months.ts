@@ -1,0 +1,56 @@
+import { createReadStream } from "node:fs";
+import { join } from "node:path";
+import { type MonthTotals, monthlyReportSchema, monthsBefore, reportFileNames, TREND_MONTHS } from "../report/index.ts";
+import type { RunRecords } from "../run-records/index.ts";
+
+/** Where earlier months' totals come from: the month's report in a folder, or its manifest in the bucket. */
+export type MonthTotalsSource = (month: string) => Promise<MonthTotals | undefined>;
+
+/** The totals of up to 12 months before `month` whose reports were found, latest first. */
+export async function earlierMonths(month: string, source: MonthTotalsSource): Promise<MonthTotals[]> {
+  const found = await Promise.all(monthsBefore(month, TREND_MONTHS).map(source));
+  return found.filter((totals): totals is MonthTotals => totals !== undefined);
+}
+
+const WALLBOXES_KEY = '\n  "wallboxes": [';
+/** A JSON report's head: its totals come before its wallboxes, so only the beginning of the file is read. */
+const HEAD_LIMIT = 1 << 20;
+
+/** Earlier reports in a local output folder (`hems-savings-YYYY-MM.json`); one that cannot be read is left out. */
+export function monthTotalsInFolder(folder: string): MonthTotalsSource {
+  return async (month) => {
+    let text = "";
+    try {
+      for await (const chunk of createReadStream(join(folder, reportFileNames(month).json), { encoding: "utf8", highWaterMark: 64 * 1024 })) {
+        text += chunk;
+        if (text.includes(WALLBOXES_KEY) || text.length > HEAD_LIMIT) break;
+      }
+      const end = text.indexOf(WALLBOXES_KEY);
+      if (end < 0) return undefined;
+      const head = monthlyReportSchema.omit({ wallboxes: true }).safeParse(JSON.parse(`${text.slice(0, end)}${WALLBOXES_KEY}]}`));
+      if (!head.success || head.data.month !== month) return undefined;
+      const { totals } = head.data;
+      return {
+        month,
+        complete: head.data.complete,
+        wallboxes: null,
+        failedWallboxes: null,
+        sessions: totals.sessions,
+        savingsEur: totals.savingsEur,
+        energyFromSolarKwh: totals.energyFromSolarKwh,
+      };
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** Earlier months' reports in the bucket: each month's manifest (the month's report) states its totals. */
+export function monthTotalsInRecords(records: RunRecords): MonthTotalsSource {
+  return async (month) => {
+    const found = await records.readMonthManifest(month).catch(() => undefined);
+    if (!found) return undefined;
+    const { manifest } = found;
+    return { month, complete: manifest.complete, ...manifest.totals };
+  };
+}
