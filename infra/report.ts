@@ -159,31 +159,31 @@ const scheduledTrigger: sst.aws.FunctionArgs = {
 };
 
 /**
- * 06:00 on the 1st of each month, Vienna time: starts the run for the month that ended before the
- * scheduled time (the scheduler fills in `scheduledTime`), with a run id made from the org and the
- * month, so a repeated delivery starts nothing (see `scheduledTrigger` for retries).
+ * A schedule of the report (Vienna time). Its event names the schedule and the time it was
+ * scheduled for (the Scheduler fills that in), from which the run takes its month and its id.
  */
-export const monthly = new sst.aws.CronV2("MonthlyReport", {
-  schedule: "cron(0 6 1 * ? *)",
-  timezone: "Europe/Vienna",
-  retries: 2,
-  event: { kind: "monthly", scheduledTime: "<aws.scheduler.scheduled-time>" },
-  function: scheduledTrigger,
-  dlq: deadLetters,
-});
+const reportSchedule = (name: string, schedule: `cron(${string})`, kind: "monthly" | "catch-up") =>
+  new sst.aws.CronV2(name, {
+    schedule,
+    timezone: "Europe/Vienna",
+    retries: 2,
+    event: { kind, scheduledTime: "<aws.scheduler.scheduled-time>" },
+    function: scheduledTrigger,
+    dlq: deadLetters,
+  });
 
 /**
- * 06:00 on the 2nd to the 5th, Vienna time: runs the month again while it has no complete report
- * (a Partner API outage on the 1st, a run that failed), and does nothing once it has one.
+ * 06:00 on the 1st of each month: the run for the month that ended before the scheduled time,
+ * with a run id made from the org and the month, so a repeated delivery starts nothing (see
+ * `scheduledTrigger` for retries).
  */
-export const catchUp = new sst.aws.CronV2("CatchUpReport", {
-  schedule: "cron(0 6 2-5 * ? *)",
-  timezone: "Europe/Vienna",
-  retries: 2,
-  event: { kind: "catch-up", scheduledTime: "<aws.scheduler.scheduled-time>" },
-  function: scheduledTrigger,
-  dlq: deadLetters,
-});
+export const monthly = reportSchedule("MonthlyReport", "cron(0 6 1 * ? *)", "monthly");
+
+/**
+ * 06:00 on the 2nd to the 5th: runs the month again while it has no complete report (a Partner
+ * API outage on the 1st, a run that failed), and does nothing once it has one.
+ */
+export const catchUp = reportSchedule("CatchUpReport", "cron(0 6 2-5 * ? *)", "catch-up");
 
 /**
  * The authenticated HTTP trigger: a function URL with IAM auth, so every call is SigV4-signed by a
