@@ -6,8 +6,9 @@ import { type Session, sessionsInMemory } from "../sessions/index.ts";
 import { summarizeWallbox } from "../summary/index.ts";
 import { writeWorkbook } from "../xlsx/index.ts";
 import { buildMonthlyReport } from "./model.ts";
+import type { MonthlyReport } from "./schema.ts";
 import { entriesFromList } from "./wallbox-entries.ts";
-import { columnLetter, workbookLayout } from "./workbook-layout.ts";
+import { columnLetter, type WorkbookInput, workbookLayout } from "./workbook-layout.ts";
 
 const window = parseMonth("2026-10", new Date("2026-11-25T00:00:00Z"));
 const wallbox = { userId: "11111111-1111-4111-8111-111111111111", wallboxId: "22222222-2222-4222-8222-222222222222", label: "Garage" };
@@ -30,6 +31,20 @@ function session(id: number): Session {
   };
 }
 
+/** The workbook of a report in memory, its sessions none unless given. */
+const layoutOf = (report: MonthlyReport, extra: Partial<WorkbookInput> = {}) =>
+  workbookLayout({
+    report,
+    wallboxes: entriesFromList(report.wallboxes),
+    window,
+    source: "test",
+    jsonFileName: "r.json",
+    csvFileNames: ["r.csv"],
+    sessions: sessionsInMemory([]),
+    sessionRowLimit: 1_000,
+    ...extra,
+  });
+
 describe("workbook layout", () => {
   it("names spreadsheet columns", () => {
     expect([1, 26, 27, 52, 53, 702, 703].map(columnLetter)).toEqual(["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]);
@@ -43,16 +58,7 @@ describe("workbook layout", () => {
       generatedAt: new Date("2026-11-01T06:00:00Z"),
       wallboxes: [{ wallbox, status: "ok", figures: summarizeWallbox(sessions, window) }],
     });
-    const sheets = workbookLayout({
-      report,
-      wallboxes: entriesFromList(report.wallboxes),
-      window,
-      source: "test",
-      jsonFileName: "r.json",
-      csvFileNames: ["r.csv"],
-      sessions: sessionsInMemory([{ wallbox, sessions }]),
-      sessionRowLimit: 1_000,
-    });
+    const sheets = layoutOf(report, { sessions: sessionsInMemory([{ wallbox, sessions }]) });
     const chunks: Buffer[] = [];
     const out = new PassThrough();
     out.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -112,17 +118,7 @@ describe("workbook layout", () => {
       wallboxes: [wallbox, other].map((box) => ({ wallbox: box, status: "ok" as const, figures: summarizeWallbox([one], window) })),
     });
     const summaryRows = async (unroundedSavingsEur?: string) => {
-      const [summary] = workbookLayout({
-        report,
-        wallboxes: entriesFromList(report.wallboxes),
-        window,
-        source: "test",
-        jsonFileName: "r.json",
-        csvFileNames: ["r.csv"],
-        sessions: sessionsInMemory([]),
-        sessionRowLimit: 1_000,
-        ...(unroundedSavingsEur ? { unroundedSavingsEur } : {}),
-      });
+      const [summary] = layoutOf(report, unroundedSavingsEur ? { unroundedSavingsEur } : {});
       const rows = [];
       for await (const row of summary!.rows) rows.push(row);
       return new Map(rows.map((row) => [row[0] as string, row[1]]));
@@ -156,16 +152,7 @@ describe("workbook layout", () => {
         { wallbox: box("3", wallbox.userId), status: "ok", figures: summarizeWallbox([one], window) },
       ],
     });
-    const users = workbookLayout({
-      report,
-      wallboxes: entriesFromList(report.wallboxes),
-      window,
-      source: "test",
-      jsonFileName: "r.json",
-      csvFileNames: ["r.csv"],
-      sessions: sessionsInMemory([]),
-      sessionRowLimit: 1_000,
-    }).find((sheet) => sheet.name === "Users")!;
+    const users = layoutOf(report).find((sheet) => sheet.name === "Users")!;
     const rows = [];
     for await (const row of users.rows) rows.push(row);
     const savings = users.columns.findIndex((column) => column.header === "Savings (EUR)");
