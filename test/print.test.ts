@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { copyFile, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { finished } from "node:stream/promises";
 import { parseMonth } from "@hems-reports/core/month";
@@ -57,30 +57,26 @@ describe.runIf(engine)("the workbook in a real spreadsheet engine (LibreOffice)"
         orgLabel: "Acme Energie GmbH & Co. KG",
       });
       workbooks[kind] = join(folder.path, `${kind}.xlsx`);
-      await mkdir(folder.path, { recursive: true });
-      const bytes = await readFile(result.workbook.location);
-      await import("node:fs/promises").then((fs) => fs.writeFile(workbooks[kind], bytes));
+      await copyFile(result.workbook.location, workbooks[kind]);
     }
     // A month whose Sessions continue on further sheets (here past 150 rows a sheet), each longer than a page.
     const window = parseMonth("2026-10", new Date("2026-11-25T00:00:00Z"));
     const wallbox = { userId: "11111111-1111-4111-8111-111111111111", wallboxId: "22222222-2222-4222-8222-222222222222", label: "Garage" };
-    const sessions = simulator.sessionsFor(config.wallboxes[0]!.wallboxId, "2026-10-01", "2026-10-31").length
-      ? Array.from({ length: 330 }, (_, index) => ({
-          id: index + 1,
-          ocppTransactionId: null,
-          startedAt: `2026-10-${String((index % 28) + 1).padStart(2, "0")}T10:00:00Z`,
-          endedAt: `2026-10-${String((index % 28) + 1).padStart(2, "0")}T11:00:00Z`,
-          finalHemsState: "finished",
-          outcome: "charged_from_solar" as const,
-          rawOutcome: "charged_from_solar",
-          energyFromSolarKwh: "1.5",
-          savingsEur: "0.335",
-          hasCompletePriceCoverage: true,
-          commandsSent: 2,
-          commandsApplied: 1,
-          commandsIneffective: 0,
-        }))
-      : [];
+    const sessions = Array.from({ length: 330 }, (_, index) => ({
+      id: index + 1,
+      ocppTransactionId: null,
+      startedAt: `2026-10-${String((index % 28) + 1).padStart(2, "0")}T10:00:00Z`,
+      endedAt: `2026-10-${String((index % 28) + 1).padStart(2, "0")}T11:00:00Z`,
+      finalHemsState: "finished",
+      outcome: "charged_from_solar" as const,
+      rawOutcome: "charged_from_solar",
+      energyFromSolarKwh: "1.5",
+      savingsEur: "0.335",
+      hasCompletePriceCoverage: true,
+      commandsSent: 2,
+      commandsApplied: 1,
+      commandsIneffective: 0,
+    }));
     const report = buildMonthlyReport({
       orgId: config.orgId,
       window,
