@@ -55,8 +55,9 @@ describe("the email finance receives (npm run report -- --email-out)", () => {
     expect(text).toContain("Savings: 1,235.00 EUR");
     expect(text).toContain(`Energy from solar: ${report.totals.energyFromSolarKwh} kWh`);
     expect(text).toContain("State: INCOMPLETE. 1 of 3 wallboxes could not be read");
-    expect(text).toContain("1 session was still open when read: their figures may still change.");
-    expect(text).toContain("1 session had incomplete price coverage: their savings may be understated.");
+    // The caveats in words and in money: the savings of the sessions concerned.
+    expect(text).toContain("1 session was still open when read: their 0.25 EUR of savings may still change.");
+    expect(text).toContain("1 session had incomplete price coverage: their 0.25 EUR of savings may be understated.");
     expect(text).toMatch(new RegExp(`\\(wallbox ${boxes[2]!.wallboxId}\\): .*HTTP 404`));
     for (const name of ["hems-savings-2026-10.xlsx", "hems-savings-2026-10.json", "hems-sessions-2026-10.csv"]) {
       const url = pathToFileURL(join(out.path, name)).href;

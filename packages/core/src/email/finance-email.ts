@@ -1,5 +1,6 @@
 import { groupDigits, parseDecimal, ZERO } from "../money/index.ts";
-import type { FiguresJson, Manifest, MovedWallbox, ReportHead } from "../report/index.ts";
+import { caveats, type Manifest, type MovedWallbox, type ReportHead } from "../report/index.ts";
+import type { CaveatSavings } from "../summary/index.ts";
 
 /** A file of the report as the email offers it: a link that works for a while, or a note where it is. */
 export interface EmailFile {
@@ -39,6 +40,8 @@ export interface FinanceEmailInput {
   /** Until when the links work (ISO time), when there are links. */
   linksExpireAt?: string;
   replaced?: Replaced;
+  /** The savings behind the money caveats, when known: "their 23.10 EUR of savings may still change". */
+  caveatSavingsEur?: CaveatSavings;
 }
 
 export interface FinanceEmail {
@@ -92,28 +95,6 @@ function movedLines(moved: Replaced["moved"]): string[] {
   ];
 }
 
-/** The data-quality caveats of the month's figures, in words (none when the figures are clean). */
-export function caveats(totals: FiguresJson): string[] {
-  const lines: string[] = [];
-  if (totals.openSessions > 0) {
-    lines.push(`${plural(totals.openSessions, "session was", "sessions were")} still open when read: their figures may still change.`);
-  }
-  if (totals.sessionsWithIncompletePriceCoverage > 0) {
-    lines.push(
-      `${plural(totals.sessionsWithIncompletePriceCoverage, "session had", "sessions had")} incomplete price coverage: their savings may be understated.`,
-    );
-  }
-  if (totals.sessionsWithoutSavings > 0) {
-    lines.push(`${plural(totals.sessionsWithoutSavings, "session had", "sessions had")} no savings value: they add nothing to the savings total.`);
-  }
-  if (totals.sessionsStartedOutsidePeriod > 0) {
-    lines.push(
-      `${plural(totals.sessionsStartedOutsidePeriod, "session started", "sessions started")} outside the month's days; they are counted because the Partner API returned them for the month.`,
-    );
-  }
-  return lines;
-}
-
 interface Section {
   title: string;
   lines: string[];
@@ -159,7 +140,7 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
       "Amounts are as the Partner API reports them, in EUR; each wallbox is rounded once and the totals are exact sums of the rounded wallbox figures.",
     ],
   });
-  const caveatLines = caveats(report.totals);
+  const caveatLines = caveats(report.totals, input.caveatSavingsEur);
   sections.push({
     title: "Caveats",
     lines: caveatLines.length ? caveatLines : ["None: every session was closed, fully priced, had a savings value and started within the month."],

@@ -1,6 +1,6 @@
 export { groupDigits } from "../money/index.ts";
+export { caveats } from "../report/index.ts";
 export {
-  caveats,
   type EmailFile,
   FAILED_LISTED,
   type FailedWallbox,

@@ -2,7 +2,8 @@ import type { WallboxRef } from "../config/index.ts";
 import { groupDigits, parseDecimal, roundEur, ZERO } from "../money/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { OUTCOMES, type Session, type SessionSource } from "../sessions/index.ts";
-import { FiguresTotal } from "../summary/index.ts";
+import { type CaveatSavings, FiguresTotal } from "../summary/index.ts";
+import { caveats } from "./caveats.ts";
 import { type QualityIssueSource, qualityIssuesOf } from "./quality-issues.ts";
 import { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
 import type { FiguresJson, ReportHead } from "./schema.ts";
@@ -82,6 +83,8 @@ export interface WorkbookInput {
   unroundedSavingsEur?: string;
   /** Earlier months' totals where their reports were found (latest first): the Summary compares, the Trend sheet lists them. */
   earlierMonths?: readonly MonthTotals[];
+  /** The savings behind the money caveats, when known. */
+  caveatSavingsEur?: CaveatSavings;
 }
 
 type FigureKey = { [K in keyof FiguresJson]: FiguresJson[K] extends number | string ? K : never }[keyof FiguresJson];
@@ -240,6 +243,12 @@ function reconciliationRow(report: ReportHead, unroundedSavingsEur: string | und
   ];
 }
 
+/** The caveats in words and money, one a line, where there are any. */
+function caveatRows(report: ReportHead, money: CaveatSavings | undefined): Cell[][] {
+  const lines = caveats(report.totals, money);
+  return lines.length ? [["Caveats", lines.join("\n")]] : [];
+}
+
 /** Last month's totals and the change to this month's, where last month's report was found. */
 function previousMonthRows(report: ReportHead, earlierMonths: readonly MonthTotals[]): Cell[][] {
   const previous = earlierMonths[0];
@@ -304,6 +313,7 @@ function summarySheet(
   unroundedSavingsEur: string | undefined,
   sessionsListed: boolean,
   earlierMonths: readonly MonthTotals[] = [],
+  caveatSavingsEur?: CaveatSavings,
 ): SheetSpec {
   const { count, failed } = entries;
   const lastRow = count + 1;
@@ -341,6 +351,7 @@ function summarySheet(
       ...figureRows,
       ...kpiRows(report),
       ...reconciliationRow(report, unroundedSavingsEur, sessionsListed),
+      ...caveatRows(report, caveatSavingsEur),
       ...previousMonthRows(report, earlierMonths),
       ["Amounts", MONEY_STATEMENT],
       ["Rounding", ROUNDING_RULE],
@@ -500,6 +511,7 @@ export function workbookLayout(input: WorkbookInput): SheetSpec[] {
       input.unroundedSavingsEur,
       input.report.totals.sessions <= input.sessionRowLimit,
       input.earlierMonths,
+      input.caveatSavingsEur,
     ),
     wallboxesSheet(input.wallboxes),
     usersSheet(input.wallboxes),

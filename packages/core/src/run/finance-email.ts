@@ -23,5 +23,11 @@ export async function financeEmailFor(content: ReportContent, manifest: Manifest
       if (failedWallboxes.length === FAILED_LISTED) break;
     }
   }
-  return financeEmail({ ...options, manifest, report: content.report, failedWallboxes });
+  return financeEmail({
+    ...options,
+    manifest,
+    report: content.report,
+    failedWallboxes,
+    ...(content.caveatSavingsEur ? { caveatSavingsEur: content.caveatSavingsEur } : {}),
+  });
 }

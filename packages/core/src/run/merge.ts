@@ -12,7 +12,7 @@ import {
 import type { SessionSource } from "../sessions/index.ts";
 import { type CollectedRun, type RunPlan, WorkStoreError, workKeys } from "../shards/index.ts";
 import { openWorkLines, type WorkStore } from "../storage/index.ts";
-import { FiguresTotal } from "../summary/index.ts";
+import { CaveatSavingsTotal, FiguresTotal } from "../summary/index.ts";
 import { collectedHeaders } from "./collect.ts";
 import type { ReportContent } from "./monthly-report.ts";
 import { shardSessions, type WallboxesOf, wallboxesFromStore } from "./shards.ts";
@@ -38,11 +38,14 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
   const totals = new FiguresTotal();
   // Undefined once a shard lacks it (a run begun by an earlier version): then no reconciliation line.
   let unrounded: Decimal | undefined = ZERO;
+  let caveats: CaveatSavingsTotal | undefined = new CaveatSavingsTotal();
   let failed = 0;
   for (const [index, header] of headers.entries()) {
     if (header) {
       totals.add(header.totals);
       unrounded = header.unroundedSavingsEur === undefined ? undefined : unrounded?.plus(parseDecimal(header.unroundedSavingsEur));
+      if (header.caveatSavingsEur) caveats?.add(header.caveatSavingsEur);
+      else caveats = undefined;
       failed += header.failed;
     } else failed += plan.shards[index]!.count;
   }
@@ -94,6 +97,7 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
     sessions,
     detail,
     ...(unrounded ? { unroundedSavingsEur: unrounded.toFixed() } : {}),
+    ...(caveats ? { caveatSavingsEur: caveats.result() } : {}),
   };
 }
 

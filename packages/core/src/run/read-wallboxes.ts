@@ -5,7 +5,7 @@ import type { MonthWindow } from "../month/index.ts";
 import { assertWallboxEntry, WallboxEntryArena, type WallboxOutcome, wallboxEntry } from "../report/index.ts";
 import { chronological, type SessionsReader, WallboxReadError } from "../sessions/index.ts";
 import type { SessionSpool } from "../spool/index.ts";
-import { FiguresTotal, summarizeWallbox, unroundedSavings } from "../summary/index.ts";
+import { type CaveatSavings, CaveatSavingsTotal, FiguresTotal, summarizeWallbox, unroundedSavings } from "../summary/index.ts";
 
 export type WallboxProgress = {
   done: number;
@@ -39,6 +39,8 @@ export interface WallboxesRead {
   read: Uint8Array;
   /** The exact sum of every session's savings read, before the wallboxes' rounding (for the reconciliation line). */
   unroundedSavingsEur: string;
+  /** The savings of the sessions behind each money caveat (open, incomplete price coverage). */
+  caveatSavingsEur: CaveatSavings;
 }
 
 function deadlineReason(deadline: AbortSignal): string {
@@ -55,6 +57,7 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
   const entries = new WallboxEntryArena();
   const totals = new FiguresTotal();
   let unrounded = ZERO;
+  const caveatSavings = new CaveatSavingsTotal();
   const read = new Uint8Array(wallboxes.length);
   let done = 0;
   await pMap(
@@ -64,12 +67,14 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
       let outcome: WallboxOutcome;
       // The wallbox's exact savings before rounding; counted only once the wallbox is read for good.
       let wallboxUnrounded = ZERO;
+      const wallboxCaveats = new CaveatSavingsTotal();
       let sessionCount = 0;
       try {
         if (deadline?.aborted) throw new WallboxReadError(deadlineReason(deadline));
         const sessions = await input.reader.listSessions(input.orgId, wallbox, window);
         outcome = { wallbox, status: "ok", figures: summarizeWallbox(sessions, window) };
         wallboxUnrounded = unroundedSavings(sessions);
+        wallboxCaveats.addSessions(sessions, window);
         sessionCount = sessions.length;
         // The sessions wait on disk for the writers.
         await spool.put(position, chronological(sessions));
@@ -90,11 +95,12 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
       if (outcome.status === "ok") {
         totals.add(outcome.figures);
         unrounded = unrounded.plus(wallboxUnrounded);
+        caveatSavings.add(wallboxCaveats.result());
         read[position] = 1;
       }
     },
     { concurrency: input.concurrency },
   );
   await spool.flush();
-  return { entries, totals, read, unroundedSavingsEur: unrounded.toFixed() };
+  return { entries, totals, read, unroundedSavingsEur: unrounded.toFixed(), caveatSavingsEur: caveatSavings.result() };
 }

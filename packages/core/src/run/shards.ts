@@ -127,6 +127,7 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
       failed: read.entries.failed,
       totals: read.totals.result(),
       unroundedSavingsEur: read.unroundedSavingsEur,
+      caveatSavingsEur: read.caveatSavingsEur,
       sessionsKey,
     };
     const created = await store.create(entriesKey, async (out) => {

@@ -68,6 +68,8 @@ export const partialHeaderSchema = z.object({
     .string()
     .regex(/^-?\d+(\.\d+)?$/)
     .optional(),
+  /** The savings of its sessions behind each money caveat; absent from shards of earlier versions. */
+  caveatSavingsEur: z.object({ open: z.string(), incompletePriceCoverage: z.string() }).optional(),
   sessionsKey: z.string(),
 });
 export type PartialHeader = z.infer<typeof partialHeaderSchema>;

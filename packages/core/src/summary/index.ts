@@ -68,6 +68,38 @@ export function summarizeWallbox(sessions: readonly Session[], window: MonthWind
 
 const exactSum = (values: (string | null)[]) => sum(values.filter((value): value is string => value !== null).map(parseDecimal));
 
+/** The savings of the sessions behind each money caveat, exactly (decimal texts): what may still change or be understated. */
+export interface CaveatSavings {
+  /** Sessions still open when read. */
+  open: string;
+  /** Sessions without complete price coverage. */
+  incompletePriceCoverage: string;
+}
+
+/** Adds up, exactly, the savings of the sessions each caveat concerns. */
+export class CaveatSavingsTotal {
+  private open = ZERO;
+  private incomplete = ZERO;
+
+  addSessions(sessions: readonly Session[], window: MonthWindow): void {
+    for (const session of sessions) {
+      if (session.savingsEur === null) continue;
+      const flags = qualityFlags(session, window);
+      if (flags.open) this.open = this.open.plus(parseDecimal(session.savingsEur));
+      if (flags.incompletePriceCoverage) this.incomplete = this.incomplete.plus(parseDecimal(session.savingsEur));
+    }
+  }
+
+  add(other: CaveatSavings): void {
+    this.open = this.open.plus(parseDecimal(other.open));
+    this.incomplete = this.incomplete.plus(parseDecimal(other.incompletePriceCoverage));
+  }
+
+  result(): CaveatSavings {
+    return { open: this.open.toFixed(), incompletePriceCoverage: this.incomplete.toFixed() };
+  }
+}
+
 /** The exact sum of the sessions' savings, before the wallbox's one rounding: what a plain sum of the Sessions sheet shows. */
 export const unroundedSavings = (sessions: readonly Session[]): Decimal => exactSum(sessions.map((session) => session.savingsEur));
 
