@@ -67,3 +67,4 @@ export function startedWithin(startedAt: string, window: MonthWindow): boolean {
   const day = new Date(time).toISOString().slice(0, 10);
   return day >= window.from && day <= window.to;
 }
+export { type LocalMonthWindow, localMonthWindow, startsWithin } from "./local-window.ts";

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { MonthError } from "./index.ts";
+import { localMonthWindow, startsWithin } from "./local-window.ts";
+
+const hours = (window: { start: string; end: string }) => (Date.parse(window.end) - Date.parse(window.start)) / 3_600_000;
+
+describe("months in a timezone", () => {
+  it("keeps a UTC month's own days", () => {
+    expect(localMonthWindow("2026-10", "UTC")).toEqual({
+      month: "2026-10",
+      timeZone: "UTC",
+      start: "2026-10-01T00:00:00.000Z",
+      end: "2026-11-01T00:00:00.000Z",
+      queryFrom: "2026-10-01",
+      queryTo: "2026-10-31",
+    });
+    expect(localMonthWindow("2024-02", "UTC")).toMatchObject({ queryFrom: "2024-02-01", queryTo: "2024-02-29" });
+  });
+
+  it("takes Vienna's months across the changes of the clocks, and asks the API for the UTC days that cover them", () => {
+    // October 2026 ends with the change back to winter time: 745 hours.
+    expect(localMonthWindow("2026-10", "Europe/Vienna")).toMatchObject({
+      start: "2026-09-30T22:00:00.000Z",
+      end: "2026-10-31T23:00:00.000Z",
+      queryFrom: "2026-09-30",
+      queryTo: "2026-10-31",
+    });
+    expect(hours(localMonthWindow("2026-10", "Europe/Vienna"))).toBe(745);
+    // March 2026 has the change to summer time (the 29th): 743 hours.
+    expect(localMonthWindow("2026-03", "Europe/Vienna")).toMatchObject({ start: "2026-02-28T23:00:00.000Z", end: "2026-03-31T22:00:00.000Z" });
+    expect(hours(localMonthWindow("2026-03", "Europe/Vienna"))).toBe(743);
+    // Across the year's end.
+    expect(localMonthWindow("2026-12", "Europe/Vienna")).toMatchObject({ start: "2026-11-30T23:00:00.000Z", end: "2026-12-31T23:00:00.000Z" });
+    expect(localMonthWindow("2027-01", "Europe/Vienna").start).toBe("2026-12-31T23:00:00.000Z");
+  });
+
+  it("works west of UTC and far east of it", () => {
+    // New York: November 2026 begins on the day the clocks go back.
+    expect(localMonthWindow("2026-11", "America/New_York")).toMatchObject({
+      start: "2026-11-01T04:00:00.000Z",
+      end: "2026-12-01T05:00:00.000Z",
+      queryFrom: "2026-11-01",
+      queryTo: "2026-12-01",
+    });
+    expect(localMonthWindow("2026-10", "Asia/Tokyo")).toMatchObject({ start: "2026-09-30T15:00:00.000Z", end: "2026-10-31T15:00:00.000Z" });
+  });
+
+  it("puts every instant in exactly one month, and one month's end is the next one's start", () => {
+    const zones = ["UTC", "Europe/Vienna", "America/New_York", "Asia/Tokyo", "Australia/Lord_Howe", "America/Santiago", "Asia/Kolkata"];
+    const months = Array.from({ length: 36 }, (_, index) => `${2025 + Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`);
+    for (const zone of zones) {
+      const windows = months.map((month) => localMonthWindow(month, zone));
+      for (let index = 1; index < windows.length; index++) expect(windows[index]!.start, `${zone} ${months[index]}`).toBe(windows[index - 1]!.end);
+      // Instants spread over the middle year, some on the hour where clocks change.
+      for (let step = 0; step < 400; step++) {
+        const instant = new Date(Date.parse("2026-01-01T00:00:00Z") + step * 21.9 * 3_600_000 + (step % 7) * 60_000).toISOString();
+        expect(
+          windows.filter((window) => startsWithin(instant, window)),
+          `${zone} ${instant}`,
+        ).toHaveLength(1);
+      }
+    }
+  });
+
+  it("counts a session by when it started, in the month's timezone", () => {
+    const october = localMonthWindow("2026-10", "Europe/Vienna");
+    expect(startsWithin("2026-10-01T00:30:00+02:00", october)).toBe(true); // 22:30Z on 30 September
+    expect(startsWithin("2026-09-30T23:59:59+02:00", october)).toBe(false);
+    expect(startsWithin("2026-11-01T00:00:00+01:00", october)).toBe(false);
+  });
+
+  it("names a timezone it does not know", () => {
+    expect(() => localMonthWindow("2026-10", "Europe/Vienn")).toThrow(
+      new MonthError('timezone "Europe/Vienn" is not an IANA timezone (for example Europe/Vienna or UTC)'),
+    );
+  });
+});
