@@ -5,7 +5,7 @@ import type { MonthWindow } from "../month/index.ts";
 import { assertWallboxEntry, WallboxEntryArena, type WallboxOutcome, wallboxEntry } from "../report/index.ts";
 import { chronological, type SessionsReader, WallboxReadError } from "../sessions/index.ts";
 import type { SessionSpool } from "../spool/index.ts";
-import { type CaveatSavings, CaveatSavingsTotal, FiguresTotal, summarizeWallbox, unroundedSavings } from "../summary/index.ts";
+import { type CaveatSavings, CaveatSavingsTotal, type ExactSavings, FiguresTotal, summarizeSessions } from "../summary/index.ts";
 
 export type WallboxProgress = {
   done: number;
@@ -66,15 +66,14 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
       const started = performance.now();
       let outcome: WallboxOutcome;
       // The wallbox's exact savings before rounding; counted only once the wallbox is read for good.
-      let wallboxUnrounded = ZERO;
-      const wallboxCaveats = new CaveatSavingsTotal();
+      let exact: ExactSavings | undefined;
       let sessionCount = 0;
       try {
         if (deadline?.aborted) throw new WallboxReadError(deadlineReason(deadline));
         const sessions = await input.reader.listSessions(input.orgId, wallbox, window);
-        outcome = { wallbox, status: "ok", figures: summarizeWallbox(sessions, window) };
-        wallboxUnrounded = unroundedSavings(sessions);
-        wallboxCaveats.addSessions(sessions, window);
+        const summary = summarizeSessions(sessions, window);
+        outcome = { wallbox, status: "ok", figures: summary.figures };
+        exact = summary.exact;
         sessionCount = sessions.length;
         // The sessions wait on disk for the writers.
         await spool.put(position, chronological(sessions));
@@ -94,8 +93,8 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
       entries.put(position, assertWallboxEntry(wallboxEntry(outcome), position));
       if (outcome.status === "ok") {
         totals.add(outcome.figures);
-        unrounded = unrounded.plus(wallboxUnrounded);
-        caveatSavings.add(wallboxCaveats.result());
+        unrounded = unrounded.plus(exact!.savings);
+        caveatSavings.addExact(exact!);
         read[position] = 1;
       }
     },

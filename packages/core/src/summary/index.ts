@@ -1,4 +1,4 @@
-import { type Decimal, parseDecimal, roundEur, roundKwh, sum, ZERO } from "../money/index.ts";
+import { type Decimal, parseDecimal, roundEur, roundKwh, ZERO } from "../money/index.ts";
 import { type MonthWindow, startedWithin } from "../month/index.ts";
 import { OUTCOMES, type Outcome, type Session } from "../sessions/index.ts";
 
@@ -31,11 +31,20 @@ export function qualityFlags(session: Session, window: MonthWindow) {
   };
 }
 
+/** What a wallbox's month sums to before its rounding: all its savings, and the savings behind each money caveat. */
+export interface ExactSavings {
+  /** What a plain sum of the Sessions sheet shows. */
+  savings: Decimal;
+  open: Decimal;
+  incompletePriceCoverage: Decimal;
+}
+
 /**
  * One wallbox's month: every value summed exactly, then rounded once (EUR to the cent, kWh to the
  * Wh, ties away from zero). A null energy or savings adds nothing and is counted where it matters.
+ * The same pass keeps the exact savings before rounding, for the reconciliation and the caveats.
  */
-export function summarizeWallbox(sessions: readonly Session[], window: MonthWindow): Figures {
+export function summarizeSessions(sessions: readonly Session[], window: MonthWindow): { figures: Figures; exact: ExactSavings } {
   const outcomes = zeroOutcomes();
   const figures = {
     commandsSent: 0,
@@ -46,6 +55,8 @@ export function summarizeWallbox(sessions: readonly Session[], window: MonthWind
     openSessions: 0,
     sessionsStartedOutsidePeriod: 0,
   };
+  let energy = ZERO;
+  const exact: ExactSavings = { savings: ZERO, open: ZERO, incompletePriceCoverage: ZERO };
   for (const session of sessions) {
     outcomes[session.outcome] += 1;
     figures.commandsSent += session.commandsSent;
@@ -56,17 +67,22 @@ export function summarizeWallbox(sessions: readonly Session[], window: MonthWind
     if (flags.incompletePriceCoverage) figures.sessionsWithIncompletePriceCoverage += 1;
     if (flags.open) figures.openSessions += 1;
     if (flags.startedOutsidePeriod) figures.sessionsStartedOutsidePeriod += 1;
+    if (session.energyFromSolarKwh !== null) energy = energy.plus(parseDecimal(session.energyFromSolarKwh));
+    if (session.savingsEur !== null) {
+      const savings = parseDecimal(session.savingsEur);
+      exact.savings = exact.savings.plus(savings);
+      if (flags.open) exact.open = exact.open.plus(savings);
+      if (flags.incompletePriceCoverage) exact.incompletePriceCoverage = exact.incompletePriceCoverage.plus(savings);
+    }
   }
   return {
-    sessions: sessions.length,
-    outcomes,
-    energyFromSolarKwh: roundKwh(exactSum(sessions.map((session) => session.energyFromSolarKwh))),
-    savingsEur: roundEur(unroundedSavings(sessions)),
-    ...figures,
+    figures: { sessions: sessions.length, outcomes, energyFromSolarKwh: roundKwh(energy), savingsEur: roundEur(exact.savings), ...figures },
+    exact,
   };
 }
 
-const exactSum = (values: (string | null)[]) => sum(values.filter((value): value is string => value !== null).map(parseDecimal));
+/** One wallbox's figures (see `summarizeSessions`). */
+export const summarizeWallbox = (sessions: readonly Session[], window: MonthWindow): Figures => summarizeSessions(sessions, window).figures;
 
 /** The savings of the sessions behind each money caveat, exactly (decimal texts): what may still change or be understated. */
 export interface CaveatSavings {
@@ -81,13 +97,9 @@ export class CaveatSavingsTotal {
   private open = ZERO;
   private incomplete = ZERO;
 
-  addSessions(sessions: readonly Session[], window: MonthWindow): void {
-    for (const session of sessions) {
-      if (session.savingsEur === null) continue;
-      const flags = qualityFlags(session, window);
-      if (flags.open) this.open = this.open.plus(parseDecimal(session.savingsEur));
-      if (flags.incompletePriceCoverage) this.incomplete = this.incomplete.plus(parseDecimal(session.savingsEur));
-    }
+  addExact(exact: ExactSavings): void {
+    this.open = this.open.plus(exact.open);
+    this.incomplete = this.incomplete.plus(exact.incompletePriceCoverage);
   }
 
   add(other: CaveatSavings): void {
@@ -99,9 +111,6 @@ export class CaveatSavingsTotal {
     return { open: this.open.toFixed(), incompletePriceCoverage: this.incomplete.toFixed() };
   }
 }
-
-/** The exact sum of the sessions' savings, before the wallbox's one rounding: what a plain sum of the Sessions sheet shows. */
-export const unroundedSavings = (sessions: readonly Session[]): Decimal => exactSum(sessions.map((session) => session.savingsEur));
 
 const COUNTED = [
   "sessions",
