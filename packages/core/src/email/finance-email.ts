@@ -1,5 +1,5 @@
-import { groupDigits, parseDecimal, ZERO } from "../money/index.ts";
-import { caveats, type Manifest, type MovedWallbox, type ReportHead } from "../report/index.ts";
+import { groupDigits, signedDifference } from "../money/index.ts";
+import { caveats, type Manifest, type MovedWallbox, plural, type ReportHead } from "../report/index.ts";
 import type { CaveatSavings } from "../summary/index.ts";
 
 /** A file of the report as the email offers it: a link that works for a while, or a note where it is. */
@@ -55,15 +55,6 @@ export const FAILED_LISTED = 50;
 
 const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
-/** A signed difference of two decimal texts, exactly: "+50.09", "-0.10", "±0.00". */
-function change(after: string, before: string, places: number): string {
-  const difference = parseDecimal(after).minus(parseDecimal(before));
-  const text = groupDigits(difference.abs().toFixed(places));
-  return difference.gt(ZERO) ? `+${text}` : difference.lt(ZERO) ? `-${text}` : `±${text}`;
-}
-
-const plural = (count: number, one: string, many = `${one}s`) => `${groupDigits(count)} ${count === 1 ? one : many}`;
-
 function megabytes(bytes: number): string {
   return bytes < 1_000_000 ? `${Math.max(1, Math.round(bytes / 1000))} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
@@ -80,7 +71,7 @@ function movedLine(wallbox: MovedWallbox): string {
     return after.status === "ok"
       ? `${name}: read now (it had failed), savings ${groupDigits(after.savingsEur!)} EUR`
       : `${name}: could not be read this time (it had savings ${groupDigits(before.savingsEur!)} EUR)`;
-  return `${name}: savings ${groupDigits(before.savingsEur!)} → ${groupDigits(after.savingsEur!)} EUR (${change(after.savingsEur!, before.savingsEur!, 2)}), energy ${groupDigits(before.energyFromSolarKwh!)} → ${groupDigits(after.energyFromSolarKwh!)} kWh, sessions ${before.sessions} → ${after.sessions}`;
+  return `${name}: savings ${groupDigits(before.savingsEur!)} → ${groupDigits(after.savingsEur!)} EUR (${signedDifference(after.savingsEur!, before.savingsEur!, 2)}), energy ${groupDigits(before.energyFromSolarKwh!)} → ${groupDigits(after.energyFromSolarKwh!)} kWh, sessions ${before.sessions} → ${after.sessions}`;
 }
 
 function movedLines(moved: Replaced["moved"]): string[] {
@@ -162,8 +153,8 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
       title: "What this report replaces",
       lines: [
         `It replaces the report of run ${input.replaced.runId}, generated ${input.replaced.generatedAt} (${input.replaced.complete ? "complete" : "INCOMPLETE"}).`,
-        `Savings: ${groupDigits(before.savingsEur)} → ${groupDigits(totals.savingsEur)} EUR (${change(totals.savingsEur, before.savingsEur, 2)})`,
-        `Energy from solar: ${groupDigits(before.energyFromSolarKwh)} → ${groupDigits(totals.energyFromSolarKwh)} kWh (${change(totals.energyFromSolarKwh, before.energyFromSolarKwh, 3)})`,
+        `Savings: ${groupDigits(before.savingsEur)} → ${groupDigits(totals.savingsEur)} EUR (${signedDifference(totals.savingsEur, before.savingsEur, 2)})`,
+        `Energy from solar: ${groupDigits(before.energyFromSolarKwh)} → ${groupDigits(totals.energyFromSolarKwh)} kWh (${signedDifference(totals.energyFromSolarKwh, before.energyFromSolarKwh, 3)})`,
         `Sessions: ${groupDigits(before.sessions)} → ${groupDigits(totals.sessions)}`,
         `Wallboxes failed: ${groupDigits(before.failedWallboxes)} → ${groupDigits(totals.failedWallboxes)}`,
         ...movedLines(input.replaced.moved),

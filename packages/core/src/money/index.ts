@@ -59,3 +59,10 @@ export function groupDigits(value: string | number): string {
   if (!match) return text;
   return `${match[1]}${match[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${match[3] ?? ""}`;
 }
+
+/** A signed difference of two decimal texts, exactly, digits grouped: "+50.09", "-0.10", "±0.00". */
+export function signedDifference(after: string, before: string, places: number): string {
+  const difference = parseDecimal(after).minus(parseDecimal(before));
+  const text = groupDigits(difference.abs().toFixed(places));
+  return difference.gt(ZERO) ? `+${text}` : difference.lt(ZERO) ? `-${text}` : `±${text}`;
+}

@@ -2,7 +2,8 @@ import { groupDigits, parseDecimal, roundEur } from "../money/index.ts";
 import type { CaveatSavings } from "../summary/index.ts";
 import type { FiguresJson } from "./schema.ts";
 
-const plural = (count: number, one: string, many: string) => `${groupDigits(count)} ${count === 1 ? one : many}`;
+/** "1 session was", "17 sessions were": a count, digits grouped, and the words that agree with it. */
+export const plural = (count: number, one: string, many = `${one}s`) => `${groupDigits(count)} ${count === 1 ? one : many}`;
 const euros = (exact: string) => `${groupDigits(roundEur(parseDecimal(exact)))} EUR`;
 
 /**

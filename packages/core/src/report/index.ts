@@ -1,4 +1,4 @@
-export { caveats } from "./caveats.ts";
+export { caveats, plural } from "./caveats.ts";
 export { contractHash, JSON_SCHEMA_FILE_NAME, monthlyReportJsonSchema, monthlyReportJsonSchemaText } from "./json-schema.ts";
 export { MANIFEST_FILE_NAME, type Manifest, type ManifestFile, manifestSchema, type ReplacedReport, replacedReportSchema } from "./manifest.ts";
 export {

@@ -1,4 +1,4 @@
-import { groupDigits, parseDecimal, ZERO } from "../money/index.ts";
+import { parseDecimal, signedDifference, ZERO } from "../money/index.ts";
 
 /** A month's headline figures, as an earlier report (its JSON head, or its manifest) states them. */
 export interface MonthTotals {
@@ -26,11 +26,10 @@ export function monthsBefore(month: string, count: number): string[] {
   });
 }
 
-/** The change of a decimal figure from the previous month, exactly, in words: "+50.09 EUR (+2.9 %)". */
-export function changeText(current: string, previous: string, places: number, unit: string): string {
+/** The change of a decimal figure from the previous month, exactly, in words: "+50.09 EUR (+2.9 %)"; a count has no unit. */
+export function changeText(current: string, previous: string, places: number, unit?: string): string {
+  const difference = signedDifference(current, previous, places);
   const before = parseDecimal(previous);
-  const difference = parseDecimal(current).minus(before);
-  const sign = difference.gt(ZERO) ? "+" : difference.lt(ZERO) ? "-" : "±";
-  const percent = before.eq(ZERO) ? "" : ` (${sign}${difference.abs().div(before.abs()).times(HUNDRED).toFixed(1)} %)`;
-  return `${sign}${groupDigits(difference.abs().toFixed(places))} ${unit}${percent}`;
+  const ratio = before.eq(ZERO) ? undefined : parseDecimal(current).minus(before).abs().div(before.abs()).times(HUNDRED).toFixed(1);
+  return `${difference}${unit ? ` ${unit}` : ""}${ratio === undefined ? "" : ` (${difference[0]}${ratio} %)`}`;
 }

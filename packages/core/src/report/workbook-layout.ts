@@ -261,10 +261,7 @@ function previousMonthRows(report: ReportHead, earlierMonths: readonly MonthTota
     ],
     [
       "Change from the previous month",
-      `savings ${changeText(report.totals.savingsEur, previous.savingsEur, 2, "EUR")}, energy from solar ${changeText(report.totals.energyFromSolarKwh, previous.energyFromSolarKwh, 3, "kWh")}, sessions ${changeText(String(report.totals.sessions), String(previous.sessions), 0, "")}`.replace(
-        / {2,}/g,
-        " ",
-      ),
+      `savings ${changeText(report.totals.savingsEur, previous.savingsEur, 2, "EUR")}, energy from solar ${changeText(report.totals.energyFromSolarKwh, previous.energyFromSolarKwh, 3, "kWh")}, sessions ${changeText(String(report.totals.sessions), String(previous.sessions), 0)}`,
     ],
   ];
 }
