@@ -191,7 +191,7 @@ export async function deleteObject({ client, bucket }: S3Location, key: string):
 }
 
 /** An object's size and version, or undefined when there is none. */
-async function headObject({ client, bucket }: S3Location, key: string): Promise<{ bytes: number; versionId?: string } | undefined> {
+export async function headObject({ client, bucket }: S3Location, key: string): Promise<{ bytes: number; versionId?: string } | undefined> {
   try {
     const answer = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return { bytes: answer.ContentLength ?? 0, ...(answer.VersionId ? { versionId: answer.VersionId } : {}) };

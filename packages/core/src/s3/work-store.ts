@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
 import type { WorkStore } from "../storage/index.ts";
-import { conditionRefused, isMissingObject, type S3Location, S3ObjectError, uploadStream } from "./report-store.ts";
+import { conditionRefused, headObject, isMissingObject, type S3Location, S3ObjectError, uploadStream } from "./report-store.ts";
 
 /**
  * A run's work objects under a key prefix of the bucket. An object is created with
@@ -12,15 +12,7 @@ import { conditionRefused, isMissingObject, type S3Location, S3ObjectError, uplo
 export function s3WorkStore(location: S3Location, prefix: string): WorkStore {
   const { client, bucket } = location;
   const url = (key: string) => `s3://${bucket}/${prefix}${key}`;
-  const exists = async (key: string) => {
-    try {
-      await client.send(new HeadObjectCommand({ Bucket: bucket, Key: `${prefix}${key}` }));
-      return true;
-    } catch (error) {
-      if (isMissingObject(error)) return false;
-      throw new S3ObjectError(`cannot read ${url(key)}: ${(error as Error).name}`, { cause: error });
-    }
-  };
+  const exists = async (key: string) => (await headObject(location, `${prefix}${key}`)) !== undefined;
   return {
     locate: url,
     async create(key, produce) {
