@@ -5,7 +5,7 @@ import { sessionCsvRows, writeSessionsCsvPart } from "../csv/index.ts";
 import { sessionQualityIssues } from "../report/index.ts";
 import type { WallboxSessions } from "../sessions/index.ts";
 import { type CollectedRun, type DetailPart, type DetailPartResult, type RunPlan, WorkStoreError, workKeys } from "../shards/index.ts";
-import { measuringStream, readWorkText, type WorkStore, writeInTurn } from "../storage/index.ts";
+import { hasWorkObject, measuringStream, type WorkStore, writeInTurn } from "../storage/index.ts";
 import { collectedHeaders } from "./collect.ts";
 import { shardSessions, type WallboxesOf, wallboxesFromStore } from "./shards.ts";
 
@@ -66,7 +66,7 @@ export async function writeDetailPart(
   options: { wallboxesOf?: WallboxesOf } = {},
 ): Promise<DetailPartOutcome> {
   const markerKey = workKeys.detailPart(part.index);
-  if ((await readWorkText(store, markerKey)) !== undefined) return { status: "already done" };
+  if (await hasWorkObject(store, markerKey)) return { status: "already done" };
   const attempt = randomUUID();
   const csvKey = workKeys.detailCsv(part.index, attempt);
   const qualityKey = workKeys.detailQuality(part.index, attempt);

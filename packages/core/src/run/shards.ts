@@ -18,7 +18,7 @@ import {
   workKeys,
 } from "../shards/index.ts";
 import { createFileSpool, decodeSessionSegment } from "../spool/index.ts";
-import { openWorkLines, readWorkText, type WorkStore, writeInTurn } from "../storage/index.ts";
+import { hasWorkObject, openWorkLines, readWorkText, type WorkStore, writeInTurn } from "../storage/index.ts";
 import { type ReadWallboxesInput, readWallboxes } from "./read-wallboxes.ts";
 import { parseStored } from "./stored.ts";
 
@@ -100,11 +100,7 @@ export type ShardResult = { status: "done"; header: PartialHeader } | { status: 
  */
 export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDescriptor, input: ShardInput): Promise<ShardResult> {
   const entriesKey = workKeys.shardEntries(shard.index);
-  const stored = await store.open(entriesKey);
-  if (stored) {
-    stored.destroy();
-    return { status: "already done" };
-  }
+  if (await hasWorkObject(store, entriesKey)) return { status: "already done" };
   const wallboxes = input.wallboxes ?? (await readShardWallboxes(store, shard));
   if (wallboxes.length !== shard.count)
     throw new WorkStoreError(`shard ${shard.index + 1} was given ${wallboxes.length} wallboxes, the plan says ${shard.count}`);

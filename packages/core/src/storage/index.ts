@@ -11,5 +11,5 @@ export {
   writeFile,
   writeTogether,
 } from "./port.ts";
-export { linesOf, openWorkLines, readWorkText, type WorkStore, WorkStoreError } from "./work-store.ts";
+export { hasWorkObject, linesOf, openWorkLines, readWorkText, type WorkStore, WorkStoreError } from "./work-store.ts";
 export { writeInTurn } from "./write.ts";

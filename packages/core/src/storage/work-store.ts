@@ -29,6 +29,13 @@ export interface WorkStore {
   locate(key: string): string;
 }
 
+/** Whether `key` exists (a step's result or marker), without reading it. */
+export async function hasWorkObject(store: WorkStore, key: string): Promise<boolean> {
+  const stream = await store.open(key);
+  stream?.destroy();
+  return stream !== undefined;
+}
+
 /** An object's whole text (for small objects: plans, headers), or undefined when there is none. */
 export async function readWorkText(store: WorkStore, key: string): Promise<string | undefined> {
   const stream = await store.open(key);

@@ -3,7 +3,7 @@ import type { Manifest } from "../report/index.ts";
 import { financeEmailFor } from "../run/finance-email.ts";
 import type { ReportContent } from "../run/monthly-report.ts";
 import type { RunJob } from "../run-records/index.ts";
-import type { WorkStore } from "../storage/index.ts";
+import { hasWorkObject, type WorkStore } from "../storage/index.ts";
 import type { WorkflowDeps } from "./contract.ts";
 import type { MonthPublication } from "./month-manifest.ts";
 import type { Restated } from "./restate.ts";
@@ -28,11 +28,7 @@ export async function sendFinanceEmail(
   const finance = deps.finance;
   if (!finance || finance.recipients.length === 0) return "no finance recipients are configured";
   if (publication.placement !== "month") return "the report did not become the month's";
-  const marker = await work.open(EMAIL_SENT_KEY);
-  if (marker) {
-    marker.destroy();
-    return "sent before, by an earlier attempt";
-  }
+  if (await hasWorkObject(work, EMAIL_SENT_KEY)) return "sent before, by an earlier attempt";
   // Overlapping runs: a newer report may have replaced this one since it was published.
   const month = await deps.records.readMonthManifest(manifest.month);
   if (month?.manifest.runId !== manifest.runId) return `a newer report (run ${month?.manifest.runId}) replaced this one meanwhile`;
