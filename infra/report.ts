@@ -3,7 +3,7 @@
 import { operatorAlerts, scheduleDeadLetters, workflowAlarms } from "./alerts";
 import { reportLinks, sendEmail } from "./delivery";
 import { apiSecret } from "./secrets";
-import { MAX_CONCURRENT_SHARDS, MAX_RUN_MINUTES, orgId, reportSettings } from "./settings";
+import { MAX_CONCURRENT_SHARDS, MAX_RUN_MINUTES, orgId, reportSettings, TIME_ZONE } from "./settings";
 import { bucketPermissions, reportStore } from "./storage";
 import { buildReportWorkflow } from "./workflow";
 
@@ -159,13 +159,14 @@ const scheduledTrigger: sst.aws.FunctionArgs = {
 };
 
 /**
- * A schedule of the report (Vienna time). Its event names the schedule and the time it was
+ * A schedule of the report, on the org's clock (HEMS_TIMEZONE), so "the month that ended" is the
+ * one the org just closed. Its event names the schedule and the time it was
  * scheduled for (the Scheduler fills that in), from which the run takes its month and its id.
  */
 const reportSchedule = (name: string, schedule: `cron(${string})`, kind: "monthly" | "catch-up") =>
   new sst.aws.CronV2(name, {
     schedule,
-    timezone: "Europe/Vienna",
+    timezone: TIME_ZONE,
     retries: 2,
     event: { kind, scheduledTime: "<aws.scheduler.scheduled-time>" },
     function: scheduledTrigger,

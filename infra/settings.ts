@@ -80,6 +80,17 @@ export const EMAIL_DOMAIN = /@([^\s@<>]+)>?$/.exec(EMAIL_FROM)?.[1] ?? "";
 /** How the email names the organisation. */
 export const ORG_LABEL = stageSetting("HEMS_ORG_LABEL") ?? "";
 
+/**
+ * The timezone the org closes its months in: a session belongs to the month in which it started
+ * there, and the schedules run on its clock. An IANA name, for example Europe/Vienna.
+ */
+export const TIME_ZONE = stageSetting("HEMS_TIMEZONE") ?? "UTC";
+try {
+  new Intl.DateTimeFormat("en", { timeZone: TIME_ZONE });
+} catch {
+  throw new Error(`HEMS_TIMEZONE "${TIME_ZONE}" is not an IANA timezone (for example Europe/Vienna or UTC).`);
+}
+
 export const reportSettings = new sst.Linkable("ReportSettings", {
   properties: {
     apiUrl,
@@ -95,5 +106,6 @@ export const reportSettings = new sst.Linkable("ReportSettings", {
     emailFrom: EMAIL_FROM,
     orgLabel: ORG_LABEL,
     concurrency: SHARD_CONCURRENCY,
+    timeZone: TIME_ZONE,
   },
 });

@@ -325,7 +325,14 @@ describe("schedules and the month's lease", () => {
     expect(await schedule(app, "monthly", "2026-11-01T05:00:00Z")).toEqual({ runId: SCHEDULED_RUN, month: "2026-10", status: "started" });
     expect(await schedule(app, "monthly", "2026-11-01T05:00:00Z")).toEqual({ runId: SCHEDULED_RUN, month: "2026-10", status: "already started" });
     expect(app.queuedJobs).toEqual([
-      { runId: SCHEDULED_RUN, month: "2026-10", trigger: "schedule", requestedAt: "2026-11-01T05:00:00.000Z", requestedBy: "schedule:monthly" },
+      {
+        runId: SCHEDULED_RUN,
+        month: "2026-10",
+        trigger: "schedule",
+        requestedAt: "2026-11-01T05:00:00.000Z",
+        requestedBy: "schedule:monthly",
+        timeZone: "UTC",
+      },
     ]);
     // A day late, yet queued just now: not taken for a run that never began.
     const queued = body(await onDemand(app)(urlEvent("GET", { query: { runId: SCHEDULED_RUN } })));
@@ -335,6 +342,42 @@ describe("schedules and the month's lease", () => {
     expect(await schedule(app, "monthly", "2026-11-01T05:00:00Z")).toMatchObject({ status: "already started" });
     expect(app.queuedJobs).toEqual([]);
     expect(runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${SCHEDULED_RUN}.json`))).toMatchObject({ status: "done" });
+  });
+
+  it("takes the month on the org's clock (HEMS_TIMEZONE): 00:30 on 1 November in Vienna reports Vienna's October", async () => {
+    // 23:30 UTC on 31 October: October has not ended in UTC, it has in Vienna.
+    const app = testApp(s3, simulator, { now: new Date("2026-10-31T23:40:00Z"), timeZone: "Europe/Vienna" });
+    const at = (startedAt: string, savings: number, id: number) => sessionItem(id, { started_at: startedAt, savings_eur: savings });
+    simulator.setSessions(boxes[0]!.wallboxId, [
+      at("2026-09-30T21:30:00.000Z", 5, 1), // 23:30 on 30 September in Vienna
+      at("2026-09-30T22:30:00.000Z", 1, 2), // 00:30 on 1 October
+      at("2026-10-31T22:30:00.000Z", 2, 3), // 23:30 on 31 October (winter time)
+      at("2026-10-31T23:30:00.000Z", 7, 4), // 00:30 on 1 November
+    ]);
+    expect(await schedule(app, "monthly", "2026-10-31T23:30:00Z")).toEqual({ runId: SCHEDULED_RUN, month: "2026-10", status: "started" });
+    expect(app.queuedJobs).toEqual([expect.objectContaining({ month: "2026-10", timeZone: "Europe/Vienna" })]);
+    await app.runQueued();
+    const manifest = manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`));
+    const report = monthlyReportSchema.parse(await objectJson(manifest.files.json.key));
+    expect(report).toMatchObject({
+      complete: true,
+      timezone: "Europe/Vienna",
+      window: { start: "2026-10-01T00:00:00+02:00", end: "2026-11-01T00:00:00+01:00" },
+      apiQuery: { from: "2026-09-30", to: "2026-10-31" },
+    });
+    // A session belongs to the month in which it started in Vienna, whichever UTC day the API returned it for.
+    expect(report.wallboxes[0]).toMatchObject({ sessions: 2, sessionsOutsideMonth: 2, savingsEur: "3.00" });
+    expect(report.totals.sessionsOutsideMonth).toBe(2);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await objectBytes(manifest.files.xlsx.key)) as unknown as ArrayBuffer);
+    const notCounted: string[] = [];
+    workbook.getWorksheet("Data quality")!.eachRow((row) => {
+      if (row.getCell(1).value === "Not in this month") notCounted.push(String(row.getCell(6).value));
+    });
+    expect(notCounted).toEqual([
+      "started 2026-09-30T21:30:00.000Z (2026-09-30 23:30 Europe/Vienna), in 2026-09: returned for the UTC days 2026-09-30 to 2026-10-31, not counted in 2026-10",
+      "started 2026-10-31T23:30:00.000Z (2026-11-01 00:30 Europe/Vienna), in 2026-11: returned for the UTC days 2026-09-30 to 2026-10-31, not counted in 2026-10",
+    ]);
   });
 
   it("starts the run on the function's retry when the first delivery could not start it", async () => {

@@ -87,7 +87,7 @@ describe("npm run report as a process", () => {
     expect(await out.files()).toEqual([
       "hems-savings-2026-10.json",
       "hems-savings-2026-10.xlsx",
-      "hems-savings-report.v1.schema.json",
+      "hems-savings-report.v2.schema.json",
       "hems-sessions-2026-10.csv",
     ]);
   });

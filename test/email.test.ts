@@ -97,8 +97,11 @@ describe("composing the email", () => {
       ...fields,
     });
   const head = {
-    period: { from: "2026-10-01", to: "2026-10-31" },
-    totals: { openSessions: 0, sessionsWithIncompletePriceCoverage: 0, sessionsWithoutSavings: 0, sessionsStartedOutsidePeriod: 0 },
+    month: "2026-10",
+    timezone: "Europe/Vienna",
+    window: { start: "2026-10-01T00:00:00+02:00", end: "2026-11-01T00:00:00+01:00" },
+    totals: { openSessions: 0, sessionsWithIncompletePriceCoverage: 0, sessionsWithoutSavings: 0, sessionsOutsideMonth: 0 },
+    caveats: { openSessionsSavingsEur: "0.00", incompletePriceCoverageSavingsEur: "0.00" },
   } as unknown as MonthlyReport;
 
   it("lists the first 50 failed wallboxes and counts the rest; says when there are no caveats; states what a rerun changed, exactly", () => {
@@ -127,6 +130,7 @@ describe("composing the email", () => {
     expect(email.subject).toBe(`${ORG_ID}: HEMS savings report 2026-10: INCOMPLETE (60 of 1,204 wallboxes failed) (replaces an earlier report)`);
     expect(email.text).toContain("… and 10 more wallboxes: the workbook's Data quality sheet lists them all.");
     expect(email.text).toContain("None: every session was closed");
+    expect(email.text).toContain("Month: 2026-10 in Europe/Vienna, from 2026-10-01T00:00:00+02:00 up to, not including, 2026-11-01T00:00:00+01:00");
     expect(email.text).toContain("Savings: 1,750.1 → 1,750.09 EUR (-0.01)");
     expect(email.text).toContain("Energy from solar: 12,345.678 → 12,345.678 kWh (±0.000)");
     expect(email.text).toContain("Files (the links work until 2026-11-11T05:00:00.000Z)");

@@ -15,6 +15,7 @@ const committed = new URL(`../schema/${JSON_SCHEMA_FILE_NAME}`, import.meta.url)
  */
 const PUBLISHED: Record<number, string> = {
   1: "50698452594c2be3b70d13c9eb5dfc600f45744c39eeb7c5fbaa92b620437a63",
+  2: "50521a41136b3a8863c23c3c0ff3add0056f2fdfe1623a12eeaceb7b742d8f6a",
 };
 
 let out: Awaited<ReturnType<typeof temporaryFolder>>;
@@ -39,6 +40,13 @@ describe("the JSON report's published contract (schema/)", () => {
     ).toBe(PUBLISHED[version]);
   });
 
+  it("keeps every published version's schema file, unchanged", async () => {
+    for (const [version, hash] of Object.entries(PUBLISHED)) {
+      const text = await readFile(new URL(`../schema/hems-savings-report.v${version}.schema.json`, import.meta.url), "utf8");
+      expect(contractHash(JSON.parse(text)), `schema/hems-savings-report.v${version}.schema.json changed`).toBe(hash);
+    }
+  });
+
   it("validates reports as written (complete and incomplete), and the copy written beside each report is the committed one", async () => {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats.default(ajv);
@@ -57,6 +65,6 @@ describe("the JSON report's published contract (schema/)", () => {
     const failed = { userId: report.wallboxes[0].userId, wallboxId: report.wallboxes[0].wallboxId, label: null, status: "failed", error: "HTTP 503" };
     expect(validate({ ...incomplete, wallboxes: [...report.wallboxes, failed] }), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...report, totals: { ...report.totals, savingsEur: 1750.09 } })).toBe(false);
-    expect(validate({ ...report, schemaVersion: 2 })).toBe(false);
+    expect(validate({ ...report, schemaVersion: 1 })).toBe(false);
   });
 });

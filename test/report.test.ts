@@ -47,7 +47,7 @@ describe("npm run report with the built-in simulator", () => {
     expect(await out.files()).toEqual([
       "hems-savings-2026-10.json",
       "hems-savings-2026-10.xlsx",
-      "hems-savings-report.v1.schema.json",
+      "hems-savings-report.v2.schema.json",
       "hems-sessions-2026-10.csv",
     ]);
     expect(run.info.filter((line) => /^\[\d\/6\] ok /.test(line))).toHaveLength(6);
@@ -55,18 +55,26 @@ describe("npm run report with the built-in simulator", () => {
       "Writing hems-sessions-2026-10.csv…",
       "Writing hems-savings-2026-10.xlsx…",
       "Writing hems-savings-2026-10.json…",
-      "Writing hems-savings-report.v1.schema.json…",
+      "Writing hems-savings-report.v2.schema.json…",
     ]);
     expect(run.result[0]).toMatch(/^Complete report for 2026-10: 6 of 6 wallboxes read, \d+ sessions, savings \d+\.\d{2} EUR/);
     expect(run.result.slice(1)).toEqual([
       `Wrote ${join(out.path, "hems-savings-2026-10.xlsx")}`,
       `Wrote ${join(out.path, "hems-savings-2026-10.json")}`,
       `Wrote ${join(out.path, "hems-sessions-2026-10.csv")}`,
-      `Wrote ${join(out.path, "hems-savings-report.v1.schema.json")} (the JSON report's contract)`,
+      `Wrote ${join(out.path, "hems-savings-report.v2.schema.json")} (the JSON report's contract)`,
     ]);
 
     const report = await readReport(out.path);
-    expect(report).toMatchObject({ schemaVersion: 1, month: "2026-10", period: { from: "2026-10-01", to: "2026-10-31" }, complete: true });
+    expect(report).toMatchObject({
+      schemaVersion: 2,
+      month: "2026-10",
+      timezone: "UTC",
+      window: { start: "2026-10-01T00:00:00Z", end: "2026-11-01T00:00:00Z" },
+      apiQuery: { from: "2026-10-01", to: "2026-10-31" },
+      currency: "EUR",
+      complete: true,
+    });
     expect(report.generatedAt).toBe("2026-11-25T06:00:00.000Z");
     expect(report.totals.sessions).toBeGreaterThan(0);
     const ok = report.wallboxes.flatMap((wallbox) => (wallbox.status === "ok" ? [wallbox] : []));
@@ -111,7 +119,8 @@ describe("npm run report with the built-in simulator", () => {
     expect(formulaResult(summary.get("Energy from solar (kWh)")!)).toBe(Number(report.totals.energyFromSolarKwh));
     expect(formulaResult(summary.get("Sessions")!)).toBe(report.totals.sessions);
     expect(formulaResult(summary.get("Outcome: unknown")!)).toBe(report.totals.outcomes.unknown);
-    expect(summary.get("Period to (UTC day)")).toBe("2024-02-29");
+    expect(summary.get("Month")).toBe("2024-02 in UTC: from 2024-02-01T00:00:00Z up to, not including, 2024-03-01T00:00:00Z");
+    expect(summary.get("Partner API queried for")).toBe("the UTC days 2024-02-01 to 2024-02-29, inclusive");
 
     const wallboxes = workbook.getWorksheet("Wallboxes")!;
     expect(wallboxes.actualRowCount).toBe(1 + report.wallboxes.length);
@@ -201,7 +210,7 @@ describe("npm run report with the built-in simulator", () => {
     expect(await out.files()).toEqual([
       "hems-savings-2026-10.json",
       "hems-savings-2026-10.xlsx",
-      "hems-savings-report.v1.schema.json",
+      "hems-savings-report.v2.schema.json",
       "hems-sessions-2026-10.csv",
     ]);
   });

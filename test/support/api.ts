@@ -1,8 +1,8 @@
-import type { MonthWindow } from "@hems-reports/core/month";
+import { type MonthWindow, monthWindow } from "@hems-reports/core/month";
 import { clientCredentialsToken, type HttpDeps, PartnerApiClient, type TokenSource, undiciSend } from "@hems-reports/core/partner-api";
 import { type ApiSessionItem, type Simulator, uuidOf } from "@hems-reports/simulator";
 
-export const OCTOBER: MonthWindow = { month: "2026-10", from: "2026-10-01", to: "2026-10-31" };
+export const OCTOBER: MonthWindow = monthWindow("2026-10");
 export const ORG_ID = uuidOf("tests", "org");
 
 export function wallboxRef(name: string, label?: string) {

@@ -57,6 +57,8 @@ export function testApp(
     onS3Call?: (call: S3Call) => void;
     failCommand?: string;
     firstRun?: number;
+    /** The stage's HEMS_TIMEZONE. Default: UTC. */
+    timeZone?: string;
     /** Finance recipients (and signed links): the emails SES would send are kept in `sentEmails`. */
     finance?: { recipients: string[]; links?: { domain: string; keyPairId: string; privateKey: string } };
   } = {},
@@ -79,6 +81,7 @@ export function testApp(
     maxRunMinutes: 15,
     maxQueueMinutes: 5,
     maxConcurrentRuns: 3,
+    timeZone: options.timeZone ?? "UTC",
     shardSize: 2_000,
     csvRowsPerPart: 1_000_000,
     financeRecipients: options.finance?.recipients ?? [],

@@ -147,7 +147,9 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       output.result(HELP);
       return EXIT.complete;
     }
-    const window = options.month ? parseMonth(options.month, environment.now()) : previousFullMonth(environment.now());
+    const window = options.month
+      ? parseMonth(options.month, environment.now(), options.timezone)
+      : previousFullMonth(environment.now(), options.timezone);
     const emailOut = options["email-out"] && resolve(options["email-out"]);
     if (emailOut) await prepareLocalFolder(dirname(emailOut));
     const outFolder = await prepareLocalFolder(options.out);
@@ -167,7 +169,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
 
     const started = performance.now();
     output.info(
-      `Reading ${target.config.wallboxes.length} wallboxes for ${window.month} (${window.from} to ${window.to}), ${options.concurrency} at a time` +
+      `Reading ${target.config.wallboxes.length} wallboxes for ${window.month} in ${window.timeZone} (the API's UTC days ${window.from} to ${window.to}), ${options.concurrency} at a time` +
         `${options.shards > 1 ? `, in ${options.shards} shards` : ""}…`,
     );
     const result = await runMonthlyReport({
@@ -198,7 +200,8 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     output.result(
       `${report.complete ? "Complete" : "INCOMPLETE"} report for ${report.month}: ${count - failed} of ${count} wallboxes read` +
         `${failed ? ` (${failed} FAILED, listed in the report)` : ""}, ${report.totals.sessions} sessions, ` +
-        `savings ${report.totals.savingsEur} EUR, energy from solar ${report.totals.energyFromSolarKwh} kWh, in ${elapsed} s.`,
+        `savings ${report.totals.savingsEur} EUR, energy from solar ${report.totals.energyFromSolarKwh} kWh, in ${elapsed} s.` +
+        `${report.totals.sessionsOutsideMonth ? ` ${report.totals.sessionsOutsideMonth} sessions the API returned started in a neighbouring month: not counted (Data quality lists them).` : ""}`,
     );
     output.result(`Wrote ${result.workbook.location}`);
     output.result(`Wrote ${result.json.location}`);

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import type { ApiCredentials } from "@hems-reports/core/credentials";
 import { RunStopError } from "@hems-reports/core/errors";
+import { isTimeZone } from "@hems-reports/core/month";
 import { formatIssues, httpUrl } from "@hems-reports/core/validation";
 import { z } from "zod";
 
@@ -18,7 +19,9 @@ as CSV) for every wallbox in the config. Without --api-url it runs against the b
 a laptop with no account.
 
 Options:
-  --month YYYY-MM         month to report; only fully ended months (UTC). Default: the previous month
+  --month YYYY-MM         month to report; only fully ended months. Default: the previous month
+  --timezone ZONE         the IANA timezone months are taken in, e.g. Europe/Vienna: a session
+                          belongs to the month in which it started there. Default: UTC
   --api-url URL           Partner API origin, e.g. https://sandbox-app.podero.com.
                           Default: start the built-in simulator on a free loopback port
   --token-url URL         OAuth2 token endpoint. Default: {api-url}/oauth2/token/
@@ -72,6 +75,10 @@ const optionsSchema = z.object({
   help: z.boolean().default(false),
   quiet: z.boolean().default(false),
   month: z.string().optional(),
+  timezone: z
+    .string()
+    .refine(isTimeZone, { error: (issue) => `--timezone "${issue.input}" is not an IANA timezone (for example Europe/Vienna or UTC)` })
+    .default("UTC"),
   "api-url": httpUrl("--api-url").optional(),
   "token-url": httpUrl("--token-url").optional(),
   config: z.string().min(1).optional(),
@@ -106,6 +113,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         help: { type: "boolean", short: "h" },
         quiet: { type: "boolean" },
         month: { type: "string" },
+        timezone: { type: "string" },
         "api-url": { type: "string" },
         "token-url": { type: "string" },
         config: { type: "string" },

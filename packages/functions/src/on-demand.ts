@@ -30,9 +30,10 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   const parsed = runRequestSchema.safeParse(parseBody(event));
   if (!parsed.success) throw invalidInput(parsed.error);
   const now = deps.now();
+  const { timeZone } = deps.settings;
   let month: string;
   try {
-    month = (parsed.data.month ? parseMonth(parsed.data.month, now) : previousFullMonth(now)).month;
+    month = (parsed.data.month ? parseMonth(parsed.data.month, now, timeZone) : previousFullMonth(now, timeZone)).month;
   } catch (error) {
     if (error instanceof MonthError) throw new HttpError(400, `month: ${error.message}`, { issues: [{ field: "month", message: error.message }] });
     throw error;
@@ -71,6 +72,7 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
     requestedAt: now.toISOString(),
     // The function URL's IAM auth names the signed caller; recorded in the run's status.
     requestedBy: callerArn(event) ?? "an IAM caller the function URL did not name",
+    timeZone,
   };
   let outcome: StartOutcome;
   try {

@@ -1,6 +1,5 @@
 import { groupDigits, signedDifference } from "../money/index.ts";
 import { caveats, type Manifest, type MovedWallbox, plural, type ReportHead } from "../report/index.ts";
-import type { CaveatSavings } from "../summary/index.ts";
 
 /** A file of the report as the email offers it: a link that works for a while, or a note where it is. */
 export interface EmailFile {
@@ -40,8 +39,6 @@ export interface FinanceEmailInput {
   /** Until when the links work (ISO time), when there are links. */
   linksExpireAt?: string;
   replaced?: Replaced;
-  /** The savings behind the money caveats, when known: "their 23.10 EUR of savings may still change". */
-  caveatSavingsEur?: CaveatSavings;
 }
 
 export interface FinanceEmail {
@@ -115,7 +112,7 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
     title: `HEMS savings report for ${monthName}`,
     lines: [
       `Organisation: ${org}${input.orgLabel ? ` (org id ${manifest.orgId})` : ""}`,
-      `Period: ${report.period.from} to ${report.period.to}, inclusive UTC days`,
+      `Month: ${report.month} in ${report.timezone}, from ${report.window.start} up to, not including, ${report.window.end}`,
       manifest.complete
         ? `State: COMPLETE. All ${plural(totals.wallboxes, "wallbox was", "wallboxes were")} read.`
         : `State: INCOMPLETE. ${groupDigits(totals.failedWallboxes)} of ${plural(totals.wallboxes, "wallbox", "wallboxes")} could not be read; the totals cover only the wallboxes that were read.`,
@@ -131,10 +128,12 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
       "Amounts are as the Partner API reports them, in EUR; each wallbox is rounded once and the totals are exact sums of the rounded wallbox figures.",
     ],
   });
-  const caveatLines = caveats(report.totals, input.caveatSavingsEur);
+  const caveatLines = caveats(report.totals, report.caveats);
   sections.push({
     title: "Caveats",
-    lines: caveatLines.length ? caveatLines : ["None: every session was closed, fully priced, had a savings value and started within the month."],
+    lines: caveatLines.length
+      ? caveatLines
+      : ["None: every session was closed, fully priced and had a savings value, and every session returned started within the month."],
   });
   if (totals.failedWallboxes > 0) {
     const listed = input.failedWallboxes.slice(0, FAILED_LISTED);

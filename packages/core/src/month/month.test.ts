@@ -1,21 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { MonthError, parseMonth, previousFullMonth, startedWithin } from "./index.ts";
+import { MonthError, parseMonth, previousFullMonth, startsWithin } from "./index.ts";
 
 const now = new Date("2026-11-25T10:00:00Z");
 
 describe("month windows", () => {
   it("defaults to the previous full month", () => {
-    expect(previousFullMonth(now)).toEqual({ month: "2026-10", from: "2026-10-01", to: "2026-10-31" });
-    expect(previousFullMonth(new Date("2027-01-01T00:00:00Z"))).toEqual({ month: "2026-12", from: "2026-12-01", to: "2026-12-31" });
-    expect(previousFullMonth(new Date("2026-03-31T23:59:59Z"))).toEqual({ month: "2026-02", from: "2026-02-01", to: "2026-02-28" });
+    expect(previousFullMonth(now)).toEqual({
+      month: "2026-10",
+      timeZone: "UTC",
+      start: "2026-10-01T00:00:00.000Z",
+      end: "2026-11-01T00:00:00.000Z",
+      from: "2026-10-01",
+      to: "2026-10-31",
+    });
+    expect(previousFullMonth(new Date("2027-01-01T00:00:00Z"))).toMatchObject({ month: "2026-12", from: "2026-12-01", to: "2026-12-31" });
+    expect(previousFullMonth(new Date("2026-03-31T23:59:59Z"))).toMatchObject({ month: "2026-02", from: "2026-02-01", to: "2026-02-28" });
   });
 
   it("knows leap-year February and December", () => {
-    expect(parseMonth("2024-02", now)).toEqual({ month: "2024-02", from: "2024-02-01", to: "2024-02-29" });
+    expect(parseMonth("2024-02", now)).toMatchObject({ month: "2024-02", from: "2024-02-01", to: "2024-02-29" });
     expect(parseMonth("2025-02", now).to).toBe("2025-02-28");
     expect(parseMonth("2028-02", new Date("2028-03-01T00:00:00Z")).to).toBe("2028-02-29");
     expect(parseMonth("2100-02", new Date("2100-03-02T00:00:00Z")).to).toBe("2100-02-28");
-    expect(parseMonth("2025-12", now)).toEqual({ month: "2025-12", from: "2025-12-01", to: "2025-12-31" });
+    expect(parseMonth("2025-12", now)).toMatchObject({ month: "2025-12", from: "2025-12-01", to: "2025-12-31" });
     expect(parseMonth("2026-04", now).to).toBe("2026-04-30");
   });
 
@@ -28,17 +35,30 @@ describe("month windows", () => {
   });
 
   it("refuses the running month and future months", () => {
-    expect(() => parseMonth("2026-11", now)).toThrow(/has not ended yet.*latest full month is 2026-10/);
+    expect(() => parseMonth("2026-11", now)).toThrow(/has not ended yet in UTC.*latest full month is 2026-10/);
     expect(() => parseMonth("2027-01", now)).toThrow(MonthError);
     expect(parseMonth("2026-10", new Date("2026-11-01T00:00:00Z")).month).toBe("2026-10");
   });
 
-  it("tells whether a start time falls on the window's UTC days", () => {
+  it("ends a month when it has ended in the report's timezone", () => {
+    // 23:30 UTC on 31 October is already November in Vienna, still October in New York.
+    const lateOctober = new Date("2026-10-31T23:30:00Z");
+    expect(parseMonth("2026-10", lateOctober, "Europe/Vienna").month).toBe("2026-10");
+    expect(previousFullMonth(lateOctober, "Europe/Vienna").month).toBe("2026-10");
+    expect(() => parseMonth("2026-10", lateOctober, "America/New_York")).toThrow(/not ended yet in America\/New_York.*latest full month is 2026-09/);
+    expect(previousFullMonth(lateOctober)).toMatchObject({ month: "2026-09" });
+    expect(previousFullMonth(new Date("2026-12-31T23:30:00Z"), "Europe/Vienna")).toMatchObject({
+      month: "2026-12",
+      start: "2026-11-30T23:00:00.000Z",
+    });
+  });
+
+  it("tells whether a start time falls in a UTC month", () => {
     const october = parseMonth("2026-10", now);
-    expect(startedWithin("2026-10-01T00:00:00Z", october)).toBe(true);
-    expect(startedWithin("2026-10-31T23:59:59.999Z", october)).toBe(true);
-    expect(startedWithin("2026-11-01T00:30:00+01:00", october)).toBe(true);
-    expect(startedWithin("2026-09-30T23:59:59Z", october)).toBe(false);
-    expect(startedWithin("2026-11-01T00:00:00Z", october)).toBe(false);
+    expect(startsWithin("2026-10-01T00:00:00Z", october)).toBe(true);
+    expect(startsWithin("2026-10-31T23:59:59.999Z", october)).toBe(true);
+    expect(startsWithin("2026-11-01T00:30:00+01:00", october)).toBe(true);
+    expect(startsWithin("2026-09-30T23:59:59Z", october)).toBe(false);
+    expect(startsWithin("2026-11-01T00:00:00Z", october)).toBe(false);
   });
 });

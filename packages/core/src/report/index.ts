@@ -1,5 +1,6 @@
 export { caveats, plural } from "./caveats.ts";
 export { contractHash, JSON_SCHEMA_FILE_NAME, monthlyReportJsonSchema, monthlyReportJsonSchemaText } from "./json-schema.ts";
+export { kpisOf } from "./kpis.ts";
 export { MANIFEST_FILE_NAME, type Manifest, type ManifestFile, manifestSchema, type ReplacedReport, replacedReportSchema } from "./manifest.ts";
 export {
   buildMonthlyReport,
@@ -10,7 +11,14 @@ export {
   wallboxEntry,
   writeMonthlyReportJson,
 } from "./model.ts";
-export { type QualityIssue, type QualityIssueSource, qualityIssuesOf, sessionQualityIssues } from "./quality-issues.ts";
+export {
+  OUTSIDE_MONTH_ISSUE,
+  outsideMonthIssues,
+  type QualityIssue,
+  type QualityIssueSource,
+  qualityIssuesOf,
+  sessionQualityIssues,
+} from "./quality-issues.ts";
 export {
   type MovedWallbox,
   movedWallboxes,
@@ -21,7 +29,7 @@ export {
   wallboxFigures,
   wallboxFiguresSchema,
 } from "./restatement.ts";
-export { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
+export { MONEY_RULE, periodRule, ROUNDING_RULE } from "./rules.ts";
 export {
   assertMonthlyReport,
   assertReportHead,
@@ -35,6 +43,7 @@ export {
   wallboxReportSchema,
 } from "./schema.ts";
 export { changeText, type MonthTotals, monthsBefore, TREND_MONTHS } from "./trend.ts";
+export { type UserSummary, userReport, userSummaries } from "./users.ts";
 export { decodeWallboxEntry, encodeWallboxEntry, entriesFromList, type WallboxEntries, WallboxEntryArena } from "./wallbox-entries.ts";
 export {
   type Cell,

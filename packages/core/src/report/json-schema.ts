@@ -2,14 +2,19 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { monthlyReportSchema } from "./schema.ts";
 
-/** The JSON report's contract as JSON Schema: committed under schema/ and written beside every report. */
-export const JSON_SCHEMA_FILE_NAME = "hems-savings-report.v1.schema.json";
+const VERSION = monthlyReportSchema.shape.schemaVersion.value;
+
+/**
+ * The JSON report's contract as JSON Schema: committed under schema/ and written beside every
+ * report. Each schemaVersion has its own file; earlier versions' files stay published.
+ */
+export const JSON_SCHEMA_FILE_NAME = `hems-savings-report.v${VERSION}.schema.json`;
 
 /** Made from the zod schema the code validates with, so the published contract is the enforced one. */
 export function monthlyReportJsonSchema(): Record<string, unknown> {
   return {
     $id: JSON_SCHEMA_FILE_NAME,
-    title: "HEMS savings report (JSON), schemaVersion 1",
+    title: `HEMS savings report (JSON), schemaVersion ${VERSION}`,
     ...z.toJSONSchema(monthlyReportSchema, { target: "draft-2020-12" }),
   };
 }

@@ -12,7 +12,7 @@ const window = parseMonth("2026-10", new Date("2026-11-25T00:00:00Z"));
 function reportOf(count: number) {
   const wallboxes: WallboxOutcome[] = Array.from({ length: count }, (_, index) => {
     const wallbox = {
-      userId: `11111111-1111-4111-8111-${String(index).padStart(12, "0")}`,
+      userId: `11111111-1111-4111-8111-${String(Math.floor(index / 2)).padStart(12, "0")}`,
       wallboxId: `22222222-2222-4222-8222-${String(index).padStart(12, "0")}`,
       ...(index % 2 ? { label: `Box "${index}"\n` } : {}),
     };
@@ -25,18 +25,19 @@ function reportOf(count: number) {
 
 describe("writing the JSON report", () => {
   it.each([0, 1, 3, 499, 500, 501, 1234])("streams exactly the bytes of the whole-string serialization (%i wallboxes)", async (count) => {
-    const { wallboxes, ...head } = reportOf(count);
+    const { users, wallboxes, ...head } = await reportOf(count);
     // Entries arrive in the order wallboxes finish, not in report order.
     const arena = new WallboxEntryArena();
     const arrival = wallboxes.map((_, position) => position).sort((a, b) => ((a * 7919) % 1237) - ((b * 7919) % 1237));
     for (const position of arrival) arena.put(position, wallboxes[position]!);
     const out = new PassThrough();
     const [written] = await Promise.all([text(out), writeMonthlyReportJson(head, arena, out)]);
-    expect(written).toBe(serializeMonthlyReport({ ...head, wallboxes }));
+    expect(written).toBe(serializeMonthlyReport({ ...head, users, wallboxes }));
+    expect(users).toHaveLength(Math.ceil(count / 2));
   });
 
-  it("checks a report against its schema, naming the wallbox that breaks it", () => {
-    const report = reportOf(3);
+  it("checks a report against its schema, naming the wallbox that breaks it", async () => {
+    const report = await reportOf(3);
     expect(assertMonthlyReport(report)).toBe(report);
     const broken = { ...report, wallboxes: [report.wallboxes[0]!, { ...report.wallboxes[1]!, savingsEur: "1.5" }] } as typeof report;
     expect(() => assertMonthlyReport(broken)).toThrow(/wallboxes\[1\] does not match its schema: .*2 decimals/s);

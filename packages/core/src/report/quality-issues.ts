@@ -1,5 +1,5 @@
 import type { WallboxRef } from "../config/index.ts";
-import type { MonthWindow } from "../month/index.ts";
+import { localTimeText, type MonthWindow, monthAt } from "../month/index.ts";
 import type { Session, SessionSource } from "../sessions/index.ts";
 import { qualityFlags } from "../summary/index.ts";
 
@@ -10,24 +10,41 @@ import { qualityFlags } from "../summary/index.ts";
  */
 export type QualityIssue = [issue: string, label: string | null, wallboxId: string, sessionId: number, startedAt: string, detail: string];
 
-/** The Data quality lines of the sessions of one wallbox, in the order the sheet lists them. */
-export function sessionQualityIssues(wallbox: WallboxRef, sessions: readonly Session[], window: MonthWindow): QualityIssue[] {
+const lineOf = (wallbox: WallboxRef, session: Session, name: string, detail: string): QualityIssue => [
+  name,
+  wallbox.label ?? null,
+  wallbox.wallboxId,
+  session.id,
+  session.startedAt,
+  detail,
+];
+
+/** The issue name of a session the API returned that belongs to a neighbouring month. */
+export const OUTSIDE_MONTH_ISSUE = "Not in this month";
+
+/**
+ * The Data quality lines of the sessions a wallbox's query returned that started in a
+ * neighbouring month: they count in no figure, and these lines say so, one a session.
+ */
+export function outsideMonthIssues(wallbox: WallboxRef, outside: readonly Session[], window: MonthWindow): QualityIssue[] {
+  return outside.map((session) => {
+    const instant = Date.parse(session.startedAt);
+    const local = window.timeZone === "UTC" ? "" : ` (${localTimeText(instant, window.timeZone)} ${window.timeZone})`;
+    return lineOf(
+      wallbox,
+      session,
+      OUTSIDE_MONTH_ISSUE,
+      `started ${session.startedAt}${local}, in ${monthAt(instant, window.timeZone)}: returned for the UTC days ${window.from} to ${window.to}, not counted in ${window.month}`,
+    );
+  });
+}
+
+/** The Data quality lines of the sessions of one wallbox's month, in the order the sheet lists them. */
+export function sessionQualityIssues(wallbox: WallboxRef, sessions: readonly Session[]): QualityIssue[] {
   const issues: QualityIssue[] = [];
   for (const session of sessions) {
-    const flags = qualityFlags(session, window);
-    const issue = (name: string, detail: string): QualityIssue => [
-      name,
-      wallbox.label ?? null,
-      wallbox.wallboxId,
-      session.id,
-      session.startedAt,
-      detail,
-    ];
-    if (flags.startedOutsidePeriod) {
-      issues.push(
-        issue("Started outside the period", `started ${session.startedAt}; counted in ${window.month} because the API returned it for this period`),
-      );
-    }
+    const flags = qualityFlags(session);
+    const issue = (name: string, detail: string) => lineOf(wallbox, session, name, detail);
     if (flags.withoutSavings) issues.push(issue("No savings value", "savings_eur is null: adds nothing to the savings total"));
     if (flags.incompletePriceCoverage) {
       issues.push(
@@ -45,9 +62,9 @@ export function sessionQualityIssues(wallbox: WallboxRef, sessions: readonly Ses
 /** Where the session lines of the Data quality sheet come from, in report order. */
 export type QualityIssueSource = () => AsyncIterable<QualityIssue>;
 
-/** The lines computed from the sessions themselves (one more pass over them). */
-export function qualityIssuesOf(sessions: SessionSource, window: MonthWindow): QualityIssueSource {
+/** The lines computed from the month's sessions themselves (one more pass over them). */
+export function qualityIssuesOf(sessions: SessionSource): QualityIssueSource {
   return async function* () {
-    for await (const { wallbox, sessions: list } of sessions()) yield* sessionQualityIssues(wallbox, list, window);
+    for await (const { wallbox, sessions: list } of sessions()) yield* sessionQualityIssues(wallbox, list);
   };
 }

@@ -4,10 +4,18 @@ const eur = z.string().regex(/^-?\d+\.\d{2}$/, { error: "expected EUR as a decim
 const kwh = z.string().regex(/^-?\d+\.\d{3}$/, { error: "expected kWh as a decimal string with 3 decimals" });
 const count = z.number().int().nonnegative();
 const day = z.iso.date();
+const instant = z.iso.datetime({ offset: true });
+/** A ratio or a rate as exact decimal text with 4 decimals, or null where its denominator is 0. */
+const ratio = (what: string) =>
+  z
+    .string()
+    .regex(/^-?\d+\.\d{4}$/)
+    .nullable()
+    .describe(`${what}; decimal text with 4 decimals (rounded once, ties away from zero), null where the denominator is 0`);
 
 // The descriptions are the published contract's (schema/): they say what each field means.
 export const figuresSchema = z.object({
-  sessions: count.describe("Sessions the Partner API returned for the month"),
+  sessions: count.describe("Sessions that started in the month (in its timezone): the sessions every other figure sums"),
   outcomes: z
     .object({
       charged_from_solar: count.describe("Sessions charged from solar surplus"),
@@ -25,7 +33,9 @@ export const figuresSchema = z.object({
   sessionsWithoutSavings: count.describe("Sessions whose savings_eur is null: they add nothing to savingsEur"),
   sessionsWithIncompletePriceCoverage: count.describe("Sessions without complete price coverage: their savings may be understated"),
   openSessions: count.describe("Sessions still running when read (ended_at null): their figures may still change"),
-  sessionsStartedOutsidePeriod: count.describe("Sessions the API returned for the month whose started_at is outside its days"),
+  sessionsOutsideMonth: count.describe(
+    "Sessions the Partner API returned for the query days that started in a neighbouring month (in the report's timezone): not in sessions, nor in any other figure",
+  ),
 });
 
 const wallboxIdentity = {
@@ -43,48 +53,93 @@ export const wallboxReportSchema = z.discriminatedUnion("status", [
   }),
 ]);
 
+export const userReportSchema = z.object({
+  userId: z.string().describe("The Podero user"),
+  wallboxes: count.min(1).describe("The user's configured wallboxes"),
+  wallboxesFailed: count.describe("Of those, the wallboxes that could not be read: their figures are missing from figures"),
+  figures: figuresSchema
+    .nullable()
+    .describe("Exact sums of the figures of the user's wallboxes read (so users add up to the totals); null when none could be read"),
+});
+
+export const kpisSchema = z
+  .object({
+    shareOfSessionsChargedFromSolar: ratio("Sessions whose outcome is charged_from_solar ÷ sessions"),
+    commandApplicationRate: ratio("Commands applied ÷ commands sent"),
+    savingsPerKwhFromSolarEur: ratio("Savings ÷ energy from solar, EUR per kWh"),
+    averageSavingsPerSessionEur: ratio("Savings ÷ sessions, EUR"),
+  })
+  .describe("Ratios of the totals, computed exactly from them");
+
 /**
- * The JSON report (schemaVersion 1), for systems that read it. A failed wallbox carries its
+ * The JSON report (schemaVersion 2), for systems that read it. A failed wallbox carries its
  * reason instead of figures; totals cover the wallboxes with status "ok", and `complete` is false
  * whenever any wallbox failed.
  */
 export const monthlyReportSchema = z.object({
-  schemaVersion: z.literal(1).describe("The contract's version: it changes whenever a field is added, removed, renamed or changes meaning"),
+  schemaVersion: z.literal(2).describe("The contract's version: it changes whenever a field is added, removed, renamed or changes meaning"),
   orgId: z.string().describe("The Podero organisation"),
   month: z
     .string()
     .regex(/^\d{4}-\d{2}$/)
-    .describe("The reported month, YYYY-MM"),
-  period: z
-    .object({ from: day.describe("The first day, YYYY-MM-DD (UTC)"), to: day.describe("The last day, YYYY-MM-DD (UTC), inclusive") })
-    .describe("The month's first and last day (UTC), as the Partner API was queried"),
+    .describe("The reported month, YYYY-MM, in timezone"),
+  timezone: z.string().min(1).describe("The IANA timezone the month is taken in, for example Europe/Vienna, or UTC"),
+  window: z
+    .object({
+      start: instant.describe("The month's first instant, inclusive: midnight on its first day, with the timezone's offset"),
+      end: instant.describe("The next month's first instant, exclusive, with the timezone's offset"),
+    })
+    .describe("The instants a session's started_at must fall in to count for the month"),
+  apiQuery: z
+    .object({ from: day.describe("The first UTC day, YYYY-MM-DD"), to: day.describe("The last UTC day, YYYY-MM-DD, inclusive") })
+    .describe("The UTC days the Partner API was asked for (its from/to): they cover the window"),
+  currency: z.literal("EUR").describe("The currency of every amount, as the Partner API reports it (see rules.money)"),
   generatedAt: z.iso.datetime().describe("When the run read the Partner API (UTC)"),
   complete: z.boolean().describe("False when any wallbox could not be read: the totals then cover only the wallboxes read"),
   rules: z
     .object({
       periodMembership: z.string().describe("Which sessions count for the month"),
       rounding: z.string().describe("How money and energy are summed and rounded"),
+      money: z.string().describe("What the amounts are: currency, and what is known of VAT"),
     })
-    .describe("Which sessions count for the month, and how figures are rounded, in words"),
+    .describe("Which sessions count for the month, how figures are rounded, and what the amounts are, in words"),
   totals: figuresSchema.describe("Exact sums of the figures of the wallboxes read (status ok)"),
+  kpis: kpisSchema,
+  caveats: z
+    .object({
+      openSessionsSavingsEur: eur
+        .nullable()
+        .describe("The savings of the sessions still open when read (they may still change), rounded once to the cent; null if unknown"),
+      incompletePriceCoverageSavingsEur: eur
+        .nullable()
+        .describe("The savings of the sessions without complete price coverage (they may be understated), rounded once to the cent; null if unknown"),
+    })
+    .describe("The money behind the data-quality caveats; the counts are in totals"),
+  users: z.array(userReportSchema).describe("Every user with a configured wallbox once, in report order"),
   wallboxes: z.array(wallboxReportSchema).describe("Every configured wallbox once, in report order (a user's wallboxes together)"),
 });
 
 export type FiguresJson = z.infer<typeof figuresSchema>;
 export type WallboxReport = z.infer<typeof wallboxReportSchema>;
+export type UserReport = z.infer<typeof userReportSchema>;
+export type Kpis = z.infer<typeof kpisSchema>;
 export type MonthlyReport = z.infer<typeof monthlyReportSchema>;
 
-const reportHeadSchema = monthlyReportSchema.omit({ wallboxes: true });
+const reportHeadSchema = monthlyReportSchema.omit({ users: true, wallboxes: true });
 
-/** Everything of a report but its wallboxes' entries, which are kept apart (see `WallboxEntries`). */
+/** Everything of a report but its users' and wallboxes' entries, which are streamed (see `WallboxEntries`). */
 export type ReportHead = z.infer<typeof reportHeadSchema>;
 
 /**
- * Checks a report against the schema without making a copy of it: its head whole, its wallboxes
- * one by one, so a large org's rows never exist twice. Throws on the first problem.
+ * Checks a report against the schema without making a copy of it: its head whole, its users and
+ * wallboxes one by one, so a large org's rows never exist twice. Throws on the first problem.
  */
 export function assertMonthlyReport(report: MonthlyReport): MonthlyReport {
   report.wallboxes.forEach(assertWallboxEntry);
+  report.users.forEach((user, index) => {
+    const result = userReportSchema.safeParse(user);
+    if (!result.success) throw new Error(`the report's users[${index}] does not match its schema: ${result.error.message}`);
+  });
   return assertReportHead(report);
 }
 
@@ -97,7 +152,7 @@ export function assertWallboxEntry(entry: WallboxReport, index: number): Wallbox
 
 /** Checks everything of a report but its wallboxes' entries. */
 export function assertReportHead<Head extends ReportHead>(report: Head): Head {
-  const { wallboxes: _entries, ...head } = report as Head & { wallboxes?: unknown };
+  const { wallboxes: _entries, users: _users, ...head } = report as Head & { wallboxes?: unknown; users?: unknown };
   reportHeadSchema.parse(head);
   return report;
 }

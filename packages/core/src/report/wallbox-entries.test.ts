@@ -17,7 +17,7 @@ const ok: WallboxReport = {
   sessionsWithoutSavings: 0,
   sessionsWithIncompletePriceCoverage: 2,
   openSessions: 1,
-  sessionsStartedOutsidePeriod: 0,
+  sessionsOutsideMonth: 0,
 };
 const failed: WallboxReport = {
   userId: "11111111-1111-4111-8111-000000000002",

@@ -52,7 +52,7 @@ describe("workbook layout", () => {
 
   it("continues long sheets on further sheets, every row once, each with its header", async () => {
     const sessions = Array.from({ length: 25 }, (_, index) => session(index + 1));
-    const report = buildMonthlyReport({
+    const report = await buildMonthlyReport({
       orgId: "33333333-3333-4333-8333-333333333333",
       window,
       generatedAt: new Date("2026-11-01T06:00:00Z"),
@@ -111,7 +111,7 @@ describe("workbook layout", () => {
       endedAt: "2026-10-02T11:00:00Z",
       outcome: "charged_from_solar" as const,
     };
-    const report = buildMonthlyReport({
+    const report = await buildMonthlyReport({
       orgId: "33333333-3333-4333-8333-333333333333",
       window,
       generatedAt: new Date("2026-11-01T06:00:00Z"),
@@ -142,7 +142,7 @@ describe("workbook layout", () => {
       ...(label ? { label } : {}),
     });
     const one = { ...session(1), savingsEur: "1.005", endedAt: "2026-10-02T11:00:00Z" };
-    const report = buildMonthlyReport({
+    const report = await buildMonthlyReport({
       orgId: "33333333-3333-4333-8333-333333333333",
       window,
       generatedAt: new Date("2026-11-01T06:00:00Z"),

@@ -2,12 +2,12 @@ import type { WallboxRef } from "../config/index.ts";
 import { groupDigits, parseDecimal, roundEur, ZERO } from "../money/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import { OUTCOMES, type Session, type SessionSource } from "../sessions/index.ts";
-import { type CaveatSavings, FiguresTotal } from "../summary/index.ts";
 import { caveats } from "./caveats.ts";
 import { type QualityIssueSource, qualityIssuesOf } from "./quality-issues.ts";
-import { PERIOD_RULE, ROUNDING_RULE } from "./rules.ts";
+import { MONEY_RULE, periodRule, ROUNDING_RULE } from "./rules.ts";
 import type { FiguresJson, ReportHead } from "./schema.ts";
 import { changeText, type MonthTotals, monthsBefore } from "./trend.ts";
+import { userSummaries } from "./users.ts";
 import type { WallboxEntries } from "./wallbox-entries.ts";
 
 /**
@@ -83,8 +83,6 @@ export interface WorkbookInput {
   unroundedSavingsEur?: string;
   /** Earlier months' totals where their reports were found (latest first): the Summary compares, the Trend sheet lists them. */
   earlierMonths?: readonly MonthTotals[];
-  /** The savings behind the money caveats, when known. */
-  caveatSavingsEur?: CaveatSavings;
 }
 
 type FigureKey = { [K in keyof FiguresJson]: FiguresJson[K] extends number | string ? K : never }[keyof FiguresJson];
@@ -115,7 +113,7 @@ const FIGURE_COLUMNS: FigureColumn[] = [
   { header: "Sessions without savings", numFmt: COUNT_FORMAT, pick: counted("sessionsWithoutSavings") },
   { header: "Sessions with incomplete price coverage", numFmt: COUNT_FORMAT, pick: counted("sessionsWithIncompletePriceCoverage") },
   { header: "Open sessions", numFmt: COUNT_FORMAT, pick: counted("openSessions") },
-  { header: "Sessions started outside the period", numFmt: COUNT_FORMAT, pick: counted("sessionsStartedOutsidePeriod") },
+  { header: "Sessions of other months, not counted", numFmt: COUNT_FORMAT, pick: counted("sessionsOutsideMonth") },
 ];
 
 // Narrow enough that the sheet prints one page wide at a readable size: ids and errors wrap.
@@ -156,41 +154,19 @@ function wallboxesSheet(entries: WallboxEntries): SheetSpec {
   };
 }
 
-/** A user's wallboxes named in the Users sheet; a fleet's further wallboxes are counted. */
-const LABELS_LISTED = 10;
-
-/**
- * One row per user, in report order: its wallboxes, how many were read, and the exact sums of
- * their rounded figures (so the users' rows add up to the totals, as the wallboxes' do). A user's
- * wallboxes are neighbours in report order, so each user is summed as its wallboxes stream by.
- */
+/** One row per user (see `userSummaries`): a user none of whose wallboxes could be read shows blanks, as a failed wallbox's row does. */
 async function* userRows(entries: WallboxEntries): AsyncGenerator<Cell[]> {
-  let current: { key: string; userId: string; labels: string[]; count: number; failed: number; totals: FiguresTotal } | undefined;
-  const row = (user: NonNullable<typeof current>): Cell[] => {
-    const more = user.count - user.labels.length;
-    const names = `${user.labels.join(", ")}${more > 0 ? `${user.labels.length ? ", " : ""}and ${more} more` : ""}`;
-    // A user none of whose wallboxes could be read has no figures: blank, as a failed wallbox's row is, never zeros.
-    const figures = user.failed === user.count ? undefined : user.totals.result();
-    return [
+  for await (const user of userSummaries(entries)) {
+    const more = user.wallboxes - user.wallboxNames.length;
+    const names = `${user.wallboxNames.join(", ")}${more > 0 ? `${user.wallboxNames.length ? ", " : ""}and ${more} more` : ""}`;
+    yield [
       user.userId,
       names,
-      user.count,
-      user.failed > 0 ? { value: user.failed, alert: true } : 0,
-      ...FIGURE_COLUMNS.map((column) => (figures ? column.pick(figures) : null)),
+      user.wallboxes,
+      user.wallboxesFailed > 0 ? { value: user.wallboxesFailed, alert: true } : 0,
+      ...FIGURE_COLUMNS.map((column) => (user.figures ? column.pick(user.figures) : null)),
     ];
-  };
-  for await (const wallbox of entries.read()) {
-    const key = wallbox.userId.toLowerCase();
-    if (current?.key !== key) {
-      if (current) yield row(current);
-      current = { key, userId: wallbox.userId, labels: [], count: 0, failed: 0, totals: new FiguresTotal() };
-    }
-    current.count++;
-    if (current.labels.length < LABELS_LISTED) current.labels.push(wallbox.label ?? wallbox.wallboxId);
-    if (wallbox.status === "ok") current.totals.add(wallbox);
-    else current.failed++;
   }
-  if (current) yield row(current);
 }
 
 function usersSheet(entries: WallboxEntries): SheetSpec {
@@ -225,9 +201,6 @@ export const KPI_DEFINITIONS: Record<(typeof KPIS)[number]["name"], string> = {
   "Average savings per session": "the savings total ÷ the sessions",
 };
 
-export const MONEY_STATEMENT =
-  "Amounts are in EUR, as the Partner API reports them; the API does not say whether they include VAT, so neither can this report.";
-
 /** Where a plain sum of the sessions' savings differs from the Summary's total, and why; none where they agree. */
 function reconciliationRow(report: ReportHead, unroundedSavingsEur: string | undefined, sessionsListed: boolean): Cell[][] {
   if (unroundedSavingsEur === undefined) return [];
@@ -244,8 +217,8 @@ function reconciliationRow(report: ReportHead, unroundedSavingsEur: string | und
 }
 
 /** The caveats in words and money, one a line, where there are any. */
-function caveatRows(report: ReportHead, money: CaveatSavings | undefined): Cell[][] {
-  const lines = caveats(report.totals, money);
+function caveatRows(report: ReportHead): Cell[][] {
+  const lines = caveats(report.totals, report.caveats);
   return lines.length ? [["Caveats", lines.join("\n")]] : [];
 }
 
@@ -265,6 +238,10 @@ function previousMonthRows(report: ReportHead, earlierMonths: readonly MonthTota
     ],
   ];
 }
+
+/** The month, its timezone and its exact window. */
+const monthText = (report: ReportHead) =>
+  `${report.month} in ${report.timezone}: from ${report.window.start} up to, not including, ${report.window.end}`;
 
 /** Up to 12 earlier months and this one, oldest first: the month-over-month view. */
 function trendSheet(input: WorkbookInput): SheetSpec {
@@ -310,7 +287,6 @@ function summarySheet(
   unroundedSavingsEur: string | undefined,
   sessionsListed: boolean,
   earlierMonths: readonly MonthTotals[] = [],
-  caveatSavingsEur?: CaveatSavings,
 ): SheetSpec {
   const { count, failed } = entries;
   const lastRow = count + 1;
@@ -338,8 +314,8 @@ function summarySheet(
     preamble: [[{ value: `HEMS savings report ${report.month}`, bold: true }], [banner], []],
     rows: [
       ["Organisation", report.orgId],
-      ["Period from (UTC day)", report.period.from],
-      ["Period to (UTC day)", report.period.to],
+      ["Month", monthText(report)],
+      ["Partner API queried for", `the UTC days ${report.apiQuery.from} to ${report.apiQuery.to}, inclusive`],
       ["Wallboxes", { value: { formula: `COUNTA(Wallboxes!C2:C${lastRow})`, result: count }, numFmt: COUNT_FORMAT }],
       [
         "Wallboxes failed",
@@ -348,9 +324,9 @@ function summarySheet(
       ...figureRows,
       ...kpiRows(report),
       ...reconciliationRow(report, unroundedSavingsEur, sessionsListed),
-      ...caveatRows(report, caveatSavingsEur),
+      ...caveatRows(report),
       ...previousMonthRows(report, earlierMonths),
-      ["Amounts", MONEY_STATEMENT],
+      ["Amounts", MONEY_RULE],
       ["Rounding", ROUNDING_RULE],
     ],
     filter: false,
@@ -446,7 +422,7 @@ async function* dataQualityRows(input: WorkbookInput): AsyncGenerator<Cell[]> {
       if (wallbox.status === "failed") yield ["Wallbox failed", wallbox.label, wallbox.wallboxId, null, null, wallbox.error];
     }
   }
-  const issues = input.qualityIssues ?? qualityIssuesOf(input.sessions, input.window);
+  const issues = input.qualityIssues ?? qualityIssuesOf(input.sessions);
   for await (const [issue, label, wallboxId, sessionId, startedAt, detail] of issues()) {
     yield [issue, label, wallboxId, sessionId, asDate(startedAt), detail];
   }
@@ -483,12 +459,13 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
       ["Report", `HEMS savings report for ${report.month}`],
       ["Source", input.source],
       ["Organisation", report.orgId],
-      ["Period", `${report.period.from} to ${report.period.to}, inclusive UTC days`],
+      ["Month", monthText(report)],
+      ["Partner API queried for", `the UTC days ${report.apiQuery.from} to ${report.apiQuery.to}, inclusive`],
       ["Generated at (UTC)", report.generatedAt],
       ["Complete", report.complete ? "yes" : "no: see Data quality"],
-      ["Which sessions count", PERIOD_RULE],
+      ["Which sessions count", periodRule(input.window, "the workbook")],
       ["Rounding rule", ROUNDING_RULE],
-      ["Currency", MONEY_STATEMENT],
+      ["Currency", MONEY_RULE],
       ...Object.entries(KPI_DEFINITIONS).map(([name, definition]) => [name, definition]),
       ["Totals", "The Summary's totals are formulas over the Wallboxes sheet; their values are cached, so no recalculation is needed."],
       ["JSON report", `${input.jsonFileName} (schemaVersion ${report.schemaVersion})`],
@@ -508,7 +485,6 @@ export function workbookLayout(input: WorkbookInput): SheetSpec[] {
       input.unroundedSavingsEur,
       input.report.totals.sessions <= input.sessionRowLimit,
       input.earlierMonths,
-      input.caveatSavingsEur,
     ),
     wallboxesSheet(input.wallboxes),
     usersSheet(input.wallboxes),

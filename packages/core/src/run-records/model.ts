@@ -37,6 +37,8 @@ export const runJobSchema = z.object({
   requestedAt: z.iso.datetime(),
   /** Who started the run: the caller's IAM ARN (on demand), or the schedule. */
   requestedBy: z.string().min(1).max(2048).optional(),
+  /** The timezone the month is taken in (IANA); UTC when absent. */
+  timeZone: z.string().min(1).max(64).optional(),
 });
 export type RunJob = z.infer<typeof runJobSchema>;
 

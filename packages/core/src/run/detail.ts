@@ -77,7 +77,7 @@ export async function writeDetailPart(
   const writeBoth = async (csvOut: Writable, qualityOut: Writable) => {
     const withQuality = async function* () {
       for await (const wallbox of partSessions(store, plan, collected, part, wallboxesOf)) {
-        for (const issue of sessionQualityIssues(wallbox.wallbox, wallbox.sessions, plan.window)) {
+        for (const issue of sessionQualityIssues(wallbox.wallbox, wallbox.sessions)) {
           await writeInTurn(qualityOut, `${JSON.stringify(issue)}\n`);
           qualityLines++;
         }

@@ -28,6 +28,5 @@ export async function financeEmailFor(content: ReportContent, manifest: Manifest
     manifest,
     report: content.report,
     failedWallboxes,
-    ...(content.caveatSavingsEur ? { caveatSavingsEur: content.caveatSavingsEur } : {}),
   });
 }

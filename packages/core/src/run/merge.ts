@@ -87,6 +87,7 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
       generatedAt: new Date(plan.generatedAt),
       totals: totals.result(),
       complete: failed === 0,
+      caveatSavingsEur: caveats?.result(),
     }),
   );
   return {
@@ -97,7 +98,6 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
     sessions,
     detail,
     ...(unrounded ? { unroundedSavingsEur: unrounded.toFixed() } : {}),
-    ...(caveats ? { caveatSavingsEur: caveats.result() } : {}),
   };
 }
 

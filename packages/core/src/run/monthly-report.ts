@@ -24,7 +24,6 @@ import {
   type WorkStore,
   writeTogether,
 } from "../storage/index.ts";
-import type { CaveatSavings } from "../summary/index.ts";
 import { writeWorkbook } from "../xlsx/index.ts";
 import { collectRun } from "./collect.ts";
 import { writeDetailPart } from "./detail.ts";
@@ -67,8 +66,6 @@ export interface ReportContent {
   detail: SessionDetail;
   /** The exact sum of every session's savings before the wallboxes' rounding: what a plain sum of the Sessions sheet gives. */
   unroundedSavingsEur?: string;
-  /** The savings of the sessions behind each money caveat, when known. */
-  caveatSavingsEur?: CaveatSavings;
 }
 
 /** A month read: its plan, and each shard's result in the work store. */

@@ -19,8 +19,10 @@ export interface ReadWallboxesInput {
   wallboxes: readonly WallboxRef[];
   window: MonthWindow;
   reader: SessionsReader;
-  /** Keeps the sessions read until they are written, so they are never all in memory. */
+  /** Keeps the month's sessions read until they are written, so they are never all in memory. */
   spool: SessionSpool;
+  /** Keeps the sessions read that started in a neighbouring month, for their Data quality lines. */
+  outsideSpool: SessionSpool;
   concurrency: number;
   /**
    * When this aborts (the run's time is nearly up), wallboxes not read by then are reported as
@@ -52,7 +54,7 @@ function deadlineReason(deadline: AbortSignal): string {
  * an entry with status "failed"; any other error (bad credentials, a bug) rejects.
  */
 export async function readWallboxes(input: ReadWallboxesInput): Promise<WallboxesRead> {
-  const { wallboxes, window, deadline, spool } = input;
+  const { wallboxes, window, deadline, spool, outsideSpool } = input;
   // Per wallbox, only compact bytes and running sums stay in memory while the month is read.
   const entries = new WallboxEntryArena();
   const totals = new FiguresTotal();
@@ -70,13 +72,13 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
       let sessionCount = 0;
       try {
         if (deadline?.aborted) throw new WallboxReadError(deadlineReason(deadline));
-        const sessions = await input.reader.listSessions(input.orgId, wallbox, window);
-        const summary = summarizeSessions(sessions, window);
+        const summary = summarizeSessions(await input.reader.listSessions(input.orgId, wallbox, window), window);
         outcome = { wallbox, status: "ok", figures: summary.figures };
         exact = summary.exact;
-        sessionCount = sessions.length;
+        sessionCount = summary.counted.length;
         // The sessions wait on disk for the writers.
-        await spool.put(position, chronological(sessions));
+        await spool.put(position, chronological(summary.counted));
+        if (summary.outside.length > 0) await outsideSpool.put(position, chronological(summary.outside));
       } catch (error) {
         const reason = error instanceof WallboxReadError ? error.message : deadline?.aborted ? deadlineReason(deadline) : undefined;
         if (reason === undefined) throw error;
@@ -100,6 +102,6 @@ export async function readWallboxes(input: ReadWallboxesInput): Promise<Wallboxe
     },
     { concurrency: input.concurrency },
   );
-  await spool.flush();
+  await Promise.all([spool.flush(), outsideSpool.flush()]);
   return { entries, totals, read, unroundedSavingsEur: unrounded.toFixed(), caveatSavingsEur: caveatSavings.result() };
 }

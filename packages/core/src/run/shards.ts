@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { ReportConfig, WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
-import { encodeWallboxEntry } from "../report/index.ts";
+import { encodeWallboxEntry, outsideMonthIssues } from "../report/index.ts";
 import type { WallboxSessions } from "../sessions/index.ts";
 import {
   frameHead,
+  monthWindowSchema,
   type PartialHeader,
   partialHeaderSchema,
   planShards,
@@ -52,9 +53,9 @@ export async function planRun(store: WorkStore, input: PlanInput): Promise<RunPl
     descriptors.push({ ...shard, wallboxesKey });
   }
   const plan: RunPlan = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     orgId: input.config.orgId,
-    window: { month: input.window.month, from: input.window.from, to: input.window.to },
+    window: monthWindowSchema.parse(input.window),
     generatedAt: input.generatedAt.toISOString(),
     wallboxes: wallboxes.length,
     shards: descriptors,
@@ -84,7 +85,7 @@ export async function readShardWallboxes(store: WorkStore, shard: ShardDescripto
   return wallboxes;
 }
 
-export type ShardInput = Omit<ReadWallboxesInput, "orgId" | "wallboxes" | "window" | "spool"> & {
+export type ShardInput = Omit<ReadWallboxesInput, "orgId" | "wallboxes" | "window" | "spool" | "outsideSpool"> & {
   /**
    * The shard's wallboxes when the caller has them in memory already (the plan was made in this
    * process), so they are not read back as a second copy; otherwise they come from the store.
@@ -105,9 +106,11 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
   if (wallboxes.length !== shard.count)
     throw new WorkStoreError(`shard ${shard.index + 1} was given ${wallboxes.length} wallboxes, the plan says ${shard.count}`);
   const spool = await createFileSpool();
+  const outsideSpool = await createFileSpool();
   try {
-    const read = await readWallboxes({ ...input, orgId: plan.orgId, wallboxes, window: plan.window, spool });
-    const sessionsKey = workKeys.shardSessions(shard.index, randomUUID());
+    const read = await readWallboxes({ ...input, orgId: plan.orgId, wallboxes, window: plan.window, spool, outsideSpool });
+    const attempt = randomUUID();
+    const sessionsKey = workKeys.shardSessions(shard.index, attempt);
     await store.create(sessionsKey, async (out) => {
       for (let position = 0; position < wallboxes.length; position++) {
         if (read.read[position] !== 1) continue;
@@ -116,8 +119,17 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
         await writeInTurn(out, segment);
       }
     });
+    const outsideKey = workKeys.shardOutside(shard.index, attempt);
+    await store.create(outsideKey, async (out) => {
+      for (let position = 0; position < wallboxes.length; position++) {
+        if (read.read[position] !== 1) continue;
+        for (const line of outsideMonthIssues(wallboxes[position]!, await outsideSpool.get(position), plan.window)) {
+          await writeInTurn(out, `${JSON.stringify(line)}\n`);
+        }
+      }
+    });
     const header: PartialHeader = {
-      schemaVersion: 1,
+      schemaVersion: 2,
       shard: shard.index,
       wallboxes: wallboxes.length,
       failed: read.entries.failed,
@@ -125,6 +137,7 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
       unroundedSavingsEur: read.unroundedSavingsEur,
       caveatSavingsEur: read.caveatSavingsEur,
       sessionsKey,
+      outsideKey,
     };
     const created = await store.create(entriesKey, async (out) => {
       await writeInTurn(out, `${JSON.stringify(header)}\n`);
@@ -132,7 +145,7 @@ export async function runShard(store: WorkStore, plan: RunPlan, shard: ShardDesc
     });
     return created ? { status: "done", header } : { status: "already done" };
   } finally {
-    await spool.dispose();
+    await Promise.all([spool.dispose(), outsideSpool.dispose()]);
   }
 }
 

@@ -11,6 +11,7 @@ export {
 } from "./detail.ts";
 export {
   frameHead,
+  monthWindowSchema,
   type PartialHeader,
   partialHeaderSchema,
   type RunPlan,

@@ -11,7 +11,9 @@ export { WorkStoreError };
  * - `plan.json`: the month, the org, when the report counts as generated, and the shards; written
  *   last and once by the plan step, it names the wallbox lists of the attempt that wrote it;
  * - `plan-{attempt}/shard-0001.jsonl`: a shard's wallboxes, one per line, in report order;
- * - `shards/0001/sessions-{attempt}.bin`: the sessions a shard read, in frames (below);
+ * - `shards/0001/sessions-{attempt}.bin`: the month's sessions a shard read, in frames (below);
+ * - `shards/0001/outside-{attempt}.jsonl`: the Data quality lines of the sessions the shard read
+ *   that started in a neighbouring month, in report order;
  * - `shards/0001/entries.jsonl`: the shard's result, written last and once: a header line, then
  *   each wallbox's report entry (compact, `encodeWallboxEntry`). It names the sessions object of
  *   the attempt that wrote it.
@@ -27,6 +29,7 @@ export const workKeys = {
   shardWallboxes: (attempt: string, shard: number) => `plan-${attempt}/shard-${shardNumber(shard)}.jsonl`,
   shardEntries: (shard: number) => `shards/${shardNumber(shard)}/entries.jsonl`,
   shardSessions: (shard: number, attempt: string) => `shards/${shardNumber(shard)}/sessions-${attempt}.bin`,
+  shardOutside: (shard: number, attempt: string) => `shards/${shardNumber(shard)}/outside-${attempt}.jsonl`,
   collected: "collected.json",
   detailPart: (part: number) => `detail/part-${partNumber(part)}.json`,
   detailCsv: (part: number, attempt: string) => `detail/part-${partNumber(part)}/${attempt}.csv`,
@@ -44,10 +47,20 @@ const day = z.iso.date();
 export const shardDescriptorSchema = z.object({ index: count, first: count, count: count.min(1), wallboxesKey: z.string() });
 export type ShardDescriptor = z.infer<typeof shardDescriptorSchema>;
 
+/** The month as a run reads it (`MonthWindow`): its timezone, its instants and the UTC days asked of the API. */
+export const monthWindowSchema = z.object({
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  timeZone: z.string().min(1),
+  start: z.iso.datetime(),
+  end: z.iso.datetime(),
+  from: day,
+  to: day,
+});
+
 export const runPlanSchema = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(2),
   orgId: z.string(),
-  window: z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), from: day, to: day }),
+  window: monthWindowSchema,
   generatedAt: z.iso.datetime(),
   wallboxes: count,
   shards: z.array(shardDescriptorSchema).min(1),
@@ -57,7 +70,7 @@ export type RunPlan = z.infer<typeof runPlanSchema>;
 export const shardWallboxSchema = wallboxRefSchema;
 
 export const partialHeaderSchema = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(2),
   shard: count,
   wallboxes: count,
   failed: count,
@@ -71,6 +84,8 @@ export const partialHeaderSchema = z.object({
   /** The savings of its sessions behind each money caveat; absent from shards of earlier versions. */
   caveatSavingsEur: z.object({ open: z.string(), incompletePriceCoverage: z.string() }).optional(),
   sessionsKey: z.string(),
+  /** Its Data quality lines of sessions from a neighbouring month: as many as `totals.sessionsOutsideMonth`. */
+  outsideKey: z.string(),
 });
 export type PartialHeader = z.infer<typeof partialHeaderSchema>;
 

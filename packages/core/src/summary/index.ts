@@ -1,5 +1,5 @@
 import { type Decimal, parseDecimal, roundEur, roundKwh, ZERO } from "../money/index.ts";
-import { type MonthWindow, startedWithin } from "../month/index.ts";
+import type { MonthWindow } from "../month/index.ts";
 import { OUTCOMES, type Outcome, type Session } from "../sessions/index.ts";
 
 /** The figures of one wallbox's month, or of the org; money and energy as rounded decimal text. */
@@ -14,7 +14,8 @@ export interface Figures {
   sessionsWithoutSavings: number;
   sessionsWithIncompletePriceCoverage: number;
   openSessions: number;
-  sessionsStartedOutsidePeriod: number;
+  /** Sessions the API returned for the query days that started in a neighbouring month: in no other figure. */
+  sessionsOutsideMonth: number;
 }
 
 function zeroOutcomes(): Record<Outcome, number> {
@@ -22,13 +23,28 @@ function zeroOutcomes(): Record<Outcome, number> {
 }
 
 /** The data-quality flags of one session, shared by the summary counts and the Data quality sheet. */
-export function qualityFlags(session: Session, window: MonthWindow) {
+export function qualityFlags(session: Session) {
   return {
     withoutSavings: session.savingsEur === null,
     incompletePriceCoverage: session.hasCompletePriceCoverage !== true,
     open: session.endedAt === null,
-    startedOutsidePeriod: !startedWithin(session.startedAt, window),
   };
+}
+
+/**
+ * The sessions the API returned for the query days, split by when they started: those of the
+ * month count; the others started in a neighbouring month (the query days reach past a month
+ * that is not UTC's, or the API returned more than it was asked for) and count in no figure.
+ */
+export function splitByMonth(sessions: readonly Session[], window: MonthWindow): { counted: Session[]; outside: Session[] } {
+  const [start, end] = [Date.parse(window.start), Date.parse(window.end)];
+  const counted: Session[] = [];
+  const outside: Session[] = [];
+  for (const session of sessions) {
+    const instant = Date.parse(session.startedAt);
+    (instant >= start && instant < end ? counted : outside).push(session);
+  }
+  return { counted, outside };
 }
 
 /** What a wallbox's month sums to before its rounding: all its savings, and the savings behind each money caveat. */
@@ -39,12 +55,24 @@ export interface ExactSavings {
   incompletePriceCoverage: Decimal;
 }
 
+/** One wallbox's month: its figures, its exact savings, and its sessions split by month (see `splitByMonth`). */
+export interface WallboxSummary {
+  figures: Figures;
+  exact: ExactSavings;
+  /** The sessions of the month, which the figures sum. */
+  counted: Session[];
+  /** The sessions returned that started in a neighbouring month. */
+  outside: Session[];
+}
+
 /**
- * One wallbox's month: every value summed exactly, then rounded once (EUR to the cent, kWh to the
- * Wh, ties away from zero). A null energy or savings adds nothing and is counted where it matters.
- * The same pass keeps the exact savings before rounding, for the reconciliation and the caveats.
+ * One wallbox's month: the sessions that started in it, every value summed exactly, then rounded
+ * once (EUR to the cent, kWh to the Wh, ties away from zero). A null energy or savings adds
+ * nothing and is counted where it matters. The same pass keeps the exact savings before rounding,
+ * for the reconciliation and the caveats.
  */
-export function summarizeSessions(sessions: readonly Session[], window: MonthWindow): { figures: Figures; exact: ExactSavings } {
+export function summarizeSessions(returned: readonly Session[], window: MonthWindow): WallboxSummary {
+  const { counted: sessions, outside } = splitByMonth(returned, window);
   const outcomes = zeroOutcomes();
   const figures = {
     commandsSent: 0,
@@ -53,7 +81,7 @@ export function summarizeSessions(sessions: readonly Session[], window: MonthWin
     sessionsWithoutSavings: 0,
     sessionsWithIncompletePriceCoverage: 0,
     openSessions: 0,
-    sessionsStartedOutsidePeriod: 0,
+    sessionsOutsideMonth: outside.length,
   };
   let energy = ZERO;
   const exact: ExactSavings = { savings: ZERO, open: ZERO, incompletePriceCoverage: ZERO };
@@ -62,11 +90,10 @@ export function summarizeSessions(sessions: readonly Session[], window: MonthWin
     figures.commandsSent += session.commandsSent;
     figures.commandsApplied += session.commandsApplied;
     figures.commandsIneffective += session.commandsIneffective;
-    const flags = qualityFlags(session, window);
+    const flags = qualityFlags(session);
     if (flags.withoutSavings) figures.sessionsWithoutSavings += 1;
     if (flags.incompletePriceCoverage) figures.sessionsWithIncompletePriceCoverage += 1;
     if (flags.open) figures.openSessions += 1;
-    if (flags.startedOutsidePeriod) figures.sessionsStartedOutsidePeriod += 1;
     if (session.energyFromSolarKwh !== null) energy = energy.plus(parseDecimal(session.energyFromSolarKwh));
     if (session.savingsEur !== null) {
       const savings = parseDecimal(session.savingsEur);
@@ -78,6 +105,8 @@ export function summarizeSessions(sessions: readonly Session[], window: MonthWin
   return {
     figures: { sessions: sessions.length, outcomes, energyFromSolarKwh: roundKwh(energy), savingsEur: roundEur(exact.savings), ...figures },
     exact,
+    counted: sessions,
+    outside,
   };
 }
 
@@ -120,7 +149,7 @@ const COUNTED = [
   "sessionsWithoutSavings",
   "sessionsWithIncompletePriceCoverage",
   "openSessions",
-  "sessionsStartedOutsidePeriod",
+  "sessionsOutsideMonth",
 ] as const satisfies readonly (keyof Figures)[];
 
 /**

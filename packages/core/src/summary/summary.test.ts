@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseExactJson } from "../exact-json/index.ts";
 import { parseMonth } from "../month/index.ts";
 import { apiSessionPageSchema, type Session } from "../sessions/index.ts";
-import { sumFigures, summarizeWallbox } from "./index.ts";
+import { sumFigures, summarizeSessions, summarizeWallbox } from "./index.ts";
 
 const october = parseMonth("2026-10", new Date("2026-11-25T00:00:00Z"));
 
@@ -48,7 +48,7 @@ describe("wallbox summary", () => {
       { energy_from_solar_kwh: "0.0005", savings_eur: "null" },
       { energy_from_solar_kwh: "0.0004", has_complete_price_coverage: "false" },
       { energy_from_solar_kwh: "null", has_complete_price_coverage: "null", ended_at: "null", outcome: '"paused_by_user"' },
-      { outcome: "null", started_at: '"2026-09-30T23:59:00Z"' },
+      { outcome: "null" },
     ]);
     const figures = summarizeWallbox(sessions, october);
     expect(figures).toMatchObject({
@@ -58,12 +58,29 @@ describe("wallbox summary", () => {
       sessionsWithoutSavings: 1,
       sessionsWithIncompletePriceCoverage: 2,
       openSessions: 1,
-      sessionsStartedOutsidePeriod: 1,
+      sessionsOutsideMonth: 0,
       commandsSent: 8,
       commandsApplied: 4,
       commandsIneffective: 0,
     });
     expect(figures.outcomes).toEqual({ charged_from_solar: 2, no_surplus: 0, steering_ineffective: 0, aborted: 0, unknown: 2 });
+  });
+
+  it("counts only the sessions that started in the month, in its timezone; the others are in no figure but their own count", () => {
+    const sessions = sessionsFromJson([
+      { started_at: '"2026-09-30T21:59:59Z"', savings_eur: "5" }, // 23:59:59 on 30 September in Vienna
+      { started_at: '"2026-09-30T22:00:00Z"', savings_eur: "0.25" }, // midnight, 1 October, in Vienna
+      { started_at: '"2026-10-31T22:59:59+00:00"', savings_eur: "0.5" }, // 23:59:59 on 31 October (winter time)
+      { started_at: '"2026-11-01T00:00:00+01:00"', savings_eur: "7" }, // November
+    ]);
+    const vienna = summarizeSessions(sessions, parseMonth("2026-10", new Date("2026-11-25T00:00:00Z"), "Europe/Vienna"));
+    expect(vienna.figures).toMatchObject({ sessions: 2, savingsEur: "0.75", sessionsOutsideMonth: 2, commandsSent: 4, energyFromSolarKwh: "2.000" });
+    expect(vienna.counted.map((session) => session.id)).toEqual([2, 3]);
+    expect(vienna.outside.map((session) => session.id)).toEqual([1, 4]);
+    // In UTC's October the first two started in September (UTC), and the last one on 31 October.
+    const utc = summarizeSessions(sessions, october);
+    expect(utc.figures).toMatchObject({ sessions: 2, savingsEur: "7.50", sessionsOutsideMonth: 2 });
+    expect(utc.outside.map((session) => session.id)).toEqual([1, 2]);
   });
 
   it("makes org totals the sums of the rounded wallbox figures, so they reconcile", () => {

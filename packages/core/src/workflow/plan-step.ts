@@ -17,7 +17,7 @@ export async function planStep(
     deps.log.info("run started", { runId: job.runId, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
     await deps.records.writeStatus({ ...statusBase(deps, job), status: "running", startedAt: deps.now().toISOString() });
     const config = selectWallboxes(await deps.records.loadConfig(), job.wallboxIds);
-    const window = parseMonth(job.month, deps.now());
+    const window = parseMonth(job.month, deps.now(), job.timeZone ?? "UTC");
     // Bad credentials fail the run here, before any shard reads, rather than every wallbox.
     await options.checkCredentials?.();
     const plan = await planRun(deps.workStore(job.runId), {

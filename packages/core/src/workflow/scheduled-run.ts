@@ -24,12 +24,19 @@ export type ScheduledOutcome = (StartOutcome | { status: "not needed"; monthRunI
  */
 export async function startScheduledRun(deps: StartDeps, event: ScheduleEvent): Promise<ScheduledOutcome> {
   const scheduledAt = new Date(event.scheduledTime);
-  const { month } = previousFullMonth(scheduledAt);
+  const { month } = previousFullMonth(scheduledAt, deps.timeZone);
   const runId = derivedRunId(deps.orgId, month, event.kind, ...(event.kind === "catch-up" ? [scheduledAt.toISOString().slice(0, 10)] : []));
   if (event.kind === "catch-up") {
     const current = await deps.records.readMonthManifest(month);
     if (current?.manifest.complete) return { status: "not needed", monthRunId: current.manifest.runId, runId, month };
   }
-  const job: RunJob = { runId, month, trigger: "schedule", requestedAt: scheduledAt.toISOString(), requestedBy: `schedule:${event.kind}` };
+  const job: RunJob = {
+    runId,
+    month,
+    trigger: "schedule",
+    requestedAt: scheduledAt.toISOString(),
+    requestedBy: `schedule:${event.kind}`,
+    timeZone: deps.timeZone,
+  };
   return { ...(await startRun(deps, job)), runId, month };
 }

@@ -15,6 +15,8 @@ import { settledStatus } from "./stuck-runs.ts";
 /** What starting a run touches: the run records, the workflow, the clock. */
 export interface StartDeps {
   orgId: string;
+  /** The timezone the org's months are taken in (IANA). */
+  timeZone: string;
   records: RunRecords;
   /** Starts the run's workflow without waiting for it (an execution named by the run id). */
   startWorkflow(job: RunJob): Promise<void>;

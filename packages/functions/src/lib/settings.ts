@@ -1,4 +1,5 @@
 import { RunStopError } from "@hems-reports/core/errors";
+import { isTimeZone } from "@hems-reports/core/month";
 import { formatIssues, secureUrl } from "@hems-reports/core/validation";
 import { Resource } from "sst";
 import { z } from "zod";
@@ -20,6 +21,8 @@ export const settingsSchema = z.object({
   maxQueueMinutes: z.number().int().positive(),
   /** The most runs on demand may start while this many are running. */
   maxConcurrentRuns: z.number().int().positive().default(3),
+  /** The timezone months are taken in (IANA). */
+  timeZone: z.string().refine(isTimeZone, { error: (issue) => `timeZone "${issue.input}" is not an IANA timezone` }),
   /** The most wallboxes one shard reads. */
   shardSize: z.number().int().positive(),
   /** The most sessions one CSV part of the session detail holds. */
@@ -71,6 +74,7 @@ export function settingsFromResource(): Settings {
       maxRunMinutes: Resource.ReportSettings.maxRunMinutes,
       maxQueueMinutes: Resource.ReportSettings.maxQueueMinutes,
       maxConcurrentRuns: Resource.ReportSettings.maxConcurrentRuns,
+      timeZone: Resource.ReportSettings.timeZone,
       shardSize: Resource.ReportSettings.shardSize,
       csvRowsPerPart: Resource.ReportSettings.csvRowsPerPart,
       concurrency: Resource.ReportSettings.concurrency,

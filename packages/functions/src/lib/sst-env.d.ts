@@ -20,6 +20,7 @@ declare module "sst" {
       emailFrom: string;
       orgLabel: string;
       concurrency: number;
+      timeZone: string;
     };
     ReportWorkflow: { arn: string };
     ReportLinks: { domain: string; keyPairId: string };

@@ -7,6 +7,7 @@ import { runLog } from "./workflow-deps.ts";
 export function startDeps(deps: BaseDeps): StartDeps {
   return {
     orgId: deps.settings.orgId,
+    timeZone: deps.settings.timeZone,
     records: runRecords(deps),
     startWorkflow: deps.startRun,
     async workflowRunning(runId) {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MonthError } from "./index.ts";
-import { localMonthWindow, startsWithin } from "./local-window.ts";
+import { isoWithOffset, monthWindow as localMonthWindow, localTimeText, MonthError, monthAt, startsWithin, wallClockDate } from "./index.ts";
 
 const hours = (window: { start: string; end: string }) => (Date.parse(window.end) - Date.parse(window.start)) / 3_600_000;
 
@@ -11,10 +10,10 @@ describe("months in a timezone", () => {
       timeZone: "UTC",
       start: "2026-10-01T00:00:00.000Z",
       end: "2026-11-01T00:00:00.000Z",
-      queryFrom: "2026-10-01",
-      queryTo: "2026-10-31",
+      from: "2026-10-01",
+      to: "2026-10-31",
     });
-    expect(localMonthWindow("2024-02", "UTC")).toMatchObject({ queryFrom: "2024-02-01", queryTo: "2024-02-29" });
+    expect(localMonthWindow("2024-02", "UTC")).toMatchObject({ from: "2024-02-01", to: "2024-02-29" });
   });
 
   it("takes Vienna's months across the changes of the clocks, and asks the API for the UTC days that cover them", () => {
@@ -22,8 +21,8 @@ describe("months in a timezone", () => {
     expect(localMonthWindow("2026-10", "Europe/Vienna")).toMatchObject({
       start: "2026-09-30T22:00:00.000Z",
       end: "2026-10-31T23:00:00.000Z",
-      queryFrom: "2026-09-30",
-      queryTo: "2026-10-31",
+      from: "2026-09-30",
+      to: "2026-10-31",
     });
     expect(hours(localMonthWindow("2026-10", "Europe/Vienna"))).toBe(745);
     // March 2026 has the change to summer time (the 29th): 743 hours.
@@ -39,8 +38,8 @@ describe("months in a timezone", () => {
     expect(localMonthWindow("2026-11", "America/New_York")).toMatchObject({
       start: "2026-11-01T04:00:00.000Z",
       end: "2026-12-01T05:00:00.000Z",
-      queryFrom: "2026-11-01",
-      queryTo: "2026-12-01",
+      from: "2026-11-01",
+      to: "2026-12-01",
     });
     expect(localMonthWindow("2026-10", "Asia/Tokyo")).toMatchObject({ start: "2026-09-30T15:00:00.000Z", end: "2026-10-31T15:00:00.000Z" });
   });
@@ -67,6 +66,22 @@ describe("months in a timezone", () => {
     expect(startsWithin("2026-10-01T00:30:00+02:00", october)).toBe(true); // 22:30Z on 30 September
     expect(startsWithin("2026-09-30T23:59:59+02:00", october)).toBe(false);
     expect(startsWithin("2026-11-01T00:00:00+01:00", october)).toBe(false);
+  });
+
+  it("writes instants as people in the timezone read them", () => {
+    const october = localMonthWindow("2026-10", "Europe/Vienna");
+    expect(isoWithOffset(Date.parse(october.start), "Europe/Vienna")).toBe("2026-10-01T00:00:00+02:00");
+    expect(isoWithOffset(Date.parse(october.end), "Europe/Vienna")).toBe("2026-11-01T00:00:00+01:00");
+    expect(isoWithOffset(Date.parse(october.end), "UTC")).toBe("2026-10-31T23:00:00Z");
+    expect(isoWithOffset(Date.parse("2026-11-01T04:00:00Z"), "America/New_York")).toBe("2026-11-01T00:00:00-04:00");
+    expect(isoWithOffset(Date.parse("2026-11-01T07:00:00Z"), "America/New_York")).toBe("2026-11-01T02:00:00-05:00");
+    expect(isoWithOffset(Date.parse("2026-10-01T00:00:00Z"), "Asia/Kolkata")).toBe("2026-10-01T05:30:00+05:30");
+    expect(localTimeText(Date.parse("2026-09-30T22:30:00Z"), "Europe/Vienna")).toBe("2026-10-01 00:30");
+    // The hour that repeats when the clocks go back reads the same twice.
+    expect(wallClockDate(Date.parse("2026-10-25T00:30:00Z"), "Europe/Vienna").toISOString()).toBe("2026-10-25T02:30:00.000Z");
+    expect(wallClockDate(Date.parse("2026-10-25T01:30:00Z"), "Europe/Vienna").toISOString()).toBe("2026-10-25T02:30:00.000Z");
+    expect(monthAt(Date.parse("2026-09-30T22:30:00Z"), "Europe/Vienna")).toBe("2026-10");
+    expect(monthAt(Date.parse("2026-09-30T22:30:00Z"), "UTC")).toBe("2026-09");
   });
 
   it("names a timezone it does not know", () => {

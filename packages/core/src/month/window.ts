@@ -1,0 +1,93 @@
+import { MonthError, monthAt, offsetAt } from "./local-time.ts";
+
+/**
+ * A month in a timezone: the instants from local midnight on its first day up to local midnight
+ * on the next month's first day, and the UTC days the Partner API is asked for to cover them (its
+ * `from`/`to` are inclusive UTC days). A session belongs to the month in which it started, in
+ * that timezone; with `UTC` the query days are exactly the month's.
+ */
+export interface MonthWindow {
+  /** `YYYY-MM` */
+  month: string;
+  /** An IANA timezone, for example `Europe/Vienna`, or `UTC`. */
+  timeZone: string;
+  /** The month's first instant (ISO, UTC), inclusive. */
+  start: string;
+  /** The next month's first instant (ISO, UTC), exclusive. */
+  end: string;
+  /** The first UTC day asked of the API, `YYYY-MM-DD`, inclusive: the day of `start`. */
+  from: string;
+  /** The last UTC day asked of the API, `YYYY-MM-DD`, inclusive: the day of the month's last instant. */
+  to: string;
+}
+
+const MONTH_TEXT = /^(\d{4})-(\d{2})$/;
+
+/**
+ * The instant at which the local day `year-monthIndex-01` begins: its midnight, or, where the
+ * clocks skip midnight that day, the first instant that exists.
+ */
+function localMonthStart(year: number, monthIndex: number, timeZone: string): number {
+  const wallClock = Date.UTC(year, monthIndex, 1);
+  // The offset before and after a change of the clocks can differ: try both, keep the one that reads back as that midnight.
+  const first = wallClock - offsetAt(wallClock, timeZone);
+  const second = wallClock - offsetAt(first, timeZone);
+  const candidates = [first, second].filter((instant) => instant + offsetAt(instant, timeZone) === wallClock);
+  return candidates.length ? Math.min(...candidates) : Math.max(first, second);
+}
+
+const utcDay = (instant: number) => new Date(instant).toISOString().slice(0, 10);
+
+function windowOf(year: number, monthIndex: number, timeZone: string): MonthWindow {
+  const start = localMonthStart(year, monthIndex, timeZone);
+  const end = localMonthStart(monthIndex === 11 ? year + 1 : year, (monthIndex + 1) % 12, timeZone);
+  return {
+    month: `${String(year).padStart(4, "0")}-${String(monthIndex + 1).padStart(2, "0")}`,
+    timeZone,
+    start: new Date(start).toISOString(),
+    end: new Date(end).toISOString(),
+    from: utcDay(start),
+    to: utcDay(end - 1),
+  };
+}
+
+function parseMonthText(text: string): { year: number; monthIndex: number } {
+  const match = MONTH_TEXT.exec(text);
+  if (!match) throw new MonthError(`month "${text}" is not of the form YYYY-MM (for example 2026-10)`);
+  const monthNumber = Number(match[2]);
+  if (monthNumber < 1 || monthNumber > 12) throw new MonthError(`month "${text}" has no month ${match[2]}: use 01 to 12`);
+  return { year: Number(match[1]), monthIndex: monthNumber - 1 };
+}
+
+/** The month `YYYY-MM` in `timeZone` (see `MonthWindow`), whether or not it has ended. */
+export function monthWindow(month: string, timeZone = "UTC"): MonthWindow {
+  const { year, monthIndex } = parseMonthText(month);
+  return windowOf(year, monthIndex, timeZone);
+}
+
+/** The last month that has fully ended at `now`, in `timeZone`. */
+export function previousFullMonth(now: Date, timeZone = "UTC"): MonthWindow {
+  const [year, monthNumber] = monthAt(now.getTime(), timeZone).split("-").map(Number) as [number, number];
+  return monthNumber === 1 ? windowOf(year - 1, 11, timeZone) : windowOf(year, monthNumber - 2, timeZone);
+}
+
+/**
+ * Parses `YYYY-MM` as a month in `timeZone`. Only months that have fully ended there are accepted:
+ * a report of a month still running would silently change after finance had reconciled it.
+ */
+export function parseMonth(text: string, now: Date, timeZone = "UTC"): MonthWindow {
+  const { year, monthIndex } = parseMonthText(text);
+  if (year < 2000) throw new MonthError(`month "${text}" is before 2000; HEMS sessions start later`);
+  const window = windowOf(year, monthIndex, timeZone);
+  if (now.getTime() < Date.parse(window.end)) {
+    const latest = previousFullMonth(now, timeZone).month;
+    throw new MonthError(`month ${window.month} has not ended yet in ${timeZone} (now is ${now.toISOString()}); the latest full month is ${latest}`);
+  }
+  return window;
+}
+
+/** Whether a session that started at `startedAt` (ISO with an offset) belongs to the window's month. */
+export function startsWithin(startedAt: string, window: MonthWindow): boolean {
+  const instant = Date.parse(startedAt);
+  return instant >= Date.parse(window.start) && instant < Date.parse(window.end);
+}

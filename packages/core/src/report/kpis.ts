@@ -1,0 +1,19 @@
+import { parseDecimal, roundHalfAwayFromZero, ZERO } from "../money/index.ts";
+import type { FiguresJson, Kpis } from "./schema.ts";
+
+function ratio(numerator: string | number, denominator: string | number): string | null {
+  const below = parseDecimal(String(denominator));
+  if (below.eq(ZERO)) return null;
+  // big.js divides to 20 decimals; that quotient is rounded once, to 4.
+  return roundHalfAwayFromZero(parseDecimal(String(numerator)).div(below), 4);
+}
+
+/** The KPIs of a month's totals, as the JSON states them and the Summary's formulas compute them (see `KPI_DEFINITIONS`). */
+export function kpisOf(totals: FiguresJson): Kpis {
+  return {
+    shareOfSessionsChargedFromSolar: ratio(totals.outcomes.charged_from_solar, totals.sessions),
+    commandApplicationRate: ratio(totals.commandsApplied, totals.commandsSent),
+    savingsPerKwhFromSolarEur: ratio(totals.savingsEur, totals.energyFromSolarKwh),
+    averageSavingsPerSessionEur: ratio(totals.savingsEur, totals.sessions),
+  };
+}
