@@ -371,9 +371,19 @@ describe("schedules and the month's lease", () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await objectBytes(manifest.files.xlsx.key)) as unknown as ArrayBuffer);
     const notCounted: string[] = [];
-    workbook.getWorksheet("Data quality")!.eachRow((row) => {
-      if (row.getCell(1).value === "Not in this month") notCounted.push(String(row.getCell(6).value));
+    const shownAt: string[] = [];
+    const quality = workbook.getWorksheet("Data quality")!;
+    // Times show Vienna's wall clock, as the header says.
+    expect(quality.getRow(1).getCell(5).value).toBe("Started at (Europe/Vienna)");
+    quality.eachRow((row) => {
+      if (row.getCell(1).value !== "Not in this month") return;
+      notCounted.push(String(row.getCell(6).value));
+      shownAt.push((row.getCell(5).value as Date).toISOString());
     });
+    expect(shownAt).toEqual(["2026-09-30T23:30:00.000Z", "2026-11-01T00:30:00.000Z"]);
+    const sessionsSheet = workbook.getWorksheet("Sessions")!;
+    expect(sessionsSheet.getRow(1).getCell(5).value).toBe("Started at (Europe/Vienna)");
+    expect((sessionsSheet.getRow(2).getCell(5).value as Date).toISOString()).toBe("2026-10-01T00:30:00.000Z");
     expect(notCounted).toEqual([
       "started 2026-09-30T21:30:00.000Z (2026-09-30 23:30 Europe/Vienna), in 2026-09: returned for the UTC days 2026-09-30 to 2026-10-31, not counted in 2026-10",
       "started 2026-10-31T23:30:00.000Z (2026-11-01 00:30 Europe/Vienna), in 2026-11: returned for the UTC days 2026-09-30 to 2026-10-31, not counted in 2026-10",

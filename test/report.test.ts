@@ -139,6 +139,39 @@ describe("npm run report with the built-in simulator", () => {
     expect(aboutText).toContain("2024-02-01 to 2024-02-29");
   });
 
+  it("takes the month in --timezone: Vienna's October (the clocks go back on the 25th) from the API's UTC days around it", async () => {
+    const run = await runCli(["--out", out.path, "--wallboxes", "6", "--timezone", "Europe/Vienna"]);
+    expect(run.code).toBe(0);
+    expect(run.text).toContain("Reading 6 wallboxes for 2026-10 in Europe/Vienna (the API's UTC days 2026-09-30 to 2026-10-31), 8 at a time");
+    const report = await readReport(out.path);
+    expect(report).toMatchObject({
+      timezone: "Europe/Vienna",
+      window: { start: "2026-10-01T00:00:00+02:00", end: "2026-11-01T00:00:00+01:00" },
+      apiQuery: { from: "2026-09-30", to: "2026-10-31" },
+    });
+    expect(report.rules.periodMembership).toContain(
+      "2026-10 runs from 2026-10-01 00:00 (2026-09-30T22:00:00Z) up to, not including, 2026-11-01 00:00 (2026-10-31T23:00:00Z)",
+    );
+    // The simulator spreads sessions over the whole day: most of 30 September (UTC) is still September in Vienna.
+    const outside = report.totals.sessionsOutsideMonth;
+    expect(outside).toBeGreaterThan(0);
+    expect(run.text).toContain(`${outside} sessions the API returned started in a neighbouring month: not counted (Data quality lists them).`);
+    const quality = (await readWorkbook(out.path)).getWorksheet("Data quality")!;
+    const listed = (quality.getSheetValues() as ExcelJS.CellValue[][]).filter((row) => row?.[1] === "Not in this month");
+    expect(listed).toHaveLength(outside);
+    for (const row of listed) expect(String(row[6])).toMatch(/^started \S+ \(\d{4}-\d{2}-\d{2} \d{2}:\d{2} Europe\/Vienna\), in 2026-(09|11): /);
+    // The UTC run of the same data counts other sessions: the months differ by where they begin and end.
+    const utc = await temporaryFolder();
+    try {
+      expect((await runCli(["--out", utc.path, "--wallboxes", "6", "--quiet"])).code).toBe(0);
+      const utcReport = await readReport(utc.path);
+      expect(utcReport.totals.sessionsOutsideMonth).toBe(0);
+      expect(utcReport.totals.sessions).not.toBe(report.totals.sessions);
+    } finally {
+      await utc.remove();
+    }
+  });
+
   it("compares with the previous month's report found in the same folder, and lists the months on the Trend sheet", async () => {
     expect((await runCli(["--out", out.path, "--wallboxes", "6", "--month", "2026-09", "--quiet"])).code).toBe(0);
     expect((await runCli(["--out", out.path, "--wallboxes", "6", "--quiet"])).code).toBe(0);
@@ -246,6 +279,8 @@ describe("npm run report with the built-in simulator", () => {
     [["--max-retry-wait", "soon"], /--max-retry-wait must be a whole number/],
     [["--api-url", "https://example.test"], /--config is required with --api-url/],
     [["--colour"], /Unknown option '--colour'/],
+    [["--timezone", "Europe/Vienn"], /--timezone "Europe\/Vienn" is not an IANA timezone/],
+    [["--timezone", "America/New_York", "--month", "2026-11"], /month 2026-11 has not ended yet in America\/New_York/],
     [["--api-url", "https://partner:hunter2@api.example.test", "--config", "x.json"], /--api-url must not carry a user name or password/],
   ])("stops on bad options %j with a one-line reason and writes nothing", async (argv, message) => {
     const run = await runCli([...argv, "--out", out.path]);

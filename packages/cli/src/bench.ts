@@ -271,7 +271,7 @@ try {
         process.stderr.write(`concurrency ${concurrency}: bare exceljs…\n`);
         async function* rows() {
           for await (const { wallbox, sessions: list } of content.sessions()) {
-            for (const session of list) yield sessionCells(wallbox, session);
+            for (const session of list) yield sessionCells(wallbox, session, "UTC");
           }
         }
         bareMs = await bareWorkbook(rows(), join(scratch, `bare-${concurrency}.xlsx`), 15);

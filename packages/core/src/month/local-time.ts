@@ -58,12 +58,29 @@ export function offsetAt(instant: number, timeZone: string): number {
   return wallClockAt(instant, timeZone) - Math.floor(instant / 1000) * 1000;
 }
 
+/** Offsets already asked for, by timezone and minute: a month's sessions fall in few minutes' offsets, and `Intl` is slow. */
+const offsetsByMinute = new Map<string, Map<number, number>>();
+const MINUTES_REMEMBERED = 100_000;
+
 /**
  * The wall-clock time of `instant` in `timeZone`, as a Date whose UTC fields show it: what a
- * spreadsheet cell, which has no timezone, should display.
+ * spreadsheet cell, which has no timezone, should display. (Clocks change on whole minutes, so
+ * an offset holds for its whole minute.)
  */
 export function wallClockDate(instant: number, timeZone: string): Date {
-  return new Date(instant + offsetAt(instant, timeZone));
+  if (timeZone === "UTC") return new Date(instant);
+  let offsets = offsetsByMinute.get(timeZone);
+  if (!offsets || offsets.size > MINUTES_REMEMBERED) {
+    offsets = new Map();
+    offsetsByMinute.set(timeZone, offsets);
+  }
+  const minute = Math.floor(instant / 60_000);
+  let offset = offsets.get(minute);
+  if (offset === undefined) {
+    offset = offsetAt(minute * 60_000, timeZone);
+    offsets.set(minute, offset);
+  }
+  return new Date(instant + offset);
 }
 
 /** `YYYY-MM` of the month `instant` falls in, in `timeZone`. */

@@ -1,6 +1,6 @@
 import type { WallboxRef } from "../config/index.ts";
 import { groupDigits, parseDecimal, roundEur, ZERO } from "../money/index.ts";
-import type { MonthWindow } from "../month/index.ts";
+import { type MonthWindow, wallClockDate } from "../month/index.ts";
 import { OUTCOMES, type Session, type SessionSource } from "../sessions/index.ts";
 import { caveats } from "./caveats.ts";
 import { type QualityIssueSource, qualityIssuesOf } from "./quality-issues.ts";
@@ -351,8 +351,8 @@ const SESSION_COLUMNS: ColumnSpec[] = [
   { header: "Wallbox ID", width: 38 },
   { header: "Session ID", width: 12 },
   { header: "OCPP transaction ID", width: 14 },
-  { header: "Started at (UTC)", width: 20, numFmt: DATE_TIME_FORMAT },
-  { header: "Ended at (UTC)", width: 20, numFmt: DATE_TIME_FORMAT },
+  { header: "Started at", width: 20, numFmt: DATE_TIME_FORMAT },
+  { header: "Ended at", width: 20, numFmt: DATE_TIME_FORMAT },
   { header: "Final HEMS state", width: 18 },
   { header: "Outcome (as sent)", width: 22 },
   { header: "Outcome (counted as)", width: 22 },
@@ -364,19 +364,24 @@ const SESSION_COLUMNS: ColumnSpec[] = [
   { header: "Commands ineffective", width: 12 },
 ];
 
-const asDate = (iso: string | null) => (iso === null ? null : new Date(iso));
+/** A time as the month's timezone shows it (a cell has no timezone: the column's header names it). */
+const asDate = (iso: string | null, timeZone: string) => (iso === null ? null : wallClockDate(Date.parse(iso), timeZone));
+/** A time column's header names the timezone its cells show. */
+const timeHeader = (name: string, timeZone: string) => `${name} (${timeZone})`;
+const sessionColumns = (timeZone: string): ColumnSpec[] =>
+  SESSION_COLUMNS.map((column) => (column.numFmt === DATE_TIME_FORMAT ? { ...column, header: timeHeader(column.header, timeZone) } : column));
 const asNumber = (decimal: string | null) => (decimal === null ? null : Number(decimal));
 const yesNo = (flag: boolean | null) => (flag === null ? "unknown" : flag ? "yes" : "no");
 
-/** A session as the Sessions sheet shows it: one row, values as sent (savings unrounded). */
-export function sessionCells(wallbox: WallboxRef, session: Session): Cell[] {
+/** A session as the Sessions sheet shows it: one row, values as sent (savings unrounded), times in the month's timezone. */
+export function sessionCells(wallbox: WallboxRef, session: Session, timeZone: string): Cell[] {
   return [
     wallbox.label ?? null,
     wallbox.wallboxId,
     session.id,
     session.ocppTransactionId,
-    asDate(session.startedAt),
-    asDate(session.endedAt),
+    asDate(session.startedAt, timeZone),
+    asDate(session.endedAt, timeZone),
     session.finalHemsState,
     session.rawOutcome ?? "(none)",
     session.outcome,
@@ -391,7 +396,7 @@ export function sessionCells(wallbox: WallboxRef, session: Session): Cell[] {
 
 async function* sessionRows(input: WorkbookInput): AsyncGenerator<Cell[]> {
   for await (const { wallbox, sessions } of input.sessions()) {
-    for (const session of sessions) yield sessionCells(wallbox, session);
+    for (const session of sessions) yield sessionCells(wallbox, session, input.window.timeZone);
   }
 }
 
@@ -408,7 +413,7 @@ function sessionsSheet(input: WorkbookInput): SheetSpec {
   }
   return {
     name: "Sessions",
-    columns: SESSION_COLUMNS,
+    columns: sessionColumns(input.window.timeZone),
     preamble: [],
     rows: { [Symbol.asyncIterator]: () => sessionRows(input) },
     filter: true,
@@ -424,7 +429,7 @@ async function* dataQualityRows(input: WorkbookInput): AsyncGenerator<Cell[]> {
   }
   const issues = input.qualityIssues ?? qualityIssuesOf(input.sessions);
   for await (const [issue, label, wallboxId, sessionId, startedAt, detail] of issues()) {
-    yield [issue, label, wallboxId, sessionId, asDate(startedAt), detail];
+    yield [issue, label, wallboxId, sessionId, asDate(startedAt, input.window.timeZone), detail];
   }
 }
 
@@ -436,7 +441,7 @@ function dataQualitySheet(input: WorkbookInput): SheetSpec {
       { header: "Wallbox label", width: 24 },
       { header: "Wallbox ID", width: 38 },
       { header: "Session ID", width: 12 },
-      { header: "Started at (UTC)", width: 20, numFmt: DATE_TIME_FORMAT },
+      { header: timeHeader("Started at", input.window.timeZone), width: 20, numFmt: DATE_TIME_FORMAT },
       { header: "Detail", width: 80, wrap: true },
     ],
     preamble: [],

@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { join } from "node:path";
-import { type MonthTotals, monthlyReportSchema, monthsBefore, reportFileNames, TREND_MONTHS } from "../report/index.ts";
+import { z } from "zod";
+import { figuresSchema, type MonthTotals, monthsBefore, reportFileNames, TREND_MONTHS } from "../report/index.ts";
 import type { RunRecords } from "../run-records/index.ts";
 
 /** Where earlier months' totals come from: the month's report in a folder, or its manifest in the bucket. */
@@ -12,9 +13,20 @@ export async function earlierMonths(month: string, source: MonthTotalsSource): P
   return found.filter((totals): totals is MonthTotals => totals !== undefined);
 }
 
-const WALLBOXES_KEY = '\n  "wallboxes": [';
-/** A JSON report's head: its totals come before its wallboxes, so only the beginning of the file is read. */
+/** Where a JSON report's head ends: at its users (schemaVersion 2) or its wallboxes (1), whichever comes first. */
+const HEAD_ENDS = ['\n  "users": [', '\n  "wallboxes": ['];
+/** A JSON report's head: its totals come before its users and wallboxes, so only the beginning of the file is read. */
 const HEAD_LIMIT = 1 << 20;
+
+/** What the Trend needs of a report's head; the same in every schemaVersion so far. */
+const trendHeadSchema = z.object({
+  schemaVersion: z.union([z.literal(1), z.literal(2)]),
+  month: z.string(),
+  complete: z.boolean(),
+  totals: figuresSchema.pick({ sessions: true, savingsEur: true, energyFromSolarKwh: true }),
+});
+
+const headEnd = (text: string) => Math.min(...HEAD_ENDS.map((key) => text.indexOf(key)).filter((at) => at >= 0));
 
 /** Earlier reports in a local output folder (`hems-savings-YYYY-MM.json`); one that cannot be read is left out. */
 export function monthTotalsInFolder(folder: string): MonthTotalsSource {
@@ -23,11 +35,12 @@ export function monthTotalsInFolder(folder: string): MonthTotalsSource {
     try {
       for await (const chunk of createReadStream(join(folder, reportFileNames(month).json), { encoding: "utf8", highWaterMark: 64 * 1024 })) {
         text += chunk;
-        if (text.includes(WALLBOXES_KEY) || text.length > HEAD_LIMIT) break;
+        if (Number.isFinite(headEnd(text)) || text.length > HEAD_LIMIT) break;
       }
-      const end = text.indexOf(WALLBOXES_KEY);
-      if (end < 0) return undefined;
-      const head = monthlyReportSchema.omit({ wallboxes: true }).safeParse(JSON.parse(`${text.slice(0, end)}${WALLBOXES_KEY}]}`));
+      const end = headEnd(text);
+      if (!Number.isFinite(end)) return undefined;
+      // The head's text, closed where the first array would begin, is a JSON object of its own.
+      const head = trendHeadSchema.safeParse(JSON.parse(`${text.slice(0, end).replace(/,$/, "")}\n}`));
       if (!head.success || head.data.month !== month) return undefined;
       const { totals } = head.data;
       return {
