@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
-import { type MonthWindow, previousFullMonth } from "@hems-reports/core/month";
+import { isTimeZone, type MonthWindow, previousFullMonth } from "@hems-reports/core/month";
 import {
   clientCredentialsToken,
   defaultHttp,
@@ -49,6 +49,8 @@ Options:
   --out DIR            where to write the JSON results. Default: bench/results
   --skip-bare          do not run the bare exceljs comparison (it needs ~800 MiB per million rows)
   --skip-floor         do not run the minimal client (for runs that measure memory and writing)
+  --timezone ZONE      the month's timezone (sessions of neighbouring months are read, then
+                       set aside and listed). Default: UTC
   --shards N           the report's shards (plan, shards one after another, merge). Default: 1.
                        jsonSha256 and csvSha256 let runs with different N be compared
   -h, --help           this text
@@ -71,6 +73,7 @@ function parseCommandLine() {
         "skip-bare": { type: "boolean", default: false },
         "skip-floor": { type: "boolean", default: false },
         shards: { type: "string", default: "1" },
+        timezone: { type: "string", default: "UTC" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -92,6 +95,7 @@ if (!Number.isInteger(latencyMs) || latencyMs < 1) fail("--latency-ms must be a 
 const shardCount = Number(values.shards);
 if (!Number.isInteger(shardCount) || shardCount < 1) fail("--shards must be a whole number from 1");
 if (concurrencies.some((value) => !Number.isInteger(value) || value < 1 || value > 64)) fail("--concurrency takes whole numbers from 1 to 64");
+if (!isTimeZone(values.timezone)) fail(`--timezone "${values.timezone}" is not an IANA timezone`);
 
 interface SimulatorProcess {
   url: string;
@@ -187,7 +191,7 @@ const scratch = await mkdtemp(join(tmpdir(), "hems-bench-"));
 const simulator = await startSimulatorProcess(scratch);
 const results: Record<string, unknown>[] = [];
 try {
-  const window = previousFullMonth(new Date());
+  const window = previousFullMonth(new Date(), values.timezone);
   const tokens = clientCredentialsToken(
     { tokenUrl: defaultTokenUrl(simulator.url), clientId: "simulator-client", clientSecret: "simulator-secret" },
     http,
@@ -271,7 +275,7 @@ try {
         process.stderr.write(`concurrency ${concurrency}: bare exceljs…\n`);
         async function* rows() {
           for await (const { wallbox, sessions: list } of content.sessions()) {
-            for (const session of list) yield sessionCells(wallbox, session, "UTC");
+            for (const session of list) yield sessionCells(wallbox, session, window.timeZone);
           }
         }
         bareMs = await bareWorkbook(rows(), join(scratch, `bare-${concurrency}.xlsx`), 15);
@@ -279,6 +283,8 @@ try {
       results.push({
         wallboxes: wallboxCount,
         sessions,
+        timeZone: window.timeZone,
+        sessionsOutsideMonth: content.report.totals.sessionsOutsideMonth,
         requests,
         concurrency,
         shards: shardCount,

@@ -1,18 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { MonthError, parseMonth, previousFullMonth, startsWithin } from "./index.ts";
+import { MonthError, monthWindow, parseMonth, previousFullMonth, startsWithin } from "./index.ts";
 
 const now = new Date("2026-11-25T10:00:00Z");
 
 describe("month windows", () => {
   it("defaults to the previous full month", () => {
-    expect(previousFullMonth(now)).toEqual({
-      month: "2026-10",
-      timeZone: "UTC",
-      start: "2026-10-01T00:00:00.000Z",
-      end: "2026-11-01T00:00:00.000Z",
-      from: "2026-10-01",
-      to: "2026-10-31",
-    });
+    // The whole window of a UTC month is in window.test.ts.
+    expect(previousFullMonth(now)).toEqual(monthWindow("2026-10"));
     expect(previousFullMonth(new Date("2027-01-01T00:00:00Z"))).toMatchObject({ month: "2026-12", from: "2026-12-01", to: "2026-12-31" });
     expect(previousFullMonth(new Date("2026-03-31T23:59:59Z"))).toMatchObject({ month: "2026-02", from: "2026-02-01", to: "2026-02-28" });
   });
