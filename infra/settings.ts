@@ -84,11 +84,15 @@ export const ORG_LABEL = stageSetting("HEMS_ORG_LABEL") ?? "";
  * The timezone the org closes its months in: a session belongs to the month in which it started
  * there, and the schedules run on its clock. An IANA name, for example Europe/Vienna.
  */
-export const TIME_ZONE = stageSetting("HEMS_TIMEZONE") ?? "UTC";
-try {
-  new Intl.DateTimeFormat("en", { timeZone: TIME_ZONE });
-} catch {
-  throw new Error(`HEMS_TIMEZONE "${TIME_ZONE}" is not an IANA timezone (for example Europe/Vienna or UTC).`);
+export const TIME_ZONE = canonicalTimeZone(stageSetting("HEMS_TIMEZONE") ?? "UTC");
+
+/** The name as IANA writes it (`europe/vienna` → `Europe/Vienna`), as the schedules and the reports name it. */
+function canonicalTimeZone(name: string): string {
+  try {
+    return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    throw new Error(`HEMS_TIMEZONE "${name}" is not an IANA timezone (for example Europe/Vienna or UTC).`);
+  }
 }
 
 export const reportSettings = new sst.Linkable("ReportSettings", {

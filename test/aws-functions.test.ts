@@ -385,8 +385,8 @@ describe("schedules and the month's lease", () => {
     expect(sessionsSheet.getRow(1).getCell(5).value).toBe("Started at (Europe/Vienna)");
     expect((sessionsSheet.getRow(2).getCell(5).value as Date).toISOString()).toBe("2026-10-01T00:30:00.000Z");
     expect(notCounted).toEqual([
-      "started 2026-09-30T21:30:00.000Z (2026-09-30 23:30 Europe/Vienna), in 2026-09: returned for the UTC days 2026-09-30 to 2026-10-31, not counted in 2026-10",
-      "started 2026-10-31T23:30:00.000Z (2026-11-01 00:30 Europe/Vienna), in 2026-11: returned for the UTC days 2026-09-30 to 2026-10-31, not counted in 2026-10",
+      "started 2026-09-30T21:30:00.000Z (2026-09-30 23:30 Europe/Vienna), so it belongs to 2026-09: not counted in 2026-10, though the API returned it for the UTC days 2026-09-30 to 2026-10-31",
+      "started 2026-10-31T23:30:00.000Z (2026-11-01 00:30 Europe/Vienna), so it belongs to 2026-11: not counted in 2026-10, though the API returned it for the UTC days 2026-09-30 to 2026-10-31",
     ]);
   });
 

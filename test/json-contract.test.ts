@@ -66,5 +66,15 @@ describe("the JSON report's published contract (schema/)", () => {
     expect(validate({ ...incomplete, wallboxes: [...report.wallboxes, failed] }), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...report, totals: { ...report.totals, savingsEur: 1750.09 } })).toBe(false);
     expect(validate({ ...report, schemaVersion: 1 })).toBe(false);
+    // A month in a timezone east of UTC: offsets in the window, sessions of neighbouring months.
+    const vienna = await temporaryFolder();
+    try {
+      expect((await runCli(["--out", vienna.path, "--wallboxes", "6", "--quiet", "--timezone", "Europe/Vienna"])).code).toBe(0);
+      const local = JSON.parse(await readFile(join(vienna.path, "hems-savings-2026-10.json"), "utf8"));
+      expect(local.totals.sessionsOutsideMonth).toBeGreaterThan(0);
+      expect(validate(local), JSON.stringify(validate.errors)).toBe(true);
+    } finally {
+      await vienna.remove();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { text } from "node:stream/consumers";
 import type { WallboxRef } from "@hems-reports/core/config";
+import { monthWindow } from "@hems-reports/core/month";
 import { type QualityIssue, qualityIssuesOf, writeMonthlyReportJson } from "@hems-reports/core/report";
 import {
   collectRun,
@@ -50,10 +51,10 @@ const wallboxes: WallboxRef[] = Array.from({ length: 20 }, (_, index) => ({
 const config = { orgId: ORG_ID, wallboxes };
 const FAILING = wallboxes[6]!.wallboxId;
 
-function report(shards: number, out: string, reader: SessionsReader) {
+function report(shards: number, out: string, reader: SessionsReader, window = OCTOBER) {
   return runMonthlyReport({
     config,
-    window: OCTOBER,
+    window,
     generatedAt: new Date("2026-11-01T06:00:00Z"),
     source: "test",
     reader,
@@ -76,7 +77,10 @@ async function cellValues(path: string) {
 }
 
 describe("a sharded run", () => {
-  it("gives byte-identical JSON and CSV, and identical workbook cells, with 1, 3 and 7 shards", async () => {
+  it.each([
+    ["UTC", OCTOBER],
+    ["Europe/Vienna", monthWindow("2026-10", "Europe/Vienna")],
+  ])("gives byte-identical JSON and CSV, and identical workbook cells, with 1, 3 and 7 shards (%s)", async (_zone, window) => {
     // The same wallbox fails in every run: a 404 is not retried.
     const failing = await startSimulator({
       seed: "tests",
@@ -85,7 +89,7 @@ describe("a sharded run", () => {
     const plain = new Map<number, { files: string[]; json: string; csv: string[]; cells: unknown }>();
     for (const shards of [1, 3, 7]) {
       const out = join(folder.path, `shards-${shards}`);
-      const result = await report(shards, out, clientFor(failing));
+      const result = await report(shards, out, clientFor(failing), window);
       const files = (await readdir(out)).sort();
       plain.set(shards, {
         files,
@@ -104,6 +108,23 @@ describe("a sharded run", () => {
     const users = json.wallboxes.map((entry: { userId: string }) => entry.userId);
     expect(users).toEqual([...users].sort((a: string, b: string) => users.indexOf(a) - users.indexOf(b)));
     expect(new Set(users).size).toBe(8);
+    // The users' figures add up to the totals exactly, as the wallboxes' do; the user of the failing wallbox says so.
+    type User = { wallboxes: number; wallboxesFailed: number; figures: { sessions: number; savingsEur: string } | null };
+    const cents = (eur: string) => BigInt(eur.replace(".", ""));
+    expect(json.users).toHaveLength(8);
+    expect(json.users.reduce((sum: bigint, user: User) => sum + (user.figures ? cents(user.figures.savingsEur) : 0n), 0n)).toBe(
+      cents(json.totals.savingsEur),
+    );
+    expect(json.users.reduce((sum: number, user: User) => sum + (user.figures?.sessions ?? 0), 0)).toBe(json.totals.sessions);
+    expect(json.users.filter((user: User) => user.wallboxesFailed > 0)).toEqual([expect.objectContaining({ wallboxesFailed: 1 })]);
+    // Vienna's October begins two hours before UTC's: the sessions of 30 September before then are listed, not counted, whatever the shards.
+    const outside = json.totals.sessionsOutsideMonth;
+    expect(outside > 0).toBe(window.timeZone !== "UTC");
+    const notCounted = (one.cells as { name: string; rows: unknown[][] }[])
+      .filter((sheet) => sheet.name.startsWith("Data quality"))
+      .flatMap((sheet) => sheet.rows)
+      .filter((row) => Array.isArray(row) && row[1] === "Not in this month");
+    expect(notCounted).toHaveLength(outside);
     for (const shards of [3, 7]) {
       const other = plain.get(shards)!;
       expect(other.files).toEqual(one.files);

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { ApiCredentials } from "@hems-reports/core/credentials";
 import { RunStopError } from "@hems-reports/core/errors";
-import { isTimeZone } from "@hems-reports/core/month";
+import { canonicalTimeZone, isTimeZone } from "@hems-reports/core/month";
 import { formatIssues, httpUrl } from "@hems-reports/core/validation";
 import { z } from "zod";
 
@@ -78,6 +78,7 @@ const optionsSchema = z.object({
   timezone: z
     .string()
     .refine(isTimeZone, { error: (issue) => `--timezone "${issue.input}" is not an IANA timezone (for example Europe/Vienna or UTC)` })
+    .transform(canonicalTimeZone)
     .default("UTC"),
   "api-url": httpUrl("--api-url").optional(),
   "token-url": httpUrl("--token-url").optional(),

@@ -1,2 +1,2 @@
-export { isoWithOffset, isTimeZone, localTimeText, MonthError, monthAt, wallClockDate } from "./local-time.ts";
+export { canonicalTimeZone, isoWithOffset, isTimeZone, localTimeText, MonthError, monthAt, wallClockDate } from "./local-time.ts";
 export { type MonthWindow, monthWindow, parseMonth, previousFullMonth, startsWithin } from "./window.ts";

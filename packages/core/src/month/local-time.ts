@@ -32,6 +32,14 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/**
+ * A timezone's name as IANA writes it (`europe/vienna` → `Europe/Vienna`, `Etc/UTC` → `UTC`), so
+ * reports, headers and schedules name it one way; a name `Intl` does not know is a `MonthError`.
+ */
+export function canonicalTimeZone(timeZone: string): string {
+  return formatterFor(timeZone).resolvedOptions().timeZone;
+}
+
 /** Whether `Intl` knows the timezone's name (IANA's, for example Europe/Vienna, or UTC). */
 export function isTimeZone(timeZone: string): boolean {
   try {
@@ -91,7 +99,7 @@ export function monthAt(instant: number, timeZone: string): string {
 /** An instant as ISO 8601 with the timezone's offset there, for example `2026-10-01T00:00:00+02:00`: exact, and as people there read it. */
 export function isoWithOffset(instant: number, timeZone: string): string {
   const offset = offsetAt(instant, timeZone);
-  if (offset === 0) return `${new Date(instant).toISOString().slice(0, 19)}Z`;
+  if (timeZone === "UTC") return `${new Date(instant).toISOString().slice(0, 19)}Z`;
   const minutes = Math.abs(offset) / 60_000;
   const sign = offset > 0 ? "+" : "-";
   const hh = String(Math.floor(minutes / 60)).padStart(2, "0");

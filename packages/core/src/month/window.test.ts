@@ -50,6 +50,11 @@ describe("months in a timezone", () => {
     for (const zone of zones) {
       const windows = months.map((month) => localMonthWindow(month, zone));
       for (let index = 1; index < windows.length; index++) expect(windows[index]!.start, `${zone} ${months[index]}`).toBe(windows[index - 1]!.end);
+      // The window begins exactly where the wall clock turns to the month.
+      for (const window of windows) {
+        expect(monthAt(Date.parse(window.start), zone), `${zone} ${window.month}`).toBe(window.month);
+        expect(monthAt(Date.parse(window.start) - 1, zone), `${zone} ${window.month}`).not.toBe(window.month);
+      }
       // Instants spread over the middle year, some on the hour where clocks change.
       for (let step = 0; step < 400; step++) {
         const instant = new Date(Date.parse("2026-01-01T00:00:00Z") + step * 21.9 * 3_600_000 + (step % 7) * 60_000).toISOString();
@@ -82,6 +87,20 @@ describe("months in a timezone", () => {
     expect(wallClockDate(Date.parse("2026-10-25T01:30:00Z"), "Europe/Vienna").toISOString()).toBe("2026-10-25T02:30:00.000Z");
     expect(monthAt(Date.parse("2026-09-30T22:30:00Z"), "Europe/Vienna")).toBe("2026-10");
     expect(monthAt(Date.parse("2026-09-30T22:30:00Z"), "UTC")).toBe("2026-09");
+  });
+
+  it("begins a month at its first midnight where midnight comes twice, and where it is skipped at the first instant after", () => {
+    // Gaza, October 2004: the clocks went back from 01:00 to 00:00 on the 1st (+03 to +02).
+    expect(localMonthWindow("2004-10", "Asia/Gaza").start).toBe("2004-09-30T21:00:00.000Z");
+    // Asunción, 1 October 2017: the clocks skipped from 00:00 to 01:00, so October began at 01:00 (-03).
+    const asuncion = localMonthWindow("2017-10", "America/Asuncion");
+    expect(asuncion.start).toBe("2017-10-01T04:00:00.000Z");
+    expect(isoWithOffset(Date.parse(asuncion.start), "America/Asuncion")).toBe("2017-10-01T01:00:00-03:00");
+  });
+
+  it("writes a timezone's name as IANA does", () => {
+    expect(localMonthWindow("2026-10", "europe/vienna").timeZone).toBe("Europe/Vienna");
+    expect(localMonthWindow("2026-10", "Etc/UTC")).toEqual(localMonthWindow("2026-10", "UTC"));
   });
 
   it("names a timezone it does not know", () => {

@@ -1,4 +1,4 @@
-import { MonthError, monthAt, offsetAt } from "./local-time.ts";
+import { canonicalTimeZone, MonthError, monthAt, offsetAt } from "./local-time.ts";
 
 /**
  * A month in a timezone: the instants from local midnight on its first day up to local midnight
@@ -23,22 +23,27 @@ export interface MonthWindow {
 
 const MONTH_TEXT = /^(\d{4})-(\d{2})$/;
 
+const DAY_MS = 86_400_000;
+
 /**
- * The instant at which the local day `year-monthIndex-01` begins: its midnight, or, where the
- * clocks skip midnight that day, the first instant that exists.
+ * The instant at which the local day `year-monthIndex-01` begins: its first midnight (where the
+ * clocks go back from 01:00 to 00:00 that night, midnight comes twice), or, where the clocks skip
+ * midnight, the first instant that exists.
  */
 function localMonthStart(year: number, monthIndex: number, timeZone: string): number {
   const wallClock = Date.UTC(year, monthIndex, 1);
-  // The offset before and after a change of the clocks can differ: try both, keep the one that reads back as that midnight.
-  const first = wallClock - offsetAt(wallClock, timeZone);
-  const second = wallClock - offsetAt(first, timeZone);
-  const candidates = [first, second].filter((instant) => instant + offsetAt(instant, timeZone) === wallClock);
-  return candidates.length ? Math.min(...candidates) : Math.max(first, second);
+  // The offsets a day before, at and a day after that midnight: a change of the clocks near it lies between them.
+  const offsets = new Set([-DAY_MS, 0, DAY_MS].map((shift) => offsetAt(wallClock + shift, timeZone)));
+  const candidates = [...offsets].map((offset) => wallClock - offset);
+  const midnights = candidates.filter((instant) => instant + offsetAt(instant, timeZone) === wallClock);
+  // Where midnight was skipped, the change of the clocks itself: midnight by the offset before it.
+  return midnights.length ? Math.min(...midnights) : Math.max(...candidates);
 }
 
 const utcDay = (instant: number) => new Date(instant).toISOString().slice(0, 10);
 
-function windowOf(year: number, monthIndex: number, timeZone: string): MonthWindow {
+function windowOf(year: number, monthIndex: number, zone: string): MonthWindow {
+  const timeZone = canonicalTimeZone(zone);
   const start = localMonthStart(year, monthIndex, timeZone);
   const end = localMonthStart(monthIndex === 11 ? year + 1 : year, (monthIndex + 1) % 12, timeZone);
   return {

@@ -8,7 +8,11 @@ function ratio(numerator: string | number, denominator: string | number): string
   return roundHalfAwayFromZero(parseDecimal(String(numerator)).div(below), 4);
 }
 
-/** The KPIs of a month's totals, as the JSON states them and the Summary's formulas compute them (see `KPI_DEFINITIONS`). */
+/**
+ * The KPIs of a month's totals, as the JSON states them (see `KPI_DEFINITIONS`): null where the
+ * denominator is 0. The Summary's formulas compute the same ratios and show 0 there instead,
+ * since a spreadsheet cell has no null.
+ */
 export function kpisOf(totals: FiguresJson): Kpis {
   return {
     shareOfSessionsChargedFromSolar: ratio(totals.outcomes.charged_from_solar, totals.sessions),

@@ -34,7 +34,7 @@ export function outsideMonthIssues(wallbox: WallboxRef, outside: readonly Sessio
       wallbox,
       session,
       OUTSIDE_MONTH_ISSUE,
-      `started ${session.startedAt}${local}, in ${monthAt(instant, window.timeZone)}: returned for the UTC days ${window.from} to ${window.to}, not counted in ${window.month}`,
+      `started ${session.startedAt}${local}, so it belongs to ${monthAt(instant, window.timeZone)}: not counted in ${window.month}, though the API returned it for the UTC days ${window.from} to ${window.to}`,
     );
   });
 }

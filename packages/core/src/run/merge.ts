@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Decimal, parseDecimal, ZERO } from "../money/index.ts";
+import { parseDecimal, ZERO } from "../money/index.ts";
 import {
   assertReportHead,
   assertWallboxEntry,
@@ -36,16 +36,14 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
   const headers = collectedHeaders(collected);
   const wallboxesOf = input.wallboxesOf ?? wallboxesFromStore(store);
   const totals = new FiguresTotal();
-  // Undefined once a shard lacks it (a run begun by an earlier version): then no reconciliation line.
-  let unrounded: Decimal | undefined = ZERO;
-  let caveats: CaveatSavingsTotal | undefined = new CaveatSavingsTotal();
+  let unrounded = ZERO;
+  const caveats = new CaveatSavingsTotal();
   let failed = 0;
   for (const [index, header] of headers.entries()) {
     if (header) {
       totals.add(header.totals);
-      unrounded = header.unroundedSavingsEur === undefined ? undefined : unrounded?.plus(parseDecimal(header.unroundedSavingsEur));
-      if (header.caveatSavingsEur) caveats?.add(header.caveatSavingsEur);
-      else caveats = undefined;
+      unrounded = unrounded.plus(parseDecimal(header.unroundedSavingsEur));
+      caveats.add(header.caveatSavingsEur);
       failed += header.failed;
     } else failed += plan.shards[index]!.count;
   }
@@ -87,7 +85,7 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
       generatedAt: new Date(plan.generatedAt),
       totals: totals.result(),
       complete: failed === 0,
-      caveatSavingsEur: caveats?.result(),
+      caveatSavingsEur: caveats.result(),
     }),
   );
   return {
@@ -97,7 +95,7 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
     source: input.source,
     sessions,
     detail,
-    ...(unrounded ? { unroundedSavingsEur: unrounded.toFixed() } : {}),
+    unroundedSavingsEur: unrounded.toFixed(),
   };
 }
 

@@ -41,6 +41,7 @@ const shardNumber = (shard: number) => String(shard + 1).padStart(4, "0");
 const partNumber = (part: number) => String(part + 1).padStart(3, "0");
 
 const count = z.number().int().nonnegative();
+const exactDecimal = z.string().regex(/^-?\d+(\.\d+)?$/);
 const day = z.iso.date();
 
 /** A shard as it travels between steps: small, whatever the shard's size. */
@@ -76,13 +77,10 @@ export const partialHeaderSchema = z.object({
   failed: count,
   /** Exact sums of the shard's rounded wallbox figures: the merge adds them up. */
   totals: figuresSchema,
-  /** The exact sum of its sessions' savings before rounding (a decimal text); absent from shards of earlier versions. */
-  unroundedSavingsEur: z
-    .string()
-    .regex(/^-?\d+(\.\d+)?$/)
-    .optional(),
-  /** The savings of its sessions behind each money caveat; absent from shards of earlier versions. */
-  caveatSavingsEur: z.object({ open: z.string(), incompletePriceCoverage: z.string() }).optional(),
+  /** The exact sum of its sessions' savings before rounding (a decimal text). */
+  unroundedSavingsEur: exactDecimal,
+  /** The savings of its sessions behind each money caveat, exactly. */
+  caveatSavingsEur: z.object({ open: exactDecimal, incompletePriceCoverage: exactDecimal }),
   sessionsKey: z.string(),
   /** Its Data quality lines of sessions from a neighbouring month: as many as `totals.sessionsOutsideMonth`. */
   outsideKey: z.string(),

@@ -1,5 +1,5 @@
 import { RunStopError } from "@hems-reports/core/errors";
-import { isTimeZone } from "@hems-reports/core/month";
+import { canonicalTimeZone, isTimeZone } from "@hems-reports/core/month";
 import { formatIssues, secureUrl } from "@hems-reports/core/validation";
 import { Resource } from "sst";
 import { z } from "zod";
@@ -22,7 +22,10 @@ export const settingsSchema = z.object({
   /** The most runs on demand may start while this many are running. */
   maxConcurrentRuns: z.number().int().positive().default(3),
   /** The timezone months are taken in (IANA). */
-  timeZone: z.string().refine(isTimeZone, { error: (issue) => `timeZone "${issue.input}" is not an IANA timezone` }),
+  timeZone: z
+    .string()
+    .refine(isTimeZone, { error: (issue) => `timeZone "${issue.input}" is not an IANA timezone` })
+    .transform(canonicalTimeZone),
   /** The most wallboxes one shard reads. */
   shardSize: z.number().int().positive(),
   /** The most sessions one CSV part of the session detail holds. */
