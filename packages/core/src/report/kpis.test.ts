@@ -1,19 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { monthWindow } from "../month/index.ts";
+import { summarizeWallbox } from "../summary/index.ts";
 import { kpisOf } from "./kpis.ts";
 import type { FiguresJson } from "./schema.ts";
 
-const totals = (fields: Partial<FiguresJson> & { charged?: number }): FiguresJson => ({
-  sessions: 0,
-  outcomes: { charged_from_solar: fields.charged ?? 0, no_surplus: 0, steering_ineffective: 0, aborted: 0, unknown: 0 },
-  energyFromSolarKwh: "0.000",
-  savingsEur: "0.00",
-  commandsSent: 0,
-  commandsApplied: 0,
-  commandsIneffective: 0,
-  sessionsWithoutSavings: 0,
-  sessionsWithIncompletePriceCoverage: 0,
-  openSessions: 0,
-  sessionsOutsideMonth: 0,
+const zero = summarizeWallbox([], monthWindow("2026-10"));
+const totals = ({ charged = 0, ...fields }: Partial<FiguresJson> & { charged?: number }): FiguresJson => ({
+  ...zero,
+  outcomes: { ...zero.outcomes, charged_from_solar: charged },
   ...fields,
 });
 
