@@ -49,10 +49,10 @@ describe("month windows", () => {
 
   it("tells whether a start time falls in a UTC month", () => {
     const october = parseMonth("2026-10", now);
-    expect(startsWithin("2026-10-01T00:00:00Z", october)).toBe(true);
-    expect(startsWithin("2026-10-31T23:59:59.999Z", october)).toBe(true);
-    expect(startsWithin("2026-11-01T00:30:00+01:00", october)).toBe(true);
-    expect(startsWithin("2026-09-30T23:59:59Z", october)).toBe(false);
-    expect(startsWithin("2026-11-01T00:00:00Z", october)).toBe(false);
+    expect(startsWithin(october)("2026-10-01T00:00:00Z")).toBe(true);
+    expect(startsWithin(october)("2026-10-31T23:59:59.999Z")).toBe(true);
+    expect(startsWithin(october)("2026-11-01T00:30:00+01:00")).toBe(true);
+    expect(startsWithin(october)("2026-09-30T23:59:59Z")).toBe(false);
+    expect(startsWithin(october)("2026-11-01T00:00:00Z")).toBe(false);
   });
 });

@@ -59,7 +59,7 @@ describe("months in a timezone", () => {
       for (let step = 0; step < 400; step++) {
         const instant = new Date(Date.parse("2026-01-01T00:00:00Z") + step * 21.9 * 3_600_000 + (step % 7) * 60_000).toISOString();
         expect(
-          windows.filter((window) => startsWithin(instant, window)),
+          windows.filter((window) => startsWithin(window)(instant)),
           `${zone} ${instant}`,
         ).toHaveLength(1);
       }
@@ -68,9 +68,9 @@ describe("months in a timezone", () => {
 
   it("counts a session by when it started, in the month's timezone", () => {
     const october = localMonthWindow("2026-10", "Europe/Vienna");
-    expect(startsWithin("2026-10-01T00:30:00+02:00", october)).toBe(true); // 22:30Z on 30 September
-    expect(startsWithin("2026-09-30T23:59:59+02:00", october)).toBe(false);
-    expect(startsWithin("2026-11-01T00:00:00+01:00", october)).toBe(false);
+    expect(startsWithin(october)("2026-10-01T00:30:00+02:00")).toBe(true); // 22:30Z on 30 September
+    expect(startsWithin(october)("2026-09-30T23:59:59+02:00")).toBe(false);
+    expect(startsWithin(october)("2026-11-01T00:00:00+01:00")).toBe(false);
   });
 
   it("writes instants as people in the timezone read them", () => {

@@ -91,8 +91,14 @@ export function parseMonth(text: string, now: Date, timeZone = "UTC"): MonthWind
   return window;
 }
 
-/** Whether a session that started at `startedAt` (ISO with an offset) belongs to the window's month. */
-export function startsWithin(startedAt: string, window: MonthWindow): boolean {
-  const instant = Date.parse(startedAt);
-  return instant >= Date.parse(window.start) && instant < Date.parse(window.end);
+/**
+ * Whether a session that started at `startedAt` (ISO with an offset) belongs to the window's
+ * month: a test made once per window, so a month's sessions do not parse its bounds again.
+ */
+export function startsWithin(window: MonthWindow): (startedAt: string) => boolean {
+  const [start, end] = [Date.parse(window.start), Date.parse(window.end)];
+  return (startedAt) => {
+    const instant = Date.parse(startedAt);
+    return instant >= start && instant < end;
+  };
 }

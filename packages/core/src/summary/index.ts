@@ -1,5 +1,5 @@
 import { type Decimal, parseDecimal, roundEur, roundKwh, ZERO } from "../money/index.ts";
-import type { MonthWindow } from "../month/index.ts";
+import { type MonthWindow, startsWithin } from "../month/index.ts";
 import { OUTCOMES, type Outcome, type Session } from "../sessions/index.ts";
 
 /** The figures of one wallbox's month, or of the org; money and energy as rounded decimal text. */
@@ -37,13 +37,10 @@ export function qualityFlags(session: Session) {
  * that is not UTC's, or the API returned more than it was asked for) and count in no figure.
  */
 export function splitByMonth(sessions: readonly Session[], window: MonthWindow): { counted: Session[]; outside: Session[] } {
-  const [start, end] = [Date.parse(window.start), Date.parse(window.end)];
+  const inMonth = startsWithin(window);
   const counted: Session[] = [];
   const outside: Session[] = [];
-  for (const session of sessions) {
-    const instant = Date.parse(session.startedAt);
-    (instant >= start && instant < end ? counted : outside).push(session);
-  }
+  for (const session of sessions) (inMonth(session.startedAt) ? counted : outside).push(session);
   return { counted, outside };
 }
 
