@@ -9,11 +9,8 @@
  */
 export const operatorAlertsTopic = new sst.aws.SnsTopic("OperatorAlertsTopic");
 
-/** What the functions may do with the topic: publish (not the `sns:*` that linking the topic itself grants). */
-export const operatorAlerts = new sst.Linkable("OperatorAlerts", {
-  properties: { arn: operatorAlertsTopic.arn },
-  include: [sst.aws.permission({ actions: ["sns:Publish"], resources: [operatorAlertsTopic.arn] })],
-});
+/** The topic's ARN for the functions (linking the topic itself would grant `sns:*`; they may only publish: infra/permissions.ts). */
+export const operatorAlerts = new sst.Linkable("OperatorAlerts", { properties: { arn: operatorAlertsTopic.arn } });
 
 /** Scheduler events that could not reach their function after the retries land here. */
 export const scheduleDeadLetters = new sst.aws.Queue("ScheduleDeadLetters");

@@ -1,6 +1,7 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 import { readFileSync } from "node:fs";
-import { EMAIL_DOMAIN, EMAIL_FROM } from "./settings";
+import { senderIdentities } from "./permissions";
+import { EMAIL_FROM } from "./settings";
 import { stageSetting } from "./stage";
 import { bucket } from "./storage";
 
@@ -50,22 +51,16 @@ function linksDistribution(pem: string) {
   return {
     privateKeySecretArn: privateKeySecret.arn,
     links: new sst.Linkable("ReportLinks", { properties: { domain: distribution.domainName, keyPairId: publicKey.id } }),
-    linksKey: new sst.Linkable("ReportLinksKey", {
-      properties: { arn: privateKeySecret.arn },
-      include: [sst.aws.permission({ actions: ["secretsmanager:GetSecretValue"], resources: [privateKeySecret.arn] })],
-    }),
+    linksKey: new sst.Linkable("ReportLinksKey", { properties: { arn: privateKeySecret.arn } }),
   };
 }
 
 export const reportLinks = publicKeyPem ? linksDistribution(publicKeyPem) : undefined;
 
-/** Sending as the verified identity of the sender's domain (or the address itself), through SES. */
-export const sendEmail = EMAIL_FROM
-  ? sst.aws.permission({
-      actions: ["ses:SendEmail", "ses:SendRawEmail"],
-      resources: [
-        $interpolate`arn:aws:ses:${aws.getRegionOutput().name}:${aws.getCallerIdentityOutput().accountId}:identity/${EMAIL_DOMAIN}`,
-        $interpolate`arn:aws:ses:${aws.getRegionOutput().name}:${aws.getCallerIdentityOutput().accountId}:identity/${/<?([^\s<>]+@[^\s<>]+)>?$/.exec(EMAIL_FROM)?.[1] ?? EMAIL_DOMAIN}`,
-      ],
-    })
+/** The SES identities the merge sends as: the verified identity of the sender's domain, or the address itself. */
+const sender = EMAIL_FROM ? senderIdentities(EMAIL_FROM) : undefined;
+export const sesIdentityArns = sender
+  ? [sender.domain, sender.address].map(
+      (identity) => $interpolate`arn:aws:ses:${aws.getRegionOutput().name}:${aws.getCallerIdentityOutput().accountId}:identity/${identity}`,
+    )
   : undefined;

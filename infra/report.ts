@@ -1,39 +1,67 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 
-import { operatorAlerts, scheduleDeadLetters, workflowAlarms } from "./alerts";
-import { reportLinks, sendEmail } from "./delivery";
-import { apiSecret } from "./secrets";
+import { operatorAlerts, operatorAlertsTopic, scheduleDeadLetters, workflowAlarms } from "./alerts";
+import { reportLinks, sesIdentityArns } from "./delivery";
+import { functionPolicies, type StageResources, stateMachinePolicy } from "./permissions";
+import { apiSecret, secretArn } from "./secrets";
 import { MAX_CONCURRENT_SHARDS, MAX_RUN_MINUTES, orgId, reportSettings, TIME_ZONE } from "./settings";
-import { bucketPermissions, reportStore } from "./storage";
+import { bucket, reportStore } from "./storage";
 import { buildReportWorkflow } from "./workflow";
 
 const lambda = { runtime: "nodejs22.x", architecture: "arm64" } as const;
 
+const STATE_MACHINE_NAME = `${$app.name}-${$app.stage}-ReportRun`;
+const statesArn = (kind: "stateMachine" | "execution") =>
+  $interpolate`arn:aws:states:${aws.getRegionOutput().name}:${aws.getCallerIdentityOutput().accountId}:${kind}:${STATE_MACHINE_NAME}`;
+
+/** What the stage's roles may touch: every statement comes from infra/permissions.ts, which the tests evaluate. */
+const stage: StageResources<$util.Input<string>> = {
+  join: (...parts) => $concat(...parts),
+  bucketArn: bucket.arn,
+  orgId,
+  apiSecretArn: secretArn,
+  stateMachineArn: statesArn("stateMachine"),
+  executionArnPrefix: statesArn("execution"),
+  operatorTopicArn: operatorAlertsTopic.arn,
+  scheduleDeadLettersArn: scheduleDeadLetters.arn,
+  ...(reportLinks ? { linksKeySecretArn: reportLinks.privateKeySecretArn } : {}),
+  ...(sesIdentityArns ? { sesIdentityArns } : {}),
+};
+const policies = functionPolicies(stage);
+
 /** A step of the workflow: the bucket, the API secret and the stage settings linked. */
-const workflowStep = (name: string, args: Pick<sst.aws.FunctionArgs, "handler" | "timeout" | "memory">) =>
+const workflowStep = (
+  name: string,
+  role: "plan" | "shard" | "collect" | "detail",
+  args: Pick<sst.aws.FunctionArgs, "handler" | "timeout" | "memory">,
+) =>
   new sst.aws.Function(name, {
     ...lambda,
     ...args,
     link: [reportStore, apiSecret, reportSettings, operatorAlerts],
-    permissions: bucketPermissions("step", orgId),
+    permissions: policies[role],
   });
 
 /** Plans a run: reads the config (streamed to the bucket as shard lists) and checks the credentials. */
-export const planStep = workflowStep("RunPlan", { handler: "packages/functions/src/steps/plan.handler", timeout: "5 minutes", memory: "1024 MB" });
+export const planStep = workflowStep("RunPlan", "plan", {
+  handler: "packages/functions/src/steps/plan.handler",
+  timeout: "5 minutes",
+  memory: "1024 MB",
+});
 
 /**
  * Reads one shard (2,000 wallboxes by default) and stores its partial result. 15 minutes is
  * Lambda's ceiling; reading stops a minute before it so the result is still stored. 2048 MB buys
  * the CPU share that parsing pages wants; memory stays at a few hundred MB (see Performance).
  */
-export const shardStep = workflowStep("RunShard", {
+export const shardStep = workflowStep("RunShard", "shard", {
   handler: "packages/functions/src/steps/shard.handler",
   timeout: "15 minutes",
   memory: "2048 MB",
 });
 
 /** Settles the shards' outcomes and cuts the session detail into CSV parts: it reads only the shards' headers. */
-export const collectStep = workflowStep("RunCollect", {
+export const collectStep = workflowStep("RunCollect", "collect", {
   handler: "packages/functions/src/steps/collect.handler",
   timeout: "5 minutes",
   memory: "1024 MB",
@@ -43,7 +71,7 @@ export const collectStep = workflowStep("RunCollect", {
  * Writes one CSV part of the session detail (1,000,000 sessions) and its Data quality lines, from
  * the shards' sessions: about 10–20 s of CPU a part here (see Performance), with the parts at once.
  */
-export const detailStep = workflowStep("RunDetail", {
+export const detailStep = workflowStep("RunDetail", "detail", {
   handler: "packages/functions/src/steps/detail.handler",
   timeout: "15 minutes",
   memory: "2048 MB",
@@ -59,44 +87,17 @@ export const mergeStep = new sst.aws.Function("RunMerge", {
   timeout: "15 minutes",
   memory: "2048 MB",
   link: [reportStore, apiSecret, reportSettings, operatorAlerts, ...(reportLinks ? [reportLinks.links, reportLinks.linksKey] : [])],
-  permissions: [...bucketPermissions("step", orgId), ...(sendEmail ? [sendEmail] : [])],
+  permissions: policies.merge,
 });
 
-const STATE_MACHINE_NAME = `${$app.name}-${$app.stage}-ReportRun`;
-const stateMachineArn = $interpolate`arn:aws:states:${aws.getRegionOutput().name}:${aws.getCallerIdentityOutput().accountId}:stateMachine:${STATE_MACHINE_NAME}`;
-const executionsArn = $interpolate`arn:aws:states:${aws.getRegionOutput().name}:${aws.getCallerIdentityOutput().accountId}:execution:${STATE_MACHINE_NAME}/*`;
-
-// SST gives a state machine's role `events:*` on every resource. This one needs only to invoke its
-// five functions, run its distributed Map's child executions, and deliver its error logs.
+// SST gives a state machine's role `events:*` on every resource; this one gets only its own statements.
 $transform(aws.iam.Role, (args, _options, name) => {
   if (name !== "ReportRunRole") return;
   args.inlinePolicies = [
     {
       name: "inline",
       policy: aws.iam.getPolicyDocumentOutput({
-        statements: [
-          {
-            actions: ["lambda:InvokeFunction"],
-            // The functions, and any version or alias of them, should they ever be published.
-            resources: [planStep.arn, shardStep.arn, collectStep.arn, detailStep.arn, mergeStep.arn].flatMap((arn) => [arn, $interpolate`${arn}:*`]),
-          },
-          { actions: ["states:StartExecution"], resources: [stateMachineArn] },
-          { actions: ["states:DescribeExecution", "states:StopExecution"], resources: [executionsArn] },
-          {
-            // CloudWatch Logs delivery for state machines takes no narrower resource.
-            actions: [
-              "logs:CreateLogDelivery",
-              "logs:GetLogDelivery",
-              "logs:UpdateLogDelivery",
-              "logs:DeleteLogDelivery",
-              "logs:ListLogDeliveries",
-              "logs:PutResourcePolicy",
-              "logs:DescribeResourcePolicies",
-              "logs:DescribeLogGroups",
-            ],
-            resources: ["*"],
-          },
-        ],
+        statements: stateMachinePolicy(stage, [planStep.arn, shardStep.arn, collectStep.arn, detailStep.arn, mergeStep.arn]),
       }).json,
     },
   ];
@@ -122,21 +123,14 @@ export const workflow = new sst.aws.StepFunctions("ReportRun", {
   },
 });
 
-/** What the triggers may do with the workflow: start a run, and look at one (not `states:*`, as linking the workflow itself would grant). */
-export const reportWorkflow = new sst.Linkable("ReportWorkflow", {
-  properties: { arn: workflow.arn },
-  include: [
-    sst.aws.permission({ actions: ["states:StartExecution", "states:ListExecutions"], resources: [workflow.arn] }),
-    sst.aws.permission({ actions: ["states:DescribeExecution"], resources: [executionsArn] }),
-  ],
-});
+/** The workflow's ARN for the triggers (linking the workflow itself would grant `states:*`; what they may do is in infra/permissions.ts). */
+export const reportWorkflow = new sst.Linkable("ReportWorkflow", { properties: { arn: workflow.arn } });
 
 const trigger: Pick<sst.aws.FunctionArgs, "runtime" | "architecture" | "timeout" | "memory" | "link" | "permissions"> = {
   ...lambda,
   timeout: "30 seconds",
   memory: "512 MB",
   link: [reportStore, reportSettings, reportWorkflow, operatorAlerts],
-  permissions: bucketPermissions("trigger", orgId),
 };
 
 const deadLetters = scheduleDeadLetters.arn;
@@ -150,7 +144,7 @@ const scheduledTrigger: sst.aws.FunctionArgs = {
   ...trigger,
   handler: "packages/functions/src/scheduled.handler",
   retries: 2,
-  permissions: [...bucketPermissions("trigger", orgId), { actions: ["sqs:SendMessage"], resources: [deadLetters] }],
+  permissions: policies.scheduled,
   transform: {
     eventInvokeConfig: (args) => {
       args.destinationConfig = { onFailure: { destination: deadLetters } };
@@ -193,6 +187,7 @@ export const catchUp = reportSchedule("CatchUpReport", "cron(0 6 2-5 * ? *)", "c
 export const onDemand = new sst.aws.Function("OnDemandReport", {
   ...trigger,
   handler: "packages/functions/src/on-demand.handler",
+  permissions: policies.onDemand,
   // IAM auth only, and no CORS: callers are signed clients, never a browser page of another origin.
   url: { authorization: "iam", cors: false },
 });

@@ -19,7 +19,5 @@ export const secretArn: $util.Input<string> =
     description: `Podero Partner API credentials for hems-reports (${$app.stage}): {"clientId","clientSecret"} or {"token"}`,
   }).arn;
 
-export const apiSecret = new sst.Linkable("PoderoApiSecret", {
-  properties: { arn: secretArn },
-  include: [sst.aws.permission({ actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] })],
-});
+/** The secret's ARN for the functions; what each may do with it is in infra/permissions.ts. */
+export const apiSecret = new sst.Linkable("PoderoApiSecret", { properties: { arn: secretArn } });

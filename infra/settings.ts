@@ -75,8 +75,6 @@ if (FINANCE_RECIPIENTS && !/@([^\s@<>]+)>?$/.test(EMAIL_FROM)) {
     'Set HEMS_EMAIL_FROM to a sender verified in SES, for example "HEMS reports <reports@example.com>", when HEMS_FINANCE_RECIPIENTS is set.',
   );
 }
-/** The sender's domain: the SES identity the functions may send as. */
-export const EMAIL_DOMAIN = /@([^\s@<>]+)>?$/.exec(EMAIL_FROM)?.[1] ?? "";
 /** How the email names the organisation. */
 export const ORG_LABEL = stageSetting("HEMS_ORG_LABEL") ?? "";
 

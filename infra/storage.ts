@@ -1,6 +1,6 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 
-import { type BucketRole, bucketAccess, CONFIG_KEY, WORK_EXPIRY_DAYS } from "../packages/core/src/run-records/bucket-access";
+import { CONFIG_KEY, WORK_EXPIRY_DAYS } from "../packages/core/src/run-records/bucket-access";
 import { stageSetting } from "./stage";
 
 /** Where operators put the wallbox config: changing wallboxes needs no deploy. */
@@ -59,23 +59,7 @@ export const bucket = new sst.aws.Bucket("Reports", {
 });
 
 /**
- * The bucket's name, and ListBucket (linking the bucket itself would grant s3:*): it lets S3
- * answer "no such key" (404) for a missing config or run instead of 403, and a run's progress be
- * counted; it reveals key names in this bucket only. What each function may do with objects is
- * granted by role (`bucketPermissions`).
+ * The bucket's name for the functions (linking the bucket itself would grant s3:*). What each role
+ * may do in it is in infra/permissions.ts.
  */
-export const reportStore = new sst.Linkable("ReportStore", {
-  properties: { name: bucket.name },
-  include: [sst.aws.permission({ actions: ["s3:ListBucket"], resources: [bucket.arn] })],
-});
-
-/**
- * Exactly the object grants of `bucketAccess` for a role and this stage's org: a trigger may write
- * run statuses and the month's lease, never a report file; a step works under the org's keys.
- */
-export function bucketPermissions(role: BucketRole, orgId: string) {
-  return bucketAccess(role, orgId).map((grant) => ({
-    actions: [grant.action],
-    resources: grant.keys.map((key) => $interpolate`${bucket.arn}/${key}`),
-  }));
-}
+export const reportStore = new sst.Linkable("ReportStore", { properties: { name: bucket.name } });

@@ -2,7 +2,7 @@ import { createHash, verify as cryptoVerify, generateKeyPairSync } from "node:cr
 import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { groupDigits } from "@hems-reports/core/email";
 import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/report";
-import { allowsObjectAccess, type BucketRole, runStatusSchema } from "@hems-reports/core/run-records";
+import { runStatusSchema } from "@hems-reports/core/run-records";
 import { putObject, readObjectText } from "@hems-reports/core/s3";
 import { derivedRunId, type ShardStepResult } from "@hems-reports/core/workflow";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
@@ -10,16 +10,11 @@ import type { Context } from "aws-lambda";
 import ExcelJS from "exceljs";
 import { simpleParser } from "mailparser";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createOnDemandHandler } from "../packages/functions/src/on-demand.ts";
-import { createScheduledHandler } from "../packages/functions/src/scheduled.ts";
-import { createCollectHandler } from "../packages/functions/src/steps/collect.ts";
-import { createDetailHandler } from "../packages/functions/src/steps/detail.ts";
-import { createMergeHandler } from "../packages/functions/src/steps/merge.ts";
-import { createPlanHandler } from "../packages/functions/src/steps/plan.ts";
-import { createShardHandler, SHARD_WRITE_RESERVE_MS } from "../packages/functions/src/steps/shard.ts";
+import { SHARD_WRITE_RESERVE_MS } from "../packages/functions/src/steps/shard.ts";
 import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
-import { CONFIG_KEY, stepRole, type TestApp, testApp, uploadConfig, urlEvent } from "./support/aws.ts";
-import { functionsClient, type LocalS3, type S3Call, startLocalS3 } from "./support/s3.ts";
+import { CONFIG_KEY, type TestApp, testApp, uploadConfig, urlEvent } from "./support/aws.ts";
+import { awsCalls, deniedCalls } from "./support/iam.ts";
+import { functionsClient, type LocalS3, startLocalS3 } from "./support/s3.ts";
 import { type AslState, evaluate, WORKFLOW_FUNCTIONS, workflowDefinition } from "./support/workflow.ts";
 
 const boxes = [wallboxRef("aws-1", "Garage"), wallboxRef("aws-2", "Carport"), wallboxRef("aws-3")];
@@ -36,6 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => s3.close());
 beforeEach(async () => {
+  awsCalls.length = 0;
   logs = [];
   const capture = (chunk: unknown) => {
     logs.push(String(chunk));
@@ -55,6 +51,8 @@ afterEach(async () => {
   // Whatever a test did, no credential, token or signature may reach a log line.
   const text = logs.join("");
   for (const secret of forbiddenInLogs()) expect(text).not.toContain(secret);
+  // Nor may any AWS call the deployed roles would refuse (test/support/iam.ts).
+  expect(deniedCalls()).toEqual([]);
 });
 
 async function objectBytes(key: string): Promise<Buffer> {
@@ -68,12 +66,12 @@ const monthFile = async (kind: "json" | "xlsx") => manifestSchema.parse(await ob
 /** The monthly schedule's trigger (its event as the scheduler fills it in), then the workflow it started, run in process; the workflow's result, or its error. */
 async function scheduled(app: TestApp) {
   const event = { kind: "monthly", scheduledTime: app.deps.now().toISOString() };
-  expect(await createScheduledHandler(() => app.deps)(event)).toMatchObject({ status: "started" });
+  expect(await app.handlers.scheduled(event)).toMatchObject({ status: "started" });
   return runStarted(app);
 }
 /** A full run started on demand (a new run id each time), then its workflow, run in process. */
 async function fullRun(app: TestApp) {
-  expect((await createOnDemandHandler(() => app.deps)(urlEvent("POST", { body: "{}" }))).statusCode).toBe(202);
+  expect((await app.handlers.onDemand(urlEvent("POST", { body: "{}" }))).statusCode).toBe(202);
   return runStarted(app);
 }
 async function runStarted(app: TestApp) {
@@ -83,7 +81,7 @@ async function runStarted(app: TestApp) {
 }
 /** The monthly schedule's run of October 2026: its id is made from the org and the month. */
 const SCHEDULED_RUN = derivedRunId(ORG_ID, "2026-10", "monthly");
-const onDemand = (app: TestApp) => createOnDemandHandler(() => app.deps);
+const onDemand = (app: TestApp) => app.handlers.onDemand;
 const body = (result: { body?: string }) => JSON.parse(result.body ?? "null") as Record<string, unknown>;
 
 describe("scheduled function", () => {
@@ -225,10 +223,10 @@ describe("scheduled function", () => {
         trigger: "schedule",
         requestedAt: "2026-11-01T05:00:00.000Z",
       } as const;
-      const planned = await createPlanHandler(() => app.deps)(job);
+      const planned = await app.handlers.plan(job);
       const context = { getRemainingTimeInMillis: () => SHARD_WRITE_RESERVE_MS + 300 } as Context;
       const started = Date.now();
-      const result = await createShardHandler(() => app.deps)({ job, shard: planned.shards[0]! }, context);
+      const result = await app.handlers.shard({ job, shard: planned.shards[0]! }, context);
       expect(Date.now() - started).toBeLessThan(1_900); // the request timeout (2 s) did not have to fire
       expect(await app.afterShards(job, [result])).toMatchObject({ status: "done", complete: false });
       const report = monthlyReportSchema.parse(await objectJson(await monthFile("json")));
@@ -309,7 +307,7 @@ describe("scheduled function", () => {
     const before = await objectBytes(`${MONTH_PREFIX}manifest.json`);
 
     const second = testApp(s3, simulator, { now: new Date("2026-11-02T05:00:00Z"), firstRun: 2 });
-    second.deps.s3 = functionsClient(s3, { failPuts: /hems-savings-2026-10\.json$/ });
+    second.deps.s3 = functionsClient(s3, { failPuts: /hems-savings-2026-10\.json$/, iam: { orgId: ORG_ID } });
     await expect(fullRun(second)).rejects.toThrow(/cannot write s3:\/\/.*hems-savings-2026-10\.json/);
     expect((await objectBytes(`${MONTH_PREFIX}manifest.json`)).equals(before)).toBe(true);
     expect(manifestSchema.parse(JSON.parse(before.toString())).generatedAt).toBe("2026-11-01T05:00:00.000Z");
@@ -317,7 +315,7 @@ describe("scheduled function", () => {
 });
 
 describe("schedules and the month's lease", () => {
-  const schedule = (app: TestApp, kind: string, scheduledTime: string) => createScheduledHandler(() => app.deps)({ kind, scheduledTime });
+  const schedule = (app: TestApp, kind: string, scheduledTime: string) => app.handlers.scheduled({ kind, scheduledTime });
 
   it("takes the month from the scheduled time, and starts one run however often the event is delivered", async () => {
     // Delivered a day late, and then once more: still October, still one run.
@@ -446,10 +444,10 @@ describe("schedules and the month's lease", () => {
 
   it("refuses a schedule event it does not know, naming the field", async () => {
     const app = testApp(s3, simulator);
-    await expect(createScheduledHandler(() => app.deps)({ kind: "weekly", scheduledTime: "2026-11-01T05:00:00Z" })).rejects.toThrow(
+    await expect(app.handlers.scheduled({ kind: "weekly", scheduledTime: "2026-11-01T05:00:00Z" })).rejects.toThrow(
       /invalid schedule step input: kind: /,
     );
-    await expect(createScheduledHandler(() => app.deps)({ kind: "monthly" })).rejects.toThrow(/scheduledTime/);
+    await expect(app.handlers.scheduled({ kind: "monthly" })).rejects.toThrow(/scheduledTime/);
   });
 });
 
@@ -491,7 +489,7 @@ describe("the finance email", () => {
       expect(app.sentEmails[0]!.toString()).not.toContain(secret);
 
     // The merge retried (say, after its status write failed): the email is not sent again.
-    await createMergeHandler(() => app.deps)({
+    await app.handlers.merge({
       job: { runId: SCHEDULED_RUN, month: "2026-10", trigger: "schedule", requestedAt: app.deps.now().toISOString() },
     });
     expect(app.sentEmails).toHaveLength(1);
@@ -532,7 +530,7 @@ describe("the finance email", () => {
     const rerunId = "00000000-0000-4000-8000-000000000002";
     await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: `work/${ORG_ID}/${rerunId}/finance-email-sent.json` }));
     const job = { runId: rerunId, month: "2026-10", trigger: "on-demand" as const, requestedAt: rerun.deps.now().toISOString() };
-    await createMergeHandler(() => rerun.deps)({ job });
+    await rerun.handlers.merge({ job });
     const again = await simpleParser(rerun.sentEmails[1]!);
     expect(again.subject).toBe(mail.subject);
     expect(again.text).toContain(`Wallboxes whose figures moved: 1; all of them, for systems, in ${restatementKey}:`);
@@ -701,16 +699,16 @@ describe("on-demand function (function URL)", () => {
     expect((await status()).progress).toBeUndefined(); // not planned yet
 
     const [job] = app.queuedJobs;
-    const planned = await createPlanHandler(() => app.deps)(job!);
+    const planned = await app.handlers.plan(job!);
     expect(await status()).toMatchObject({ status: "running", progress: { shards: 3, shardsDone: 0 } });
-    const shard = createShardHandler(() => app.deps);
+    const shard = app.handlers.shard;
     const results = [await shard({ job: job!, shard: planned.shards[1]! })];
     expect(await status()).toMatchObject({ status: "running", progress: { shards: 3, shardsDone: 1 } });
     results.push(await shard({ job: job!, shard: planned.shards[0]! }), await shard({ job: job!, shard: planned.shards[2]! }));
     app.deps.csvRowsPerPart = 50;
-    const { parts } = await createCollectHandler(() => app.deps)({ job: job!, shards: results });
+    const { parts } = await app.handlers.collect({ job: job!, shards: results });
     expect(await status()).toMatchObject({ progress: { shards: 3, shardsDone: 3, csvParts: parts.length, csvPartsDone: 0 } });
-    await createDetailHandler(() => app.deps)({ job: job!, part: parts[1]! });
+    await app.handlers.detail({ job: job!, part: parts[1]! });
     expect(await status()).toMatchObject({ progress: { shards: 3, shardsDone: 3, csvParts: parts.length, csvPartsDone: 1 } });
 
     // A second full run of the month waits while this one runs…
@@ -777,22 +775,22 @@ describe("workflow steps (as the state machine runs them)", () => {
   it("plan, shards in any order, merge: the same report as one invocation; a repeated shard changes nothing", async () => {
     const app = testApp(s3, simulator);
     app.deps.shardSize = 1;
-    const planned = await createPlanHandler(() => app.deps)(job);
+    const planned = await app.handlers.plan(job);
     expect(planned.shards.map((shard) => shard.count)).toEqual([1, 1, 1]);
     // The Map runs shards at once, in no order; a retried shard meets its stored result.
-    const shard = createShardHandler(() => app.deps);
+    const shard = app.handlers.shard;
     const results = await Promise.all([...planned.shards].reverse().map((descriptor) => shard({ job, shard: descriptor })));
     expect(await shard({ job, shard: planned.shards[0]! })).toEqual({ index: 0, status: "already done" });
     app.deps.csvRowsPerPart = 40;
-    const { parts } = await createCollectHandler(() => app.deps)({ job, shards: results });
+    const { parts } = await app.handlers.collect({ job, shards: results });
     expect(parts.length).toBeGreaterThan(1);
     // The CSV parts, too, are written at once, in no order; a retried part meets its stored result.
-    const detail = createDetailHandler(() => app.deps);
+    const detail = app.handlers.detail;
     expect(await Promise.all([...parts].reverse().map((part) => detail({ job, part })))).toEqual(
       [...parts].reverse().map((part) => ({ index: part.index, status: "done" })),
     );
     expect(await detail({ job, part: parts[0]! })).toEqual({ index: 0, status: "already done" });
-    expect(await createMergeHandler(() => app.deps)({ job })).toEqual({ runId: job.runId, status: "done", complete: true });
+    expect(await app.handlers.merge({ job })).toEqual({ runId: job.runId, status: "done", complete: true });
     const stepwise = (await objectBytes(await monthFile("json"))).toString();
 
     await s3.clear();
@@ -805,8 +803,8 @@ describe("workflow steps (as the state machine runs them)", () => {
   it("a shard that failed for good makes its wallboxes failed entries, with the workflow's reason", async () => {
     const app = testApp(s3, simulator);
     app.deps.shardSize = 1;
-    const planned = await createPlanHandler(() => app.deps)(job);
-    const shard = createShardHandler(() => app.deps);
+    const planned = await app.handlers.plan(job);
+    const shard = app.handlers.shard;
     const results: ShardStepResult[] = [
       await shard({ job, shard: planned.shards[0]! }),
       { index: 1, status: "failed", error: "States.Timeout" },
@@ -820,21 +818,18 @@ describe("workflow steps (as the state machine runs them)", () => {
 
   it("leaves the run running when a step fails in a way the workflow retries, and the retry finishes it", async () => {
     const app = testApp(s3, simulator);
-    const planned = await createPlanHandler(() => app.deps)(job);
-    const results = [await createShardHandler(() => app.deps)({ job, shard: planned.shards[0]! })];
-    const { parts } = await createCollectHandler(() => app.deps)({ job, shards: results });
+    const planned = await app.handlers.plan(job);
+    const results = [await app.handlers.shard({ job, shard: planned.shards[0]! })];
+    const { parts } = await app.handlers.collect({ job, shards: results });
     const statusNow = async () => runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${job.runId}.json`)).status;
     // The bucket fails for a moment: the Detail step and the Merge step throw, for the state machine to retry them.
     const outage = testApp(s3, simulator, { failCommand: "GetObjectCommand" });
-    for (const step of [
-      () => createDetailHandler(() => outage.deps)({ job, part: parts[0]! }),
-      () => createMergeHandler(() => outage.deps)({ job }),
-    ]) {
+    for (const step of [() => outage.handlers.detail({ job, part: parts[0]! }), () => outage.handlers.merge({ job })]) {
       await expect(step()).rejects.toMatchObject({ name: "S3ObjectError" });
       expect(await statusNow()).toBe("running");
     }
-    await createDetailHandler(() => app.deps)({ job, part: parts[0]! });
-    expect(await createMergeHandler(() => app.deps)({ job })).toMatchObject({ status: "done", complete: true });
+    await app.handlers.detail({ job, part: parts[0]! });
+    expect(await app.handlers.merge({ job })).toMatchObject({ status: "done", complete: true });
     expect(await statusNow()).toBe("done");
   });
 
@@ -846,11 +841,11 @@ describe("workflow steps (as the state machine runs them)", () => {
     app.deps.shardSize = 1;
     const { Plan, Shards, Collect, Details, Merge } = (await workflowDefinition()).States;
     const handlers: Record<string, (payload: unknown) => Promise<unknown>> = {
-      [WORKFLOW_FUNCTIONS.plan]: createPlanHandler(() => app.deps),
-      [WORKFLOW_FUNCTIONS.shard]: createShardHandler(() => app.deps),
-      [WORKFLOW_FUNCTIONS.collect]: createCollectHandler(() => app.deps),
-      [WORKFLOW_FUNCTIONS.detail]: createDetailHandler(() => app.deps),
-      [WORKFLOW_FUNCTIONS.merge]: createMergeHandler(() => app.deps),
+      [WORKFLOW_FUNCTIONS.plan]: app.handlers.plan,
+      [WORKFLOW_FUNCTIONS.shard]: app.handlers.shard,
+      [WORKFLOW_FUNCTIONS.collect]: app.handlers.collect,
+      [WORKFLOW_FUNCTIONS.detail]: app.handlers.detail,
+      [WORKFLOW_FUNCTIONS.merge]: app.handlers.merge,
     };
     const invoke = async (state: AslState, states: Record<string, unknown>, variables: Record<string, unknown> = {}) => {
       const payload = await evaluate(state.Arguments.Payload, { states, ...variables });
@@ -915,63 +910,7 @@ describe("workflow steps (as the state machine runs them)", () => {
 
   it("refuses a malformed step input, naming the field", async () => {
     const app = testApp(s3, simulator);
-    await expect(createShardHandler(() => app.deps)({ job, shard: { index: 0 } })).rejects.toThrow(/invalid shard step input: shard\.first/);
-  });
-});
-
-describe("permissions", () => {
-  it("every S3 call of complete, incomplete, set-aside, subset and on-demand runs is one the deployed role allows", async () => {
-    const calls: (S3Call & { role: BucketRole })[] = [];
-    const onS3Call = (call: S3Call) => calls.push({ ...call, role: stepRole.getStore() ?? "trigger" });
-    const app = testApp(s3, simulator, { onS3Call });
-    const handler = onDemand(app);
-    await handler(urlEvent("POST", { body: "{}" }));
-    await handler(urlEvent("POST", { body: JSON.stringify({ wallboxIds: [boxes[0]!.wallboxId] }) }));
-    await app.runQueued();
-    await handler(urlEvent("GET", { query: { runId: "00000000-0000-4000-8000-000000000001" } }));
-    await handler(urlEvent("GET", { query: { runId: "00000000-0000-4000-8000-00000000ffff" } }));
-    const failing = await startSimulator({
-      seed: "aws",
-      onSessionsRequest: (request) => (request.wallboxId === boxes[0]!.wallboxId ? { status: 404 } : undefined),
-    });
-    try {
-      await scheduled(testApp(s3, failing, { onS3Call, firstRun: 10 })); // incomplete, set aside beside the complete report
-      await s3.clear();
-      await uploadConfig(s3, config);
-      await scheduled(testApp(s3, failing, { onS3Call, firstRun: 20 })); // incomplete, and the month's report
-    } finally {
-      await failing.close();
-    }
-    // Each S3 call as the IAM actions it needs (a copy reads its source and writes its target).
-    const needs: Record<string, (call: S3Call) => [action: string, key: string][]> = {
-      GetObjectCommand: (call) => [["s3:GetObject", call.key!]],
-      HeadObjectCommand: (call) => [["s3:GetObject", call.key!]],
-      PutObjectCommand: (call) => [["s3:PutObject", call.key!]],
-      CreateMultipartUploadCommand: (call) => [["s3:PutObject", call.key!]],
-      UploadPartCommand: (call) => [["s3:PutObject", call.key!]],
-      CompleteMultipartUploadCommand: (call) => [["s3:PutObject", call.key!]],
-      AbortMultipartUploadCommand: (call) => [["s3:AbortMultipartUpload", call.key!]],
-      DeleteObjectCommand: (call) => [["s3:DeleteObject", call.key!]],
-      CopyObjectCommand: (call) => [
-        ["s3:PutObject", call.key!],
-        ["s3:GetObject", decodeURIComponent(call.copySource!.slice(call.copySource!.indexOf("/") + 1))],
-      ],
-    };
-    const unknown = calls.filter((call) => !needs[call.command]);
-    expect(unknown).toEqual([]);
-    const refused = calls.flatMap((call) =>
-      needs[call.command]!(call)
-        .filter(([action, key]) => !allowsObjectAccess(call.role, ORG_ID, action, key))
-        .map(([action, key]) => ({ role: call.role, action, key })),
-    );
-    expect(refused).toEqual([]);
-    // Both roles were exercised, and a trigger may never write a report file.
-    expect(new Set(calls.map((call) => call.role))).toEqual(new Set(["trigger", "step"]));
-    expect(allowsObjectAccess("trigger", ORG_ID, "s3:PutObject", `reports/${ORG_ID}/2026-10/manifest.json`)).toBe(false);
-    expect(allowsObjectAccess("step", ORG_ID, "s3:PutObject", "reports/another-org/2026-10/manifest.json")).toBe(false);
-    expect(new Set(calls.map((call) => call.command))).toEqual(
-      new Set(["GetObjectCommand", "HeadObjectCommand", "PutObjectCommand", "CopyObjectCommand"]),
-    );
+    await expect(app.handlers.shard({ job, shard: { index: 0 } })).rejects.toThrow(/invalid shard step input: shard\.first/);
   });
 });
 

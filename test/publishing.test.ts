@@ -127,7 +127,7 @@ describe("publishing a month exactly once", () => {
     });
     const apps = runs.map((run) => {
       const app = testApp(s3, run.kind === "incomplete" ? incomplete : complete, { now: run.now, firstRun: run.firstRun });
-      if (run.kind === "fails midway") app.deps.s3 = functionsClient(s3, { failPuts: /hems-savings-2026-10\.json$/ });
+      if (run.kind === "fails midway") app.deps.s3 = functionsClient(s3, { failPuts: /hems-savings-2026-10\.json$/, iam: { orgId: ORG_ID } });
       return app;
     });
     // Each run's workflow is started directly: the month's lease would let the triggers start

@@ -1,28 +1,48 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { SecretsManagerClient, SecretsManagerServiceException } from "@aws-sdk/client-secrets-manager";
+import { SESv2Client, SESv2ServiceException } from "@aws-sdk/client-sesv2";
+import { ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, SFNServiceException } from "@aws-sdk/client-sfn";
+import { SNSClient, SNSServiceException } from "@aws-sdk/client-sns";
 import type { OperatorAlert } from "@hems-reports/core/alerts";
-import type { BucketRole, RunJob } from "@hems-reports/core/run-records";
+import type { RunJob } from "@hems-reports/core/run-records";
 import { putObject } from "@hems-reports/core/s3";
+import { secretsManagerReader } from "@hems-reports/core/secrets-manager";
+import { sesEmailSender } from "@hems-reports/core/ses";
+import { snsOperatorAlerts } from "@hems-reports/core/sns";
 import { isFatalStepError, type ShardStepResult } from "@hems-reports/core/workflow";
 import type { Simulator } from "@hems-reports/simulator";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
+import type { FunctionRole } from "../../infra/permissions.ts";
 import { type AppDeps, buildDeps } from "../../packages/functions/src/lib/report-deps.ts";
 import type { Settings } from "../../packages/functions/src/lib/settings.ts";
+import { stepFunctionsRuns } from "../../packages/functions/src/lib/step-functions.ts";
+import { createOnDemandHandler } from "../../packages/functions/src/on-demand.ts";
+import { createScheduledHandler } from "../../packages/functions/src/scheduled.ts";
 import { createCollectHandler } from "../../packages/functions/src/steps/collect.ts";
 import { createDetailHandler } from "../../packages/functions/src/steps/detail.ts";
 import { createMergeHandler } from "../../packages/functions/src/steps/merge.ts";
 import { createPlanHandler } from "../../packages/functions/src/steps/plan.ts";
 import { createShardHandler } from "../../packages/functions/src/steps/shard.ts";
 import { fastHttp, ORG_ID } from "./api.ts";
+import { ACCOUNT_ID, asRole, EMAIL_FROM, guard, LINKS_KEY_SECRET_ARN, REGION, SECRET_ARN, STATE_MACHINE_ARN, TOPIC_ARN } from "./iam.ts";
 import { functionsClient, type LocalS3, type S3Call } from "./s3.ts";
 
-/** Which function's role an S3 call is made under: the workflow's steps, or (outside `run`) a trigger. */
-export const stepRole = new AsyncLocalStorage<BucketRole>();
-
-export const SECRET_ARN = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:podero-api-AbCdEf";
+export { SECRET_ARN };
 export const CONFIG_KEY = "config/wallboxes.json";
+
+/** The functions' handlers, each run under its own role (its AWS calls are checked against that role's policies). */
+export interface TestHandlers {
+  plan: ReturnType<typeof createPlanHandler>;
+  shard: ReturnType<typeof createShardHandler>;
+  collect: ReturnType<typeof createCollectHandler>;
+  detail: ReturnType<typeof createDetailHandler>;
+  merge: ReturnType<typeof createMergeHandler>;
+  onDemand: ReturnType<typeof createOnDemandHandler>;
+  scheduled: ReturnType<typeof createScheduledHandler>;
+}
 
 export interface TestApp {
   deps: AppDeps;
+  handlers: TestHandlers;
   /** Runs the triggers started: queued, as a started execution is, until `runQueued`. */
   queuedJobs: RunJob[];
   /**
@@ -56,6 +76,8 @@ export function testApp(
     now?: Date;
     onS3Call?: (call: S3Call) => void;
     failCommand?: string;
+    /** Where the functions' S3 client sends its requests (a fault-injecting proxy); the local S3 by default. */
+    s3Endpoint?: string;
     firstRun?: number;
     /** The stage's HEMS_TIMEZONE. Default: UTC. */
     timeZone?: string;
@@ -67,7 +89,7 @@ export function testApp(
   const sentEmails: Buffer[] = [];
   const sentAlerts: OperatorAlert[] = [];
   /** The workflow's executions as Step Functions would describe them: started, then ended. */
-  const executions = new Map<string, string>();
+  const executions = new Map<string, { status: string; input: string }>();
   let reads = 0;
   let runCounter = (options.firstRun ?? 1) - 1;
   const settings: Settings = {
@@ -77,7 +99,8 @@ export function testApp(
     tokenUrl: simulator.tokenUrl,
     orgId: ORG_ID,
     configKey: CONFIG_KEY,
-    workflowArn: "arn:aws:states:eu-central-1:123456789012:stateMachine:hems-reports-test-ReportRun",
+    workflowArn: STATE_MACHINE_ARN,
+    alertsTopicArn: TOPIC_ARN,
     maxRunMinutes: 15,
     maxQueueMinutes: 5,
     maxConcurrentRuns: 3,
@@ -85,57 +108,126 @@ export function testApp(
     shardSize: 2_000,
     csvRowsPerPart: 1_000_000,
     financeRecipients: options.finance?.recipients ?? [],
-    ...(options.finance ? { emailFrom: "HEMS reports <reports@acme.example>", orgLabel: "Acme Energie GmbH" } : {}),
+    ...(options.finance ? { emailFrom: EMAIL_FROM, orgLabel: "Acme Energie GmbH" } : {}),
     ...(options.finance?.links
       ? {
           linksDomain: options.finance.links.domain,
           linksKeyPairId: options.finance.links.keyPairId,
-          linksKeySecretArn: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:links-AbCdEf",
+          linksKeySecretArn: LINKS_KEY_SECRET_ARN,
         }
       : {}),
     concurrency: 8,
   };
   const secret = options.secret ?? JSON.stringify(simulator.credentials);
+  const aws = { region: REGION, credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" } };
+  // The AWS services that cannot run here answer through their production SDK clients, after the
+  // IAM check: what a call sends (its command, ARNs, body) is what the code would send to AWS.
+  const secrets = answering(
+    guard(new SecretsManagerClient(aws), ORG_ID, secretsRequests, refusal(SecretsManagerServiceException)),
+    (_command, input) => {
+      if (input.SecretId === SECRET_ARN) {
+        reads++;
+        return { ARN: SECRET_ARN, SecretString: secret };
+      }
+      if (input.SecretId === LINKS_KEY_SECRET_ARN && options.finance?.links)
+        return { ARN: LINKS_KEY_SECRET_ARN, SecretString: options.finance.links.privateKey };
+      throw new SecretsManagerServiceException({
+        name: "ResourceNotFoundException",
+        $fault: "client",
+        $metadata: { httpStatusCode: 400 },
+        message: "no such secret",
+      });
+    },
+  );
+  const stepFunctions = answering(guard(new SFNClient(aws), ORG_ID, statesRequests, refusal(SFNServiceException)), (command, input) => {
+    const name = String(input.name ?? "");
+    if (command === "StartExecutionCommand") {
+      const known = executions.get(name);
+      // Step Functions takes a repeated start of the same execution (same name, same input) as one.
+      if (known && known.input !== input.input) throw new ExecutionAlreadyExists({ $metadata: {}, message: `Execution Already Exists: ${name}` });
+      if (!known) {
+        executions.set(name, { status: "RUNNING", input: String(input.input) });
+        queuedJobs.push(JSON.parse(String(input.input)) as RunJob);
+      }
+      return { executionArn: `${STATE_MACHINE_ARN.replace(":stateMachine:", ":execution:")}:${name}`, startDate: new Date() };
+    }
+    if (command === "ListExecutionsCommand") {
+      const running = [...executions].filter(([, execution]) => execution.status === "RUNNING");
+      return { executions: running.slice(0, Number(input.maxResults ?? 1000)).map(([runId]) => ({ name: runId, status: "RUNNING" })) };
+    }
+    if (command === "DescribeExecutionCommand") {
+      const runId = String(input.executionArn).split(":").pop()!;
+      const execution = executions.get(runId);
+      if (!execution) throw new ExecutionDoesNotExist({ $metadata: {}, message: `Execution Does Not Exist: ${String(input.executionArn)}` });
+      return { executionArn: input.executionArn, status: execution.status };
+    }
+    throw new Error(`the tests' Step Functions does not answer ${command}`);
+  });
+  const sns = answering(guard(new SNSClient(aws), ORG_ID, snsRequests, refusal(SNSServiceException)), () => ({
+    MessageId: `message-${sentAlerts.length}`,
+  }));
+  const ses = answering(guard(new SESv2Client(aws), ORG_ID, sesRequests, refusal(SESv2ServiceException)), (_command, input) => {
+    sentEmails.push(Buffer.from((input.Content as { Raw: { Data: Uint8Array } }).Raw.Data));
+    return { MessageId: `email-${sentEmails.length}` };
+  });
+  const operatorTopic = snsOperatorAlerts(TOPIC_ARN, { logGroup: "/aws/lambda/hems-reports-test", stage: "test" }, sns);
   const deps: AppDeps = buildDeps({
     settings,
     s3: functionsClient(s3, {
+      iam: { orgId: ORG_ID },
+      ...(options.s3Endpoint ? { endpoint: options.s3Endpoint } : {}),
       ...(options.onS3Call ? { onCall: options.onS3Call } : {}),
       ...(options.failCommand ? { failCommand: options.failCommand } : {}),
     }),
-    readSecret: async () => {
-      reads++;
-      return secret;
-    },
-    startRun: async (job: RunJob) => {
-      // Step Functions takes a repeated start of the same execution (same name, same input) as one.
-      if (executions.has(job.runId)) return;
-      executions.set(job.runId, "RUNNING");
-      queuedJobs.push(job);
-    },
-    describeRun: async (runId: string) => {
-      const status = executions.get(runId);
-      return status ? { status } : undefined;
-    },
+    readSecret: secretsManagerReader(secrets, SECRET_ARN),
+    ...stepFunctionsRuns(stepFunctions, STATE_MACHINE_ARN),
     http: fastHttp(),
     now: () => options.now ?? new Date("2026-11-01T05:00:00Z"),
     newRunId: () => `00000000-0000-4000-8000-${String(++runCounter).padStart(12, "0")}`,
     alerts: {
       alert: async (alert) => {
         sentAlerts.push(alert);
+        await operatorTopic.alert(alert);
       },
     },
-    emailSender: {
-      send: async (raw) => {
-        sentEmails.push(raw);
-      },
-    },
-    ...(options.finance?.links ? { readLinksKey: async () => options.finance!.links!.privateKey } : {}),
+    emailSender: sesEmailSender(ses),
+    ...(options.finance?.links ? { readLinksKey: secretsManagerReader(secrets, LINKS_KEY_SECRET_ARN) } : {}),
   });
-  const plan = createPlanHandler(() => deps);
-  const shard = createShardHandler(() => deps);
-  const collect = createCollectHandler(() => deps);
-  const detail = createDetailHandler(() => deps);
-  const merge = createMergeHandler(() => deps);
+  const as =
+    <A extends unknown[], R>(role: FunctionRole, handler: (...args: A) => Promise<R>) =>
+    (...args: A) =>
+      asRole(role, () => handler(...args));
+  const handlers: TestHandlers = {
+    plan: as(
+      "plan",
+      createPlanHandler(() => deps),
+    ),
+    shard: as(
+      "shard",
+      createShardHandler(() => deps),
+    ),
+    collect: as(
+      "collect",
+      createCollectHandler(() => deps),
+    ),
+    detail: as(
+      "detail",
+      createDetailHandler(() => deps),
+    ),
+    merge: as(
+      "merge",
+      createMergeHandler(() => deps),
+    ),
+    onDemand: as(
+      "onDemand",
+      createOnDemandHandler(() => deps),
+    ),
+    scheduled: as(
+      "scheduled",
+      createScheduledHandler(() => deps),
+    ),
+  };
+  const { plan, shard, collect, detail, merge } = handlers;
   const afterShards = async (job: RunJob, shards: ShardStepResult[]) => {
     const { parts } = await collect({ job, shards });
     for (const part of parts) await detail({ job, part });
@@ -158,23 +250,58 @@ export function testApp(
   // The steps run as the workflow's functions: their S3 calls are checked against the steps' grants.
   const runQueued = () =>
     Promise.allSettled(
-      queuedJobs.splice(0).map((job) =>
-        stepRole.run("step", () =>
-          runWorkflow(job).then(
-            (result) => {
-              executions.set(job.runId, "SUCCEEDED");
-              return result;
-            },
-            (error: unknown) => {
-              executions.set(job.runId, "FAILED");
-              throw error;
-            },
-          ),
-        ),
-      ),
+      queuedJobs.splice(0).map((job) => {
+        // A job a test queued itself is an execution started outside the triggers (an operator's, a redrive).
+        if (!executions.has(job.runId)) executions.set(job.runId, { status: "RUNNING", input: JSON.stringify(job) });
+        return runWorkflow(job).then(
+          (result) => {
+            executions.get(job.runId)!.status = "SUCCEEDED";
+            return result;
+          },
+          (error: unknown) => {
+            executions.get(job.runId)!.status = "FAILED";
+            throw error;
+          },
+        );
+      }),
     );
-  return { deps, queuedJobs, runQueued, afterShards, sentEmails, sentAlerts, secretReads: () => reads };
+  return { deps, handlers, queuedJobs, runQueued, afterShards, sentEmails, sentAlerts, secretReads: () => reads };
 }
+
+/** A production SDK client whose requests are answered here (after the IAM check) instead of sent. */
+function answering<C extends { middlewareStack: unknown }>(
+  client: C,
+  answer: (command: string, input: Record<string, unknown>) => Record<string, unknown>,
+): C {
+  (client.middlewareStack as { add: (middleware: unknown, options: unknown) => void }).add(
+    (_next: unknown, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => ({
+      output: { $metadata: { httpStatusCode: 200 }, ...answer(context.commandName ?? "unknown", args.input) },
+      response: {},
+    }),
+    { step: "initialize", name: "answeredHere", priority: "low" },
+  );
+  return client;
+}
+
+type ServiceException = new (options: { name: string; $fault: "client"; $metadata: { httpStatusCode: number }; message: string }) => Error;
+const refusal = (Exception: ServiceException) => (message: string) =>
+  new Exception({ name: "AccessDeniedException", $fault: "client", $metadata: { httpStatusCode: 400 }, message });
+
+const secretsRequests = (_command: string, input: Record<string, unknown>) => [
+  { action: "secretsmanager:GetSecretValue", resource: String(input.SecretId) },
+];
+const snsRequests = (_command: string, input: Record<string, unknown>) => [{ action: "sns:Publish", resource: String(input.TopicArn) }];
+const statesRequests = (command: string, input: Record<string, unknown>) => {
+  const action = `states:${command.replace(/Command$/, "")}`;
+  return [{ action, resource: String(command === "DescribeExecutionCommand" ? input.executionArn : input.stateMachineArn) }];
+};
+/** SES v2 authorizes a raw message's SendEmail against the identity it is sent as: the From address, or its domain. */
+const sesRequests = (_command: string, input: Record<string, unknown>) => {
+  const raw = Buffer.from((input.Content as { Raw: { Data: Uint8Array } }).Raw.Data).toString("utf8");
+  const from = /^From:.*?<?([^\s<>]+@([^\s<>]+?))>?\s*$/im.exec(raw);
+  if (!from) throw new Error("the finance email has no From header");
+  return [from[1]!, from[2]!].map((identity) => ({ action: "ses:SendEmail", resource: `arn:aws:ses:${REGION}:${ACCOUNT_ID}:identity/${identity}` }));
+};
 
 export async function uploadConfig(s3: LocalS3, config: unknown): Promise<void> {
   await putObject(s3, CONFIG_KEY, Buffer.from(JSON.stringify(config)), "application/json");

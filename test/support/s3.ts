@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { createS3Client, type S3Location } from "@hems-reports/core/s3";
 import S3rver from "s3rver";
+import { guard, s3Requests } from "./iam.ts";
 
 export interface LocalS3 extends S3Location {
   endpoint: string;
@@ -63,6 +64,10 @@ export interface S3Call {
  */
 const conditionLocks = new WeakMap<LocalS3, Map<string, Promise<unknown>>>();
 
+function accessDenied(message: string): S3ServiceException {
+  return new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message });
+}
+
 function preconditionFailed(status: 404 | 412): S3ServiceException {
   return new S3ServiceException({
     name: status === 412 ? "PreconditionFailed" : "NoSuchKey",
@@ -104,13 +109,17 @@ async function conditionally<T>(s3: LocalS3, key: string, input: { IfNoneMatch?:
  * role's permissions) and fail chosen PutObjects, or every call of one command (as a network or
  * S3 failure midway would).
  */
-export function functionsClient(s3: LocalS3, options: { onCall?: (call: S3Call) => void; failPuts?: RegExp; failCommand?: string } = {}): S3Client {
+export function functionsClient(
+  s3: LocalS3,
+  options: { onCall?: (call: S3Call) => void; failPuts?: RegExp; failCommand?: string; endpoint?: string; iam?: { orgId: string } } = {},
+): S3Client {
   const client = createS3Client({
-    endpoint: s3.endpoint,
+    endpoint: options.endpoint ?? s3.endpoint,
     forcePathStyle: true,
     region: "eu-central-1",
     credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
   });
+  if (options.iam) guard(client, options.iam.orgId, s3Requests, (message) => accessDenied(message));
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const { Key: key, CopySource: copySource } = args.input as { Key?: string; CopySource?: string };

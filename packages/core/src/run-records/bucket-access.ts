@@ -1,7 +1,8 @@
 /**
- * What the functions may do in the reports bucket, by role and org. infra/access.ts grants
- * exactly this (and nothing else), and a test checks every S3 call of runs against it, so a new S3 call that
- * the deployed role would refuse fails here rather than in AWS. No imports: infra reads it too.
+ * What the functions may do in the reports bucket, by role and org. infra/permissions.ts grants
+ * exactly this (and nothing else), and the tests evaluate every S3 call of their runs against
+ * those policies with an IAM policy evaluator, so a new S3 call that the deployed role would
+ * refuse fails here rather than in AWS. No imports: infra reads it too.
  */
 export const CONFIG_KEY = "config/wallboxes.json";
 /** The config as JSON Lines, for large orgs; used instead of CONFIG_KEY when it exists. */
@@ -37,18 +38,3 @@ export function bucketAccess(role: BucketRole, orgId: string): { action: string;
 
 /** A run's work objects are kept this long after it began, for looking into a run that went wrong. */
 export const WORK_EXPIRY_DAYS = 7;
-
-/** IAM resource matching: `*` stands for any characters, `/` included. */
-function matches(pattern: string, key: string): boolean {
-  const expression = new RegExp(
-    `^${pattern
-      .split("*")
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-  );
-  return expression.test(key);
-}
-
-export function allowsObjectAccess(role: BucketRole, orgId: string, action: string, key: string): boolean {
-  return bucketAccess(role, orgId).some((grant) => grant.action === action && grant.keys.some((pattern) => matches(pattern, key)));
-}

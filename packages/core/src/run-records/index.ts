@@ -1,4 +1,4 @@
-export { allowsObjectAccess, type BucketRole, bucketAccess, CONFIG_KEY, CONFIG_LINES_KEY, WORK_EXPIRY_DAYS } from "./bucket-access.ts";
+export { type BucketRole, bucketAccess, CONFIG_KEY, CONFIG_LINES_KEY, WORK_EXPIRY_DAYS } from "./bucket-access.ts";
 export {
   currentStatus,
   expectedManifestKey,

@@ -111,7 +111,25 @@ export async function takeMonthLease(deps: StartDeps, job: RunJob): Promise<Mont
 async function neverStarted(deps: StartDeps, status: RunStatus): Promise<boolean> {
   if (status.status === "failed") return status.error.startsWith(NOT_STARTED);
   if (status.status !== "running" || status.startedAt) return false;
-  return (await deps.workflowRunning?.(status.runId).catch(() => undefined)) === undefined;
+  return (await workflowState(deps, status.runId)) === undefined;
+}
+
+/**
+ * Whether a run's workflow is running; undefined when Step Functions cannot tell. A refusal (a
+ * missing permission) is logged, never silently taken for "no answer": it would leave a dead
+ * run's lease held for as long as a run may take.
+ */
+async function workflowState(deps: StartDeps, runId: string): Promise<boolean | undefined> {
+  try {
+    return await deps.workflowRunning?.(runId);
+  } catch (error) {
+    deps.log.warn("Step Functions could not tell whether the run's workflow is running", {
+      runId,
+      errorType: (error as Error).name,
+      error: (error as Error).message,
+    });
+    return undefined;
+  }
 }
 
 async function stillRunning(deps: StartDeps, lease: MonthLease): Promise<boolean> {
@@ -120,7 +138,7 @@ async function stillRunning(deps: StartDeps, lease: MonthLease): Promise<boolean
   if (!status) return now.getTime() - Date.parse(lease.takenAt) <= deps.limits.maxQueueMs;
   if (status.status !== "running") return false;
   // Its workflow's state, where it can be told: running, or ended (without recording a result).
-  const workflow = await deps.workflowRunning?.(lease.runId).catch(() => undefined);
+  const workflow = await workflowState(deps, lease.runId);
   if (workflow !== undefined) return workflow;
   return (await settledStatus(deps, status)).status === "running";
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import type { OperatorAlerts } from "@hems-reports/core/alerts";
 import type { RunJob } from "@hems-reports/core/run-records";
 import { createS3Client } from "@hems-reports/core/s3";
 import { snsOperatorAlerts } from "@hems-reports/core/sns";
 import { logger } from "./logger.ts";
 import { type Settings, settingsFromResource } from "./settings.ts";
+import { stepFunctionsRuns } from "./step-functions.ts";
 
 /**
  * What every handler touches outside itself: the settings, the bucket, the workflow, the clock.
@@ -70,36 +71,13 @@ let production: BaseDeps | undefined;
 export function productionBaseDeps(): BaseDeps {
   if (production) return production;
   const settings = settingsFromResource();
-  const stepFunctions = new SFNClient({});
   production = buildBaseDeps({
     settings,
     s3: createS3Client(),
     ...(settings.alertsTopicArn
       ? { alerts: snsOperatorAlerts(settings.alertsTopicArn, { logGroup: process.env.AWS_LAMBDA_LOG_GROUP_NAME, stage: process.env.SST_STAGE }) }
       : {}),
-    startRun: async (job) => {
-      if (!settings.workflowArn) throw new Error("this function is not linked to ReportWorkflow (see infra/report.ts)");
-      // The execution's name is the run id: Step Functions refuses a second execution of the same run.
-      await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: settings.workflowArn, name: job.runId, input: JSON.stringify(job) }));
-    },
-    runningRuns: async (atMost) => {
-      if (!settings.workflowArn) return 0;
-      const answer = await stepFunctions.send(
-        new ListExecutionsCommand({ stateMachineArn: settings.workflowArn, statusFilter: "RUNNING", maxResults: atMost }),
-      );
-      return answer.executions?.length ?? 0;
-    },
-    describeRun: async (runId) => {
-      if (!settings.workflowArn) return undefined;
-      const executionArn = `${settings.workflowArn.replace(":stateMachine:", ":execution:")}:${runId}`;
-      try {
-        const answer = await stepFunctions.send(new DescribeExecutionCommand({ executionArn }));
-        return { status: answer.status ?? "UNKNOWN", ...(answer.error ? { error: answer.error } : {}) };
-      } catch (error) {
-        if (error instanceof ExecutionDoesNotExist) return undefined;
-        throw error;
-      }
-    },
+    ...stepFunctionsRuns(new SFNClient({}), settings.workflowArn),
   });
   return production;
 }
