@@ -239,14 +239,14 @@ describe("scheduled function", () => {
 
   it("fails before any request on a malformed secret, naming the missing key but not the values", async () => {
     const app = testApp(s3, simulator, { secret: JSON.stringify({ clientId: "client-id-value-7f3a" }) });
+    // The execution fails with the plan's error: its name, and its message.
     const error = (await scheduled(app).catch((caught: unknown) => caught)) as Error;
-    expect(error.message).toBe(
-      `secret ${app.deps.settings.secretArn} is missing "clientSecret" (client credentials need both, as non-empty strings)`,
-    );
+    const message = `secret ${app.deps.settings.secretArn} is missing "clientSecret" (client credentials need both, as non-empty strings)`;
+    expect(error.message).toBe(`CredentialsError: ${message}`);
     expect(error.message).not.toContain("client-id-value-7f3a");
     expect(boxes.map((box) => simulator.requestsFor(box.wallboxId))).toEqual([0, 0, 0]);
     const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${SCHEDULED_RUN}.json`));
-    expect(status).toMatchObject({ status: "failed", error: error.message });
+    expect(status).toMatchObject({ status: "failed", error: message });
   });
 
   it.each([

@@ -8,7 +8,7 @@ import { putObject } from "@hems-reports/core/s3";
 import { secretsManagerReader } from "@hems-reports/core/secrets-manager";
 import { sesEmailSender } from "@hems-reports/core/ses";
 import { snsOperatorAlerts } from "@hems-reports/core/sns";
-import { isFatalStepError, type ShardStepResult } from "@hems-reports/core/workflow";
+import type { ShardStepResult } from "@hems-reports/core/workflow";
 import type { Simulator } from "@hems-reports/simulator";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import type { FunctionRole } from "../../infra/permissions.ts";
@@ -25,6 +25,8 @@ import { createShardHandler } from "../../packages/functions/src/steps/shard.ts"
 import { fastHttp, ORG_ID } from "./api.ts";
 import { ACCOUNT_ID, asRole, EMAIL_FROM, guard, LINKS_KEY_SECRET_ARN, REGION, SECRET_ARN, STATE_MACHINE_ARN, TOPIC_ARN } from "./iam.ts";
 import { functionsClient, type LocalS3, type S3Call } from "./s3.ts";
+import { type Retried, runStateMachine } from "./state-machine.ts";
+import { type AslDefinition, WORKFLOW_FUNCTIONS, workflowDefinition } from "./workflow.ts";
 
 export { SECRET_ARN };
 export const CONFIG_KEY = "config/wallboxes.json";
@@ -46,10 +48,9 @@ export interface TestApp {
   /** Runs the triggers started: queued, as a started execution is, until `runQueued`. */
   queuedJobs: RunJob[];
   /**
-   * Runs each queued job through the workflow's steps with the real step handlers, in the order
-   * the state machine runs them (Step Functions itself cannot run here; its definition is tested
-   * in test/workflow.test.ts): plan, every shard (a shard that throws becomes a failed result,
-   * as the Map's catch makes it, unless the error is fatal), collect, every CSV part, merge. Settles when all have (failures included).
+   * Runs each queued job through the workflow's own definition (its retries and catches, its
+   * Maps, its payload limit), with the real step handlers as its functions. Settles when all
+   * have (failures included).
    */
   runQueued: () => Promise<PromiseSettledResult<{ runId: string; status: string; complete?: boolean }>[]>;
   /** What the state machine runs after the shards' Map, with the real handlers: collect, every CSV part, merge. */
@@ -58,6 +59,8 @@ export interface TestApp {
   sentEmails: Buffer[];
   /** The alerts operators would receive (SNS is the seam). */
   sentAlerts: OperatorAlert[];
+  /** Each retry the workflow's definition made, over all runs of this app. */
+  workflowRetries: Retried[];
   /** How often the secret was read (Secrets Manager calls). */
   secretReads: () => number;
 }
@@ -86,6 +89,7 @@ export function testApp(
   } = {},
 ): TestApp {
   const queuedJobs: RunJob[] = [];
+  const workflowRetries: Retried[] = [];
   const sentEmails: Buffer[] = [];
   const sentAlerts: OperatorAlert[] = [];
   /** The workflow's executions as Step Functions would describe them: started, then ended. */
@@ -233,19 +237,21 @@ export function testApp(
     for (const part of parts) await detail({ job, part });
     return merge({ job });
   };
+  /** The workflow's own definition, run with the real handlers as its functions (test/support/state-machine.ts). */
   const runWorkflow = async (job: RunJob) => {
-    const planned = await plan(job);
-    const results = [];
-    for (const descriptor of planned.shards) {
-      results.push(
-        await shard({ job, shard: descriptor }).catch((error: Error) => {
-          // As the Map does: a fatal error fails the run, any other becomes a failed shard (retries aside).
-          if (isFatalStepError(error)) throw error;
-          return { index: descriptor.index, status: "failed" as const, error: error.name };
-        }),
-      );
-    }
-    return afterShards(job, results);
+    const functions = {
+      [WORKFLOW_FUNCTIONS.plan]: plan as (payload: unknown) => Promise<unknown>,
+      [WORKFLOW_FUNCTIONS.shard]: shard as (payload: unknown) => Promise<unknown>,
+      [WORKFLOW_FUNCTIONS.collect]: collect as (payload: unknown) => Promise<unknown>,
+      [WORKFLOW_FUNCTIONS.detail]: detail as (payload: unknown) => Promise<unknown>,
+      [WORKFLOW_FUNCTIONS.merge]: merge as (payload: unknown) => Promise<unknown>,
+    };
+    const outcome = (await runStateMachine(await definition(), job, { functions, retries: workflowRetries })) as {
+      runId: string;
+      status: string;
+      complete?: boolean;
+    };
+    return outcome;
   };
   // The steps run as the workflow's functions: their S3 calls are checked against the steps' grants.
   const runQueued = () =>
@@ -265,8 +271,15 @@ export function testApp(
         );
       }),
     );
-  return { deps, handlers, queuedJobs, runQueued, afterShards, sentEmails, sentAlerts, secretReads: () => reads };
+  return { deps, handlers, queuedJobs, runQueued, afterShards, sentEmails, sentAlerts, workflowRetries, secretReads: () => reads };
 }
+
+let loaded: Promise<AslDefinition> | undefined;
+/** The definition as SST serializes it, loaded once per test file. */
+const definition = () => {
+  loaded ??= workflowDefinition();
+  return loaded;
+};
 
 /** A production SDK client whose requests are answered here (after the IAM check) instead of sent. */
 function answering<C extends { middlewareStack: unknown }>(

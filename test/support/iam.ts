@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { functionPolicies, type PolicyStatement, type StageResources, type StageRole, stateMachinePolicy } from "../../infra/permissions.ts";
+import { WORKFLOW_FUNCTIONS } from "./workflow.ts";
 
 /**
  * The tests' AWS account: every AWS call the code under test makes goes through a production SDK
@@ -18,14 +19,6 @@ export const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret
 export const LINKS_KEY_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:links-AbCdEf`;
 export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:hems-reports-test-OperatorAlertsTopic`;
 export const EMAIL_FROM = "HEMS reports <reports@acme.example>";
-const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:hems-reports-test-${name}`;
-export const STEP_FUNCTION_ARNS = {
-  plan: functionArn("plan"),
-  shard: functionArn("shard"),
-  collect: functionArn("collect"),
-  detail: functionArn("detail"),
-  merge: functionArn("merge"),
-};
 
 /** This stage's resources, as infra/report.ts hands them to infra/permissions.ts, with plain ARNs. */
 export function testStage(orgId: string): StageResources<string> {
@@ -73,7 +66,7 @@ export function allowed(orgId: string, role: StageRole, action: string, resource
   let decision = decisions.get(key);
   if (!decision) {
     const stage = testStage(orgId);
-    const statements = role === "stateMachine" ? stateMachinePolicy(stage, Object.values(STEP_FUNCTION_ARNS)) : functionPolicies(stage)[role];
+    const statements = role === "stateMachine" ? stateMachinePolicy(stage, Object.values(WORKFLOW_FUNCTIONS)) : functionPolicies(stage)[role];
     decision = runSimulation(
       {
         identityPolicies: [{ name: `${role}-inline`, policy: policyDocument(statements) }],
