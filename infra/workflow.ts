@@ -37,8 +37,13 @@ export const SHARD_RETRY = { maxAttempts: 2, intervalSeconds: 10, backoffRate: 3
 /** CSV parts written at once: each reads its shards' sessions from the bucket and writes one file to it. */
 export const MAX_CONCURRENT_PARTS = 10;
 
-/** Errors of the Lambda service itself (not of the function's code), worth a retry for any step. */
-const LAMBDA_SERVICE_ERRORS = [
+/**
+ * Errors of the Lambda service itself (not of the function's code): AWS's advice for every Lambda
+ * task ("Handle Lambda service exceptions", Step Functions best practices) is to retry these, 2 s
+ * apart doubling, 6 times; throttling (TooManyRequests) likewise.
+ */
+export const LAMBDA_SERVICE_ERRORS = [
+  "Lambda.ClientExecutionTimeoutException",
   "Lambda.ServiceException",
   "Lambda.AWSLambdaException",
   "Lambda.SdkClientException",
@@ -46,9 +51,24 @@ const LAMBDA_SERVICE_ERRORS = [
 ];
 const fatal = [...FATAL_STEP_ERRORS];
 
+type Task = ReturnType<typeof StepFunctions.lambdaInvoke>;
+
+/** AWS's recommended retry of the Lambda service's own errors, first on every task. */
+const retriedOnLambdaErrors = (task: Task) =>
+  task.retry({
+    errors: LAMBDA_SERVICE_ERRORS,
+    maxAttempts: 6,
+    interval: "2 seconds",
+    backoffRate: 2,
+    maxDelay: "60 seconds",
+    jitterStrategy: "FULL",
+  });
+
 /** A step that reads or writes much: a fatal error is not retried (the run fails, and its status says why), any other is, with backoff. */
-function retriedUnlessFatal(task: ReturnType<typeof StepFunctions.lambdaInvoke>) {
-  return task.retry({ errors: fatal, maxAttempts: 0, interval: "1 second", backoffRate: 1, maxDelay: "1 second", jitterStrategy: "NONE" }).retry({
+function retriedUnlessFatal(task: Task) {
+  return retriedOnLambdaErrors(
+    task.retry({ errors: fatal, maxAttempts: 0, interval: "1 second", backoffRate: 1, maxDelay: "1 second", jitterStrategy: "NONE" }),
+  ).retry({
     errors: ["States.ALL"],
     maxAttempts: SHARD_RETRY.maxAttempts,
     interval: `${SHARD_RETRY.intervalSeconds} seconds`,
@@ -58,11 +78,15 @@ function retriedUnlessFatal(task: ReturnType<typeof StepFunctions.lambdaInvoke>)
   });
 }
 
-/** A step that only reads and writes the bucket: retried on the Lambda service's errors and the bucket's. */
-function retriedOnStoreErrors(task: ReturnType<typeof StepFunctions.lambdaInvoke>) {
-  return task.retry({
-    errors: [...LAMBDA_SERVICE_ERRORS, ...RETRIED_STORE_ERRORS],
-    maxAttempts: 2,
+/**
+ * A step that only reads and writes the bucket: retried on the Lambda service's errors and the
+ * bucket's (S3ObjectError: what the S3 client's own retries and the resumed reads could not
+ * mend). Any other error is the run's: it fails, and its status says why.
+ */
+function retriedOnStoreErrors(task: Task) {
+  return retriedOnLambdaErrors(task).retry({
+    errors: [...RETRIED_STORE_ERRORS],
+    maxAttempts: 3,
     interval: "5 seconds",
     backoffRate: 3,
     maxDelay: "60 seconds",
@@ -71,16 +95,16 @@ function retriedOnStoreErrors(task: ReturnType<typeof StepFunctions.lambdaInvoke
 }
 
 export function buildReportWorkflow(sfn: typeof StepFunctions, functions: WorkflowFunctions, options: WorkflowOptions) {
-  const plan = sfn
-    .lambdaInvoke({
+  const plan = retriedOnStoreErrors(
+    sfn.lambdaInvoke({
       name: "Plan",
       function: functions.plan,
       payload: "{% $states.input %}",
       // The job goes on to the merge in a variable; the shards go to the Map.
       assign: { job: "{% $states.result.Payload.job %}" },
       output: "{% $states.result.Payload %}",
-    })
-    .retry({ errors: LAMBDA_SERVICE_ERRORS, maxAttempts: 3, interval: "2 seconds", backoffRate: 2, maxDelay: "30 seconds", jitterStrategy: "FULL" });
+    }),
+  );
 
   const shardFailed = sfn.pass({
     name: "ShardFailed",

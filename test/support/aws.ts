@@ -79,6 +79,9 @@ export function testApp(
     now?: Date;
     onS3Call?: (call: S3Call) => void;
     failCommand?: string;
+    /** The stage's HEMS_SHARD_SIZE and HEMS_CSV_ROWS_PER_PART (defaults 2,000 and 1,000,000). */
+    shardSize?: number;
+    csvRowsPerPart?: number;
     /** Where the functions' S3 client sends its requests (a fault-injecting proxy); the local S3 by default. */
     s3Endpoint?: string;
     firstRun?: number;
@@ -109,8 +112,8 @@ export function testApp(
     maxQueueMinutes: 5,
     maxConcurrentRuns: 3,
     timeZone: options.timeZone ?? "UTC",
-    shardSize: 2_000,
-    csvRowsPerPart: 1_000_000,
+    shardSize: options.shardSize ?? 2_000,
+    csvRowsPerPart: options.csvRowsPerPart ?? 1_000_000,
     financeRecipients: options.finance?.recipients ?? [],
     ...(options.finance ? { emailFrom: EMAIL_FROM, orgLabel: "Acme Energie GmbH" } : {}),
     ...(options.finance?.links

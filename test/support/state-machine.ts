@@ -97,8 +97,10 @@ export async function runStateMachine(
     let output: unknown;
     let next: string | undefined = state.End ? undefined : state.Next;
     try {
-      if (state.Type === "Fail")
-        throw new StatesError(String(await evaluate(state.Error, bindings())), String(await evaluate(state.Cause, bindings())));
+      if (state.Type === "Fail") {
+        const cause = String(await evaluate(state.Cause, bindings()));
+        throw new StatesError(String(await evaluate(state.Error, bindings())), cause, readableCause(cause));
+      }
       if (state.Type === "Succeed") return current;
       const result = await withRetries(name, state, execution, () => runOne(state, name, current, execution, variables, context, bindings));
       const after = bindings({ result });

@@ -1,9 +1,12 @@
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
+  type CompleteMultipartUploadCommandInput,
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  type GetObjectCommandOutput,
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
@@ -14,17 +17,44 @@ import { Upload } from "@aws-sdk/lib-storage";
 import type { Producer, ReportStore, StagedFile } from "../storage/index.ts";
 import { measuringStream, produceInto, WorkStoreError } from "../storage/index.ts";
 
+/** Attempts of one S3 request (the SDK's standard retries, with backoff): 500s and 503 SlowDown are worth more than its default 3. */
+export const S3_MAX_ATTEMPTS = 5;
+/** Attempts of a conditional write that S3 answers 409 ConditionalRequestConflict (another conditional write to the key was under way): S3 says retry. */
+export const CONFLICT_ATTEMPTS = 5;
+
 /**
  * The S3 client every shell uses; only `endpoint` differs in tests (a local S3-protocol server).
  * Checksums are sent only where S3 requires them, so stream and buffer bodies go through any
  * S3-compatible server unchanged; each upload carries its own SHA-256 instead (see `putObject`).
  */
 export function createS3Client(overrides: Partial<S3ClientConfig> = {}): S3Client {
-  return new S3Client({
+  const client = new S3Client({
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
+    maxAttempts: S3_MAX_ATTEMPTS,
     ...overrides,
   });
+  // The SDK does not retry a 409; S3 answers it to a conditional write that raced another, and
+  // asks for a retry. The bodies retried here are buffers (a PutObject, a multipart completion).
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { IfNoneMatch?: string; IfMatch?: string } & Partial<CompleteMultipartUploadCommandInput>;
+      const conditional = input.IfNoneMatch !== undefined || input.IfMatch !== undefined;
+      if (!conditional || !["PutObjectCommand", "CompleteMultipartUploadCommand"].includes(context.commandName ?? "")) return next(args);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await next(args);
+        } catch (error) {
+          const conflict =
+            error instanceof S3ServiceException && (error.name === "ConditionalRequestConflict" || error.$metadata.httpStatusCode === 409);
+          if (!conflict || attempt >= CONFLICT_ATTEMPTS) throw error;
+          await sleep(Math.random() * 50 * 2 ** attempt);
+        }
+      }
+    },
+    { step: "initialize", name: "retryConditionalConflicts" },
+  );
+  return client;
 }
 
 export interface S3Location {
@@ -41,26 +71,77 @@ export class S3ObjectError extends Error {
 
 const url = (bucket: string, key: string) => `s3://${bucket}/${key}`;
 
-/** An object's text, or `undefined` when there is no such object. */
-export async function readObjectText({ client, bucket }: S3Location, key: string): Promise<string | undefined> {
+/** How often a read goes on after its body broke off midway, from where it stopped. */
+export const BODY_RESUMES = 4;
+
+/**
+ * An object's body, read to its end even when the connection drops midway: the SDK retries
+ * requests, not bodies (aws-sdk-js-v3 issue 4897), so a body that breaks off is asked for again
+ * from the byte where it stopped (`Range`), of the same object (`If-Match` on its ETag). A body
+ * that cannot be finished is an S3ObjectError, which the workflow retries.
+ */
+function resumableBody({ client, bucket }: S3Location, key: string, first: GetObjectCommandOutput): Readable {
+  const length = first.ContentLength;
+  async function* chunks() {
+    let body = first.Body as Readable | undefined;
+    let received = 0;
+    for (let resumes = 0; ; resumes++) {
+      try {
+        if (body)
+          for await (const chunk of body) {
+            received += (chunk as Buffer).length;
+            yield chunk as Buffer;
+          }
+        return;
+      } catch (error) {
+        if (length !== undefined && received >= length) return;
+        if (resumes >= BODY_RESUMES)
+          throw new S3ObjectError(`cannot read ${url(bucket, key)}: its body broke off ${resumes + 1} times (after ${received} bytes)`, {
+            cause: error,
+          });
+        body?.destroy();
+        try {
+          const next = await client.send(
+            new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${received}-`, ...(first.ETag ? { IfMatch: first.ETag } : {}) }),
+          );
+          body = next.Body as Readable;
+        } catch (resumeError) {
+          throw new S3ObjectError(`cannot read ${url(bucket, key)} on from byte ${received}: ${describe(resumeError)}`, { cause: resumeError });
+        }
+      }
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
+/** The whole body, resumed where it breaks off. */
+async function bodyBytes(location: S3Location, key: string, answer: GetObjectCommandOutput): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of resumableBody(location, key, answer)) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+/** A GetObject of `key`, with the SDK's retries; undefined when there is no such object. */
+export async function getObject(location: S3Location, key: string): Promise<GetObjectCommandOutput | undefined> {
+  const { client, bucket } = location;
   try {
-    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return (await answer.Body?.transformToString("utf8")) ?? "";
+    return await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {
     if (isMissingObject(error)) return undefined;
     throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`, { cause: error });
   }
 }
 
+/** An object's text, or `undefined` when there is no such object. */
+export async function readObjectText(location: S3Location, key: string): Promise<string | undefined> {
+  return (await readObjectTagged(location, key))?.text;
+}
+
 /** An object's text and ETag (its version tag, for a conditional replace), or `undefined` when there is no such object. */
-export async function readObjectTagged({ client, bucket }: S3Location, key: string): Promise<{ text: string; etag: string } | undefined> {
-  try {
-    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return { text: (await answer.Body?.transformToString("utf8")) ?? "", etag: answer.ETag ?? "" };
-  } catch (error) {
-    if (isMissingObject(error)) return undefined;
-    throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`, { cause: error });
-  }
+export async function readObjectTagged(location: S3Location, key: string): Promise<{ text: string; etag: string } | undefined> {
+  const answer = await getObject(location, key);
+  if (!answer) return undefined;
+  return { text: (await bodyBytes(location, key, answer)).toString("utf8"), etag: answer.ETag ?? "" };
 }
 
 /** S3's answer for an object (or bucket listing) that is not there. */
@@ -77,15 +158,10 @@ function isStreamTeardown(error: unknown): boolean {
   );
 }
 
-/** An object's bytes as a stream, or `undefined` when there is no such object. */
-export async function openObject({ client, bucket }: S3Location, key: string): Promise<Readable | undefined> {
-  try {
-    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return answer.Body as Readable;
-  } catch (error) {
-    if (isMissingObject(error)) return undefined;
-    throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`, { cause: error });
-  }
+/** An object's bytes as a stream (resumed where its body breaks off), or `undefined` when there is no such object. */
+export async function openObject(location: S3Location, key: string): Promise<Readable | undefined> {
+  const answer = await getObject(location, key);
+  return answer && resumableBody(location, key, answer);
 }
 
 /**
@@ -203,16 +279,13 @@ export async function headObject({ client, bucket }: S3Location, key: string): P
 
 /** The size and SHA-256 of an object as stored, read back whole (streamed). */
 async function measureStored(location: S3Location, key: string): Promise<{ bytes: number; sha256: string; versionId?: string }> {
-  const { client, bucket } = location;
-  try {
-    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const measure = measuringStream();
-    measure.resume();
-    await pipeline(answer.Body as Readable, measure);
-    return { bytes: measure.bytes(), sha256: measure.sha256(), ...(answer.VersionId ? { versionId: answer.VersionId } : {}) };
-  } catch (error) {
-    throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`, { cause: error });
-  }
+  const { bucket } = location;
+  const answer = await getObject(location, key);
+  if (!answer) throw new S3ObjectError(`cannot read ${url(bucket, key)}: it is not there`);
+  const measure = measuringStream();
+  measure.resume();
+  await pipeline(resumableBody(location, key, answer), measure);
+  return { bytes: measure.bytes(), sha256: measure.sha256(), ...(answer.VersionId ? { versionId: answer.VersionId } : {}) };
 }
 
 /**

@@ -1,7 +1,6 @@
-import type { Readable } from "node:stream";
-import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
 import type { WorkStore } from "../storage/index.ts";
-import { conditionRefused, headObject, isMissingObject, type S3Location, S3ObjectError, uploadStream } from "./report-store.ts";
+import { conditionRefused, headObject, openObject, type S3Location, S3ObjectError, uploadStream } from "./report-store.ts";
 
 /**
  * A run's work objects under a key prefix of the bucket. An object is created with
@@ -39,14 +38,6 @@ export function s3WorkStore(location: S3Location, prefix: string): WorkStore {
         token = answer.IsTruncated ? answer.NextContinuationToken : undefined;
       } while (token);
     },
-    async open(key) {
-      try {
-        const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${key}` }));
-        return answer.Body as Readable;
-      } catch (error) {
-        if (isMissingObject(error)) return undefined;
-        throw new S3ObjectError(`cannot read ${url(key)}: ${(error as Error).name}`, { cause: error });
-      }
-    },
+    open: (key) => openObject(location, `${prefix}${key}`),
   };
 }
