@@ -1,5 +1,8 @@
 /// <reference path="../.sst/platform/config.d.ts" />
+
+import { MAX_CSV_ROWS_PER_PART } from "../packages/core/src/csv/detail-layout";
 import { defaultTokenUrl, normalizeBaseUrl } from "../packages/core/src/partner-api/base-url";
+import { stageLimitProblems } from "../packages/core/src/workflow/limits";
 import { stageSetting } from "./stage";
 import { CONFIG_KEY } from "./storage";
 
@@ -44,12 +47,15 @@ export const MAX_QUEUE_MINUTES = 5;
 /** Runs on demand are refused (429) while this many of the workflow's executions are running: a burst of requests cannot fan out without bound. */
 export const MAX_CONCURRENT_RUNS = wholeSetting("HEMS_MAX_CONCURRENT_RUNS", 3, 1, 100);
 
-/** The Partner API budget and the shard size (see README, "Capacity"). */
-export const SHARD_SIZE = wholeSetting("HEMS_SHARD_SIZE", 2_000, 1, 100_000);
-/** The most sessions one CSV file of the session detail holds (Excel opens at most 1,048,576 rows). */
-export const CSV_ROWS_PER_PART = wholeSetting("HEMS_CSV_ROWS_PER_PART", 1_000_000, 1_000, 1_000_000);
 /** Wallboxes one shard reads at once. */
 export const SHARD_CONCURRENCY = wholeSetting("HEMS_SHARD_CONCURRENCY", 8, 1, 64);
+/** The Partner API budget and the shard size (see README, "Capacity"). */
+export const SHARD_SIZE = wholeSetting("HEMS_SHARD_SIZE", 2_000, 1, 1_000_000);
+/** The most sessions one CSV file of the session detail holds (Excel opens at most 1,048,576 rows). */
+export const CSV_ROWS_PER_PART = wholeSetting("HEMS_CSV_ROWS_PER_PART", 1_000_000, 1, MAX_CSV_ROWS_PER_PART);
+// Settings that a million-wallbox run could not fit in Lambda's 15 minutes or Step Functions' payloads stop the deploy here.
+const limitProblems = stageLimitProblems({ shardSize: SHARD_SIZE, concurrency: SHARD_CONCURRENCY, csvRowsPerPart: CSV_ROWS_PER_PART });
+if (limitProblems.length > 0) throw new Error(`Stage "${$app.stage}": ${limitProblems.join("; ")}.`);
 /** The most requests in flight against the Partner API, over all shards of a run. */
 export const API_MAX_REQUESTS_IN_FLIGHT = wholeSetting("PODERO_API_MAX_REQUESTS_IN_FLIGHT", 64, 1, 10_000);
 if (API_MAX_REQUESTS_IN_FLIGHT < SHARD_CONCURRENCY) {

@@ -47,6 +47,12 @@ export interface Execution {
   functions: Record<string, (payload: unknown) => Promise<unknown>>;
   /** Each retry the definition made, in order. */
   retries?: Retried[];
+  /**
+   * The execution's history events, counted as Step Functions writes them: a state's entry and
+   * exit, a task's scheduling, start and end (each attempt), a Map's start and end and each of an
+   * inline Map's iterations' start and end. A distributed Map's children are executions of their own.
+   */
+  events?: { count: number };
   /** Every state's input and output size, to check against the limit. */
   onPayload?: (state: string, kind: "input" | "output", bytes: number) => void;
   random?: () => number;
@@ -93,6 +99,7 @@ export async function runStateMachine(
     const state = machine.States[name];
     if (!state) throw new StatesError("States.Runtime", `no state ${name}`);
     checkPayload(execution, name, "input", current);
+    if (execution.events) execution.events.count += 2;
     const bindings = (extra: Record<string, unknown> = {}) => ({ ...variables, states: { input: current, context, ...extra } });
     let output: unknown;
     let next: string | undefined = state.End ? undefined : state.Next;
@@ -133,6 +140,7 @@ async function withRetries(name: string, state: State, execution: Execution, att
   }[];
   const spent = retriers.map(() => 0);
   for (;;) {
+    if (execution.events && state.Type === "Task") execution.events.count += 3;
     try {
       return await attempt();
     } catch (error) {
@@ -178,6 +186,7 @@ async function runOne(
     }
   }
   if (state.Type === "Map") {
+    if (execution.events) execution.events.count += 2;
     const items = (await evaluate(state.Items, bindings())) as unknown[];
     if (!Array.isArray(items)) throw new StatesError("States.Runtime", `${name}: Items is not an array`);
     const processor = state.ItemProcessor as Machine & { ProcessorConfig?: { Mode?: string } };
@@ -193,10 +202,12 @@ async function runOne(
         const itemInput = state.ItemSelector
           ? await evaluate(state.ItemSelector, { ...variables, states: { input, context: { ...context, Map: { Item: item } } } })
           : items[index];
-        // A distributed Map's children are executions of their own: no variables of this one.
+        // A distributed Map's children are executions of their own: no variables of this one, a history of their own.
         const scope = distributed ? {} : { ...variables };
+        if (!distributed && execution.events) execution.events.count += 2;
+        const child = distributed ? { ...execution, events: { count: 0 } } : execution;
         try {
-          results[index] = await runStateMachine(processor, itemInput, execution, scope, distributed ? {} : context);
+          results[index] = await runStateMachine(processor, itemInput, child, scope, distributed ? {} : context);
         } catch (error) {
           if (!(error instanceof StatesError)) throw error;
           failure = distributed

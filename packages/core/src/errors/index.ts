@@ -9,3 +9,11 @@ export class RunStopError extends Error {
     this.name = "RunStopError";
   }
 }
+
+/** A run larger than the cloud run's limits take (Step Functions' payload, Lambda's time): it names the limit and the setting that would fit it. */
+export class RunLimitError extends RunStopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "RunLimitError";
+  }
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ReportConfig } from "../config/index.ts";
 import { MANIFEST_FILE_NAME, type Manifest, manifestSchema } from "../report/manifest.ts";
 import { reportFileNames } from "../report/model.ts";
+import { MAX_REQUESTED_WALLBOXES } from "../workflow/limits.ts";
 
 /**
  * Runs in the cloud: what starts one, where its files and status live, and what its status says.
@@ -11,8 +12,7 @@ import { reportFileNames } from "../report/model.ts";
 const uuid = z.guid({ error: "invalid uuid" });
 const monthText = z.string().regex(/^\d{4}-\d{2}$/, { error: "expected a month as YYYY-MM" });
 
-/** The most wallboxes one on-demand request may name; a larger selection is a full run. */
-export const MAX_REQUESTED_WALLBOXES = 10_000;
+export { MAX_REQUESTED_WALLBOXES };
 
 /** The body of an on-demand `POST`. Unknown fields are refused: a misspelt `wallboxIds` must not widen a run. */
 export const runRequestSchema = z.strictObject({
@@ -21,7 +21,7 @@ export const runRequestSchema = z.strictObject({
     .array(uuid)
     .min(1, { error: "list at least one wallbox id, or leave wallboxIds out for all" })
     .max(MAX_REQUESTED_WALLBOXES, {
-      error: `list at most ${MAX_REQUESTED_WALLBOXES.toLocaleString("en")} wallbox ids, or leave wallboxIds out for all`,
+      error: `list at most ${MAX_REQUESTED_WALLBOXES.toLocaleString("en")} wallbox ids (the run's job carries them through every Step Functions state, 256 KiB each), or leave wallboxIds out for all`,
     })
     .refine((ids) => new Set(ids.map((id) => id.toLowerCase())).size === ids.length, { error: "a wallbox id is listed twice" })
     .optional(),

@@ -1,7 +1,9 @@
+import { RunLimitError } from "../errors/index.ts";
 import { collectRun } from "../run/collect.ts";
 import { WorkStoreError } from "../storage/index.ts";
 import { type CollectStepInput, type CollectStepOutput, recordingFailure, type WorkflowDeps } from "./contract.ts";
 import { isRetriedStoreError } from "./fatal-errors.ts";
+import { partsLimitProblem } from "./limits.ts";
 import { planOf } from "./stored-run.ts";
 
 /**
@@ -26,6 +28,9 @@ export async function collectStep(deps: WorkflowDeps, input: CollectStepInput, o
           return `not read: shard ${shard.index + 1} of ${plan.shards.length} failed (${failures.get(shard.index)})`;
         },
       });
+      const sessions = collected.parts.reduce((sum, part) => sum + part.rows, 0);
+      const tooMany = partsLimitProblem(sessions, options.csvRowsPerPart);
+      if (tooMany) throw new RunLimitError(`cannot write the session detail of run ${job.runId}: ${tooMany}`);
       const failed = collected.shards.filter((outcome) => outcome.status === "failed").length;
       deps.log.info("shards collected", { runId: job.runId, shards: plan.shards.length, failedShards: failed, csvParts: collected.parts.length });
       return { parts: collected.parts };

@@ -9,6 +9,7 @@
  */
 export const FATAL_STEP_ERRORS = [
   "RunStopError",
+  "RunLimitError",
   "CredentialsError",
   "ConfigError",
   "SettingsError",

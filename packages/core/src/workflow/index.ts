@@ -23,6 +23,20 @@ export {
 } from "./contract.ts";
 export { detailStep } from "./detail-step.ts";
 export { FATAL_STEP_ERRORS, isFatalStepError, isRetriedStoreError, RETRIED_STORE_ERRORS } from "./fatal-errors.ts";
+export {
+  EXECUTION_HISTORY_EVENTS,
+  LAMBDA_TIMEOUT_SECONDS,
+  MAX_CSV_PARTS,
+  MAX_REQUESTED_WALLBOXES,
+  MAX_SHARDS,
+  MIN_CSV_ROWS_PER_PART,
+  MIN_SHARD_SIZE,
+  maxShardSize,
+  partsLimitProblem,
+  planLimitProblem,
+  STATE_PAYLOAD_LIMIT_BYTES,
+  stageLimitProblems,
+} from "./limits.ts";
 export { mergeStep } from "./merge-step.ts";
 export { type MonthPublication, publishToMonth } from "./month-manifest.ts";
 export { planStep } from "./plan-step.ts";

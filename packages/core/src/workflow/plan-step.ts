@@ -1,8 +1,10 @@
+import { RunLimitError } from "../errors/index.ts";
 import { parseMonth } from "../month/index.ts";
 import { planRun } from "../run/shards.ts";
 import { type RunJob, selectWallboxes } from "../run-records/index.ts";
 import { shardCountFor } from "../shards/index.ts";
 import { type PlanStepOutput, recordingFailure, statusBase, type WorkflowDeps } from "./contract.ts";
+import { planLimitProblem } from "./limits.ts";
 
 /**
  * Plan: records the run as running, reads the config, and splits the wallboxes into shards of at
@@ -18,6 +20,8 @@ export async function planStep(
     await deps.records.writeStatus({ ...statusBase(deps, job), status: "running", startedAt: deps.now().toISOString() });
     const config = selectWallboxes(await deps.records.loadConfig(), job.wallboxIds);
     const window = parseMonth(job.month, deps.now(), job.timeZone ?? "UTC");
+    const tooMany = planLimitProblem(config.wallboxes.length, options.shardSize);
+    if (tooMany) throw new RunLimitError(`cannot plan run ${job.runId}: ${tooMany}`);
     // Bad credentials fail the run here, before any shard reads, rather than every wallbox.
     await options.checkCredentials?.();
     const plan = await planRun(deps.workStore(job.runId), {
