@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
+    globalSetup: ["test/support/global-setup.ts"],
     // sst's `Resource` reads its variables once per module instance; inlining it lets a test load
     // a fresh instance after setting them (see test/settings.test.ts).
     server: { deps: { inline: ["sst"] } },

@@ -5,7 +5,7 @@ import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ORG_ID, wallboxRef } from "./support/api.ts";
 import { testApp, uploadConfig, urlEvent } from "./support/aws.ts";
-import { allowed, awsCalls, deniedCalls, STATE_MACHINE_ARN, TEST_BUCKET } from "./support/iam.ts";
+import { allowed, awsCalls, deniedCalls, STATE_MACHINE_ARN, stageStatements, TEST_BUCKET } from "./support/iam.ts";
 import { type LocalS3, startLocalS3 } from "./support/s3.ts";
 
 /**
@@ -129,6 +129,9 @@ describe("the deployed roles' permissions", () => {
     expect(await allowed(ORG_ID, "onDemand", "states:DescribeExecution", `${execution}:${run}`)).toBe(true);
     expect(await allowed(ORG_ID, "stateMachine", "states:DescribeExecution", `${execution}/Shards:child-1`)).toBe(true);
     expect(await allowed(ORG_ID, "stateMachine", "lambda:InvokeFunction", "arn:aws:lambda:eu-central-1:123456789012:function:other")).toBe(false);
+    // No statement names a run's id (so the decisions of one run's calls hold for another's): only the org's uuid appears.
+    const named = JSON.stringify(stageStatements(ORG_ID)).match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? [];
+    expect(new Set(named)).toEqual(new Set([ORG_ID]));
     // A versioned read needs its own action, which no role has: the code reads current objects only.
     expect(await allowed(ORG_ID, "merge", "s3:GetObjectVersion", object(`reports/${ORG_ID}/2026-10/manifest.json`))).toBe(false);
   });
