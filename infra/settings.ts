@@ -2,7 +2,7 @@
 
 import { MAX_CSV_ROWS_PER_PART } from "../packages/core/src/csv/detail-layout";
 import { defaultTokenUrl, normalizeBaseUrl } from "../packages/core/src/partner-api/base-url";
-import { stageLimitProblems } from "../packages/core/src/workflow/limits";
+import { MAX_EMAIL_RECIPIENTS, stageLimitProblems } from "../packages/core/src/workflow/limits";
 import { stageSetting } from "./stage";
 import { CONFIG_KEY } from "./storage";
 
@@ -73,6 +73,11 @@ for (const address of FINANCE_RECIPIENTS.split(",")
   .filter(Boolean)) {
   if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address))
     throw new Error(`HEMS_FINANCE_RECIPIENTS lists "${address}", which is not an email address.`);
+}
+if (FINANCE_RECIPIENTS.split(",").filter((text) => text.trim()).length > MAX_EMAIL_RECIPIENTS) {
+  throw new Error(
+    `HEMS_FINANCE_RECIPIENTS lists more than ${MAX_EMAIL_RECIPIENTS} addresses, the most SES sends one message to: use a distribution list.`,
+  );
 }
 /** The sender: an identity verified in SES (README, Deploy); required with recipients. */
 export const EMAIL_FROM = stageSetting("HEMS_EMAIL_FROM") ?? "";

@@ -1,7 +1,14 @@
 import { SecretsManagerClient, SecretsManagerServiceException } from "@aws-sdk/client-secrets-manager";
-import { SESv2Client, SESv2ServiceException } from "@aws-sdk/client-sesv2";
-import { ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, SFNServiceException } from "@aws-sdk/client-sfn";
-import { SNSClient, SNSServiceException } from "@aws-sdk/client-sns";
+import { SESv2Client, SESv2ServiceException, MessageRejected as SesMessageRejected } from "@aws-sdk/client-sesv2";
+import {
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidExecutionInput,
+  InvalidName,
+  SFNClient,
+  SFNServiceException,
+} from "@aws-sdk/client-sfn";
+import { InvalidParameterException, SNSClient, SNSServiceException } from "@aws-sdk/client-sns";
 import type { OperatorAlert } from "@hems-reports/core/alerts";
 import type { RunJob } from "@hems-reports/core/run-records";
 import { putObject } from "@hems-reports/core/s3";
@@ -25,7 +32,7 @@ import { createShardHandler } from "../../packages/functions/src/steps/shard.ts"
 import { fastHttp, ORG_ID } from "./api.ts";
 import { ACCOUNT_ID, asRole, EMAIL_FROM, guard, LINKS_KEY_SECRET_ARN, REGION, SECRET_ARN, STATE_MACHINE_ARN, TOPIC_ARN } from "./iam.ts";
 import { functionsClient, type LocalS3, type S3Call } from "./s3.ts";
-import { type Retried, runStateMachine } from "./state-machine.ts";
+import { type Retried, runStateMachine, STATE_PAYLOAD_LIMIT_BYTES } from "./state-machine.ts";
 import { type AslDefinition, WORKFLOW_FUNCTIONS, workflowDefinition } from "./workflow.ts";
 
 export { SECRET_ARN };
@@ -149,6 +156,10 @@ export function testApp(
   const stepFunctions = answering(guard(new SFNClient(aws), ORG_ID, statesRequests, refusal(SFNServiceException)), (command, input) => {
     const name = String(input.name ?? "");
     if (command === "StartExecutionCommand") {
+      // As Step Functions validates a start: the name, and the input's size (StartExecution API reference).
+      if (!/^[0-9A-Za-z_-]{1,80}$/.test(name)) throw new InvalidName({ $metadata: {}, message: `Invalid Name: '${name}'` });
+      if (Buffer.byteLength(String(input.input), "utf8") > STATE_PAYLOAD_LIMIT_BYTES)
+        throw new InvalidExecutionInput({ $metadata: {}, message: "The input exceeds the maximum size of 262144 bytes" });
       const known = executions.get(name);
       // Step Functions takes a repeated start of the same execution (same name, same input) as one.
       if (known && known.input !== input.input) throw new ExecutionAlreadyExists({ $metadata: {}, message: `Execution Already Exists: ${name}` });
@@ -159,6 +170,7 @@ export function testApp(
       return { executionArn: `${STATE_MACHINE_ARN.replace(":stateMachine:", ":execution:")}:${name}`, startDate: new Date() };
     }
     if (command === "ListExecutionsCommand") {
+      if (Number(input.maxResults ?? 0) > 1000) throw new Error("ListExecutions takes maxResults up to 1000");
       const running = [...executions].filter(([, execution]) => execution.status === "RUNNING");
       return { executions: running.slice(0, Number(input.maxResults ?? 1000)).map(([runId]) => ({ name: runId, status: "RUNNING" })) };
     }
@@ -170,11 +182,23 @@ export function testApp(
     }
     throw new Error(`the tests' Step Functions does not answer ${command}`);
   });
-  const sns = answering(guard(new SNSClient(aws), ORG_ID, snsRequests, refusal(SNSServiceException)), () => ({
-    MessageId: `message-${sentAlerts.length}`,
-  }));
+  const sns = answering(guard(new SNSClient(aws), ORG_ID, snsRequests, refusal(SNSServiceException)), (_command, input) => {
+    // As SNS validates a publish (Publish API reference): an ASCII subject of at most 100
+    // characters without line breaks, a message of at most 256 KiB.
+    const subject = String(input.Subject ?? "");
+    const invalid = (message: string) => new InvalidParameterException({ $metadata: {}, message: `Invalid parameter: ${message}` });
+    if (subject.length > 100 || !/^[\x20-\x7e]*$/.test(subject) || /^\s/.test(subject)) throw invalid(`Subject "${subject}"`);
+    const bytes = Buffer.byteLength(String(input.Message ?? ""), "utf8");
+    if (bytes === 0 || bytes > 262_144) throw invalid(`Message of ${bytes} bytes`);
+    return { MessageId: `message-${sentAlerts.length}` };
+  });
   const ses = answering(guard(new SESv2Client(aws), ORG_ID, sesRequests, refusal(SESv2ServiceException)), (_command, input) => {
-    sentEmails.push(Buffer.from((input.Content as { Raw: { Data: Uint8Array } }).Raw.Data));
+    const raw = Buffer.from((input.Content as { Raw: { Data: Uint8Array } }).Raw.Data);
+    // As SES v2 validates a raw message: at most 40 MB, at most 50 recipients.
+    const recipients = (/^To:(.*(?:\r?\n[ \t].*)*)/im.exec(raw.toString("utf8"))?.[1] ?? "").split(",").filter((part) => part.includes("@"));
+    if (raw.length > 40 * 1024 * 1024 || recipients.length > 50)
+      throw new SesMessageRejected({ $metadata: {}, message: `message of ${raw.length} bytes to ${recipients.length} recipients` });
+    sentEmails.push(raw);
     return { MessageId: `email-${sentEmails.length}` };
   });
   const operatorTopic = snsOperatorAlerts(TOPIC_ARN, { logGroup: "/aws/lambda/hems-reports-test", stage: "test" }, sns);

@@ -18,6 +18,12 @@ describe("operator alerts", () => {
     expect(message).toContain("the Step Functions execution named 00000000-0000-4000-8000-000000000001");
   });
 
+  it("fit SNS's 256 KiB: a very long reason is cut, and says where the whole one is", () => {
+    const { message } = alertText({ ...alert, reason: "x".repeat(300_000) }, {});
+    expect(Buffer.byteLength(message)).toBeLessThan(262_144);
+    expect(message).toContain("… (cut here: the run's status has the whole reason)");
+  });
+
   it("never throw over the run's own outcome: an alert that cannot be sent is logged", async () => {
     const logged: string[] = [];
     await alertSafely({ alert: () => Promise.reject(new Error("SNS throttled")) }, alert, { error: (message) => logged.push(message) });

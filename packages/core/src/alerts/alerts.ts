@@ -23,13 +23,20 @@ export async function alertSafely(
     .catch((error: unknown) => log.error("operator alert NOT sent", { runId: alert.runId, what: alert.what, error: (error as Error).message }));
 }
 
+/** SNS takes a message of at most 256 KiB: a reason longer than this is cut (the run's status keeps it whole). */
+export const ALERT_REASON_CHARACTERS = 8_000;
+
 /** Where an operator looks: the log group and the run id to filter by, and the workflow's execution. */
 export function alertText(alert: OperatorAlert, where: { logGroup?: string; stage?: string }): { subject: string; message: string } {
   const subject = `hems-reports${where.stage ? ` (${where.stage})` : ""} ${alert.month}: ${alert.what}`.slice(0, 100);
+  const reason =
+    alert.reason.length > ALERT_REASON_CHARACTERS
+      ? `${alert.reason.slice(0, ALERT_REASON_CHARACTERS)}… (cut here: the run's status has the whole reason)`
+      : alert.reason;
   const message = [
     `${alert.what}: the HEMS savings report of ${alert.month}, run ${alert.runId}.`,
     "",
-    `Reason: ${alert.reason}`,
+    `Reason: ${reason}`,
     "",
     "Where to look:",
     `- the run's status: GET ?runId=${alert.runId} on the OnDemandReport function URL`,

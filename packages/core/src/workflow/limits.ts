@@ -56,6 +56,9 @@ export const MIN_CSV_ROWS_PER_PART = Math.ceil(LARGEST_ORG_SESSIONS / MAX_CSV_PA
  */
 export const MAX_REQUESTED_WALLBOXES = 2_000;
 
+/** SES: one message goes to at most 50 recipients (To, Cc and Bcc together). */
+export const MAX_EMAIL_RECIPIENTS = 50;
+
 const grouped = (value: number) => value.toLocaleString("en");
 
 /**

@@ -1,7 +1,7 @@
 import { RunStopError } from "@hems-reports/core/errors";
 import { canonicalTimeZone, isTimeZone } from "@hems-reports/core/month";
 import { formatIssues, secureUrl } from "@hems-reports/core/validation";
-import { stageLimitProblems } from "@hems-reports/core/workflow";
+import { MAX_EMAIL_RECIPIENTS, stageLimitProblems } from "@hems-reports/core/workflow";
 import { Resource } from "sst";
 import { z } from "zod";
 
@@ -35,7 +35,10 @@ export const settingsSchema = z
     /** Wallboxes each shard reads at once (its requests in flight). */
     concurrency: z.number().int().positive(),
     /** Who receives the month's report (comma-separated in the stage setting); none: no email. */
-    financeRecipients: z.array(z.email()).default([]),
+    financeRecipients: z
+      .array(z.email())
+      .max(MAX_EMAIL_RECIPIENTS, { error: `at most ${MAX_EMAIL_RECIPIENTS} finance recipients (SES's limit a message)` })
+      .default([]),
     /** The SES identity the email comes from. */
     emailFrom: z.string().min(3).optional(),
     /** How the email names the organisation. */
