@@ -99,11 +99,17 @@ describe("the deployed roles' permissions", () => {
       "merge secretsmanager:GetSecretValue",
       "merge ses:SendEmail",
       "merge sns:Publish",
+      "stateMachine lambda:InvokeFunction",
+      "stateMachine states:StartExecution",
+      "stateMachine states:DescribeExecution",
     ])
       expect(seen).toContain(expected);
     // The exact ARNs, for the calls a first deploy got wrong: a run's execution, the sender's identities.
-    expect(awsCalls.find((call) => call.action === "states:DescribeExecution")?.resource).toMatch(
+    expect(awsCalls.find((call) => call.action === "states:DescribeExecution" && call.role === "onDemand")?.resource).toMatch(
       /^arn:aws:states:eu-central-1:123456789012:execution:hems-reports-test-ReportRun:[0-9a-f-]{36}$/,
+    );
+    expect(awsCalls.find((call) => call.action === "states:DescribeExecution" && call.role === "stateMachine")?.resource).toMatch(
+      /^arn:aws:states:eu-central-1:123456789012:execution:hems-reports-test-ReportRun\/Shards:\d+$/,
     );
     expect(new Set(awsCalls.filter((call) => call.action === "ses:SendEmail").map((call) => call.resource))).toEqual(
       new Set(["arn:aws:ses:eu-central-1:123456789012:identity/reports@acme.example", "arn:aws:ses:eu-central-1:123456789012:identity/acme.example"]),

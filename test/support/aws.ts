@@ -30,7 +30,18 @@ import { createMergeHandler } from "../../packages/functions/src/steps/merge.ts"
 import { createPlanHandler } from "../../packages/functions/src/steps/plan.ts";
 import { createShardHandler } from "../../packages/functions/src/steps/shard.ts";
 import { fastHttp, ORG_ID } from "./api.ts";
-import { ACCOUNT_ID, asRole, EMAIL_FROM, guard, LINKS_KEY_SECRET_ARN, REGION, SECRET_ARN, STATE_MACHINE_ARN, TOPIC_ARN } from "./iam.ts";
+import {
+  ACCOUNT_ID,
+  asRole,
+  authorizeStateMachine,
+  EMAIL_FROM,
+  guard,
+  LINKS_KEY_SECRET_ARN,
+  REGION,
+  SECRET_ARN,
+  STATE_MACHINE_ARN,
+  TOPIC_ARN,
+} from "./iam.ts";
 import { functionsClient, type LocalS3, type S3Call } from "./s3.ts";
 import { type Retried, runStateMachine, STATE_PAYLOAD_LIMIT_BYTES } from "./state-machine.ts";
 import { type AslDefinition, WORKFLOW_FUNCTIONS, workflowDefinition } from "./workflow.ts";
@@ -273,7 +284,12 @@ export function testApp(
       [WORKFLOW_FUNCTIONS.detail]: detail as (payload: unknown) => Promise<unknown>,
       [WORKFLOW_FUNCTIONS.merge]: merge as (payload: unknown) => Promise<unknown>,
     };
-    const outcome = (await runStateMachine(await definition(), job, { functions, retries: workflowRetries })) as {
+    const outcome = (await runStateMachine(await definition(), job, {
+      functions,
+      retries: workflowRetries,
+      stateMachineArn: STATE_MACHINE_ARN,
+      authorize: (action, resource) => authorizeStateMachine(ORG_ID, action, resource),
+    })) as {
       runId: string;
       status: string;
       complete?: boolean;

@@ -104,6 +104,13 @@ export function allowed(orgId: string, role: StageRole, action: string, resource
   return decision;
 }
 
+/** The state machine's own calls (invoking its functions, its distributed Map's children), evaluated and recorded as the functions' are. */
+export async function authorizeStateMachine(orgId: string, action: string, resource: string): Promise<void> {
+  const ok = await allowed(orgId, "stateMachine", action, resource);
+  awsCalls.push({ role: "stateMachine", command: "(Step Functions)", action, resource, allowed: ok });
+  if (!ok) throw new Error(`AccessDeniedException: ${action} on ${resource}`);
+}
+
 /** The IAM action and the resource ARNs one SDK call needs (every one must be allowed). */
 export type IamRequests = (command: string, input: Record<string, unknown>) => { action: string; resource: string }[];
 

@@ -45,6 +45,14 @@ export interface Retried {
 export interface Execution {
   /** The Lambda functions by ARN (the definition's `FunctionName`): they take the payload and answer theirs. */
   functions: Record<string, (payload: unknown) => Promise<unknown>>;
+  /**
+   * The state machine's own AWS calls, checked against its role where the caller wants them
+   * checked: invoking a function, starting a distributed Map's child executions. Throws (as
+   * AWS's refusal) when denied.
+   */
+  authorize?: (action: string, resource: string) => Promise<void>;
+  /** The state machine's ARN, for the ARNs of a distributed Map's child executions. */
+  stateMachineArn?: string;
   /** Each retry the definition made, in order. */
   retries?: Retried[];
   /**
@@ -78,6 +86,14 @@ function readableCause(cause: string): string {
     return (JSON.parse(cause) as { errorMessage?: string }).errorMessage ?? cause;
   } catch {
     return cause;
+  }
+}
+
+async function authorized(execution: Execution, action: string, resource: string, error: string): Promise<void> {
+  try {
+    await execution.authorize?.(action, resource);
+  } catch (refusal) {
+    throw new StatesError(error, `the state machine's role may not ${action} on ${resource}: ${(refusal as Error).message}`);
   }
 }
 
@@ -174,6 +190,7 @@ async function runOne(
     if (state.Resource !== "arn:aws:states:::lambda:invoke")
       throw new StatesError("States.Runtime", `${name}: resource ${state.Resource} is not run here`);
     const { FunctionName, Payload } = (await evaluate(state.Arguments, bindings())) as { FunctionName: string; Payload: unknown };
+    await authorized(execution, "lambda:InvokeFunction", FunctionName, "Lambda.AWSLambdaException");
     const handler = execution.functions[FunctionName];
     if (!handler) throw new StatesError("Lambda.ResourceNotFoundException", `no function ${FunctionName}`);
     try {
@@ -191,6 +208,9 @@ async function runOne(
     if (!Array.isArray(items)) throw new StatesError("States.Runtime", `${name}: Items is not an array`);
     const processor = state.ItemProcessor as Machine & { ProcessorConfig?: { Mode?: string } };
     const distributed = processor.ProcessorConfig?.Mode === "DISTRIBUTED";
+    // A distributed Map starts its children as executions of the state machine, and watches them.
+    const machineArn = execution.stateMachineArn ?? "arn:aws:states:eu-central-1:123456789012:stateMachine:test";
+    if (distributed) await authorized(execution, "states:StartExecution", machineArn, "States.Runtime");
     const limit = state.MaxConcurrency || items.length || 1;
     const results: unknown[] = new Array(items.length);
     let nextIndex = 0;
@@ -207,6 +227,13 @@ async function runOne(
         if (!distributed && execution.events) execution.events.count += 2;
         const child = distributed ? { ...execution, events: { count: 0 } } : execution;
         try {
+          if (distributed)
+            await authorized(
+              execution,
+              "states:DescribeExecution",
+              `${machineArn.replace(":stateMachine:", ":execution:")}/${name}:${index}`,
+              "States.Runtime",
+            );
           results[index] = await runStateMachine(processor, itemInput, child, scope, distributed ? {} : context);
         } catch (error) {
           if (!(error instanceof StatesError)) throw error;
