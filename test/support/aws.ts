@@ -172,8 +172,10 @@ export function testApp(
       if (Buffer.byteLength(String(input.input), "utf8") > STATE_PAYLOAD_LIMIT_BYTES)
         throw new InvalidExecutionInput({ $metadata: {}, message: "The input exceeds the maximum size of 262144 bytes" });
       const known = executions.get(name);
-      // Step Functions takes a repeated start of the same execution (same name, same input) as one.
-      if (known && known.input !== input.input) throw new ExecutionAlreadyExists({ $metadata: {}, message: `Execution Already Exists: ${name}` });
+      // Step Functions takes a repeated start of a running execution (same name, same input) as
+      // one; a closed one, or other input, is refused (StartExecution API reference).
+      if (known && (known.input !== input.input || known.status !== "RUNNING"))
+        throw new ExecutionAlreadyExists({ $metadata: {}, message: `Execution Already Exists: '${name}'` });
       if (!known) {
         executions.set(name, { status: "RUNNING", input: String(input.input) });
         queuedJobs.push(JSON.parse(String(input.input)) as RunJob);
