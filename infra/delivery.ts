@@ -1,7 +1,7 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 import { readFileSync } from "node:fs";
 import { senderIdentities } from "./permissions";
-import { EMAIL_FROM } from "./settings";
+import { EMAIL_FROM, FINANCE_RECIPIENTS } from "./settings";
 import { stageSetting } from "./stage";
 import { bucket } from "./storage";
 
@@ -57,10 +57,20 @@ function linksDistribution(pem: string) {
 
 export const reportLinks = publicKeyPem ? linksDistribution(publicKeyPem) : undefined;
 
-/** The SES identities the merge sends as: the verified identity of the sender's domain, or the address itself. */
+/**
+ * The SES identities the merge sends as: the verified identity of the sender's domain, or the
+ * address itself. While the account is in SES's sandbox, SES also authorizes the sending against
+ * each recipient's identity (each must be verified then): HEMS_SES_SANDBOX=true grants those too.
+ */
 const sender = EMAIL_FROM ? senderIdentities(EMAIL_FROM) : undefined;
+const sandboxRecipients =
+  stageSetting("HEMS_SES_SANDBOX") === "true"
+    ? FINANCE_RECIPIENTS.split(",")
+        .map((text) => text.trim())
+        .filter(Boolean)
+    : [];
 export const sesIdentityArns = sender
-  ? [sender.domain, sender.address].map(
+  ? [sender.domain, sender.address, ...sandboxRecipients].map(
       (identity) => $interpolate`arn:aws:ses:${aws.getRegionOutput().name}:${aws.getCallerIdentityOutput().accountId}:identity/${identity}`,
     )
   : undefined;

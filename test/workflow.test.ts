@@ -69,9 +69,9 @@ describe("the report workflow's definition", () => {
     expect(detail.Retry).toEqual(shard.Retry);
     expect(detail.Catch).toBeUndefined();
     // Plan, Collect and Merge are retried on the Lambda service's own errors, then on S3's (what
-    // the client's retries and resumed reads could not mend); any other error fails the run.
+    // the client's retries and resumed reads could not mend) and Secrets Manager's; any other error fails the run.
     const storeErrors = {
-      ErrorEquals: ["S3ObjectError"],
+      ErrorEquals: ["S3ObjectError", "AwsServiceError"],
       MaxAttempts: 3,
       IntervalSeconds: 5,
       BackoffRate: 3,

@@ -219,7 +219,7 @@ export function testApp(
     settings,
     s3: functionsClient(s3, {
       iam: { orgId: ORG_ID },
-      ...(options.s3Endpoint ? { endpoint: options.s3Endpoint } : {}),
+      ...(options.s3Endpoint ? { endpoint: options.s3Endpoint, socketTimeoutMs: 600 } : {}),
       ...(options.onS3Call ? { onCall: options.onS3Call } : {}),
       ...(options.failCommand ? { failCommand: options.failCommand } : {}),
     }),

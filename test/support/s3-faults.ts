@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
  * requests is answered with 500 InternalError or 503 SlowDown, a conditional write with 409
  * ConditionalRequestConflict (nothing written), or a GetObject's body is cut off midway (the
  * headers and part of the body arrive, then the connection drops, which the SDK does not
- * retry: aws-sdk-js-v3 issue 4897). Point the functions' client at `endpoint`.
+ * retry: aws-sdk-js-v3 issue 4897) or stalls (the connection stays open and silent, which only
+ * the client's idle timeout ends). Point the functions' client at `endpoint`.
  */
 export interface FaultRates {
   /** Of all requests: 500 InternalError. */
@@ -17,6 +18,8 @@ export interface FaultRates {
   conflict: number;
   /** Of GetObject answers with a body: the body stops after a random share of it. */
   cutBody: number;
+  /** Of GetObject answers with a body: the body goes silent after a random share of it, the connection left open. */
+  stallBody: number;
 }
 
 export interface FaultyS3 {
@@ -58,7 +61,7 @@ const isGetObject = (incoming: IncomingMessage) => incoming.method === "GET" && 
 
 export async function startFaultyS3(upstream: string, options: { seed: number; rates: FaultRates }): Promise<FaultyS3> {
   const random = seededRandom(options.seed);
-  const injected: Record<keyof FaultRates, number> = { internalError: 0, slowDown: 0, conflict: 0, cutBody: 0 };
+  const injected: Record<keyof FaultRates, number> = { internalError: 0, slowDown: 0, conflict: 0, cutBody: 0, stallBody: 0 };
   let calm = false;
   const target = new URL(upstream);
   const server: Server = createServer((incoming, response) => {
@@ -79,7 +82,9 @@ export async function startFaultyS3(upstream: string, options: { seed: number; r
         injected.conflict++;
         return answer(response, 409, "ConditionalRequestConflict", "A conflicting operation occurred. Please retry.");
       }
-      const cut = isGetObject(incoming) && !calm && random() < rates.cutBody;
+      const cutRoll = isGetObject(incoming) && !calm ? random() : 1;
+      const cut = cutRoll < rates.cutBody + rates.stallBody;
+      const stall = cutRoll >= rates.cutBody;
       const cutAt = random();
       const forward = request(
         { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
@@ -90,7 +95,8 @@ export async function startFaultyS3(upstream: string, options: { seed: number; r
             upstreamResponse.pipe(response);
             return;
           }
-          injected.cutBody++;
+          if (stall) injected.stallBody++;
+          else injected.cutBody++;
           let remaining = Math.max(1, Math.floor(length * cutAt));
           upstreamResponse.on("data", (chunk: Buffer) => {
             if (remaining <= 0) return;
@@ -99,8 +105,9 @@ export async function startFaultyS3(upstream: string, options: { seed: number; r
             response.write(part);
             if (remaining <= 0) {
               upstreamResponse.destroy();
-              // The connection drops with the body unfinished, as a reset midway would.
-              setImmediate(() => response.socket?.destroy());
+              // The connection drops with the body unfinished, as a reset midway would; or it
+              // stays open and says nothing more, as a stalled peer does.
+              if (!stall) setImmediate(() => response.socket?.destroy());
             }
           });
         },

@@ -111,10 +111,19 @@ async function conditionally<T>(s3: LocalS3, key: string, input: { IfNoneMatch?:
  */
 export function functionsClient(
   s3: LocalS3,
-  options: { onCall?: (call: S3Call) => void; failPuts?: RegExp; failCommand?: string; endpoint?: string; iam?: { orgId: string } } = {},
+  options: {
+    onCall?: (call: S3Call) => void;
+    failPuts?: RegExp;
+    failCommand?: string;
+    endpoint?: string;
+    /** The client's idle timeout (production: AWS_CLIENT_TIMEOUTS, 60 s), shorter for a fault test's stalled bodies. */
+    socketTimeoutMs?: number;
+    iam?: { orgId: string };
+  } = {},
 ): S3Client {
   const client = createS3Client({
     endpoint: options.endpoint ?? s3.endpoint,
+    ...(options.socketTimeoutMs ? { requestHandler: { connectionTimeout: 5_000, socketTimeout: options.socketTimeoutMs } } : {}),
     forcePathStyle: true,
     region: "eu-central-1",
     credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },

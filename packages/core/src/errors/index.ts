@@ -17,3 +17,11 @@ export class RunLimitError extends RunStopError {
     this.name = "RunLimitError";
   }
 }
+
+/** An AWS service answered with a fault that a retry may mend (500, throttling, a timeout): the workflow retries the step. */
+export class AwsServiceError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "AwsServiceError";
+  }
+}

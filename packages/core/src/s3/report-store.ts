@@ -2,7 +2,6 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
-  type CompleteMultipartUploadCommandInput,
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -14,6 +13,7 @@ import {
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { AWS_CLIENT_TIMEOUTS } from "../aws-clients/index.ts";
 import type { Producer, ReportStore, StagedFile } from "../storage/index.ts";
 import { measuringStream, produceInto, WorkStoreError } from "../storage/index.ts";
 
@@ -32,15 +32,18 @@ export function createS3Client(overrides: Partial<S3ClientConfig> = {}): S3Clien
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     maxAttempts: S3_MAX_ATTEMPTS,
+    ...AWS_CLIENT_TIMEOUTS,
     ...overrides,
   });
-  // The SDK does not retry a 409; S3 answers it to a conditional write that raced another, and
-  // asks for a retry. The bodies retried here are buffers (a PutObject, a multipart completion).
+  // The SDK does not retry a 409; S3 answers it to a conditional PutObject that raced another, and
+  // asks for a retry (the body retried is a buffer). A multipart completion refused with 409 must
+  // start its upload again (S3's CompleteMultipartUpload reference): that one fails, and its step
+  // is retried.
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as { IfNoneMatch?: string; IfMatch?: string } & Partial<CompleteMultipartUploadCommandInput>;
+      const input = args.input as { IfNoneMatch?: string; IfMatch?: string };
       const conditional = input.IfNoneMatch !== undefined || input.IfMatch !== undefined;
-      if (!conditional || !["PutObjectCommand", "CompleteMultipartUploadCommand"].includes(context.commandName ?? "")) return next(args);
+      if (!conditional || context.commandName !== "PutObjectCommand") return next(args);
       for (let attempt = 1; ; attempt++) {
         try {
           return await next(args);
@@ -82,8 +85,8 @@ export const BODY_RESUMES = 4;
  */
 function resumableBody({ client, bucket }: S3Location, key: string, first: GetObjectCommandOutput): Readable {
   const length = first.ContentLength;
+  let body = first.Body as Readable | undefined;
   async function* chunks() {
-    let body = first.Body as Readable | undefined;
     let received = 0;
     for (let resumes = 0; ; resumes++) {
       try {
@@ -111,7 +114,10 @@ function resumableBody({ client, bucket }: S3Location, key: string, first: GetOb
       }
     }
   }
-  return Readable.from(chunks(), { objectMode: false });
+  const stream = Readable.from(chunks(), { objectMode: false });
+  // A reader that stops early (or never starts: an existence check) must still free the body's socket.
+  stream.once("close", () => body?.destroy());
+  return stream;
 }
 
 /** The whole body, resumed where it breaks off. */

@@ -1,4 +1,4 @@
-import { ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { InternalServiceError, ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { describe, expect, it } from "vitest";
 import { cached } from "../credentials/index.ts";
 import { secretsManagerReader } from "./secret-reader.ts";
@@ -35,6 +35,20 @@ describe("Secrets Manager reader", () => {
     );
     const binary = clientAnswering(() => ({ SecretBinary: new Uint8Array([1, 2]) }));
     await expect(secretsManagerReader(binary.client, ARN)()).rejects.toThrow(`secret ${ARN} has no text value`);
+  });
+
+  it("tells a fault of the service (retried by the workflow) from a refusal (the run's end)", async () => {
+    const busy = clientAnswering(() => {
+      throw new InternalServiceError({ message: "internal", $metadata: {} });
+    });
+    await expect(secretsManagerReader(busy.client, ARN)()).rejects.toMatchObject({
+      name: "AwsServiceError",
+      message: `cannot read secret ${ARN} just now (InternalServiceError): Secrets Manager may answer a retry`,
+    });
+    const denied = clientAnswering(() => {
+      throw Object.assign(new Error("not authorized"), { name: "AccessDeniedException" });
+    });
+    await expect(secretsManagerReader(denied.client, ARN)()).rejects.toMatchObject({ name: "CredentialsError" });
   });
 });
 

@@ -1,4 +1,5 @@
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
+import { AWS_CLIENT_TIMEOUTS } from "../aws-clients/index.ts";
 import type { EmailSender } from "../email/index.ts";
 import { RunStopError } from "../errors/index.ts";
 
@@ -14,7 +15,7 @@ export class EmailError extends RunStopError {
  * sender must be an identity verified in SES (README, Deploy); the message's To header names
  * the recipients.
  */
-export function sesEmailSender(client: SESv2Client = new SESv2Client({})): EmailSender {
+export function sesEmailSender(client: SESv2Client = new SESv2Client(AWS_CLIENT_TIMEOUTS)): EmailSender {
   return {
     async send(raw) {
       try {

@@ -1,11 +1,12 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { alertText, type OperatorAlerts } from "../alerts/index.ts";
+import { AWS_CLIENT_TIMEOUTS } from "../aws-clients/index.ts";
 
 /** Alerts as SNS messages to the operators' topic (they add their own subscriptions: email, chat, paging). */
 export function snsOperatorAlerts(
   topicArn: string,
   where: { logGroup?: string; stage?: string },
-  client: SNSClient = new SNSClient({}),
+  client: SNSClient = new SNSClient(AWS_CLIENT_TIMEOUTS),
 ): OperatorAlerts {
   return {
     async alert(alert) {

@@ -21,8 +21,11 @@ export const FATAL_STEP_ERRORS = [
   "RangeError",
 ] as const;
 
-/** Errors of the bucket (a network fault, S3 throttling): the steps that only read and write the bucket are retried on these. */
-export const RETRIED_STORE_ERRORS = ["S3ObjectError"] as const;
+/**
+ * Faults of AWS's services that their clients' own retries could not mend (the bucket: S3ObjectError;
+ * Secrets Manager: AwsServiceError): Plan, Collect and Merge are retried on these.
+ */
+export const RETRIED_STORE_ERRORS = ["S3ObjectError", "AwsServiceError"] as const;
 
 export const isRetriedStoreError = (error: unknown): boolean =>
   error instanceof Error && (RETRIED_STORE_ERRORS as readonly string[]).includes(error.name);

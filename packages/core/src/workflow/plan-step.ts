@@ -4,6 +4,7 @@ import { planRun } from "../run/shards.ts";
 import { type RunJob, selectWallboxes } from "../run-records/index.ts";
 import { shardCountFor } from "../shards/index.ts";
 import { type PlanStepOutput, recordingFailure, statusBase, type WorkflowDeps } from "./contract.ts";
+import { isRetriedStoreError } from "./fatal-errors.ts";
 import { planLimitProblem } from "./limits.ts";
 
 /**
@@ -15,22 +16,27 @@ export async function planStep(
   job: RunJob,
   options: { shardSize: number; checkCredentials?: () => Promise<unknown> },
 ): Promise<PlanStepOutput> {
-  return recordingFailure(deps, job, async () => {
-    deps.log.info("run started", { runId: job.runId, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
-    await deps.records.writeStatus({ ...statusBase(deps, job), status: "running", startedAt: deps.now().toISOString() });
-    const config = selectWallboxes(await deps.records.loadConfig(), job.wallboxIds);
-    const window = parseMonth(job.month, deps.now(), job.timeZone ?? "UTC");
-    const tooMany = planLimitProblem(config.wallboxes.length, options.shardSize);
-    if (tooMany) throw new RunLimitError(`cannot plan run ${job.runId}: ${tooMany}`);
-    // Bad credentials fail the run here, before any shard reads, rather than every wallbox.
-    await options.checkCredentials?.();
-    const plan = await planRun(deps.workStore(job.runId), {
-      config,
-      window,
-      generatedAt: deps.now(),
-      shards: shardCountFor(config.wallboxes.length, options.shardSize),
-    });
-    deps.log.info("run planned", { runId: job.runId, wallboxes: plan.wallboxes, shards: plan.shards.length });
-    return { job, shards: plan.shards };
-  });
+  return recordingFailure(
+    deps,
+    job,
+    async () => {
+      deps.log.info("run started", { runId: job.runId, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
+      await deps.records.writeStatus({ ...statusBase(deps, job), status: "running", startedAt: deps.now().toISOString() });
+      const config = selectWallboxes(await deps.records.loadConfig(), job.wallboxIds);
+      const window = parseMonth(job.month, deps.now(), job.timeZone ?? "UTC");
+      const tooMany = planLimitProblem(config.wallboxes.length, options.shardSize);
+      if (tooMany) throw new RunLimitError(`cannot plan run ${job.runId}: ${tooMany}`);
+      // Bad credentials fail the run here, before any shard reads, rather than every wallbox.
+      await options.checkCredentials?.();
+      const plan = await planRun(deps.workStore(job.runId), {
+        config,
+        window,
+        generatedAt: deps.now(),
+        shards: shardCountFor(config.wallboxes.length, options.shardSize),
+      });
+      deps.log.info("run planned", { runId: job.runId, wallboxes: plan.wallboxes, shards: plan.shards.length });
+      return { job, shards: plan.shards };
+    },
+    isRetriedStoreError,
+  );
 }

@@ -3,6 +3,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { OperatorAlerts } from "@hems-reports/core/alerts";
+import { AWS_CLIENT_TIMEOUTS } from "@hems-reports/core/aws-clients";
 import type { RunJob } from "@hems-reports/core/run-records";
 import { createS3Client } from "@hems-reports/core/s3";
 import { snsOperatorAlerts } from "@hems-reports/core/sns";
@@ -77,7 +78,7 @@ export function productionBaseDeps(): BaseDeps {
     ...(settings.alertsTopicArn
       ? { alerts: snsOperatorAlerts(settings.alertsTopicArn, { logGroup: process.env.AWS_LAMBDA_LOG_GROUP_NAME, stage: process.env.SST_STAGE }) }
       : {}),
-    ...stepFunctionsRuns(new SFNClient({}), settings.workflowArn),
+    ...stepFunctionsRuns(new SFNClient(AWS_CLIENT_TIMEOUTS), settings.workflowArn),
   });
   return production;
 }

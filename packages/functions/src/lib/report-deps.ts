@@ -1,4 +1,5 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { AWS_CLIENT_TIMEOUTS } from "@hems-reports/core/aws-clients";
 import { cloudFrontLinkSigner } from "@hems-reports/core/cloudfront";
 import { cached, parseApiSecret, type SecretReader, secretTokenSource } from "@hems-reports/core/credentials";
 import type { EmailSender } from "@hems-reports/core/email";
@@ -57,7 +58,8 @@ function reportParts(base: BaseDeps, parts: Omit<DepsParts, keyof BaseDepsParts>
 function financeDelivery(base: BaseDeps, parts: Pick<DepsParts, "emailSender" | "readLinksKey">): FinanceDelivery | undefined {
   const { financeRecipients, emailFrom, orgLabel, linksDomain, linksKeyPairId, linksKeySecretArn } = base.settings;
   if (financeRecipients.length === 0 || !emailFrom) return undefined;
-  const readKey = parts.readLinksKey ?? (linksKeySecretArn ? secretsManagerReader(new SecretsManagerClient({}), linksKeySecretArn) : undefined);
+  const readKey =
+    parts.readLinksKey ?? (linksKeySecretArn ? secretsManagerReader(new SecretsManagerClient(AWS_CLIENT_TIMEOUTS), linksKeySecretArn) : undefined);
   const key = readKey && cached(readKey, SECRET_MAX_AGE_MS);
   const privateKey = key && (() => key.get());
   return {
@@ -84,7 +86,7 @@ export function productionDeps(): AppDeps {
   const { secretArn } = base.settings;
   production = reportParts(base, {
     readSecret: secretArn
-      ? secretsManagerReader(new SecretsManagerClient({}), secretArn)
+      ? secretsManagerReader(new SecretsManagerClient(AWS_CLIENT_TIMEOUTS), secretArn)
       : async () => {
           throw new CredentialsError("this function is not linked to PoderoApiSecret (see infra/report.ts)");
         },
