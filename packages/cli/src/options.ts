@@ -1,16 +1,12 @@
+import { UsageError } from "@hems-reports/core/errors";
+
+export { UsageError } from "@hems-reports/core/errors";
+
 import { parseArgs } from "node:util";
 import type { ApiCredentials } from "@hems-reports/core/credentials";
-import { RunStopError } from "@hems-reports/core/errors";
 import { canonicalTimeZone, isTimeZone } from "@hems-reports/core/month";
 import { formatIssues, httpUrl } from "@hems-reports/core/validation";
 import { z } from "zod";
-
-export class UsageError extends RunStopError {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
 
 export const HELP = `Usage: npm run report -- [options]
 

@@ -1,5 +1,8 @@
+import { ConfigError } from "../errors/index.ts";
+
+export { ConfigError } from "../errors/index.ts";
+
 import { z } from "zod";
-import { RunStopError } from "../errors/index.ts";
 import { formatIssues } from "../validation/index.ts";
 
 const uuid = z.guid({ error: "invalid uuid" });
@@ -32,13 +35,6 @@ export const reportConfigSchema = z
 
 export type WallboxRef = z.infer<typeof wallboxRefSchema>;
 export type ReportConfig = z.infer<typeof reportConfigSchema>;
-
-export class ConfigError extends RunStopError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "ConfigError";
-  }
-}
 
 /** Validates a parsed config; `source` names where it came from in the error (a path or an S3 key). */
 export function parseReportConfig(value: unknown, source: string): ReportConfig {

@@ -1,11 +1,6 @@
-import { RunStopError } from "../errors/index.ts";
+import { MonthError } from "../errors/index.ts";
 
-export class MonthError extends RunStopError {
-  constructor(message: string) {
-    super(message);
-    this.name = "MonthError";
-  }
-}
+export { MonthError } from "../errors/index.ts";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -1,6 +1,9 @@
+import { RunRecordsError } from "../errors/index.ts";
+
+export { RunRecordsError } from "../errors/index.ts";
+
 import type { z } from "zod";
 import type { ReportConfig } from "../config/index.ts";
-import { RunStopError } from "../errors/index.ts";
 import type { Manifest } from "../report/manifest.ts";
 import type { MonthLease, RunStatus } from "./model.ts";
 
@@ -29,14 +32,6 @@ export interface RunRecords {
   readMonthLease(month: string): Promise<{ lease: MonthLease; etag: string } | undefined>;
   /** Takes the month's lease, only if it is still the version tagged `etag` (or still absent): false, and nothing changed, otherwise. */
   writeMonthLease(month: string, lease: MonthLease, etag: string | undefined): Promise<boolean>;
-}
-
-/** A run record (a manifest, a status) is not what this code writes: never guessed around. */
-export class RunRecordsError extends RunStopError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "RunRecordsError";
-  }
 }
 
 /** A record's JSON, checked against its schema; `where` names it in the error. */

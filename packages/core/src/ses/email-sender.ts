@@ -1,14 +1,10 @@
+import { EmailError } from "../errors/index.ts";
+
+export { EmailError } from "../errors/index.ts";
+
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { AWS_CLIENT_TIMEOUTS } from "../aws-clients/index.ts";
 import type { EmailSender } from "../email/index.ts";
-import { RunStopError } from "../errors/index.ts";
-
-export class EmailError extends RunStopError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "EmailError";
-  }
-}
 
 /**
  * Sends through Amazon SES (v2) as a raw MIME message: the same bytes `--email-out` writes. The

@@ -1,20 +1,15 @@
+import { OutputFolderError } from "../errors/index.ts";
+
+export { OutputFolderError } from "../errors/index.ts";
+
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { RunStopError } from "../errors/index.ts";
 import { measuringStream, produceInto } from "./measure.ts";
 import type { Producer, ReportStore, StagedFile, WorkObject } from "./port.ts";
 import { WorkStoreError } from "./work-store.ts";
-
-/** The output folder cannot take the report: the run stops before it reads anything. */
-export class OutputFolderError extends RunStopError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "OutputFolderError";
-  }
-}
 
 /**
  * Creates the folder if needed and proves that a file can be created and removed in it, so a

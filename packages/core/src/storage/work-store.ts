@@ -1,15 +1,8 @@
+export { WorkStoreError } from "../errors/index.ts";
+
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { RunStopError } from "../errors/index.ts";
 import type { Producer } from "./port.ts";
-
-/** Something in the work store is not what this code wrote there: never guessed around. */
-export class WorkStoreError extends RunStopError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "WorkStoreError";
-  }
-}
 
 /**
  * Where a sharded run keeps its plan and its shards' partial results between steps: objects

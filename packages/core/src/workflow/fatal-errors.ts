@@ -1,25 +1,19 @@
-// No imports: infra/workflow.ts reads this list too, for the state machine's retries and catches.
+// Imports only errors/index.ts, which imports nothing: infra/workflow.ts reads this list too, for the state machine's retries and catches.
+import { RUN_STOP_ERRORS } from "../errors/index.ts";
+
+/** The errors of JavaScript itself: a bug, which a retry would only repeat. */
+const BUGS = ["TypeError", "ReferenceError", "SyntaxError", "RangeError"] as const;
 
 /**
- * Errors that end a run rather than one shard: a retry cannot help them, and turning them into
- * failed wallboxes would publish a report of a run that never could have worked (bad
- * credentials, a damaged work store, a bug). The state machine neither retries nor catches
- * these names (a Lambda error's name is its `name`); every other error is retried and, if it
- * persists, becomes a failed shard.
+ * Errors that end a run rather than one shard: the run-stopping errors that say so
+ * (`endsCloudRun`, errors/index.ts) and bugs. The state machine neither retries nor catches these
+ * names (a Lambda error's name is its `name`, taken from an instance: a bundler may rename
+ * classes); every other error is retried and, if it persists, becomes a failed shard.
  */
-export const FATAL_STEP_ERRORS = [
-  "RunStopError",
-  "RunLimitError",
-  "CredentialsError",
-  "ConfigError",
-  "SettingsError",
-  "WorkStoreError",
-  "RunRecordsError",
-  "TypeError",
-  "ReferenceError",
-  "SyntaxError",
-  "RangeError",
-] as const;
+export const FATAL_STEP_ERRORS: readonly string[] = [
+  ...RUN_STOP_ERRORS.filter((kind) => kind.endsCloudRun).map((kind) => new kind("").name),
+  ...BUGS,
+];
 
 /**
  * Faults of AWS's services that their clients' own retries could not mend (the bucket: S3ObjectError;

@@ -1,4 +1,7 @@
-import { RunStopError } from "@hems-reports/core/errors";
+import { SettingsError } from "@hems-reports/core/errors";
+
+export { SettingsError } from "@hems-reports/core/errors";
+
 import { canonicalTimeZone, isTimeZone } from "@hems-reports/core/month";
 import { formatIssues, secureUrl } from "@hems-reports/core/validation";
 import { MAX_EMAIL_RECIPIENTS, stageLimitProblems } from "@hems-reports/core/workflow";
@@ -56,13 +59,6 @@ export const settingsSchema = z
     for (const message of stageLimitProblems(settings)) context.addIssue({ code: "custom", message });
   });
 export type Settings = z.infer<typeof settingsSchema>;
-
-export class SettingsError extends RunStopError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "SettingsError";
-  }
-}
 
 function linkedOrUndefined<T>(read: () => T): T | undefined {
   try {
