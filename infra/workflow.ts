@@ -1,6 +1,6 @@
 import type { StepFunctions } from "../.sst/platform/src/components/aws/step-functions";
 import type { LambdaInvokeArgs } from "../.sst/platform/src/components/aws/step-functions/task";
-import { FATAL_STEP_ERRORS, RETRIED_STORE_ERRORS } from "../packages/core/src/workflow/fatal-errors";
+import { FATAL_STEP_ERRORS, RETRIED_STORE_ERRORS, STEP_RETRIES, type StepName } from "../packages/core/src/workflow/fatal-errors";
 
 /**
  * The report run as a state machine, for both triggers and every org size:
@@ -94,8 +94,12 @@ function retriedOnStoreErrors(task: Task) {
   });
 }
 
+/** A step's retriers, as STEP_RETRIES says (the code records a failure as the run's only when these give up). */
+const retried = (step: StepName, task: Task) => (STEP_RETRIES[step] === "all but fatal" ? retriedUnlessFatal(task) : retriedOnStoreErrors(task));
+
 export function buildReportWorkflow(sfn: typeof StepFunctions, functions: WorkflowFunctions, options: WorkflowOptions) {
-  const plan = retriedOnStoreErrors(
+  const plan = retried(
+    "plan",
     sfn.lambdaInvoke({
       name: "Plan",
       function: functions.plan,
@@ -112,7 +116,8 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
   });
   // Kept in a variable before the call: a caught error carries only the error, not the input.
   const rememberShard = sfn.pass({ name: "RememberShard", assign: { shard: "{% $states.input.shard %}" } });
-  const shard = retriedUnlessFatal(
+  const shard = retried(
+    "shard",
     sfn.lambdaInvoke({
       name: "Shard",
       function: functions.shard,
@@ -132,7 +137,8 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
     processor: rememberShard.next(shard),
   });
 
-  const collect = retriedOnStoreErrors(
+  const collect = retried(
+    "collect",
     sfn.lambdaInvoke({
       name: "Collect",
       function: functions.collect,
@@ -142,7 +148,8 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
   );
 
   // A part that cannot be written after its retries fails the run: the detail is the report's, not a shard's.
-  const detail = retriedUnlessFatal(
+  const detail = retried(
+    "detail",
     sfn.lambdaInvoke({
       name: "Detail",
       function: functions.detail,
@@ -160,7 +167,8 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
   });
 
   // The merge may be run again: it publishes the same files, and its manifest last.
-  const merge = retriedOnStoreErrors(
+  const merge = retried(
+    "merge",
     sfn.lambdaInvoke({
       name: "Merge",
       function: functions.merge,

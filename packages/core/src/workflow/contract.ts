@@ -6,6 +6,7 @@ import { type RunJob, type RunRecords, runJobSchema, runStatusBase } from "../ru
 import type { SessionsReader } from "../sessions/index.ts";
 import { detailPartSchema, shardDescriptorSchema } from "../shards/index.ts";
 import type { ReportStore, WorkStore } from "../storage/index.ts";
+import { retriedInWorkflow, type StepName } from "./fatal-errors.ts";
 
 /** The log lines a run writes (Powertools' Logger has this shape). */
 export interface RunLog {
@@ -88,22 +89,23 @@ export const statusBase = (deps: WorkflowDeps, job: RunJob) => runStatusBase(dep
 
 /**
  * Runs a step; if it fails, the run's status says so (and why) before the error goes on, unless
- * `retried` says the workflow will try the step again: then the run is still running, and only
- * the log says what happened (a run that still fails after its retries is reported failed from
- * its execution's state).
+ * the workflow will try the step again (`retriedInWorkflow`): then the run is still running, and
+ * only the log says what happened (a run that still fails after its retries is reported failed
+ * from its execution's state). `fields` say which part of the run the step is (a shard, a CSV part).
  */
 export async function recordingFailure<T>(
   deps: WorkflowDeps,
   job: RunJob,
-  step: () => Promise<T>,
-  retried: (error: unknown) => boolean = () => false,
+  step: { name: StepName; fields?: Record<string, unknown> },
+  run: () => Promise<T>,
 ): Promise<T> {
   try {
-    return await step();
+    return await run();
   } catch (error) {
-    if (retried(error)) {
-      deps.log.warn("step failed; the workflow tries it again", {
+    if (retriedInWorkflow(step.name, error)) {
+      deps.log.warn(`${step.name} failed; the workflow tries it again`, {
         runId: job.runId,
+        ...step.fields,
         error: (error as Error).message,
         errorType: (error as Error).name,
       });

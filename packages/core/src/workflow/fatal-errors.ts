@@ -27,3 +27,25 @@ export const isRetriedStoreError = (error: unknown): boolean =>
 export function isFatalStepError(error: unknown): boolean {
   return error instanceof Error && (FATAL_STEP_ERRORS as readonly string[]).includes(error.name);
 }
+
+/** The workflow's five steps (their Lambda functions and states). */
+export type StepName = "plan" | "shard" | "collect" | "detail" | "merge";
+
+/**
+ * How the state machine retries each step, beyond the Lambda service's own errors: the steps
+ * that read much (a shard, a CSV part) on any error but a fatal one; the others on the AWS
+ * services' faults only. infra/workflow.ts builds the retriers from this, and a step's failure is
+ * recorded as the run's only when its retrier will not try it again.
+ */
+export const STEP_RETRIES: Record<StepName, "all but fatal" | "service faults"> = {
+  plan: "service faults",
+  shard: "all but fatal",
+  collect: "service faults",
+  detail: "all but fatal",
+  merge: "service faults",
+};
+
+/** Whether the state machine tries `step` again after `error` (the Lambda service's own errors aside). */
+export function retriedInWorkflow(step: StepName, error: unknown): boolean {
+  return STEP_RETRIES[step] === "all but fatal" ? !isFatalStepError(error) : isRetriedStoreError(error);
+}

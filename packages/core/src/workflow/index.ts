@@ -15,6 +15,7 @@ export {
   planStepOutputSchema,
   type ReadDeps,
   type RunLog,
+  recordingFailure,
   type ShardStepInput,
   type ShardStepResult,
   shardStepInputSchema,
@@ -22,7 +23,15 @@ export {
   type WorkflowDeps,
 } from "./contract.ts";
 export { detailStep } from "./detail-step.ts";
-export { FATAL_STEP_ERRORS, isFatalStepError, isRetriedStoreError, RETRIED_STORE_ERRORS } from "./fatal-errors.ts";
+export {
+  FATAL_STEP_ERRORS,
+  isFatalStepError,
+  isRetriedStoreError,
+  RETRIED_STORE_ERRORS,
+  retriedInWorkflow,
+  STEP_RETRIES,
+  type StepName,
+} from "./fatal-errors.ts";
 export {
   EXECUTION_HISTORY_EVENTS,
   LAMBDA_TIMEOUT_SECONDS,

@@ -3,8 +3,7 @@ import { parseMonth } from "../month/index.ts";
 import { planRun } from "../run/shards.ts";
 import { type RunJob, selectWallboxes } from "../run-records/index.ts";
 import { shardCountFor } from "../shards/index.ts";
-import { type PlanStepOutput, recordingFailure, statusBase, type WorkflowDeps } from "./contract.ts";
-import { isRetriedStoreError } from "./fatal-errors.ts";
+import { type PlanStepOutput, statusBase, type WorkflowDeps } from "./contract.ts";
 import { planLimitProblem } from "./limits.ts";
 
 /**
@@ -16,27 +15,20 @@ export async function planStep(
   job: RunJob,
   options: { shardSize: number; checkCredentials?: () => Promise<unknown> },
 ): Promise<PlanStepOutput> {
-  return recordingFailure(
-    deps,
-    job,
-    async () => {
-      deps.log.info("run started", { runId: job.runId, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
-      await deps.records.writeStatus({ ...statusBase(deps, job), status: "running", startedAt: deps.now().toISOString() });
-      const config = selectWallboxes(await deps.records.loadConfig(), job.wallboxIds);
-      const window = parseMonth(job.month, deps.now(), job.timeZone ?? "UTC");
-      const tooMany = planLimitProblem(config.wallboxes.length, options.shardSize);
-      if (tooMany) throw new RunLimitError(`cannot plan run ${job.runId}: ${tooMany}`);
-      // Bad credentials fail the run here, before any shard reads, rather than every wallbox.
-      await options.checkCredentials?.();
-      const plan = await planRun(deps.workStore(job.runId), {
-        config,
-        window,
-        generatedAt: deps.now(),
-        shards: shardCountFor(config.wallboxes.length, options.shardSize),
-      });
-      deps.log.info("run planned", { runId: job.runId, wallboxes: plan.wallboxes, shards: plan.shards.length });
-      return { job, shards: plan.shards };
-    },
-    isRetriedStoreError,
-  );
+  deps.log.info("run started", { runId: job.runId, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
+  await deps.records.writeStatus({ ...statusBase(deps, job), status: "running", startedAt: deps.now().toISOString() });
+  const config = selectWallboxes(await deps.records.loadConfig(), job.wallboxIds);
+  const window = parseMonth(job.month, deps.now(), job.timeZone ?? "UTC");
+  const tooMany = planLimitProblem(config.wallboxes.length, options.shardSize);
+  if (tooMany) throw new RunLimitError(`cannot plan run ${job.runId}: ${tooMany}`);
+  // Bad credentials fail the run here, before any shard reads, rather than every wallbox.
+  await options.checkCredentials?.();
+  const plan = await planRun(deps.workStore(job.runId), {
+    config,
+    window,
+    generatedAt: deps.now(),
+    shards: shardCountFor(config.wallboxes.length, options.shardSize),
+  });
+  deps.log.info("run planned", { runId: job.runId, wallboxes: plan.wallboxes, shards: plan.shards.length });
+  return { job, shards: plan.shards };
 }

@@ -2,39 +2,30 @@ import type { WallboxProgress } from "../run/read-wallboxes.ts";
 import { runShard } from "../run/shards.ts";
 import type { RunJob } from "../run-records/index.ts";
 import type { ShardDescriptor } from "../shards/index.ts";
-import { type ReadDeps, type RunLog, recordingFailure, type ShardStepInput, type ShardStepResult, type WorkflowDeps } from "./contract.ts";
-import { isFatalStepError } from "./fatal-errors.ts";
+import type { ReadDeps, RunLog, ShardStepInput, ShardStepResult, WorkflowDeps } from "./contract.ts";
 import { planOf } from "./stored-run.ts";
 
-/** Shard: reads one shard's wallboxes and stores its partial result, once (a repeat does nothing). */
+/** Shard: reads one shard's wallboxes and stores its partial result, once (a repeat does nothing). A failure goes back to the workflow, which retries the shard unless it is fatal. */
 export async function shardStep(deps: WorkflowDeps, input: ShardStepInput, read: ReadDeps): Promise<ShardStepResult> {
   const { job, shard } = input;
   const work = deps.workStore(job.runId);
-  try {
-    const plan = await planOf(work, job.runId);
-    const result = await runShard(work, plan, shard, {
-      reader: read.reader,
-      concurrency: read.concurrency,
-      deadline: read.deadline,
-      onWallbox: (progress: WallboxProgress) => logWallbox(deps.log, job, shard, progress),
+  const plan = await planOf(work, job.runId);
+  const result = await runShard(work, plan, shard, {
+    reader: read.reader,
+    concurrency: read.concurrency,
+    deadline: read.deadline,
+    onWallbox: (progress: WallboxProgress) => logWallbox(deps.log, job, shard, progress),
+  });
+  if (result.status === "done") {
+    deps.log.info("shard done", {
+      runId: job.runId,
+      shard: shard.index + 1,
+      wallboxes: shard.count,
+      failed: result.header.failed,
+      sessions: result.header.totals.sessions,
     });
-    if (result.status === "done") {
-      deps.log.info("shard done", {
-        runId: job.runId,
-        shard: shard.index + 1,
-        wallboxes: shard.count,
-        failed: result.header.failed,
-        sessions: result.header.totals.sessions,
-      });
-    } else deps.log.info("shard already done", { runId: job.runId, shard: shard.index + 1 });
-    return { index: shard.index, status: result.status };
-  } catch (error) {
-    // A fatal error ends the run (the workflow does not retry or catch it): its status says why.
-    // Any other goes back to the workflow, which retries the shard.
-    if (isFatalStepError(error)) return recordingFailure(deps, job, () => Promise.reject(error));
-    deps.log.warn("shard failed; the workflow retries it", { runId: job.runId, shard: shard.index + 1, error: (error as Error).message });
-    throw error;
-  }
+  } else deps.log.info("shard already done", { runId: job.runId, shard: shard.index + 1 });
+  return { index: shard.index, status: result.status };
 }
 
 function logWallbox(log: RunLog, job: RunJob, shard: ShardDescriptor, progress: WallboxProgress) {

@@ -1,20 +1,18 @@
 import { PartnerApiClient } from "@hems-reports/core/partner-api";
 import { WallboxReadError } from "@hems-reports/core/sessions";
-import { type ShardStepResult, shardStep, shardStepInputSchema } from "@hems-reports/core/workflow";
-import type { Context } from "aws-lambda";
-import { type AppDeps, productionDeps } from "../lib/report-deps.ts";
-import { parseStepInput } from "../lib/step-input.ts";
-import { runLogFor, workflowDeps } from "../lib/workflow-deps.ts";
+import { shardStep, shardStepInputSchema } from "@hems-reports/core/workflow";
+import { productionDeps } from "../lib/report-deps.ts";
+import { stepHandler } from "../lib/step-handler.ts";
 
 /** Reading stops this long before the invocation's end, leaving time to store the shard's result. */
 export const SHARD_WRITE_RESERVE_MS = 60_000;
 
 /** One shard of the workflow's Map: reads its wallboxes and stores its partial result once. */
-export function createShardHandler(deps: () => AppDeps) {
-  return async (event: unknown, context?: Context): Promise<ShardStepResult> => {
-    const app = deps();
-    if (context) app.logger.addContext(context);
-    const input = parseStepInput(shardStepInputSchema, event, "shard", app.logger);
+export const createShardHandler = stepHandler(
+  "shard",
+  shardStepInputSchema,
+  (input) => input.job,
+  async (input, { app, workflow, context }) => {
     const stop = new AbortController();
     const remaining = context?.getRemainingTimeInMillis();
     const timer =
@@ -25,7 +23,7 @@ export function createShardHandler(deps: () => AppDeps) {
             Math.max(0, remaining - SHARD_WRITE_RESERVE_MS),
           );
     try {
-      return await shardStep(workflowDeps(app, runLogFor(app, input.job)), input, {
+      return await shardStep(workflow, input, {
         reader: new PartnerApiClient({ baseUrl: app.settings.apiUrl, tokens: app.tokens, http: { ...app.http, signal: stop.signal } }),
         concurrency: app.concurrency,
         deadline: stop.signal,
@@ -36,7 +34,8 @@ export function createShardHandler(deps: () => AppDeps) {
     } finally {
       clearTimeout(timer);
     }
-  };
-}
+  },
+  (input) => ({ shard: input.shard.index + 1 }),
+);
 
 export const handler = createShardHandler(productionDeps);
