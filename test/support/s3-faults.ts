@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { seededGenerator } from "@hems-reports/simulator";
 
 /**
  * An S3 endpoint that fails as S3 does, in front of the local S3: a seeded random share of the
@@ -31,18 +32,6 @@ export interface FaultyS3 {
   close(): Promise<void>;
 }
 
-/** A small seeded generator (mulberry32), so a failing seed can be run again. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 const errorBody = (code: string, message: string) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>FAULT</RequestId></Error>`;
 
@@ -60,7 +49,8 @@ const isConditionalWrite = (incoming: IncomingMessage) =>
 const isGetObject = (incoming: IncomingMessage) => incoming.method === "GET" && /^\/[^/?]+\/[^?]+/.test(incoming.url ?? "");
 
 export async function startFaultyS3(upstream: string, options: { seed: number; rates: FaultRates }): Promise<FaultyS3> {
-  const random = seededRandom(options.seed);
+  // The simulator's seeded generator, so a failing seed can be run again.
+  const random = seededGenerator(options.seed);
   const injected: Record<keyof FaultRates, number> = { internalError: 0, slowDown: 0, conflict: 0, cutBody: 0, stallBody: 0 };
   let calm = false;
   const target = new URL(upstream);
