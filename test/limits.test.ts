@@ -118,7 +118,7 @@ describe("the workflow's limits", () => {
     const run = await largestRun(job, MAX_REQUESTED_WALLBOXES, MAX_REQUESTED_WALLBOXES * 200);
     if (process.env.HEMS_SHOW_LIMITS) console.error(JSON.stringify({ ...Object.fromEntries(run.largest), events: run.events }));
     for (const [state, bytes] of run.largest) expect(bytes, `${state}: ${bytes} bytes`).toBeLessThan(STATE_PAYLOAD_LIMIT_BYTES);
-    // One more is refused: the request names the limit (400 on demand; see test/aws-functions.test.ts).
+    // One more is refused: the request names the limit (400 on demand; see test/functions/on-demand.test.ts).
     const tooMany = runRequestSchema.safeParse({ wallboxIds: [...ids, uuid(MAX_REQUESTED_WALLBOXES)] });
     expect(tooMany.success).toBe(false);
     expect(tooMany.error?.issues[0]?.message).toMatch(
