@@ -2,7 +2,7 @@
 
 /**
  * Operators hear of every failure through one SNS topic; they add their own subscriptions (email,
- * chat, paging: README, Deploy). The functions publish a message for each run that fails, ends
+ * chat, paging: docs/operations.md, Deploy). The functions publish a message for each run that fails, ends
  * incomplete, could not start or could not email finance (`core/alerts`); the alarms below cover
  * what no function sees: an execution that failed, timed out or was stopped, a function that
  * crashed, and a schedule event that could not be delivered.

@@ -9,7 +9,7 @@ import { bucket } from "./storage";
  * How finance gets the files: signed CloudFront links, valid 8 days, to the report files in the
  * bucket (the runs' report files only; an S3 presigned URL made with a Lambda role's credentials ends with that role's session,
  * within hours; long-lived IAM user keys are what this avoids). The operator makes an RSA key pair
- * (README, Deploy): the public key's PEM file is a stage setting (HEMS_LINKS_PUBLIC_KEY_FILE) and
+ * (docs/operations.md, Deploy): the public key's PEM file is a stage setting (HEMS_LINKS_PUBLIC_KEY_FILE) and
  * becomes the distribution's key group; the private key goes into the ReportLinksKey secret,
  * which only the merge function reads. Without the setting there is no distribution, and the
  * email says where the files are instead of linking them.
@@ -17,7 +17,7 @@ import { bucket } from "./storage";
 const publicKeyFile = stageSetting("HEMS_LINKS_PUBLIC_KEY_FILE");
 const publicKeyPem = publicKeyFile ? readFileSync(publicKeyFile, "utf8") : undefined;
 if (publicKeyPem !== undefined && !publicKeyPem.includes("BEGIN PUBLIC KEY")) {
-  throw new Error(`HEMS_LINKS_PUBLIC_KEY_FILE (${publicKeyFile}) is not a PEM public key: make one with openssl (README, Deploy).`);
+  throw new Error(`HEMS_LINKS_PUBLIC_KEY_FILE (${publicKeyFile}) is not a PEM public key: make one with openssl (docs/operations.md, Deploy).`);
 }
 
 function linksDistribution(pem: string) {

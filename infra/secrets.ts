@@ -5,12 +5,12 @@ import { stageSetting } from "./stage";
  * The Partner API credentials live in AWS Secrets Manager (`sst.Secret` is not Secrets Manager: it
  * is SST's own encrypted store, bundled at deploy). Either an existing secret is linked by ARN
  * (PODERO_SECRET_ARN at deploy time), or an empty one is created for the operator to fill with
- * `{"clientId": "…", "clientSecret": "…"}` or `{"token": "…"}` (see README, Deploy).
+ * `{"clientId": "…", "clientSecret": "…"}` or `{"token": "…"}` (see docs/operations.md, Deploy).
  */
 const existingArn = stageSetting("PODERO_SECRET_ARN");
 // Production links its real secret: an empty one made because a setting was missing would fail every run.
 if ($app.stage === "production" && !existingArn) {
-  throw new Error("Set PODERO_SECRET_ARN in stages/production.json: production links the existing credentials secret (README, Deploy).");
+  throw new Error("Set PODERO_SECRET_ARN in stages/production.json: production links the existing credentials secret (docs/operations.md, Deploy).");
 }
 
 export const secretArn: $util.Input<string> =

@@ -12,7 +12,7 @@ import { CONFIG_KEY } from "./storage";
  */
 function setting(name: string, fallback?: string): string {
   const value = stageSetting(name) || fallback;
-  if (!value) throw new Error(`Set ${name} for stage "${$app.stage}" (see README, Deploy).`);
+  if (!value) throw new Error(`Set ${name} for stage "${$app.stage}" (see docs/operations.md, Deploy).`);
   return value;
 }
 
@@ -49,7 +49,7 @@ export const MAX_CONCURRENT_RUNS = wholeSetting("HEMS_MAX_CONCURRENT_RUNS", 3, 1
 
 /** Wallboxes one shard reads at once. */
 export const SHARD_CONCURRENCY = wholeSetting("HEMS_SHARD_CONCURRENCY", 8, 1, 64);
-/** The Partner API budget and the shard size (see README, "Capacity"). */
+/** The Partner API budget and the shard size (see docs/operations.md, "Capacity"). */
 export const SHARD_SIZE = wholeSetting("HEMS_SHARD_SIZE", 2_000, 1, 1_000_000);
 /** The most sessions one CSV file of the session detail holds (Excel opens at most 1,048,576 rows). */
 export const CSV_ROWS_PER_PART = wholeSetting("HEMS_CSV_ROWS_PER_PART", 1_000_000, 1, MAX_CSV_ROWS_PER_PART);
@@ -79,7 +79,7 @@ if (FINANCE_RECIPIENTS.split(",").filter((text) => text.trim()).length > MAX_EMA
     `HEMS_FINANCE_RECIPIENTS lists more than ${MAX_EMAIL_RECIPIENTS} addresses, the most SES sends one message to: use a distribution list.`,
   );
 }
-/** The sender: an identity verified in SES (README, Deploy); required with recipients. */
+/** The sender: an identity verified in SES (docs/operations.md, Deploy); required with recipients. */
 export const EMAIL_FROM = stageSetting("HEMS_EMAIL_FROM") ?? "";
 if (FINANCE_RECIPIENTS && !/@([^\s@<>]+)>?$/.test(EMAIL_FROM)) {
   throw new Error(

@@ -94,7 +94,7 @@ describe("workflow steps (as the state machine runs them)", () => {
   it("runs through the state machine's own expressions: each step's output reaches the next step's input", async () => {
     // The definition's JSONata, evaluated with the jsonata version Step Functions uses, carries the
     // real handlers' outputs along the chain; one shard fails for good and goes through ShardFailed.
-    // (No library here executes SST's JSONata definitions; see README, "The workflow".)
+    // (No library here executes SST's JSONata definitions; see docs/operations.md, "Checked against AWS's rules".)
     const app = testApp(s3, simulator);
     app.deps.shardSize = 1;
     const { Plan, Shards, Collect, Details, Merge } = (await workflowDefinition()).States;

@@ -4,7 +4,7 @@ import { evaluate } from "./workflow.ts";
  * Runs the report workflow's own definition (as SST serializes it) the way Step Functions does,
  * for the part of the Amazon States Language the definition uses: JSONata Task (Lambda invoke),
  * Pass, Map (inline and distributed), Fail and Succeed, with Retry, Catch, Assign and Output.
- * No real engine that executes JSONata definitions runs here (README, "Checked against AWS's
+ * No real engine that executes JSONata definitions runs here (docs/operations.md, "Checked against AWS's
  * rules"), so this is written to be no kinder than AWS where the definition depends on it:
  * - an error is the Lambda function's error name (its `errorType`); retriers are tried in order
  *   and the first that matches decides (a spent one does not fall through); `States.ALL` never

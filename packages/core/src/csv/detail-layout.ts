@@ -1,7 +1,7 @@
 /** Excel opens at most 1,048,576 rows: a part holds at most this many sessions, below its header. */
 export const MAX_CSV_ROWS_PER_PART = 1_000_000;
 
-/** The session detail's columns, named as the Partner API names the fields; documented in the README. */
+/** The session detail's columns, named as the Partner API names the fields; documented in docs/report-format.md. */
 export const SESSION_CSV_COLUMNS = [
   "wallbox_label",
   "user_id",

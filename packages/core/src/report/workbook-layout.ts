@@ -474,7 +474,10 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
       ...Object.entries(KPI_DEFINITIONS).map(([name, definition]) => [name, definition]),
       ["Totals", "The Summary's totals are formulas over the Wallboxes sheet; their values are cached, so no recalculation is needed."],
       ["JSON report", `${input.jsonFileName} (schemaVersion ${report.schemaVersion})`],
-      ["Session detail (CSV)", `${csvPointer(input.csvFileNames)}: every session as the API sent it (see the README for the columns)`],
+      [
+        "Session detail (CSV)",
+        `${csvPointer(input.csvFileNames)}: every session as the API sent it, its columns named as the API names its fields (hems-reports docs/report-format.md describes them)`,
+      ],
       ["Schema version", report.schemaVersion],
     ],
     filter: false,

@@ -63,7 +63,7 @@ export function s3RunRecords(location: S3Location, where: { orgId: string; confi
     if (fromLines) return checkOrg(fromLines, url(linesKey));
     const text = await readObjectText(location, configKey);
     if (text === undefined) {
-      throw new ConfigError(`the wallbox config ${url(configKey)} (or ${url(linesKey)}) does not exist: upload it (see README, Deploy)`);
+      throw new ConfigError(`the wallbox config ${url(configKey)} (or ${url(linesKey)}) does not exist: upload it (see docs/operations.md, Deploy)`);
     }
     return checkOrg(parseReportConfigText(text, url(configKey)), url(configKey));
   };

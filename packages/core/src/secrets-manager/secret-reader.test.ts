@@ -31,7 +31,7 @@ describe("Secrets Manager reader", () => {
       throw new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret value", $metadata: {} });
     });
     await expect(secretsManagerReader(missing.client, ARN)()).rejects.toThrow(
-      `cannot read secret ${ARN} (ResourceNotFoundException): it does not exist or has no value yet (see README, Deploy)`,
+      `cannot read secret ${ARN} (ResourceNotFoundException): it does not exist or has no value yet (see docs/operations.md, Deploy)`,
     );
     const binary = clientAnswering(() => ({ SecretBinary: new Uint8Array([1, 2]) }));
     await expect(secretsManagerReader(binary.client, ARN)()).rejects.toThrow(`secret ${ARN} has no text value`);

@@ -23,7 +23,7 @@ export function secretsManagerReader(client: SecretsManagerClient, secretId: str
       // A fault of the service (500, throttling, a timeout, the network) may pass: retried, never the run's end.
       if (!SECRET_REFUSALS.has(name))
         throw new AwsServiceError(`cannot read secret ${secretId} just now (${name}): Secrets Manager may answer a retry`, { cause: error });
-      const hint = name === "ResourceNotFoundException" ? ": it does not exist or has no value yet (see README, Deploy)" : "";
+      const hint = name === "ResourceNotFoundException" ? ": it does not exist or has no value yet (see docs/operations.md, Deploy)" : "";
       throw new CredentialsError(`cannot read secret ${secretId} (${name})${hint}`, { cause: error });
     }
     if (!answer.SecretString) throw new CredentialsError(`secret ${secretId} has no text value: store the credentials as JSON text`);

@@ -8,7 +8,7 @@ import type { EmailSender } from "../email/index.ts";
 
 /**
  * Sends through Amazon SES (v2) as a raw MIME message: the same bytes `--email-out` writes. The
- * sender must be an identity verified in SES (README, Deploy); the message's To header names
+ * sender must be an identity verified in SES (docs/operations.md, Deploy); the message's To header names
  * the recipients.
  */
 export function sesEmailSender(client: SESv2Client = new SESv2Client(AWS_CLIENT_TIMEOUTS)): EmailSender {

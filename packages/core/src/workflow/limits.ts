@@ -25,7 +25,7 @@ export const LARGEST_ORG_WALLBOXES = 1_000_000;
 export const MIN_SHARD_SIZE = Math.ceil(LARGEST_ORG_WALLBOXES / MAX_SHARDS);
 
 /**
- * The Capacity model (README): a wallbox takes about 1.04 requests a month, each assumed to take
+ * The Capacity model (docs/operations.md): a wallbox takes about 1.04 requests a month, each assumed to take
  * 300 ms (the Partner API's latency is not documented), `concurrency` at once. A shard may plan
  * on 10 of Lambda's 15 minutes: the rest is room for an API slower than assumed and for storing
  * the result (the shard stops reading a minute before its end).
@@ -71,7 +71,7 @@ export function stageLimitProblems(settings: { shardSize: number; concurrency: n
   const largest = maxShardSize(settings.concurrency);
   if (settings.shardSize > largest)
     problems.push(
-      `HEMS_SHARD_SIZE ${grouped(settings.shardSize)} is more than ${grouped(largest)}, the most one shard reads in ${SHARD_READ_BUDGET_SECONDS / 60} of Lambda's 15 minutes at HEMS_SHARD_CONCURRENCY ${settings.concurrency} (${REQUESTS_PER_WALLBOX} requests a wallbox at ${ASSUMED_REQUEST_SECONDS * 1000} ms each, README Capacity): lower it, or raise HEMS_SHARD_CONCURRENCY`,
+      `HEMS_SHARD_SIZE ${grouped(settings.shardSize)} is more than ${grouped(largest)}, the most one shard reads in ${SHARD_READ_BUDGET_SECONDS / 60} of Lambda's 15 minutes at HEMS_SHARD_CONCURRENCY ${settings.concurrency} (${REQUESTS_PER_WALLBOX} requests a wallbox at ${ASSUMED_REQUEST_SECONDS * 1000} ms each, docs/operations.md, Capacity): lower it, or raise HEMS_SHARD_CONCURRENCY`,
     );
   if (settings.shardSize < MIN_SHARD_SIZE)
     problems.push(
