@@ -5,6 +5,10 @@ export default defineConfig({
     include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
     globalSetup: ["test/support/global-setup.ts"],
+    // The files of a worker share their modules (the AWS SDK, exceljs, SST's sources load once per
+    // worker, not per file: about 30 % of the run). Each file starts its own servers and restores
+    // its mocks; test/settings.test.ts resets the modules it needs fresh.
+    isolate: false,
     // sst's `Resource` reads its variables once per module instance; inlining it lets a test load
     // a fresh instance after setting them (see test/settings.test.ts).
     server: { deps: { inline: ["sst"] } },

@@ -1,7 +1,7 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { manifestSchema } from "@hems-reports/core/report";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ORG_ID, sessionItems, wallboxRef } from "./support/api.ts";
 import { testApp, uploadConfig } from "./support/aws.ts";
 import { deniedCalls } from "./support/iam.ts";
@@ -43,6 +43,7 @@ beforeEach(() => {
   // The functions' JSON log lines; the soak's own summary (console.info) still shows.
   vi.spyOn(process.stdout, "write").mockImplementation(() => true);
 });
+afterEach(() => vi.restoreAllMocks());
 
 async function objectBytes(key: string): Promise<Buffer> {
   const answer = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));

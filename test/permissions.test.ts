@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { derivedRunId } from "@hems-reports/core/workflow";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ORG_ID, wallboxRef } from "./support/api.ts";
 import { testApp, uploadConfig, urlEvent } from "./support/aws.ts";
 import { allowed, awsCalls, deniedCalls, STATE_MACHINE_ARN, stageStatements, TEST_BUCKET } from "./support/iam.ts";
@@ -33,6 +33,7 @@ beforeEach(async () => {
   await s3.clear();
   await uploadConfig(s3, config);
 });
+afterEach(() => vi.restoreAllMocks());
 
 const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const finance = {
