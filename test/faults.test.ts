@@ -4,7 +4,7 @@ import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ORG_ID, sessionItems, wallboxRef } from "./support/api.ts";
 import { testApp, uploadConfig } from "./support/aws.ts";
-import { deniedCalls } from "./support/iam.ts";
+import { awsCalls, deniedCalls } from "./support/iam.ts";
 import { type LocalS3, startLocalS3 } from "./support/s3.ts";
 import { type FaultRates, startFaultyS3 } from "./support/s3-faults.ts";
 
@@ -67,6 +67,7 @@ describe("faults between a request and its body", () => {
   it(
     "leave the report byte-identical: 500, 503 SlowDown, 409, cut-off and stalled bodies at seeded random points",
     async () => {
+      awsCalls.length = 0;
       const reference = await reportThrough(undefined);
       const met: Record<keyof FaultRates, number> = { internalError: 0, slowDown: 0, conflict: 0, cutBody: 0, stallBody: 0 };
       expect(reference.outcome).toMatchObject({ status: "done", complete: true });

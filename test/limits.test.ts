@@ -127,11 +127,25 @@ describe("the workflow's limits", () => {
   });
 
   it("fails with States.DataLimitExceeded, which no catch takes, where a state would not fit: the engine is as strict as AWS", async () => {
+    // A small job; Collect answers more than fits (the Map's results and the plan fit): the run fails there.
     const definition = await workflowDefinition();
-    const job = largestJob(Array.from({ length: 7_000 }, (_, index) => uuid(index)));
+    const job = largestJob();
+    const huge = {
+      parts: Array.from({ length: 3_000 }, (_, index) => ({ index, name: `${"x".repeat(80)}-${index}.csv`, shard: 0, skip: 0, rows: 1 })),
+    };
     await expect(
-      runStateMachine(definition, job, { functions: { [WORKFLOW_FUNCTIONS.plan]: async () => largestPlan(job, 7_000) } }),
-    ).rejects.toMatchObject({ error: "States.DataLimitExceeded" });
+      runStateMachine(definition, job, {
+        functions: {
+          [WORKFLOW_FUNCTIONS.plan]: async () => largestPlan(job, 2_000),
+          [WORKFLOW_FUNCTIONS.shard]: async (payload) => ({ index: (payload as { shard: { index: number } }).shard.index, status: "done" }),
+          [WORKFLOW_FUNCTIONS.collect]: async () => huge,
+        },
+      }),
+    ).rejects.toMatchObject({ error: "States.DataLimitExceeded", errorCause: expect.stringMatching(/^the output of state Collect is \d+ bytes/) });
+    // StartExecution refuses a job over the limit before any state (the stand-in of test/support/aws.ts does too).
+    expect(Buffer.byteLength(JSON.stringify(largestJob(Array.from({ length: 7_000 }, (_, index) => uuid(index)))))).toBeGreaterThan(
+      STATE_PAYLOAD_LIMIT_BYTES,
+    );
   });
 
   it("refuses stage settings that do not fit Lambda's 15 minutes or the payload limits, naming the limit", () => {

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
-import { putObject, readObjectText, S3ObjectError, s3ReportStore } from "@hems-reports/core/s3";
+import { GetObjectCommand, HeadObjectCommand, S3ServiceException } from "@aws-sdk/client-s3";
+import { S3RefusedError } from "@hems-reports/core/errors";
+import { putObject, readObjectText, S3ObjectError, s3Error, s3ReportStore } from "@hems-reports/core/s3";
 import { writeFile } from "@hems-reports/core/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { functionsClient, type LocalS3, startLocalS3 } from "./support/s3.ts";
@@ -137,7 +138,24 @@ describe("S3 report store (against s3rver)", () => {
     const error = await putObject({ client: s3.client, bucket: "no-such-bucket" }, "k", Buffer.from("x"), "text/plain").catch(
       (caught: unknown) => caught,
     );
-    expect(error).toBeInstanceOf(S3ObjectError);
+    // A refusal no retry changes: it ends the run with its reason (fatal in the workflow), not a fault retried.
+    expect(error).toBeInstanceOf(S3RefusedError);
+    expect((error as Error).name).toBe("S3RefusedError");
     expect((error as Error).message).toMatch(/^cannot write s3:\/\/no-such-bucket\/k: NoSuchBucket \(HTTP 404\)/);
+  });
+
+  it("tells a fault of S3 (retried) from a refusal (the run's end)", () => {
+    const answer = (name: string, status: number) =>
+      new S3ServiceException({ name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status }, message: name });
+    expect(s3Error("x", answer("AccessDenied", 403))).toBeInstanceOf(S3RefusedError);
+    for (const [name, status] of [
+      ["InternalError", 500],
+      ["SlowDown", 503],
+      ["ConditionalRequestConflict", 409],
+      ["PreconditionFailed", 412],
+      ["NoSuchKey", 404],
+    ] as const)
+      expect(s3Error("x", answer(name, status)), name).toBeInstanceOf(S3ObjectError);
+    expect(s3Error("x", new Error("aborted"))).toBeInstanceOf(S3ObjectError);
   });
 });

@@ -184,7 +184,7 @@ export function testApp(
     }
     if (command === "ListExecutionsCommand") {
       if (Number(input.maxResults ?? 0) > 1000) throw new Error("ListExecutions takes maxResults up to 1000");
-      const running = [...executions].filter(([, execution]) => execution.status === "RUNNING");
+      const running = [...executions].filter(([, execution]) => !input.statusFilter || execution.status === input.statusFilter);
       return { executions: running.slice(0, Number(input.maxResults ?? 1000)).map(([runId]) => ({ name: runId, status: "RUNNING" })) };
     }
     if (command === "DescribeExecutionCommand") {
@@ -196,11 +196,11 @@ export function testApp(
     throw new Error(`the tests' Step Functions does not answer ${command}`);
   });
   const sns = answering(guard(new SNSClient(aws), ORG_ID, snsRequests, refusal(SNSServiceException)), (_command, input) => {
-    // As SNS validates a publish (Publish API reference): an ASCII subject of at most 100
+    // As SNS validates a publish (Publish API reference): an ASCII subject of less than 100
     // characters without line breaks, a message of at most 256 KiB.
     const subject = String(input.Subject ?? "");
     const invalid = (message: string) => new InvalidParameterException({ $metadata: {}, message: `Invalid parameter: ${message}` });
-    if (subject.length > 100 || !/^[\x20-\x7e]*$/.test(subject) || /^\s/.test(subject)) throw invalid(`Subject "${subject}"`);
+    if (subject.length >= 100 || !/^[\x20-\x7e]*$/.test(subject) || /^\s/.test(subject)) throw invalid(`Subject "${subject}"`);
     const bytes = Buffer.byteLength(String(input.Message ?? ""), "utf8");
     if (bytes === 0 || bytes > 262_144) throw invalid(`Message of ${bytes} bytes`);
     return { MessageId: `message-${sentAlerts.length}` };

@@ -189,15 +189,21 @@ async function runOne(
   if (state.Type === "Task") {
     if (state.Resource !== "arn:aws:states:::lambda:invoke")
       throw new StatesError("States.Runtime", `${name}: resource ${state.Resource} is not run here`);
-    const { FunctionName, Payload } = (await evaluate(state.Arguments, bindings())) as { FunctionName: string; Payload: unknown };
+    const argumentsValue = (await evaluate(state.Arguments, bindings())) as { FunctionName: string; Payload: unknown };
+    // The task's arguments and its result count against the limit too, not only the state's input and output.
+    checkPayload(execution, name, "input", argumentsValue);
+    const { FunctionName, Payload } = argumentsValue;
     await authorized(execution, "lambda:InvokeFunction", FunctionName, "Lambda.AWSLambdaException");
     const handler = execution.functions[FunctionName];
     if (!handler) throw new StatesError("Lambda.ResourceNotFoundException", `no function ${FunctionName}`);
     try {
       // The payload crosses a process boundary: as JSON, as Lambda passes it.
       const answer = await handler(JSON.parse(JSON.stringify(Payload ?? null)));
-      return { Payload: answer === undefined ? null : JSON.parse(JSON.stringify(answer)), StatusCode: 200, ExecutedVersion: "$LATEST" };
+      const result = { Payload: answer === undefined ? null : JSON.parse(JSON.stringify(answer)), StatusCode: 200, ExecutedVersion: "$LATEST" };
+      checkPayload(execution, name, "output", result);
+      return result;
     } catch (error) {
+      if (error instanceof StatesError) throw error;
       const failure = error instanceof Error ? error : new Error(String(error));
       throw new StatesError(failure.name, JSON.stringify({ errorType: failure.name, errorMessage: failure.message, trace: [] }), failure.message);
     }

@@ -28,7 +28,8 @@ export const ALERT_REASON_CHARACTERS = 8_000;
 
 /** Where an operator looks: the log group and the run id to filter by, and the workflow's execution. */
 export function alertText(alert: OperatorAlert, where: { logGroup?: string; stage?: string }): { subject: string; message: string } {
-  const subject = `hems-reports${where.stage ? ` (${where.stage})` : ""} ${alert.month}: ${alert.what}`.slice(0, 100);
+  // SNS takes a subject of less than 100 characters.
+  const subject = `hems-reports${where.stage ? ` (${where.stage})` : ""} ${alert.month}: ${alert.what}`.slice(0, 99);
   const reason =
     alert.reason.length > ALERT_REASON_CHARACTERS
       ? `${alert.reason.slice(0, ALERT_REASON_CHARACTERS)}… (cut here: the run's status has the whole reason)`

@@ -44,6 +44,7 @@ describe("the errors that stop a run", () => {
       "WorkStoreError",
       "RunRecordsError",
       "RunLimitError",
+      "S3RefusedError",
       "TypeError",
       "ReferenceError",
       "SyntaxError",

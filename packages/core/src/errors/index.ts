@@ -67,6 +67,14 @@ export class RunLimitError extends RunStopError {
   }
 }
 
+/** S3 refused a call for good (access denied, no such bucket, a wrong request): a retry would be refused again. */
+export class S3RefusedError extends RunStopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "S3RefusedError";
+  }
+}
+
 /** A month or a timezone that cannot be reported: malformed, not ended yet, unknown. */
 export class MonthError extends RunStopError {
   static override readonly endsCloudRun: boolean = false;
@@ -112,6 +120,7 @@ export const RUN_STOP_ERRORS = [
   WorkStoreError,
   RunRecordsError,
   RunLimitError,
+  S3RefusedError,
   MonthError,
   OutputFolderError,
   UsageError,

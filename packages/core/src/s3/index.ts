@@ -7,6 +7,7 @@ export {
   readObjectText,
   type S3Location,
   S3ObjectError,
+  s3Error,
   s3ReportStore,
   uploadStream,
 } from "./report-store.ts";

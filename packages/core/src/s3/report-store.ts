@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { AWS_CLIENT_TIMEOUTS } from "../aws-clients/index.ts";
+import { S3RefusedError } from "../errors/index.ts";
 import type { Producer, ReportStore, StagedFile } from "../storage/index.ts";
 import { measuringStream, produceInto, WorkStoreError } from "../storage/index.ts";
 
@@ -89,29 +90,49 @@ function resumableBody({ client, bucket }: S3Location, key: string, first: GetOb
   async function* chunks() {
     let received = 0;
     for (let resumes = 0; ; resumes++) {
-      try {
-        if (body)
-          for await (const chunk of body) {
-            received += (chunk as Buffer).length;
-            yield chunk as Buffer;
-          }
-        return;
-      } catch (error) {
-        if (length !== undefined && received >= length) return;
-        if (resumes >= BODY_RESUMES)
-          throw new S3ObjectError(`cannot read ${url(bucket, key)}: its body broke off ${resumes + 1} times (after ${received} bytes)`, {
-            cause: error,
-          });
-        body?.destroy();
+      // Only the body's own errors resume the read: the yield stays outside the try, so a reader
+      // that stops with an error of its own ends the read, and asks for nothing more.
+      const reading = (body as AsyncIterable<Buffer> | undefined)?.[Symbol.asyncIterator]();
+      let broke: unknown;
+      while (reading) {
+        let next: IteratorResult<Buffer>;
         try {
-          const next = await client.send(
-            new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${received}-`, ...(first.ETag ? { IfMatch: first.ETag } : {}) }),
-          );
-          body = next.Body as Readable;
-        } catch (resumeError) {
-          throw new S3ObjectError(`cannot read ${url(bucket, key)} on from byte ${received}: ${describe(resumeError)}`, { cause: resumeError });
+          next = await reading.next();
+        } catch (error) {
+          broke = error;
+          break;
         }
+        if (next.done) break;
+        received += next.value.length;
+        yield next.value;
       }
+      if (broke === undefined) {
+        if (length !== undefined && received !== length)
+          throw new S3ObjectError(`cannot read ${url(bucket, key)}: its body ended after ${received} of its ${length} bytes`);
+        return;
+      }
+      if (length !== undefined && received >= length) return;
+      if (resumes >= BODY_RESUMES)
+        throw new S3ObjectError(`cannot read ${url(bucket, key)}: its body broke off ${resumes + 1} times (after ${received} bytes)`, {
+          cause: broke,
+        });
+      body?.destroy();
+      let rest: GetObjectCommandOutput;
+      try {
+        rest = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${received}-`, ...(first.ETag ? { IfMatch: first.ETag } : {}) }),
+        );
+      } catch (resumeError) {
+        throw s3Error(`cannot read ${url(bucket, key)} on from byte ${received}: ${describe(resumeError)}`, resumeError);
+      }
+      // A server that ignored the range would send the object again from its start.
+      if (rest.$metadata.httpStatusCode !== 206 || !rest.ContentRange?.startsWith(`bytes ${received}-`)) {
+        (rest.Body as Readable | undefined)?.destroy();
+        throw new S3ObjectError(
+          `cannot read ${url(bucket, key)} on from byte ${received}: the answer is not that range (${rest.ContentRange ?? `HTTP ${rest.$metadata.httpStatusCode}`})`,
+        );
+      }
+      body = rest.Body as Readable;
     }
   }
   const stream = Readable.from(chunks(), { objectMode: false });
@@ -134,7 +155,7 @@ export async function getObject(location: S3Location, key: string): Promise<GetO
     return await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {
     if (isMissingObject(error)) return undefined;
-    throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`, { cause: error });
+    throw s3Error(`cannot read ${url(bucket, key)}: ${describe(error)}`, error);
   }
 }
 
@@ -197,8 +218,32 @@ export async function putObject(
     );
     return answer.VersionId ? { versionId: answer.VersionId } : {};
   } catch (error) {
-    throw new S3ObjectError(`cannot write ${url(bucket, key)}: ${describe(error)}`, { cause: error });
+    throw s3Error(`cannot write ${url(bucket, key)}: ${describe(error)}`, error);
   }
+}
+
+/** S3's answers that no retry changes: the role may not, the bucket is not there, the request is wrong. */
+const REFUSALS = new Set([
+  "AccessDenied",
+  "AllAccessDisabled",
+  "NoSuchBucket",
+  "InvalidBucketName",
+  "InvalidArgument",
+  "InvalidRequest",
+  "InvalidAccessKeyId",
+]);
+
+/**
+ * The error of a failed S3 call: a refusal (403, a missing bucket, a wrong request) ends the run
+ * with its reason (S3RefusedError, fatal); anything else (500s, throttling, timeouts, a broken
+ * connection, 404s of objects between steps, 409/412 of conditions) is an S3ObjectError, which
+ * the workflow retries.
+ */
+export function s3Error(message: string, error: unknown): Error {
+  const refused =
+    error instanceof S3ServiceException &&
+    (REFUSALS.has(error.name) || error.$metadata.httpStatusCode === 401 || error.$metadata.httpStatusCode === 403);
+  return refused ? new S3RefusedError(message, { cause: error }) : new S3ObjectError(message, { cause: error });
 }
 
 function describe(error: unknown): string {
@@ -255,7 +300,7 @@ export async function uploadStream(
     await upload.abort().catch(() => undefined);
     if (producerError !== undefined && !(uploadError !== undefined && isStreamTeardown(producerError))) throw producerError;
     const cause = uploadError ?? error;
-    throw new S3ObjectError(`cannot write ${url(bucket, key)}: ${describe(cause)}`, { cause });
+    throw s3Error(`cannot write ${url(bucket, key)}: ${describe(cause)}`, cause);
   }
   return { bytes: measure.bytes(), sha256: measure.sha256(), ...(versionId ? { versionId } : {}) };
 }
@@ -268,7 +313,7 @@ export async function deleteObject({ client, bucket }: S3Location, key: string):
   try {
     await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {
-    throw new S3ObjectError(`cannot delete ${url(bucket, key)}: ${describe(error)}`, { cause: error });
+    throw s3Error(`cannot delete ${url(bucket, key)}: ${describe(error)}`, error);
   }
 }
 
@@ -279,7 +324,7 @@ export async function headObject({ client, bucket }: S3Location, key: string): P
     return { bytes: answer.ContentLength ?? 0, ...(answer.VersionId ? { versionId: answer.VersionId } : {}) };
   } catch (error) {
     if (isMissingObject(error)) return undefined;
-    throw new S3ObjectError(`cannot read ${url(bucket, key)}: ${describe(error)}`, { cause: error });
+    throw s3Error(`cannot read ${url(bucket, key)}: ${describe(error)}`, error);
   }
 }
 
@@ -356,7 +401,7 @@ export function s3ReportStore(location: S3Location, prefix: string): ReportStore
         );
         versionId = answer.VersionId;
       } catch (error) {
-        throw new S3ObjectError(`cannot write ${url(bucket, key)}: ${describe(error)}`, { cause: error });
+        throw s3Error(`cannot write ${url(bucket, key)}: ${describe(error)}`, error);
       }
       return stored(name, contentType, { ...measure, ...(versionId ? { versionId } : {}) });
     },

@@ -1,6 +1,6 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
 import type { WorkStore } from "../storage/index.ts";
-import { conditionRefused, headObject, openObject, type S3Location, S3ObjectError, uploadStream } from "./report-store.ts";
+import { conditionRefused, headObject, openObject, type S3Location, s3Error, uploadStream } from "./report-store.ts";
 
 /**
  * A run's work objects under a key prefix of the bucket. An object is created with
@@ -32,7 +32,7 @@ export function s3WorkStore(location: S3Location, prefix: string): WorkStore {
         try {
           answer = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}${keyPrefix}`, ContinuationToken: token }));
         } catch (error) {
-          throw new S3ObjectError(`cannot list ${url(keyPrefix)}: ${(error as Error).name}`, { cause: error });
+          throw s3Error(`cannot list ${url(keyPrefix)}: ${(error as Error).name}`, error);
         }
         for (const object of answer.Contents ?? []) if (object.Key) yield object.Key.slice(prefix.length);
         token = answer.IsTruncated ? answer.NextContinuationToken : undefined;

@@ -16,7 +16,9 @@ export interface StepContext {
 /**
  * The one opening of every workflow step: the Lambda context on the log, the input checked
  * against its schema (a malformed one fails the step, naming the field), the run's log, and a
- * failure recorded as the run's when the workflow will not try the step again.
+ * failure recorded as the run's when the workflow will not try the step again. (A step whose
+ * settings or input cannot be read has no run to record it in: the execution's state and the
+ * function's error alarm say it.)
  */
 export function stepHandler<Input, Output>(
   step: StepName,
