@@ -42,7 +42,7 @@ import {
   STATE_MACHINE_ARN,
   TOPIC_ARN,
 } from "./iam.ts";
-import { functionsClient, type LocalS3, type S3Call } from "./s3.ts";
+import { functionsClient, type LocalS3 } from "./s3.ts";
 import { type Retried, runStateMachine, STATE_PAYLOAD_LIMIT_BYTES } from "./state-machine.ts";
 import { type AslDefinition, WORKFLOW_FUNCTIONS, workflowDefinition } from "./workflow.ts";
 
@@ -95,7 +95,6 @@ export function testApp(
   options: {
     secret?: string;
     now?: Date;
-    onS3Call?: (call: S3Call) => void;
     failCommand?: string;
     /** The stage's HEMS_SHARD_SIZE and HEMS_CSV_ROWS_PER_PART (defaults 2,000 and 1,000,000). */
     shardSize?: number;
@@ -220,7 +219,6 @@ export function testApp(
     s3: functionsClient(s3, {
       iam: { orgId: ORG_ID },
       ...(options.s3Endpoint ? { endpoint: options.s3Endpoint, socketTimeoutMs: 600 } : {}),
-      ...(options.onS3Call ? { onCall: options.onS3Call } : {}),
       ...(options.failCommand ? { failCommand: options.failCommand } : {}),
     }),
     readSecret: secretsManagerReader(secrets, SECRET_ARN),

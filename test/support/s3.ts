@@ -45,13 +45,6 @@ export async function startLocalS3(bucket = "hems-reports-test"): Promise<LocalS
   };
 }
 
-export interface S3Call {
-  command: string;
-  key?: string;
-  /** CopyObject's source, `bucket/key`. */
-  copySource?: string;
-}
-
 /**
  * S3's conditional writes, which s3rver ignores: a `PutObject` or `CompleteMultipartUpload` with
  * `If-None-Match: *` fails with 412 when the key has an object, and one with `If-Match: <ETag>`
@@ -105,14 +98,13 @@ async function conditionally<T>(s3: LocalS3, key: string, input: { IfNoneMatch?:
 
 /**
  * Another production client for the same server, for the code under test: it enforces S3's
- * conditional writes (above), and it can record every call (to check them against the deployed
- * role's permissions) and fail chosen PutObjects, or every call of one command (as a network or
- * S3 failure midway would).
+ * conditional writes (above); with `iam` it evaluates every call against the deployed role's
+ * policies (test/support/iam.ts); it can fail chosen PutObjects, or every call of one command (as
+ * a network or S3 failure midway would), and send through another endpoint (a fault proxy).
  */
 export function functionsClient(
   s3: LocalS3,
   options: {
-    onCall?: (call: S3Call) => void;
     failPuts?: RegExp;
     failCommand?: string;
     endpoint?: string;
@@ -131,8 +123,7 @@ export function functionsClient(
   if (options.iam) guard(client, options.iam.orgId, s3Requests, (message) => accessDenied(message));
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const { Key: key, CopySource: copySource } = args.input as { Key?: string; CopySource?: string };
-      options.onCall?.({ command: context.commandName ?? "unknown", ...(key ? { key } : {}), ...(copySource ? { copySource } : {}) });
+      const { Key: key } = args.input as { Key?: string };
       if (options.failPuts && context.commandName === "PutObjectCommand" && key && options.failPuts.test(key)) throw new Error("simulated S3 outage");
       if (options.failCommand && context.commandName === options.failCommand) throw new Error("simulated S3 outage");
       const conditions = args.input as { IfNoneMatch?: string; IfMatch?: string };

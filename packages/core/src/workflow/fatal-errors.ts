@@ -25,7 +25,7 @@ export const isRetriedStoreError = (error: unknown): boolean =>
   error instanceof Error && (RETRIED_STORE_ERRORS as readonly string[]).includes(error.name);
 
 export function isFatalStepError(error: unknown): boolean {
-  return error instanceof Error && (FATAL_STEP_ERRORS as readonly string[]).includes(error.name);
+  return error instanceof Error && FATAL_STEP_ERRORS.includes(error.name);
 }
 
 /** The workflow's five steps (their Lambda functions and states). */
