@@ -75,7 +75,9 @@ describe("faults between a request and its body", () => {
       for (const seed of seeds) {
         const faulty = await startFaultyS3(s3.endpoint, { seed, rates: FAULTS });
         try {
-          const run = await reportThrough(faulty.endpoint);
+          const run = await reportThrough(faulty.endpoint).catch((error: unknown) => {
+            throw new Error(`the run with fault seed ${seed} failed (HEMS_FAULT_SEEDS=${seed} npm run soak repeats it)`, { cause: error });
+          });
           expect(run.outcome).toMatchObject({ status: "done", complete: true });
           expect(run.files.json.equals(reference.files.json), `JSON with seed ${seed}`).toBe(true);
           expect(run.files.csv.length).toBe(reference.files.csv.length);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { GetObjectCommand, HeadObjectCommand, S3ServiceException } from "@aws-sdk/client-s3";
 import { S3RefusedError } from "@hems-reports/core/errors";
-import { putObject, readObjectText, S3ObjectError, s3Error, s3ReportStore } from "@hems-reports/core/s3";
+import { putObject, readObjectText, S3ObjectError, s3Error, s3ReportStore, s3WorkStore } from "@hems-reports/core/s3";
 import { writeFile } from "@hems-reports/core/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { functionsClient, type LocalS3, startLocalS3 } from "./support/s3.ts";
@@ -157,5 +157,40 @@ describe("S3 report store (against s3rver)", () => {
     ] as const)
       expect(s3Error("x", answer(name, status)), name).toBeInstanceOf(S3ObjectError);
     expect(s3Error("x", new Error("aborted"))).toBeInstanceOf(S3ObjectError);
+  });
+
+  it("fails a work object whose producer's own write S3 refused, rather than taking it as written already", async () => {
+    // One pass feeds two objects (a CSV part and its Data quality lines): the inner write is
+    // refused with 409 ConditionalRequestConflict every time, after the outer object is complete.
+    // That refusal is the inner object's: the outer create must fail, not answer "already there",
+    // or a result would name an object that was never written.
+    const client = functionsClient(s3);
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const { Key: key } = args.input as { Key?: string };
+        if (context.commandName === "PutObjectCommand" && key?.endsWith("inner.jsonl"))
+          throw new S3ServiceException({
+            name: "ConditionalRequestConflict",
+            $fault: "client",
+            $metadata: { httpStatusCode: 409 },
+            message: "conflict",
+          });
+        return next(args);
+      },
+      { step: "initialize", name: "refuseInner", priority: "high" },
+    );
+    const work = s3WorkStore({ client, bucket: s3.bucket }, "work/nested/");
+    const error = await work
+      .create("outer.csv", async (outer) => {
+        await work.create("inner.jsonl", async (inner) => {
+          inner.end("line\n");
+          outer.end("a,b\n");
+        });
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(S3ObjectError);
+    expect((error as Error).message).toMatch(/inner\.jsonl: ConditionalRequestConflict \(HTTP 409\)/);
+    // A create refused because its own object is there still answers false.
+    expect(await work.create("outer.csv", async (out) => void out.end("again"))).toBe(false);
   });
 });

@@ -67,9 +67,12 @@ export interface S3Location {
 }
 
 export class S3ObjectError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /** The object whose request failed, where one did: a refused condition is that object's, not one a producer wrote. */
+  readonly key?: string;
+  constructor(message: string, options?: ErrorOptions & { key?: string }) {
     super(message, options);
     this.name = "S3ObjectError";
+    if (options?.key !== undefined) this.key = options.key;
   }
 }
 
@@ -218,7 +221,7 @@ export async function putObject(
     );
     return answer.VersionId ? { versionId: answer.VersionId } : {};
   } catch (error) {
-    throw s3Error(`cannot write ${url(bucket, key)}: ${describe(error)}`, error);
+    throw s3Error(`cannot write ${url(bucket, key)}: ${describe(error)}`, error, key);
   }
 }
 
@@ -239,11 +242,13 @@ const REFUSALS = new Set([
  * connection, 404s of objects between steps, 409/412 of conditions) is an S3ObjectError, which
  * the workflow retries.
  */
-export function s3Error(message: string, error: unknown): Error {
+export function s3Error(message: string, error: unknown, key?: string): Error {
   const refused =
     error instanceof S3ServiceException &&
     (REFUSALS.has(error.name) || error.$metadata.httpStatusCode === 401 || error.$metadata.httpStatusCode === 403);
-  return refused ? new S3RefusedError(message, { cause: error }) : new S3ObjectError(message, { cause: error });
+  return refused
+    ? new S3RefusedError(message, { cause: error })
+    : new S3ObjectError(message, { cause: error, ...(key === undefined ? {} : { key }) });
 }
 
 function describe(error: unknown): string {
@@ -300,14 +305,21 @@ export async function uploadStream(
     await upload.abort().catch(() => undefined);
     if (producerError !== undefined && !(uploadError !== undefined && isStreamTeardown(producerError))) throw producerError;
     const cause = uploadError ?? error;
-    throw s3Error(`cannot write ${url(bucket, key)}: ${describe(cause)}`, cause);
+    throw s3Error(`cannot write ${url(bucket, key)}: ${describe(cause)}`, cause, key);
   }
   return { bytes: measure.bytes(), sha256: measure.sha256(), ...(versionId ? { versionId } : {}) };
 }
 
-/** S3 refused a conditional write: 412 (the condition does not hold), 409 (another conditional write to the key was under way). */
-export const conditionRefused = (error: unknown) =>
-  error instanceof S3ObjectError && error.cause instanceof S3ServiceException && [409, 412].includes(error.cause.$metadata.httpStatusCode ?? 0);
+/**
+ * S3 refused the conditional write of `key`: 412 (the condition does not hold), 409 (another
+ * conditional write to the key was under way). A refusal of another object's write (one that a
+ * producer made while this one streamed, and let through) says nothing of `key`.
+ */
+export const conditionRefused = (error: unknown, key: string) =>
+  error instanceof S3ObjectError &&
+  error.key === key &&
+  error.cause instanceof S3ServiceException &&
+  [409, 412].includes(error.cause.$metadata.httpStatusCode ?? 0);
 
 export async function deleteObject({ client, bucket }: S3Location, key: string): Promise<void> {
   try {
@@ -362,7 +374,7 @@ export function s3ReportStore(location: S3Location, prefix: string): ReportStore
         return stored(name, contentType, await uploadStream(location, key, contentType, produce, { ifNoneMatch: "*" }));
       } catch (error) {
         // Another attempt of this run's step wrote it meanwhile: that one is the file.
-        if (conditionRefused(error)) return stored(name, contentType, await measureStored(location, key));
+        if (conditionRefused(error, key)) return stored(name, contentType, await measureStored(location, key));
         throw error;
       }
     },

@@ -34,7 +34,7 @@ export function s3RunRecords(location: S3Location, where: { orgId: string; confi
       return true;
     } catch (error) {
       // (Only a missing object: a missing bucket is an error to report, not a race lost.)
-      if (conditionRefused(error) || (error instanceof S3ObjectError && (error.cause as { name?: string } | undefined)?.name === "NoSuchKey"))
+      if (conditionRefused(error, key) || (error instanceof S3ObjectError && (error.cause as { name?: string } | undefined)?.name === "NoSuchKey"))
         return false;
       throw error;
     }

@@ -21,7 +21,7 @@ export function s3WorkStore(location: S3Location, prefix: string): WorkStore {
         return true;
       } catch (error) {
         // 412: it exists. 409: another creation was under way; it exists only if that one finished.
-        if (conditionRefused(error) && (await exists(key))) return false;
+        if (conditionRefused(error, `${prefix}${key}`) && (await exists(key))) return false;
         throw error;
       }
     },
