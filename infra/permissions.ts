@@ -1,4 +1,4 @@
-import { type BucketRole, bucketAccess } from "../packages/core/src/run-records/bucket-access";
+import { type BucketRole, bucketAccess } from "../packages/core/src/domain/run/bucket-access";
 
 /**
  * Every IAM statement of the stage's roles, in one place and pure: infra hands exactly these to

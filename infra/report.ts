@@ -44,7 +44,7 @@ const workflowStep = (
 
 /** Plans a run: reads the config (streamed to the bucket as shard lists) and checks the credentials. */
 export const planStep = workflowStep("RunPlan", "plan", {
-  handler: "packages/functions/src/steps/plan.handler",
+  handler: "packages/functions/src/handlers/plan.handler",
   timeout: "5 minutes",
   memory: "1024 MB",
 });
@@ -55,14 +55,14 @@ export const planStep = workflowStep("RunPlan", "plan", {
  * the CPU share that parsing pages wants; memory stays at a few hundred MB (see Performance).
  */
 export const shardStep = workflowStep("RunShard", "shard", {
-  handler: "packages/functions/src/steps/shard.handler",
+  handler: "packages/functions/src/handlers/shard.handler",
   timeout: "15 minutes",
   memory: "2048 MB",
 });
 
 /** Settles the shards' outcomes and cuts the session detail into CSV parts: it reads only the shards' headers. */
 export const collectStep = workflowStep("RunCollect", "collect", {
-  handler: "packages/functions/src/steps/collect.handler",
+  handler: "packages/functions/src/handlers/collect.handler",
   timeout: "5 minutes",
   memory: "1024 MB",
 });
@@ -72,7 +72,7 @@ export const collectStep = workflowStep("RunCollect", "collect", {
  * the shards' sessions: about 10–20 s of CPU a part here (see Performance), with the parts at once.
  */
 export const detailStep = workflowStep("RunDetail", "detail", {
-  handler: "packages/functions/src/steps/detail.handler",
+  handler: "packages/functions/src/handlers/detail.handler",
   timeout: "15 minutes",
   memory: "2048 MB",
 });
@@ -83,7 +83,7 @@ export const detailStep = workflowStep("RunDetail", "detail", {
  */
 export const mergeStep = new sst.aws.Function("RunMerge", {
   ...lambda,
-  handler: "packages/functions/src/steps/merge.handler",
+  handler: "packages/functions/src/handlers/merge.handler",
   timeout: "15 minutes",
   memory: "2048 MB",
   link: [reportStore, apiSecret, reportSettings, operatorAlerts, ...(reportLinks ? [reportLinks.links, reportLinks.linksKey] : [])],
@@ -142,7 +142,7 @@ const deadLetters = scheduleDeadLetters.arn;
  */
 const scheduledTrigger: sst.aws.FunctionArgs = {
   ...trigger,
-  handler: "packages/functions/src/scheduled.handler",
+  handler: "packages/functions/src/handlers/scheduled.handler",
   retries: 2,
   permissions: policies.scheduled,
   transform: {
@@ -186,7 +186,7 @@ export const catchUp = reportSchedule("CatchUpReport", "cron(0 6 2-5 * ? *)", "c
  */
 export const onDemand = new sst.aws.Function("OnDemandReport", {
   ...trigger,
-  handler: "packages/functions/src/on-demand.handler",
+  handler: "packages/functions/src/handlers/on-demand.handler",
   permissions: policies.onDemand,
   // IAM auth only, and no CORS: callers are signed clients, never a browser page of another origin.
   url: { authorization: "iam", cors: false },

@@ -1,8 +1,8 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 
-import { MAX_CSV_ROWS_PER_PART } from "../packages/core/src/csv/detail-layout";
-import { defaultTokenUrl, normalizeBaseUrl } from "../packages/core/src/partner-api/base-url";
-import { MAX_EMAIL_RECIPIENTS, stageLimitProblems } from "../packages/core/src/workflow/limits";
+import { defaultTokenUrl, normalizeBaseUrl } from "../packages/core/src/adapters/partner-api/base-url";
+import { MAX_EMAIL_RECIPIENTS, stageLimitProblems } from "../packages/core/src/domain/run/limits";
+import { MAX_CSV_ROWS_PER_PART } from "../packages/core/src/formats/csv/detail-layout";
 import { stageSetting } from "./stage";
 import { CONFIG_KEY } from "./storage";
 

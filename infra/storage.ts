@@ -1,6 +1,6 @@
 /// <reference path="../.sst/platform/config.d.ts" />
 
-import { CONFIG_KEY, WORK_EXPIRY_DAYS } from "../packages/core/src/run-records/bucket-access";
+import { CONFIG_KEY, WORK_EXPIRY_DAYS } from "../packages/core/src/domain/run/bucket-access";
 import { stageSetting } from "./stage";
 
 /** Where operators put the wallbox config: changing wallboxes needs no deploy. */

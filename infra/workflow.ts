@@ -1,6 +1,6 @@
 import type { StepFunctions } from "../.sst/platform/src/components/aws/step-functions";
 import type { LambdaInvokeArgs } from "../.sst/platform/src/components/aws/step-functions/task";
-import { FATAL_STEP_ERRORS, RETRIED_STORE_ERRORS, STEP_RETRIES, type StepName } from "../packages/core/src/workflow/fatal-errors";
+import { FATAL_STEP_ERRORS, RETRIED_STORE_ERRORS, STEP_RETRIES, type StepName } from "../packages/core/src/cloud/fatal-errors";
 
 /**
  * The report run as a state machine, for both triggers and every org size:

@@ -6,7 +6,7 @@ import {
   JSON_SCHEMA_FILE_NAME,
   monthlyReportJsonSchema,
   monthlyReportJsonSchemaText,
-} from "../packages/core/src/report/json-schema.ts";
+} from "../packages/core/src/domain/report/json-schema.ts";
 
 const path = new URL(`../schema/${JSON_SCHEMA_FILE_NAME}`, import.meta.url);
 if (existsSync(path) && contractHash(JSON.parse(readFileSync(path, "utf8"))) !== contractHash(monthlyReportJsonSchema())) {

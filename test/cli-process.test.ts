@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { monthlyReportSchema } from "@hems-reports/core/report";
+import { monthlyReportSchema } from "@hems-reports/core/domain/report";
 import { type Simulator, type SimulatorOptions, startSimulator } from "@hems-reports/simulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ORG_ID, sessionItems, wallboxRef } from "./support/api.ts";

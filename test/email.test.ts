@@ -1,8 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { financeEmail, groupDigits } from "@hems-reports/core/email";
-import { type Manifest, type MonthlyReport, manifestSchema } from "@hems-reports/core/report";
+import { financeEmail, groupDigits } from "@hems-reports/core/domain/email";
+import { type Manifest, type MonthlyReport, manifestSchema } from "@hems-reports/core/domain/report";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { simpleParser } from "mailparser";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

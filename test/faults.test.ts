@@ -1,5 +1,5 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { manifestSchema } from "@hems-reports/core/report";
+import { manifestSchema } from "@hems-reports/core/domain/report";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ORG_ID, sessionItems, wallboxRef } from "./support/api.ts";

@@ -35,13 +35,13 @@ afterAll(() => rm(out, { recursive: true, force: true }));
 describe("deployed handlers", () => {
   it("are the functions of the design: two triggers and the workflow's five steps", () => {
     expect(handlers.map((handler) => handler.file).sort()).toEqual([
-      "packages/functions/src/on-demand.ts",
-      "packages/functions/src/scheduled.ts",
-      "packages/functions/src/steps/collect.ts",
-      "packages/functions/src/steps/detail.ts",
-      "packages/functions/src/steps/merge.ts",
-      "packages/functions/src/steps/plan.ts",
-      "packages/functions/src/steps/shard.ts",
+      "packages/functions/src/handlers/collect.ts",
+      "packages/functions/src/handlers/detail.ts",
+      "packages/functions/src/handlers/merge.ts",
+      "packages/functions/src/handlers/on-demand.ts",
+      "packages/functions/src/handlers/plan.ts",
+      "packages/functions/src/handlers/scheduled.ts",
+      "packages/functions/src/handlers/shard.ts",
     ]);
   });
 
@@ -78,19 +78,19 @@ describe("deployed handlers", () => {
       expect(found, "the bundle test above must run first").toBeDefined();
       return [...found!];
     };
-    for (const trigger of ["on-demand.ts", "scheduled.ts"]) {
+    for (const trigger of ["handlers/on-demand.ts", "handlers/scheduled.ts"]) {
       for (const heavy of ["exceljs", "csv-stringify", "@aws-sdk/client-secrets-manager", "undici"]) {
         expect(packages(trigger), `${trigger} bundles ${heavy}`).not.toContain(heavy);
       }
     }
-    for (const heavy of ["exceljs", "csv-stringify"]) expect(packages("steps/plan.ts")).not.toContain(heavy);
-    for (const heavy of ["exceljs", "csv-stringify"]) expect(packages("steps/shard.ts")).not.toContain(heavy);
-    for (const heavy of ["exceljs", "csv-stringify"]) expect(packages("steps/collect.ts")).not.toContain(heavy);
-    expect(packages("steps/detail.ts")).not.toContain("exceljs");
-    expect(packages("steps/merge.ts")).not.toContain("csv-stringify");
+    for (const heavy of ["exceljs", "csv-stringify"]) expect(packages("handlers/plan.ts")).not.toContain(heavy);
+    for (const heavy of ["exceljs", "csv-stringify"]) expect(packages("handlers/shard.ts")).not.toContain(heavy);
+    for (const heavy of ["exceljs", "csv-stringify"]) expect(packages("handlers/collect.ts")).not.toContain(heavy);
+    expect(packages("handlers/detail.ts")).not.toContain("exceljs");
+    expect(packages("handlers/merge.ts")).not.toContain("csv-stringify");
     // The steps that need them do carry them, or the checks above would prove nothing.
-    expect(packages("steps/merge.ts")).toContain("exceljs");
-    expect(packages("steps/detail.ts")).toContain("csv-stringify");
-    expect(packages("steps/shard.ts")).toEqual(expect.arrayContaining(["undici", "@aws-sdk/client-secrets-manager"]));
+    expect(packages("handlers/merge.ts")).toContain("exceljs");
+    expect(packages("handlers/detail.ts")).toContain("csv-stringify");
+    expect(packages("handlers/shard.ts")).toEqual(expect.arrayContaining(["undici", "@aws-sdk/client-secrets-manager"]));
   });
 });

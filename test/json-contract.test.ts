@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { contractHash, JSON_SCHEMA_FILE_NAME, monthlyReportJsonSchemaText, monthlyReportSchema } from "@hems-reports/core/report";
+import { contractHash, JSON_SCHEMA_FILE_NAME, monthlyReportJsonSchemaText, monthlyReportSchema } from "@hems-reports/core/domain/report";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

@@ -1,7 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { sessionCsvFileNames } from "@hems-reports/core/csv";
-import { runJobSchema, runRequestSchema } from "@hems-reports/core/run-records";
-import { detailParts, shardDescriptorSchema, workKeys } from "@hems-reports/core/shards";
 import {
   collectStepOutputSchema,
   EXECUTION_HISTORY_EVENTS,
@@ -16,7 +13,10 @@ import {
   planStepOutputSchema,
   STATE_PAYLOAD_LIMIT_BYTES,
   stageLimitProblems,
-} from "@hems-reports/core/workflow";
+} from "@hems-reports/core/cloud";
+import { runJobSchema, runRequestSchema } from "@hems-reports/core/domain/run";
+import { detailParts, shardDescriptorSchema, workKeys } from "@hems-reports/core/domain/shards";
+import { sessionCsvFileNames } from "@hems-reports/core/formats/csv";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ORG_ID, wallboxRef } from "./support/api.ts";

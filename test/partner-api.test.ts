@@ -1,5 +1,5 @@
-import { CredentialsError, clientCredentialsToken, staticToken } from "@hems-reports/core/partner-api";
-import { WallboxReadError } from "@hems-reports/core/sessions";
+import { CredentialsError, clientCredentialsToken, staticToken } from "@hems-reports/core/adapters/partner-api";
+import { WallboxReadError } from "@hems-reports/core/domain/sessions";
 import { randomFaults, type Simulator, type SimulatorOptions, startSimulator } from "@hems-reports/simulator";
 import { LosslessNumber } from "lossless-json";
 import { afterEach, describe, expect, it } from "vitest";

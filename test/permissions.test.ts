@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
-import { derivedRunId } from "@hems-reports/core/workflow";
+import { derivedRunId } from "@hems-reports/core/cloud";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ORG_ID, wallboxRef } from "./support/api.ts";

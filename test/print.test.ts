@@ -2,19 +2,21 @@ import { createWriteStream } from "node:fs";
 import { copyFile, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { finished } from "node:stream/promises";
-import { parseMonth } from "@hems-reports/core/month";
-import { buildMonthlyReport, entriesFromList, workbookLayout } from "@hems-reports/core/report";
-import { runMonthlyReport } from "@hems-reports/core/run";
-import { sessionsInMemory } from "@hems-reports/core/sessions";
-import { localFolderStore } from "@hems-reports/core/storage";
-import { summarizeWallbox } from "@hems-reports/core/summary";
-import { writeWorkbook } from "@hems-reports/core/xlsx";
+import { localFolderStore } from "@hems-reports/core/adapters/local/folder";
+import { parseMonth } from "@hems-reports/core/domain/month";
+import { buildMonthlyReport, entriesFromList } from "@hems-reports/core/domain/report";
+import { sessionsInMemory } from "@hems-reports/core/domain/sessions";
+import { summarizeWallbox } from "@hems-reports/core/domain/summary";
+import { workbookLayout } from "@hems-reports/core/domain/workbook";
+import { writeWorkbook } from "@hems-reports/core/formats/xlsx";
+import { runMonthlyReport } from "@hems-reports/core/pipeline";
 import { demoConfig, type Simulator, startSimulator } from "@hems-reports/simulator";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientFor, OCTOBER } from "./support/api.ts";
 import { temporaryFolder } from "./support/cli.ts";
 import { convert, parseCsv, pdfPages, which } from "./support/libreoffice.ts";
+import { localScratch } from "./support/local.ts";
 
 // A real spreadsheet engine checks the workbooks: LibreOffice recalculates every formula and
 // prints every sheet. CI installs it (.ci/run); on a machine without it these tests say so and skip.
@@ -47,6 +49,7 @@ describe.runIf(engine)("the workbook in a real spreadsheet engine (LibreOffice)"
     for (const kind of ["complete", "incomplete"] as const) {
       const out = join(folder.path, kind);
       const result = await runMonthlyReport({
+        ...localScratch,
         config: kind === "complete" ? { ...config, wallboxes: config.wallboxes.filter((wallbox) => wallbox.wallboxId !== failing) } : config,
         window: OCTOBER,
         generatedAt: new Date("2026-11-01T06:00:00Z"),

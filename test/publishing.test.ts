@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { type Manifest, manifestSchema } from "@hems-reports/core/report";
-import { type RunRecords, runStatusSchema } from "@hems-reports/core/run-records";
-import { readObjectText, s3RunRecords } from "@hems-reports/core/s3";
-import { publishToMonth } from "@hems-reports/core/workflow";
+import { readObjectText, s3RunRecords } from "@hems-reports/core/adapters/aws/s3";
+import { publishToMonth } from "@hems-reports/core/cloud";
+import { type Manifest, manifestSchema } from "@hems-reports/core/domain/report";
+import { runStatusSchema } from "@hems-reports/core/domain/run";
+import type { RunRecords } from "@hems-reports/core/ports";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ORG_ID, wallboxRef } from "./support/api.ts";

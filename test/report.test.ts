@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type MonthlyReport, monthlyReportSchema } from "@hems-reports/core/report";
+import { type MonthlyReport, monthlyReportSchema } from "@hems-reports/core/domain/report";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { GetObjectCommand, HeadObjectCommand, S3ServiceException } from "@aws-sdk/client-s3";
-import { S3RefusedError } from "@hems-reports/core/errors";
-import { putObject, readObjectText, S3ObjectError, s3Error, s3ReportStore, s3WorkStore } from "@hems-reports/core/s3";
-import { writeFile } from "@hems-reports/core/storage";
+import { putObject, readObjectText, S3ObjectError, s3Error, s3ReportStore, s3WorkStore } from "@hems-reports/core/adapters/aws/s3";
+import { writeFile } from "@hems-reports/core/ports";
+import { S3RefusedError } from "@hems-reports/core/shared/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { functionsClient, type LocalS3, startLocalS3 } from "./support/s3.ts";
 

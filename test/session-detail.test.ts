@@ -1,13 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { runMonthlyReport } from "@hems-reports/core/run";
-import { localFolderStore } from "@hems-reports/core/storage";
+import { localFolderStore } from "@hems-reports/core/adapters/local/folder";
+import { runMonthlyReport } from "@hems-reports/core/pipeline";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import ExcelJS from "exceljs";
 import { LosslessNumber } from "lossless-json";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clientFor, OCTOBER, ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
 import { temporaryFolder } from "./support/cli.ts";
+import { localScratch } from "./support/local.ts";
 
 let out: Awaited<ReturnType<typeof temporaryFolder>>;
 let simulator: Simulator;
@@ -24,6 +25,7 @@ const boxes = [wallboxRef("one", 'Garage, "north"'), wallboxRef("two"), wallboxR
 
 function run(options: { sessionRowLimit?: number; csvRowsPerPart?: number } = {}) {
   return runMonthlyReport({
+    ...localScratch,
     config: { orgId: ORG_ID, wallboxes: boxes },
     window: OCTOBER,
     generatedAt: new Date("2026-11-01T06:00:00Z"),

@@ -2,9 +2,14 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { text } from "node:stream/consumers";
-import type { WallboxRef } from "@hems-reports/core/config";
-import { monthWindow } from "@hems-reports/core/month";
-import { type QualityIssue, qualityIssuesOf, writeMonthlyReportJson } from "@hems-reports/core/report";
+import { s3WorkStore } from "@hems-reports/core/adapters/aws/s3";
+import { localFolderStore } from "@hems-reports/core/adapters/local/folder";
+import { localWorkStore } from "@hems-reports/core/adapters/local/work-folder";
+import type { WallboxRef } from "@hems-reports/core/domain/config";
+import { monthWindow } from "@hems-reports/core/domain/month";
+import { type QualityIssue, qualityIssuesOf, writeMonthlyReportJson } from "@hems-reports/core/domain/report";
+import type { SessionsReader } from "@hems-reports/core/domain/sessions";
+import { workKeys } from "@hems-reports/core/domain/shards";
 import {
   collectRun,
   mergedReport,
@@ -19,16 +24,13 @@ import {
   writeDetailPart,
   writeMonthlyReport,
   writeReportFiles,
-} from "@hems-reports/core/run";
-import { s3WorkStore } from "@hems-reports/core/s3";
-import type { SessionsReader } from "@hems-reports/core/sessions";
-import { workKeys } from "@hems-reports/core/shards";
-import { localFolderStore, localWorkStore } from "@hems-reports/core/storage";
+} from "@hems-reports/core/pipeline";
 import { type Simulator, startSimulator, uuidOf } from "@hems-reports/simulator";
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clientFor, OCTOBER, ORG_ID } from "./support/api.ts";
 import { temporaryFolder } from "./support/cli.ts";
+import { localScratch } from "./support/local.ts";
 import { startLocalS3 } from "./support/s3.ts";
 
 let folder: Awaited<ReturnType<typeof temporaryFolder>>;
@@ -53,6 +55,7 @@ const FAILING = wallboxes[6]!.wallboxId;
 
 function report(shards: number, out: string, reader: SessionsReader, window = OCTOBER) {
   return runMonthlyReport({
+    ...localScratch,
     config,
     window,
     generatedAt: new Date("2026-11-01T06:00:00Z"),
@@ -147,12 +150,14 @@ describe("a sharded run", () => {
       },
     };
     const shard = plan.shards[0]!;
-    const first = await runShard(work, plan, shard, { reader: counting, concurrency: 2 });
+    const first = await runShard(work, plan, shard, { reader: counting, concurrency: 2, openSpool: localScratch.openSpool });
     expect(first.status).toBe("done");
     expect(requests).toBeGreaterThan(0);
     const stored = await readFile(join(folder.path, "work", workKeys.shardEntries(0)), "utf8");
     const before = requests;
-    expect(await runShard(work, plan, shard, { reader: counting, concurrency: 2 })).toEqual({ status: "already done" });
+    expect(await runShard(work, plan, shard, { reader: counting, concurrency: 2, openSpool: localScratch.openSpool })).toEqual({
+      status: "already done",
+    });
     expect(requests).toBe(before);
     expect(await readFile(join(folder.path, "work", workKeys.shardEntries(0)), "utf8")).toBe(stored);
   });
@@ -160,7 +165,8 @@ describe("a sharded run", () => {
   it("reports every wallbox of a shard that stored no result as failed: incomplete, never short of rows", async () => {
     const work = localWorkStore(join(folder.path, "work"));
     const plan = await planRun(work, { config, window: OCTOBER, generatedAt: new Date("2026-11-01T06:00:00Z"), shards: 3 });
-    for (const shard of [plan.shards[0]!, plan.shards[2]!]) await runShard(work, plan, shard, { reader: clientFor(simulator), concurrency: 2 });
+    for (const shard of [plan.shards[0]!, plan.shards[2]!])
+      await runShard(work, plan, shard, { reader: clientFor(simulator), concurrency: 2, openSpool: localScratch.openSpool });
     const collected = await collectRun(work, plan, { shardFailure: () => "not read: its shard failed 3 times (HTTP 503)" });
     for (const part of collected.parts) await writeDetailPart(work, plan, collected, part);
     const content = await mergedReport(work, plan, collected, { source: "test" });
@@ -180,7 +186,7 @@ describe("a sharded run", () => {
     const root = join(folder.path, "work");
     const work = localWorkStore(root);
     const plan = await planRun(work, { config, window: OCTOBER, generatedAt: new Date("2026-11-01T06:00:00Z"), shards: 1 });
-    const result = await runShard(work, plan, plan.shards[0]!, { reader: clientFor(simulator), concurrency: 2 });
+    const result = await runShard(work, plan, plan.shards[0]!, { reader: clientFor(simulator), concurrency: 2, openSpool: localScratch.openSpool });
     // A sessions object cut short is an error, never fewer sessions.
     const sessionsPath = join(root, result.status === "done" ? result.header.sessionsKey : "");
     const bytes = await readFile(sessionsPath);
@@ -212,7 +218,8 @@ describe("a sharded run", () => {
     const root = join(folder.path, "work");
     const work = localWorkStore(root);
     const plan = await planRun(work, { config, window: OCTOBER, generatedAt: new Date("2026-11-01T06:00:00Z"), shards: 3 });
-    for (const shard of plan.shards) await runShard(work, plan, shard, { reader: clientFor(simulator), concurrency: 2 });
+    for (const shard of plan.shards)
+      await runShard(work, plan, shard, { reader: clientFor(simulator), concurrency: 2, openSpool: localScratch.openSpool });
     const collected = await collectRun(work, plan, { csvRowsPerPart: 150 });
     expect(collected.parts.length).toBeGreaterThan(2);
     expect(await collectRun(work, plan, { csvRowsPerPart: 10 })).toEqual(collected);
@@ -243,7 +250,8 @@ describe("a sharded run", () => {
       const root = join(folder.path, `work-${tampered}`);
       const work = localWorkStore(root);
       const plan = await planRun(work, { config, window: OCTOBER, generatedAt: new Date("2026-11-01T06:00:00Z"), shards: 3 });
-      for (const shard of plan.shards) await runShard(work, plan, shard, { reader: clientFor(simulator), concurrency: 2 });
+      for (const shard of plan.shards)
+        await runShard(work, plan, shard, { reader: clientFor(simulator), concurrency: 2, openSpool: localScratch.openSpool });
       // The header undercounts by one: a session would be left out if no part read the shard to its end.
       const entries = join(root, workKeys.shardEntries(tampered));
       const [headerLine, ...rest] = (await readFile(entries, "utf8")).split("\n");
@@ -274,6 +282,7 @@ describe("a sharded run", () => {
       const reports: string[] = [];
       for (const work of [localWorkStore(join(folder.path, "work")), s3WorkStore(s3, "work/run-1/")]) {
         const read = await readMonthlyReport({
+          openSpool: localScratch.openSpool,
           config,
           window: OCTOBER,
           generatedAt,

@@ -1,4 +1,4 @@
-import { FATAL_STEP_ERRORS } from "@hems-reports/core/workflow";
+import { FATAL_STEP_ERRORS } from "@hems-reports/core/cloud";
 import validateAsl from "asl-validator";
 import { describe, expect, it } from "vitest";
 import { evaluate, WORKFLOW_FUNCTIONS as FUNCTIONS, workflowDefinition } from "./support/workflow.ts";

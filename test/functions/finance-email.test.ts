@@ -1,7 +1,7 @@
 import { verify as cryptoVerify, generateKeyPairSync } from "node:crypto";
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
-import { groupDigits } from "@hems-reports/core/email";
-import { manifestSchema } from "@hems-reports/core/report";
+import { groupDigits } from "@hems-reports/core/domain/email";
+import { manifestSchema } from "@hems-reports/core/domain/report";
 import { startSimulator } from "@hems-reports/simulator";
 import { simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";

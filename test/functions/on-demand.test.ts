@@ -1,7 +1,7 @@
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
-import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/report";
-import { runStatusSchema } from "@hems-reports/core/run-records";
-import { readObjectText } from "@hems-reports/core/s3";
+import { readObjectText } from "@hems-reports/core/adapters/aws/s3";
+import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/domain/report";
+import { runStatusSchema } from "@hems-reports/core/domain/run";
 import { describe, expect, it } from "vitest";
 import { ORG_ID, wallboxRef } from "../support/api.ts";
 import { CONFIG_KEY, testApp, urlEvent } from "../support/aws.ts";

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
-import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/report";
-import { runStatusSchema } from "@hems-reports/core/run-records";
-import { putObject } from "@hems-reports/core/s3";
+import { putObject } from "@hems-reports/core/adapters/aws/s3";
+import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/domain/report";
+import { runStatusSchema } from "@hems-reports/core/domain/run";
 import { startSimulator } from "@hems-reports/simulator";
 import type { Context } from "aws-lambda";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { SHARD_WRITE_RESERVE_MS } from "../../packages/functions/src/steps/shard.ts";
+import { SHARD_WRITE_RESERVE_MS } from "../../packages/functions/src/handlers/shard.ts";
 import { ORG_ID, wallboxRef } from "../support/api.ts";
 import { CONFIG_KEY, testApp, uploadConfig, urlEvent } from "../support/aws.ts";
 import {

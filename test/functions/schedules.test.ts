@@ -1,6 +1,6 @@
-import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/report";
-import { runStatusSchema } from "@hems-reports/core/run-records";
-import { derivedRunId } from "@hems-reports/core/workflow";
+import { derivedRunId } from "@hems-reports/core/cloud";
+import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/domain/report";
+import { runStatusSchema } from "@hems-reports/core/domain/run";
 import { startSimulator } from "@hems-reports/simulator";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";

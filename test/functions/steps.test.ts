@@ -1,7 +1,7 @@
-import { monthlyReportSchema } from "@hems-reports/core/report";
-import { runStatusSchema } from "@hems-reports/core/run-records";
-import { readObjectText } from "@hems-reports/core/s3";
-import type { ShardStepResult } from "@hems-reports/core/workflow";
+import { readObjectText } from "@hems-reports/core/adapters/aws/s3";
+import type { ShardStepResult } from "@hems-reports/core/cloud";
+import { monthlyReportSchema } from "@hems-reports/core/domain/report";
+import { runStatusSchema } from "@hems-reports/core/domain/run";
 import { describe, expect, it } from "vitest";
 import { ORG_ID } from "../support/api.ts";
 import { testApp, uploadConfig } from "../support/aws.ts";

@@ -1,5 +1,5 @@
-import { type MonthWindow, monthWindow } from "@hems-reports/core/month";
-import { clientCredentialsToken, type HttpDeps, PartnerApiClient, type TokenSource, undiciSend } from "@hems-reports/core/partner-api";
+import { clientCredentialsToken, type HttpDeps, PartnerApiClient, type TokenSource, undiciSend } from "@hems-reports/core/adapters/partner-api";
+import { type MonthWindow, monthWindow } from "@hems-reports/core/domain/month";
 import { type ApiSessionItem, type Simulator, uuidOf } from "@hems-reports/simulator";
 
 export const OCTOBER: MonthWindow = monthWindow("2026-10");

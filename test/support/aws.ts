@@ -9,26 +9,26 @@ import {
   SFNServiceException,
 } from "@aws-sdk/client-sfn";
 import { InvalidParameterException, SNSClient, SNSServiceException } from "@aws-sdk/client-sns";
-import type { OperatorAlert } from "@hems-reports/core/alerts";
-import type { RunJob } from "@hems-reports/core/run-records";
-import { putObject } from "@hems-reports/core/s3";
-import { secretsManagerReader } from "@hems-reports/core/secrets-manager";
-import { sesEmailSender } from "@hems-reports/core/ses";
-import { snsOperatorAlerts } from "@hems-reports/core/sns";
-import type { ShardStepResult } from "@hems-reports/core/workflow";
+import { putObject } from "@hems-reports/core/adapters/aws/s3";
+import { secretsManagerReader } from "@hems-reports/core/adapters/aws/secrets";
+import { sesEmailSender } from "@hems-reports/core/adapters/aws/ses";
+import { snsOperatorAlerts } from "@hems-reports/core/adapters/aws/sns";
+import type { ShardStepResult } from "@hems-reports/core/cloud";
+import type { OperatorAlert } from "@hems-reports/core/domain/alerts";
+import type { RunJob } from "@hems-reports/core/domain/run";
 import type { Simulator } from "@hems-reports/simulator";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import type { FunctionRole } from "../../infra/permissions.ts";
-import { type AppDeps, buildDeps } from "../../packages/functions/src/lib/report-deps.ts";
-import type { Settings } from "../../packages/functions/src/lib/settings.ts";
-import { stepFunctionsRuns } from "../../packages/functions/src/lib/step-functions.ts";
-import { createOnDemandHandler } from "../../packages/functions/src/on-demand.ts";
-import { createScheduledHandler } from "../../packages/functions/src/scheduled.ts";
-import { createCollectHandler } from "../../packages/functions/src/steps/collect.ts";
-import { createDetailHandler } from "../../packages/functions/src/steps/detail.ts";
-import { createMergeHandler } from "../../packages/functions/src/steps/merge.ts";
-import { createPlanHandler } from "../../packages/functions/src/steps/plan.ts";
-import { createShardHandler } from "../../packages/functions/src/steps/shard.ts";
+import { createCollectHandler } from "../../packages/functions/src/handlers/collect.ts";
+import { createDetailHandler } from "../../packages/functions/src/handlers/detail.ts";
+import { createMergeHandler } from "../../packages/functions/src/handlers/merge.ts";
+import { createOnDemandHandler } from "../../packages/functions/src/handlers/on-demand.ts";
+import { createPlanHandler } from "../../packages/functions/src/handlers/plan.ts";
+import { createScheduledHandler } from "../../packages/functions/src/handlers/scheduled.ts";
+import { createShardHandler } from "../../packages/functions/src/handlers/shard.ts";
+import { type AppDeps, buildDeps } from "../../packages/functions/src/wiring/report-deps.ts";
+import type { Settings } from "../../packages/functions/src/wiring/settings.ts";
+import { stepFunctionsRuns } from "../../packages/functions/src/wiring/step-functions.ts";
 import { fastHttp, ORG_ID } from "./api.ts";
 import {
   ACCOUNT_ID,

@@ -1,6 +1,6 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { manifestSchema } from "@hems-reports/core/report";
-import { derivedRunId } from "@hems-reports/core/workflow";
+import { derivedRunId } from "@hems-reports/core/cloud";
+import { manifestSchema } from "@hems-reports/core/domain/report";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
 import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./api.ts";

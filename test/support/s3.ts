@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { createS3Client, type S3Location } from "@hems-reports/core/s3";
+import { createS3Client, type S3Location } from "@hems-reports/core/adapters/aws/s3";
 import S3rver from "s3rver";
 import { guard, s3Requests } from "./iam.ts";
 

@@ -5,8 +5,9 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
-import { isTimeZone, type MonthWindow, previousFullMonth } from "@hems-reports/core/month";
+import { localFolderStore } from "@hems-reports/core/adapters/local/folder";
+import { createFileSpool } from "@hems-reports/core/adapters/local/spool";
+import { localWorkStore } from "@hems-reports/core/adapters/local/work-folder";
 import {
   clientCredentialsToken,
   defaultHttp,
@@ -15,10 +16,11 @@ import {
   MAX_PAGE_SIZE,
   PartnerApiClient,
   undiciSend,
-} from "@hems-reports/core/partner-api";
-import { sessionCells } from "@hems-reports/core/report";
-import { readMonthlyReport, writeMonthlyReport } from "@hems-reports/core/run";
-import { localFolderStore, localWorkStore } from "@hems-reports/core/storage";
+} from "@hems-reports/core/adapters/partner-api";
+import { parseReportConfigText, type ReportConfig } from "@hems-reports/core/domain/config";
+import { isTimeZone, type MonthWindow, previousFullMonth } from "@hems-reports/core/domain/month";
+import { sessionCells } from "@hems-reports/core/domain/workbook";
+import { readMonthlyReport, writeMonthlyReport } from "@hems-reports/core/pipeline";
 import ExcelJS from "exceljs";
 import pMap from "p-map";
 
@@ -242,6 +244,7 @@ try {
         source: "bench",
         reader: new PartnerApiClient({ baseUrl: simulator.url, tokens, http: { ...http, send: counting } }),
         work: localWorkStore(work),
+        openSpool: () => createFileSpool(),
         concurrency,
         shards: shardCount,
         onWallbox: () => {

@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import { type FileHandle, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ConfigError, parseConfigLines, parseReportConfig, parseReportConfigText, type ReportConfig } from "@hems-reports/core/config";
-import { type ApiCredentials, credentialsTokenSource } from "@hems-reports/core/credentials";
-import { composeMime } from "@hems-reports/core/email";
-import { RunStopError } from "@hems-reports/core/errors";
-import { parseMonth, previousFullMonth } from "@hems-reports/core/month";
-import { defaultHttp, defaultTokenUrl, normalizeBaseUrl, PartnerApiClient } from "@hems-reports/core/partner-api";
+import { type ApiCredentials, credentialsTokenSource } from "@hems-reports/core/adapters/credentials";
+import { localFolderStore, prepareLocalFolder } from "@hems-reports/core/adapters/local/folder";
+import { createFileSpool } from "@hems-reports/core/adapters/local/spool";
+import { withWorkFolder } from "@hems-reports/core/adapters/local/work-folder";
+import { defaultHttp, defaultTokenUrl, normalizeBaseUrl, PartnerApiClient } from "@hems-reports/core/adapters/partner-api";
+import { ConfigError, parseConfigLines, parseReportConfig, parseReportConfigText, type ReportConfig } from "@hems-reports/core/domain/config";
+import { parseMonth, previousFullMonth } from "@hems-reports/core/domain/month";
+import { composeMime } from "@hems-reports/core/formats/mime";
 import {
   earlierMonths,
   financeEmailFor,
@@ -16,8 +18,8 @@ import {
   type ReportContent,
   type ReportFiles,
   runMonthlyReport,
-} from "@hems-reports/core/run";
-import { localFolderStore, prepareLocalFolder } from "@hems-reports/core/storage";
+} from "@hems-reports/core/pipeline";
+import { RunStopError } from "@hems-reports/core/shared/errors";
 import { demoConfig, type Simulator, startSimulator } from "@hems-reports/simulator";
 import { type CliOptions, credentialsFromEnv, HELP, parseOptions } from "./options.ts";
 import { type Output, progressPrinter } from "./progress.ts";
@@ -179,6 +181,8 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       source: `Podero Partner API at ${target.apiUrl}${target.simulator ? " (built-in simulator)" : ""}`,
       reader: new PartnerApiClient({ baseUrl: target.apiUrl, tokens, http }),
       store: localFolderStore(outFolder),
+      openSpool: () => createFileSpool(),
+      withWorkStore: withWorkFolder,
       concurrency: options.concurrency,
       shards: options.shards,
       sessionRowLimit: options["max-workbook-sessions"],

@@ -1,11 +1,11 @@
-import { UsageError } from "@hems-reports/core/errors";
+import { UsageError } from "@hems-reports/core/shared/errors";
 
-export { UsageError } from "@hems-reports/core/errors";
+export { UsageError } from "@hems-reports/core/shared/errors";
 
 import { parseArgs } from "node:util";
-import type { ApiCredentials } from "@hems-reports/core/credentials";
-import { canonicalTimeZone, isTimeZone } from "@hems-reports/core/month";
-import { formatIssues, httpUrl } from "@hems-reports/core/validation";
+import type { ApiCredentials } from "@hems-reports/core/adapters/credentials";
+import { canonicalTimeZone, isTimeZone } from "@hems-reports/core/domain/month";
+import { formatIssues, httpUrl } from "@hems-reports/core/shared/validation";
 import { z } from "zod";
 
 export const HELP = `Usage: npm run report -- [options]

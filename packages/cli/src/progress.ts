@@ -1,4 +1,4 @@
-import type { WallboxProgress } from "@hems-reports/core/run";
+import type { WallboxProgress } from "@hems-reports/core/pipeline";
 
 export interface Output {
   /** Progress and diagnostics (stderr). */

@@ -1,0 +1,1 @@
+export { localFolderStore, OutputFolderError, prepareLocalFolder } from "./local-folder.ts";

@@ -1,0 +1,1 @@
+export { createFileSpool } from "./file-spool.ts";

@@ -1,0 +1,1 @@
+export { localWorkStore, withWorkFolder } from "./local-work-store.ts";

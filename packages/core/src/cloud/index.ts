@@ -1,0 +1,57 @@
+export {
+  EXECUTION_HISTORY_EVENTS,
+  LAMBDA_TIMEOUT_SECONDS,
+  MAX_CSV_PARTS,
+  MAX_EMAIL_RECIPIENTS,
+  MAX_REQUESTED_WALLBOXES,
+  MAX_SHARDS,
+  MIN_CSV_ROWS_PER_PART,
+  MIN_SHARD_SIZE,
+  maxShardSize,
+  partsLimitProblem,
+  planLimitProblem,
+  STATE_PAYLOAD_LIMIT_BYTES,
+  stageLimitProblems,
+} from "../domain/run/index.ts";
+export { collectStep } from "./collect-step.ts";
+export {
+  type CollectStepInput,
+  type CollectStepOutput,
+  collectStepInputSchema,
+  collectStepOutputSchema,
+  type DetailStepInput,
+  type DetailStepResult,
+  detailStepInputSchema,
+  detailStepResultSchema,
+  type FinanceDelivery,
+  type MergeStepInput,
+  mergeStepInputSchema,
+  type PlanStepOutput,
+  planStepOutputSchema,
+  type ReadDeps,
+  type RunLog,
+  recordingFailure,
+  type ShardStepInput,
+  type ShardStepResult,
+  shardStepInputSchema,
+  shardStepResultSchema,
+  type WorkflowDeps,
+} from "./contract.ts";
+export { detailStep } from "./detail-step.ts";
+export {
+  FATAL_STEP_ERRORS,
+  isFatalStepError,
+  isRetriedStoreError,
+  RETRIED_STORE_ERRORS,
+  retriedInWorkflow,
+  STEP_RETRIES,
+  type StepName,
+} from "./fatal-errors.ts";
+export { mergeStep } from "./merge-step.ts";
+export { type MonthPublication, publishToMonth } from "./month-manifest.ts";
+export { planStep } from "./plan-step.ts";
+export { type RunProgress, runProgress } from "./progress.ts";
+export { type ScheduledOutcome, type ScheduleEvent, scheduleEventSchema, startScheduledRun } from "./scheduled-run.ts";
+export { shardStep } from "./shard-step.ts";
+export { derivedRunId, RunNotStartedError, type StartDeps, type StartOutcome, startRun, takeMonthLease } from "./start-run.ts";
+export { settledStatus } from "./stuck-runs.ts";

@@ -1,0 +1,33 @@
+import { parseMonth } from "../domain/month/index.ts";
+import { planLimitProblem, type RunJob, selectWallboxes } from "../domain/run/index.ts";
+import { shardCountFor } from "../domain/shards/index.ts";
+import { planRun } from "../pipeline/index.ts";
+import { RunLimitError } from "../shared/errors/index.ts";
+import { type PlanStepOutput, statusBase, type WorkflowDeps } from "./contract.ts";
+
+/**
+ * Plan: records the run as running, reads the config, and splits the wallboxes into shards of at
+ * most `shardSize` (a user's wallboxes stay together). Only small descriptors come out.
+ */
+export async function planStep(
+  deps: WorkflowDeps,
+  job: RunJob,
+  options: { shardSize: number; checkCredentials?: () => Promise<unknown> },
+): Promise<PlanStepOutput> {
+  deps.log.info("run started", { runId: job.runId, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
+  await deps.records.writeStatus({ ...statusBase(deps, job), status: "running", startedAt: deps.now().toISOString() });
+  const config = selectWallboxes(await deps.records.loadConfig(), job.wallboxIds);
+  const window = parseMonth(job.month, deps.now(), job.timeZone ?? "UTC");
+  const tooMany = planLimitProblem(config.wallboxes.length, options.shardSize);
+  if (tooMany) throw new RunLimitError(`cannot plan run ${job.runId}: ${tooMany}`);
+  // Bad credentials fail the run here, before any shard reads, rather than every wallbox.
+  await options.checkCredentials?.();
+  const plan = await planRun(deps.workStore(job.runId), {
+    config,
+    window,
+    generatedAt: deps.now(),
+    shards: shardCountFor(config.wallboxes.length, options.shardSize),
+  });
+  deps.log.info("run planned", { runId: job.runId, wallboxes: plan.wallboxes, shards: plan.shards.length });
+  return { job, shards: plan.shards };
+}

@@ -1,0 +1,26 @@
+export {
+  type CollectedRun,
+  collectedRunSchema,
+  type DetailPart,
+  type DetailPartResult,
+  detailPartResultSchema,
+  detailPartSchema,
+  detailParts,
+  type ShardOutcome,
+  shardOutcomeSchema,
+} from "./csv-parts.ts";
+export {
+  frameHead,
+  monthWindowSchema,
+  type PartialHeader,
+  partialHeaderSchema,
+  type RunPlan,
+  readFrames,
+  runPlanSchema,
+  type ShardDescriptor,
+  shardDescriptorSchema,
+  shardWallboxSchema,
+  WorkStoreError,
+  workKeys,
+} from "./partial.ts";
+export { planShards, reportOrder, type ShardPlan, type ShardRange, shardCountFor } from "./plan.ts";

@@ -1,0 +1,13 @@
+export {
+  type Cell,
+  type CellValue,
+  type ColumnSpec,
+  columnLetter,
+  EUR_FORMAT,
+  KWH_FORMAT,
+  type SheetSpec,
+  type StyledCell,
+  sessionCells,
+  type WorkbookInput,
+  workbookLayout,
+} from "./layout.ts";

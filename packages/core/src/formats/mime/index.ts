@@ -1,0 +1,1 @@
+export { composeMime, type Envelope } from "./mime.ts";

@@ -1,0 +1,1 @@
+export { decodeSessionSegment, encodeSessionSegment } from "./segments.ts";

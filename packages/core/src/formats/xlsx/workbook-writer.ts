@@ -1,0 +1,221 @@
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+import ExcelJS from "exceljs";
+import type { Cell, SheetSpec, StyledCell } from "../../domain/workbook/index.ts";
+
+/** Excel holds 1,048,576 rows a sheet; longer sheets continue on "Sessions 2", "Sessions 3", … */
+export const MAX_DATA_ROWS_PER_SHEET = 1_000_000;
+
+function isStyled(cell: Cell): cell is StyledCell {
+  return cell !== null && typeof cell === "object" && !(cell instanceof Date) && "value" in cell;
+}
+
+/**
+ * Writes the sheets with exceljs's streaming writer, which keeps memory bounded however many
+ * sessions there are (the in-memory workbook runs out of memory near a million rows). Rows are
+ * committed as they are written; formulas carry the results we computed, because exceljs never
+ * calculates and many readers do not either.
+ */
+export async function writeWorkbook(
+  sheets: readonly SheetSpec[],
+  out: Writable,
+  options: { maxRowsPerSheet?: number; signal?: AbortSignal } = {},
+): Promise<void> {
+  const maxRowsPerSheet = options.maxRowsPerSheet ?? MAX_DATA_ROWS_PER_SHEET;
+  // Waiting for the zip must end if the destination fails (it would never drain) or the run stops.
+  const destinationFailed = new AbortController();
+  const onDestinationError = () => destinationFailed.abort(new Error("the workbook's destination failed"));
+  out.once("error", onDestinationError);
+  const stop = options.signal ? AbortSignal.any([options.signal, destinationFailed.signal]) : destinationFailed.signal;
+  try {
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    workbook.creator = "hems-reports";
+    for (const sheet of sheets) {
+      let part = 1;
+      let worksheet = startSheet(workbook, sheet, sheet.name);
+      const columnStyles = sharedColumnStyles(sheet);
+      let rowsInPart = 0;
+      for await (const cells of sheet.rows) {
+        if (rowsInPart % 1000 === 0) {
+          // A large workbook takes a while: a run that is stopped meanwhile stops here too.
+          options.signal?.throwIfAborted();
+          await zipBackpressure(worksheet, stop);
+        }
+        if (sheet.continues && rowsInPart === maxRowsPerSheet) {
+          worksheet.commit();
+          part++;
+          worksheet = startSheet(workbook, { ...sheet, preamble: [] }, `${sheet.name} ${part}`);
+          rowsInPart = 0;
+        }
+        addRow(worksheet, cells, sheet, columnStyles);
+        rowsInPart++;
+      }
+      worksheet.commit();
+    }
+    await workbook.commit();
+  } finally {
+    out.off("error", onDestinationError);
+  }
+}
+
+/** How much sheet XML may wait for the zip before the writer waits for it. */
+const ZIP_BACKLOG_LIMIT = 1 << 20;
+
+/**
+ * exceljs 4.4 hands each sheet's XML to the zip without backpressure: its StreamBuf writes into
+ * the PassThrough that archiver reads from and ignores `write()`'s answer, so uncompressed XML
+ * piles up in memory (about 670 bytes a row: 800 MiB at a million rows). No public API exposes
+ * that stream, so this reads exceljs's internal `worksheet.stream.pipes[0]` and waits for it to
+ * drain; memory then stays flat (measured: about 120 MiB at 1M and 3M rows). exceljs is pinned to
+ * 4.4.0, and a test fails loudly if these internals change.
+ */
+export async function zipBackpressure(worksheet: ExcelJS.Worksheet, signal?: AbortSignal): Promise<void> {
+  // archiver's PassThrough comes from readable-stream 2, which has `_writableState` but no `writableLength`.
+  type ZipInput = Writable & { _writableState?: { length?: number } };
+  const zipInput = (worksheet as unknown as { stream?: { pipes?: ZipInput[] } }).stream?.pipes?.[0];
+  const backlog = zipInput?._writableState?.length;
+  if (zipInput === undefined || backlog === undefined) {
+    throw new Error("exceljs internals changed: the sheet's zip input was not found (see zipBackpressure in workbook-writer.ts)");
+  }
+  if (backlog > ZIP_BACKLOG_LIMIT) await once(zipInput, "drain", signal ? { signal } : {});
+}
+
+/**
+ * One style object per column, shared by every plain cell of the column: exceljs caches styles
+ * by object identity, so sharing halves the writing time (measured), where a fresh object per cell
+ * never hits the cache. They must never be mutated; date columns always carry their numFmt.
+ */
+function sharedColumnStyles(sheet: SheetSpec): Partial<ExcelJS.Style>[] {
+  return sheet.columns.map((column) => ({ ...(column.numFmt ? { numFmt: column.numFmt } : {}), ...(column.wrap ? { alignment: WRAP } : {}) }));
+}
+
+const WRAP: Partial<ExcelJS.Alignment> = { wrapText: true, vertical: "top" };
+/** INCOMPLETE and FAILED: dark red on light red, which prints in grey on a black-and-white printer too. */
+const ALERT_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFFC7CE" } };
+const ALERT_FONT: Partial<ExcelJS.Font> = { bold: true, color: { argb: "FF9C0006" } };
+const A4 = 9;
+
+/** Points a line of text takes (the default font's row height). */
+const LINE_HEIGHT = 15;
+const MAX_ROW_HEIGHT = 409;
+
+/**
+ * The height a row needs for its wrapped texts, or undefined for one line: neither Excel nor
+ * LibreOffice fits a generated row's height to wrapped text reliably, so the row says it.
+ * A column's width counts characters of the default font; a little under one is kept for margins.
+ */
+function wrappedHeight(texts: readonly { text: string; width: number }[], bold = false): number | undefined {
+  let lines = 1;
+  for (const { text, width } of texts) {
+    // Bold text (the header row) is wider; breaks fall between words, so a line holds less than its width.
+    const perLine = Math.max(1, Math.floor(width * (bold ? 0.8 : 0.95)));
+    const needed = text.split("\n").reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / perLine)), 0);
+    lines = Math.max(lines, needed);
+  }
+  // Excel's tallest row is 409 points; a longer text scrolls within its cell.
+  return lines > 1 ? Math.min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT) : undefined;
+}
+
+/**
+ * Header and footer text: `&` starts a code there, so a literal one is doubled; Excel takes 255
+ * characters for a whole footer, so each part is kept short.
+ */
+const headerText = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text).replace(/&/g, "&&");
+
+/** A4 landscape, one page wide (fit to page switched on), the header row on every page, a footer with the page number. */
+function printSetup(
+  sheet: SheetSpec,
+  headerRow: number,
+): Pick<Partial<ExcelJS.WorksheetProperties & ExcelJS.AddWorksheetOptions>, "pageSetup" | "headerFooter"> {
+  if (!sheet.print) return {};
+  const { footer, onePage } = sheet.print;
+  return {
+    pageSetup: {
+      paperSize: A4,
+      orientation: "landscape",
+      fitToPage: true,
+      fitToWidth: 1,
+      // 0: as many pages tall as the rows need.
+      fitToHeight: onePage ? 1 : 0,
+      printTitlesRow: `${headerRow}:${headerRow}`,
+      margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
+    headerFooter: { oddFooter: `&L${headerText(footer.left)}&C${headerText(footer.centre)}: &A&RPage &P of &N` },
+  };
+}
+
+/** A worksheet with the sheet's preamble and header row, frozen and filterable below them. */
+function startSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetSpec, name: string): ExcelJS.Worksheet {
+  const headerRow = sheet.preamble.length + 1;
+  const worksheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: headerRow, xSplit: 0 }], ...printSetup(sheet, headerRow) });
+  worksheet.columns = sheet.columns.map((column) => ({
+    width: column.width,
+    ...(column.numFmt ? { style: { numFmt: column.numFmt } } : {}),
+  }));
+  for (const cells of sheet.preamble) {
+    // A title or banner alone on its row spans the sheet's columns, wrapped, so it prints whole.
+    const spans = cells.length === 1 && sheet.columns.length > 1;
+    addRow(worksheet, cells, sheet, [], (row) => {
+      if (!spans) return;
+      worksheet.mergeCells(row.number, 1, row.number, sheet.columns.length);
+      row.getCell(1).alignment = WRAP;
+      const text = textOf(cells[0]!);
+      const height = text && wrappedHeight([{ text, width: sheet.columns.reduce((sum, column) => sum + column.width, 0) }]);
+      if (height) row.height = height;
+    });
+  }
+  const header = worksheet.addRow(sheet.columns.map((column) => column.header));
+  header.font = { bold: true };
+  // Headers wrap rather than be cut off in narrow columns, on screen and in print.
+  header.alignment = WRAP;
+  const headerHeight = wrappedHeight(
+    sheet.columns.map((column) => ({ text: column.header, width: column.width })),
+    true,
+  );
+  if (headerHeight) header.height = headerHeight;
+  header.commit();
+  if (sheet.filter) {
+    worksheet.autoFilter = { from: { row: headerRow, column: 1 }, to: { row: headerRow, column: sheet.columns.length } };
+  }
+  return worksheet;
+}
+
+const textOf = (cell: Cell): string | undefined => {
+  const value = isStyled(cell) ? cell.value : cell;
+  return typeof value === "string" ? value : undefined;
+};
+
+function addRow(
+  worksheet: ExcelJS.Worksheet,
+  cells: readonly Cell[],
+  sheet: SheetSpec,
+  columnStyles: readonly Partial<ExcelJS.Style>[] = [],
+  beforeCommit?: (row: ExcelJS.Row) => void,
+): void {
+  const row = worksheet.addRow(cells.map((cell) => (isStyled(cell) ? cell.value : cell) as ExcelJS.CellValue));
+  cells.forEach((cell, index) => {
+    const target = row.getCell(index + 1);
+    if (!isStyled(cell)) {
+      const shared = columnStyles[index];
+      if (shared) target.style = shared;
+      return;
+    }
+    if (cell.numFmt) target.numFmt = cell.numFmt;
+    if (cell.bold) target.font = { bold: true };
+    if (cell.alert) {
+      target.fill = ALERT_FILL;
+      target.font = ALERT_FONT;
+    }
+    if (typeof cell.value === "string" && cell.value.length > 60) target.alignment = WRAP;
+  });
+  // Long texts in wrapping columns (errors, details, rules) get the lines they need.
+  const wrapped = cells.flatMap((cell, index) => {
+    const text = textOf(cell);
+    const column = sheet.columns[index];
+    return text && column?.wrap && text.length > column.width ? [{ text, width: column.width }] : [];
+  });
+  const height = wrapped.length > 0 ? wrappedHeight(wrapped) : undefined;
+  if (height) row.height = height;
+  beforeCommit?.(row);
+  row.commit();
+}

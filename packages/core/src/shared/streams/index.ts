@@ -1,0 +1,2 @@
+export { measuringStream, produceInto } from "./measure.ts";
+export { writeInTurn } from "./write.ts";

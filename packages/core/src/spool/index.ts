@@ -1,1 +1,0 @@
-export { createFileSpool, decodeSessionSegment, encodeSessionSegment, type SessionSpool } from "./file-spool.ts";

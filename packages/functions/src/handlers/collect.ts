@@ -1,0 +1,13 @@
+import { collectStep, collectStepInputSchema } from "@hems-reports/core/cloud";
+import { productionDeps } from "../wiring/report-deps.ts";
+import { stepHandler } from "../wiring/step-handler.ts";
+
+/** After the shards: settles their outcomes and cuts the session detail into CSV parts. */
+export const createCollectHandler = stepHandler(
+  "collect",
+  collectStepInputSchema,
+  (input) => input.job,
+  (input, { app, workflow }) => collectStep(workflow, input, { csvRowsPerPart: app.csvRowsPerPart }),
+);
+
+export const handler = createCollectHandler(productionDeps);

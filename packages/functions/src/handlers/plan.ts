@@ -1,0 +1,14 @@
+import { planStep } from "@hems-reports/core/cloud";
+import { runJobSchema } from "@hems-reports/core/domain/run";
+import { productionDeps } from "../wiring/report-deps.ts";
+import { stepHandler } from "../wiring/step-handler.ts";
+
+/** The workflow's first step: records the run as running and plans its shards. */
+export const createPlanHandler = stepHandler(
+  "plan",
+  runJobSchema,
+  (job) => job,
+  (job, { app, workflow }) => planStep(workflow, job, { shardSize: app.shardSize, checkCredentials: () => app.tokens.token() }),
+);
+
+export const handler = createPlanHandler(productionDeps);
