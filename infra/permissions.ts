@@ -2,7 +2,7 @@ import { type BucketRole, bucketAccess } from "../packages/core/src/domain/run/b
 
 /**
  * Every IAM statement of the stage's roles, in one place and pure: infra hands exactly these to
- * SST (the functions' `permissions`, the state machine's role), and test/permissions.test.ts
+ * SST (the functions' `permissions`, the state machine's role), and test/workflow/permissions.test.ts
  * evaluates every AWS call the tests' runs make against them with an IAM policy evaluator. So a
  * change here, or a new call in the code, is checked before a deploy meets it.
  *

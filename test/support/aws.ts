@@ -26,8 +26,8 @@ import { createOnDemandHandler } from "../../packages/functions/src/handlers/on-
 import { createPlanHandler } from "../../packages/functions/src/handlers/plan.ts";
 import { createScheduledHandler } from "../../packages/functions/src/handlers/scheduled.ts";
 import { createShardHandler } from "../../packages/functions/src/handlers/shard.ts";
-import { type AppDeps, buildDeps } from "../../packages/functions/src/wiring/report-deps.ts";
 import type { Settings } from "../../packages/functions/src/wiring/settings.ts";
+import { buildStepDeps, type StepDeps } from "../../packages/functions/src/wiring/step-deps.ts";
 import { stepFunctionsRuns } from "../../packages/functions/src/wiring/step-functions.ts";
 import { fastHttp, ORG_ID } from "./api.ts";
 import {
@@ -61,7 +61,7 @@ export interface TestHandlers {
 }
 
 export interface TestApp {
-  deps: AppDeps;
+  deps: StepDeps;
   handlers: TestHandlers;
   /** Runs the triggers started: queued, as a started execution is, until `runQueued`. */
   queuedJobs: RunJob[];
@@ -214,7 +214,7 @@ export function testApp(
     return { MessageId: `email-${sentEmails.length}` };
   });
   const operatorTopic = snsOperatorAlerts(TOPIC_ARN, { logGroup: "/aws/lambda/hems-reports-test", stage: "test" }, sns);
-  const deps: AppDeps = buildDeps({
+  const deps: StepDeps = buildStepDeps({
     settings,
     s3: functionsClient(s3, {
       iam: { orgId: ORG_ID },

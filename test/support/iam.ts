@@ -63,7 +63,7 @@ const decisions = new Map<string, Promise<boolean>>();
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 /**
  * The decision's key: no policy names a run's or an attempt's id (they are uuids under wildcards:
- * test/permissions.test.ts checks that the statements name no uuid but the org's), so resources
+ * test/workflow/permissions.test.ts checks that the statements name no uuid but the org's), so resources
  * that differ only in such ids are decided alike, and evaluated once.
  */
 const decisionKey = (orgId: string, role: StageRole, action: string, resource: string) =>

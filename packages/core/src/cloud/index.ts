@@ -1,18 +1,3 @@
-export {
-  EXECUTION_HISTORY_EVENTS,
-  LAMBDA_TIMEOUT_SECONDS,
-  MAX_CSV_PARTS,
-  MAX_EMAIL_RECIPIENTS,
-  MAX_REQUESTED_WALLBOXES,
-  MAX_SHARDS,
-  MIN_CSV_ROWS_PER_PART,
-  MIN_SHARD_SIZE,
-  maxShardSize,
-  partsLimitProblem,
-  planLimitProblem,
-  STATE_PAYLOAD_LIMIT_BYTES,
-  stageLimitProblems,
-} from "../domain/run/index.ts";
 export { collectStep } from "./collect-step.ts";
 export {
   type CollectStepInput,

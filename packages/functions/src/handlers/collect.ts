@@ -1,5 +1,5 @@
 import { collectStep, collectStepInputSchema } from "@hems-reports/core/cloud";
-import { productionDeps } from "../wiring/report-deps.ts";
+import { productionStepDeps } from "../wiring/step-deps.ts";
 import { stepHandler } from "../wiring/step-handler.ts";
 
 /** After the shards: settles their outcomes and cuts the session detail into CSV parts. */
@@ -10,4 +10,4 @@ export const createCollectHandler = stepHandler(
   (input, { app, workflow }) => collectStep(workflow, input, { csvRowsPerPart: app.csvRowsPerPart }),
 );
 
-export const handler = createCollectHandler(productionDeps);
+export const handler = createCollectHandler(productionStepDeps);

@@ -1,5 +1,5 @@
 import { detailStep, detailStepInputSchema } from "@hems-reports/core/cloud";
-import { productionDeps } from "../wiring/report-deps.ts";
+import { productionStepDeps } from "../wiring/step-deps.ts";
 import { stepHandler } from "../wiring/step-handler.ts";
 
 /** One CSV part of the session detail (the second Map), with its Data quality lines. */
@@ -11,4 +11,4 @@ export const createDetailHandler = stepHandler(
   (input) => ({ part: input.part.index + 1 }),
 );
 
-export const handler = createDetailHandler(productionDeps);
+export const handler = createDetailHandler(productionStepDeps);

@@ -1,6 +1,6 @@
 import { mergeStep, mergeStepInputSchema } from "@hems-reports/core/cloud";
 import { recordRunMetrics } from "../wiring/metrics.ts";
-import { productionDeps } from "../wiring/report-deps.ts";
+import { productionStepDeps } from "../wiring/step-deps.ts";
 import { stepHandler } from "../wiring/step-handler.ts";
 
 /** The workflow's last step: the report from the shards' results, published with its manifest last. */
@@ -15,4 +15,4 @@ export const createMergeHandler = stepHandler(
   },
 );
 
-export const handler = createMergeHandler(productionDeps);
+export const handler = createMergeHandler(productionStepDeps);

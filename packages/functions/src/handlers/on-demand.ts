@@ -4,11 +4,9 @@ import { MonthError, parseMonth, previousFullMonth } from "@hems-reports/core/do
 import { type RunJob, runRequestSchema, UnknownWallboxError } from "@hems-reports/core/domain/run";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { z } from "zod";
-import { type BaseDeps, productionBaseDeps } from "../wiring/deps.ts";
+import { runRecords, startDeps, workflowDeps } from "../wiring/core-ports.ts";
 import { HttpError, httpHandler, invalidInput, json } from "../wiring/http.ts";
-import { runRecords } from "../wiring/run-store.ts";
-import { startDeps } from "../wiring/start-deps.ts";
-import { workflowDeps } from "../wiring/workflow-deps.ts";
+import { productionTriggerDeps, type TriggerDeps } from "../wiring/trigger-deps.ts";
 
 function parseBody(event: LambdaFunctionURLEvent): unknown {
   if (!event.body) return {};
@@ -26,7 +24,7 @@ const iamCallerSchema = z.object({ authorizer: z.object({ iam: z.object({ userAr
 const callerArn = (event: LambdaFunctionURLEvent) => iamCallerSchema.safeParse(event.requestContext).data?.authorizer.iam.userArn;
 
 /** POST: validate, take the month's lease (a full run), record the run as queued, start its workflow, answer 202 at once. */
-async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
+async function startRun(deps: TriggerDeps, event: LambdaFunctionURLEvent) {
   const parsed = runRequestSchema.safeParse(parseBody(event));
   if (!parsed.success) throw invalidInput(parsed.error);
   const now = deps.now();
@@ -98,7 +96,7 @@ async function startRun(deps: BaseDeps, event: LambdaFunctionURLEvent) {
 const statusQuerySchema = z.object({ runId: z.guid({ error: "invalid uuid" }) });
 
 /** GET ?runId=…: running (with its shards' and CSV parts' progress and its execution's state), done (keys, complete, totals) or failed (reason). */
-async function runStatus(deps: BaseDeps, event: LambdaFunctionURLEvent) {
+async function runStatus(deps: TriggerDeps, event: LambdaFunctionURLEvent) {
   const parsed = statusQuerySchema.safeParse({ runId: event.queryStringParameters?.runId });
   if (!parsed.success) throw invalidInput(parsed.error);
   const { runId } = parsed.data;
@@ -121,7 +119,7 @@ async function runStatus(deps: BaseDeps, event: LambdaFunctionURLEvent) {
   return json(200, { ...status, ...(progress ? { progress } : {}), ...(execution ? { execution: execution.status } : {}) });
 }
 
-export function createOnDemandHandler(deps: () => BaseDeps) {
+export function createOnDemandHandler(deps: () => TriggerDeps) {
   return httpHandler(
     () => deps().logger,
     async (event) => {
@@ -133,4 +131,4 @@ export function createOnDemandHandler(deps: () => BaseDeps) {
   );
 }
 
-export const handler = createOnDemandHandler(productionBaseDeps);
+export const handler = createOnDemandHandler(productionTriggerDeps);

@@ -1,6 +1,6 @@
 import { planStep } from "@hems-reports/core/cloud";
 import { runJobSchema } from "@hems-reports/core/domain/run";
-import { productionDeps } from "../wiring/report-deps.ts";
+import { productionStepDeps } from "../wiring/step-deps.ts";
 import { stepHandler } from "../wiring/step-handler.ts";
 
 /** The workflow's first step: records the run as running and plans its shards. */
@@ -11,4 +11,4 @@ export const createPlanHandler = stepHandler(
   (job, { app, workflow }) => planStep(workflow, job, { shardSize: app.shardSize, checkCredentials: () => app.tokens.token() }),
 );
 
-export const handler = createPlanHandler(productionDeps);
+export const handler = createPlanHandler(productionStepDeps);

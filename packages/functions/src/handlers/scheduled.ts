@@ -1,8 +1,8 @@
 import { RunNotStartedError, scheduleEventSchema, startScheduledRun } from "@hems-reports/core/cloud";
 import type { Context } from "aws-lambda";
-import { type BaseDeps, productionBaseDeps } from "../wiring/deps.ts";
-import { startDeps } from "../wiring/start-deps.ts";
+import { startDeps } from "../wiring/core-ports.ts";
 import { parseStepInput } from "../wiring/step-input.ts";
+import { productionTriggerDeps, type TriggerDeps } from "../wiring/trigger-deps.ts";
 
 /**
  * The schedules (monthly, and the catch-up a few days later): start the report workflow for the
@@ -10,7 +10,7 @@ import { parseStepInput } from "../wiring/step-input.ts";
  * does the work; this only starts it, and throws when it cannot, so the scheduler's retries, its
  * dead-letter queue and Lambda's error metrics apply.
  */
-export function createScheduledHandler(deps: () => BaseDeps) {
+export function createScheduledHandler(deps: () => TriggerDeps) {
   return async (event: unknown, context?: Context) => {
     const app = deps();
     if (context) app.logger.addContext(context);
@@ -29,4 +29,4 @@ export function createScheduledHandler(deps: () => BaseDeps) {
   };
 }
 
-export const handler = createScheduledHandler(productionBaseDeps);
+export const handler = createScheduledHandler(productionTriggerDeps);

@@ -1,6 +1,6 @@
 import { shardStep, shardStepInputSchema } from "@hems-reports/core/cloud";
 import { WallboxReadError } from "@hems-reports/core/domain/sessions";
-import { productionDeps } from "../wiring/report-deps.ts";
+import { productionStepDeps } from "../wiring/step-deps.ts";
 import { stepHandler } from "../wiring/step-handler.ts";
 
 /** Reading stops this long before the invocation's end, leaving time to store the shard's result. */
@@ -33,4 +33,4 @@ export const createShardHandler = stepHandler(
   (input) => ({ shard: input.shard.index + 1 }),
 );
 
-export const handler = createShardHandler(productionDeps);
+export const handler = createShardHandler(productionStepDeps);

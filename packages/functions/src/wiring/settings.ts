@@ -2,8 +2,8 @@ import { SettingsError } from "@hems-reports/core/shared/errors";
 
 export { SettingsError } from "@hems-reports/core/shared/errors";
 
-import { MAX_EMAIL_RECIPIENTS, stageLimitProblems } from "@hems-reports/core/cloud";
 import { canonicalTimeZone, isTimeZone } from "@hems-reports/core/domain/month";
+import { MAX_EMAIL_RECIPIENTS, stageLimitProblems } from "@hems-reports/core/domain/run";
 import { formatIssues, secureUrl } from "@hems-reports/core/shared/validation";
 import { Resource } from "sst";
 import { z } from "zod";

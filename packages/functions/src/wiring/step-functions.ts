@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import type { BaseDeps } from "./deps.ts";
+import type { TriggerDeps } from "./trigger-deps.ts";
 
 /** A run's execution: named by the run id, so its ARN is the state machine's with `execution` for `stateMachine` and the id after it. */
 export function executionArn(workflowArn: string, runId: string): string {
@@ -7,7 +7,7 @@ export function executionArn(workflowArn: string, runId: string): string {
 }
 
 /** The report workflow's runs as Step Functions executions: start one, count the running ones, describe one. */
-export function stepFunctionsRuns(client: SFNClient, workflowArn: string | undefined): Pick<BaseDeps, "startRun" | "runningRuns" | "describeRun"> {
+export function stepFunctionsRuns(client: SFNClient, workflowArn: string | undefined): Pick<TriggerDeps, "startRun" | "runningRuns" | "describeRun"> {
   return {
     startRun: async (job) => {
       if (!workflowArn) throw new Error("this function is not linked to ReportWorkflow (see infra/report.ts)");

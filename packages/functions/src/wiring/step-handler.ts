@@ -2,13 +2,13 @@ import { recordingFailure, type StepName, type WorkflowDeps } from "@hems-report
 import type { RunJob } from "@hems-reports/core/domain/run";
 import type { Context } from "aws-lambda";
 import type { z } from "zod";
-import type { AppDeps } from "./report-deps.ts";
+import { runLogFor, workflowDeps } from "./core-ports.ts";
+import type { StepDeps } from "./step-deps.ts";
 import { parseStepInput } from "./step-input.ts";
-import { runLogFor, workflowDeps } from "./workflow-deps.ts";
 
 /** What a step's own code gets: the functions' parts, the workflow's ports with the run's log, and Lambda's context. */
 export interface StepContext {
-  app: AppDeps;
+  app: StepDeps;
   workflow: WorkflowDeps;
   context?: Context;
 }
@@ -27,7 +27,7 @@ export function stepHandler<Input, Output>(
   run: (input: Input, step: StepContext) => Promise<Output>,
   fieldsOf: (input: Input) => Record<string, unknown> = () => ({}),
 ) {
-  return (deps: () => AppDeps) =>
+  return (deps: () => StepDeps) =>
     async (event: unknown, context?: Context): Promise<Output> => {
       const app = deps();
       if (context) app.logger.addContext(context);

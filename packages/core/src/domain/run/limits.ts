@@ -2,7 +2,7 @@
 
 /**
  * What the cloud run must fit, from AWS's own quotas, and the largest inputs the code and the
- * settings accept because of them. test/limits.test.ts builds each of those largest inputs,
+ * settings accept because of them. test/workflow/limits.test.ts builds each of those largest inputs,
  * runs them through the workflow's definition and checks every state against the payload limit.
  */
 

@@ -8,8 +8,8 @@ export {
   type S3Location,
   S3ObjectError,
   s3Error,
-  s3ReportStore,
   uploadStream,
-} from "./report-store.ts";
+} from "./objects.ts";
+export { s3ReportStore } from "./report-store.ts";
 export { s3RunRecords } from "./run-records.ts";
 export { s3WorkStore } from "./work-store.ts";

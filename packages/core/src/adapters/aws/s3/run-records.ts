@@ -3,7 +3,7 @@ import { ConfigError, parseConfigLines, parseReportConfigText, type ReportConfig
 import { manifestSchema } from "../../../domain/report/index.ts";
 import { monthLeaseKey, monthLeaseSchema, monthManifestKey, runReportKeys, runStatusKey, runStatusSchema } from "../../../domain/run/index.ts";
 import { linesOf, parseRecord, type RunRecords } from "../../../ports/index.ts";
-import { conditionRefused, openObject, putObject, readObjectTagged, readObjectText, type S3Location, S3ObjectError } from "./report-store.ts";
+import { conditionRefused, openObject, putObject, readObjectTagged, readObjectText, type S3Location, S3ObjectError } from "./objects.ts";
 
 /** The run records as small objects in the reports bucket. */
 export function s3RunRecords(location: S3Location, where: { orgId: string; configKey: string }): RunRecords {

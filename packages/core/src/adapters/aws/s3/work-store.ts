@@ -1,6 +1,6 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
 import type { WorkStore } from "../../../ports/index.ts";
-import { conditionRefused, headObject, openObject, type S3Location, s3Error, uploadStream } from "./report-store.ts";
+import { conditionRefused, headObject, openObject, type S3Location, s3Error, uploadStream } from "./objects.ts";
 
 /**
  * A run's work objects under a key prefix of the bucket. An object is created with

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { collectStepOutputSchema, planStepOutputSchema } from "@hems-reports/core/cloud";
 import {
-  collectStepOutputSchema,
   EXECUTION_HISTORY_EVENTS,
   MAX_CSV_PARTS,
   MAX_REQUESTED_WALLBOXES,
@@ -10,20 +10,20 @@ import {
   maxShardSize,
   partsLimitProblem,
   planLimitProblem,
-  planStepOutputSchema,
+  runJobSchema,
+  runRequestSchema,
   STATE_PAYLOAD_LIMIT_BYTES,
   stageLimitProblems,
-} from "@hems-reports/core/cloud";
-import { runJobSchema, runRequestSchema } from "@hems-reports/core/domain/run";
+} from "@hems-reports/core/domain/run";
 import { detailParts, shardDescriptorSchema, workKeys } from "@hems-reports/core/domain/shards";
 import { sessionCsvFileNames } from "@hems-reports/core/formats/csv";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ORG_ID, wallboxRef } from "./support/api.ts";
-import { testApp, uploadConfig } from "./support/aws.ts";
-import { type LocalS3, startLocalS3 } from "./support/s3.ts";
-import { STATE_PAYLOAD_LIMIT_BYTES as ENGINE_LIMIT, runStateMachine } from "./support/state-machine.ts";
-import { WORKFLOW_FUNCTIONS, workflowDefinition } from "./support/workflow.ts";
+import { ORG_ID, wallboxRef } from "../support/api.ts";
+import { testApp, uploadConfig } from "../support/aws.ts";
+import { type LocalS3, startLocalS3 } from "../support/s3.ts";
+import { STATE_PAYLOAD_LIMIT_BYTES as ENGINE_LIMIT, runStateMachine } from "../support/state-machine.ts";
+import { WORKFLOW_FUNCTIONS, workflowDefinition } from "../support/workflow.ts";
 
 /**
  * The largest inputs the code and the settings accept, run through the workflow's own definition

@@ -13,10 +13,10 @@ import { runMonthlyReport } from "@hems-reports/core/pipeline";
 import { demoConfig, type Simulator, startSimulator } from "@hems-reports/simulator";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientFor, OCTOBER } from "./support/api.ts";
-import { temporaryFolder } from "./support/cli.ts";
-import { convert, parseCsv, pdfPages, which } from "./support/libreoffice.ts";
-import { localScratch } from "./support/local.ts";
+import { clientFor, OCTOBER } from "../support/api.ts";
+import { temporaryFolder } from "../support/cli.ts";
+import { convert, parseCsv, pdfPages, which } from "../support/libreoffice.ts";
+import { localScratch } from "../support/local.ts";
 
 // A real spreadsheet engine checks the workbooks: LibreOffice recalculates every formula and
 // prints every sheet. CI installs it (.ci/run); on a machine without it these tests say so and skip.

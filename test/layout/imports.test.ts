@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
  * dependency-cruiser's rules, in a few lines: every import of every source file is resolved and
  * judged, and a breach names the file, the import and the rule.
  */
-const ROOT = normalize(join(import.meta.dirname, ".."));
+const ROOT = normalize(join(import.meta.dirname, "../.."));
 const CORE = "packages/core/src";
 
 type Role = "shared" | "domain" | "ports" | "formats" | "pipeline" | "cloud" | "adapters" | "handlers" | "wiring" | "cli" | "simulator";

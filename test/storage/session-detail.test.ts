@@ -6,9 +6,9 @@ import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import ExcelJS from "exceljs";
 import { LosslessNumber } from "lossless-json";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clientFor, OCTOBER, ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
-import { temporaryFolder } from "./support/cli.ts";
-import { localScratch } from "./support/local.ts";
+import { clientFor, OCTOBER, ORG_ID, sessionItem, sessionItems, wallboxRef } from "../support/api.ts";
+import { temporaryFolder } from "../support/cli.ts";
+import { localScratch } from "../support/local.ts";
 
 let out: Awaited<ReturnType<typeof temporaryFolder>>;
 let simulator: Simulator;

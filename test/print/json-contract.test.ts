@@ -5,9 +5,9 @@ import { contractHash, JSON_SCHEMA_FILE_NAME, monthlyReportJsonSchemaText, month
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli, temporaryFolder } from "./support/cli.ts";
+import { runCli, temporaryFolder } from "../support/cli.ts";
 
-const committed = new URL(`../schema/${JSON_SCHEMA_FILE_NAME}`, import.meta.url);
+const committed = new URL(`../../schema/${JSON_SCHEMA_FILE_NAME}`, import.meta.url);
 
 /**
  * What each published schemaVersion means, as `contractHash` (descriptions aside): a published
@@ -42,7 +42,7 @@ describe("the JSON report's published contract (schema/)", () => {
 
   it("keeps every published version's schema file, unchanged", async () => {
     for (const [version, hash] of Object.entries(PUBLISHED)) {
-      const text = await readFile(new URL(`../schema/hems-savings-report.v${version}.schema.json`, import.meta.url), "utf8");
+      const text = await readFile(new URL(`../../schema/hems-savings-report.v${version}.schema.json`, import.meta.url), "utf8");
       expect(contractHash(JSON.parse(text)), `schema/hems-savings-report.v${version}.schema.json changed`).toBe(hash);
     }
   });

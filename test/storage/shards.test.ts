@@ -28,10 +28,10 @@ import {
 import { type Simulator, startSimulator, uuidOf } from "@hems-reports/simulator";
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clientFor, OCTOBER, ORG_ID } from "./support/api.ts";
-import { temporaryFolder } from "./support/cli.ts";
-import { localScratch } from "./support/local.ts";
-import { startLocalS3 } from "./support/s3.ts";
+import { clientFor, OCTOBER, ORG_ID } from "../support/api.ts";
+import { temporaryFolder } from "../support/cli.ts";
+import { localScratch } from "../support/local.ts";
+import { startLocalS3 } from "../support/s3.ts";
 
 let folder: Awaited<ReturnType<typeof temporaryFolder>>;
 let simulator: Simulator;

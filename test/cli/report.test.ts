@@ -4,9 +4,9 @@ import { type MonthlyReport, monthlyReportSchema } from "@hems-reports/core/doma
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HELP } from "../packages/cli/src/options.ts";
-import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./support/api.ts";
-import { runCli, temporaryFolder } from "./support/cli.ts";
+import { HELP } from "../../packages/cli/src/options.ts";
+import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "../support/api.ts";
+import { runCli, temporaryFolder } from "../support/cli.ts";
 
 let out: Awaited<ReturnType<typeof temporaryFolder>>;
 let simulator: Simulator | undefined;

@@ -3,10 +3,10 @@ import { readdir, readFile } from "node:fs/promises";
 import { derivedRunId } from "@hems-reports/core/cloud";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { ORG_ID, wallboxRef } from "./support/api.ts";
-import { testApp, uploadConfig, urlEvent } from "./support/aws.ts";
-import { allowed, awsCalls, deniedCalls, STATE_MACHINE_ARN, stageStatements, TEST_BUCKET } from "./support/iam.ts";
-import { type LocalS3, startLocalS3 } from "./support/s3.ts";
+import { ORG_ID, wallboxRef } from "../support/api.ts";
+import { testApp, uploadConfig, urlEvent } from "../support/aws.ts";
+import { allowed, awsCalls, deniedCalls, STATE_MACHINE_ARN, stageStatements, TEST_BUCKET } from "../support/iam.ts";
+import { type LocalS3, startLocalS3 } from "../support/s3.ts";
 
 /**
  * Every AWS call of the runs below (complete, incomplete, failed, subset, on demand, scheduled,
@@ -144,9 +144,9 @@ describe("the deployed roles' permissions", () => {
   });
 
   it("are the only grants infra makes: no link carries permissions of its own, and every function takes its role's statements", async () => {
-    const files = (await readdir(new URL("../infra/", import.meta.url))).filter((name) => name.endsWith(".ts"));
+    const files = (await readdir(new URL("../../infra/", import.meta.url))).filter((name) => name.endsWith(".ts"));
     const sources = await Promise.all(
-      files.map(async (name) => [name, await readFile(new URL(`../infra/${name}`, import.meta.url), "utf8")] as const),
+      files.map(async (name) => [name, await readFile(new URL(`../../infra/${name}`, import.meta.url), "utf8")] as const),
     );
     for (const [name, text] of sources) {
       expect(text, `${name} grants through sst.aws.permission`).not.toMatch(/sst\.aws\.permission\(/);
@@ -165,7 +165,7 @@ describe("the deployed roles' permissions", () => {
     expect(report).toContain("statements: stateMachinePolicy(stage,");
     // CloudWatch: metrics are EMF log lines (Powertools), alarms are infra; no function calls CloudWatch's API.
     const manifests = await Promise.all(
-      ["core", "functions"].map(async (name) => readFile(new URL(`../packages/${name}/package.json`, import.meta.url), "utf8")),
+      ["core", "functions"].map(async (name) => readFile(new URL(`../../packages/${name}/package.json`, import.meta.url), "utf8")),
     );
     for (const text of manifests) expect(text).not.toMatch(/@aws-sdk\/client-cloudwatch/);
   });

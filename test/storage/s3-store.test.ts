@@ -5,7 +5,7 @@ import { putObject, readObjectText, S3ObjectError, s3Error, s3ReportStore, s3Wor
 import { writeFile } from "@hems-reports/core/ports";
 import { S3RefusedError } from "@hems-reports/core/shared/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { functionsClient, type LocalS3, startLocalS3 } from "./support/s3.ts";
+import { functionsClient, type LocalS3, startLocalS3 } from "../support/s3.ts";
 
 let s3: LocalS3;
 beforeAll(async () => {

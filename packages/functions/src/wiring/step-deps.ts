@@ -8,10 +8,10 @@ import { createFileSpool } from "@hems-reports/core/adapters/local/spool";
 import { CredentialsError, defaultHttp, type HttpDeps, PartnerApiClient, type TokenSource } from "@hems-reports/core/adapters/partner-api";
 import type { FinanceDelivery, ReadDeps } from "@hems-reports/core/cloud";
 import type { EmailSender } from "@hems-reports/core/ports";
-import { type BaseDeps, type BaseDepsParts, buildBaseDeps, productionBaseDeps } from "./deps.ts";
+import { buildTriggerDeps, productionTriggerDeps, type TriggerDeps, type TriggerDepsParts } from "./trigger-deps.ts";
 
 /** Everything the functions that run reports touch outside themselves. Production builds it from the linked resources; tests pass their own parts. */
-export interface AppDeps extends BaseDeps {
+export interface StepDeps extends TriggerDeps {
   http: HttpDeps;
   tokens: TokenSource;
   concurrency: number;
@@ -31,7 +31,7 @@ export const DEFAULT_CONCURRENCY = 8;
 /** About 92,000 sessions a shard at 46 a wallbox: minutes of reading, well inside one invocation. */
 export const DEFAULT_SHARD_SIZE = 2_000;
 
-export interface DepsParts extends BaseDepsParts {
+export interface StepDepsParts extends TriggerDepsParts {
   /** Sends the finance email (SES in production). */
   emailSender?: EmailSender;
   /** Reads the signed links' private key (Secrets Manager in production). */
@@ -42,7 +42,7 @@ export interface DepsParts extends BaseDepsParts {
   shardSize?: number;
 }
 
-function reportParts(base: BaseDeps, parts: Omit<DepsParts, keyof BaseDepsParts>): AppDeps {
+function reportParts(base: TriggerDeps, parts: Omit<StepDepsParts, keyof TriggerDepsParts>): StepDeps {
   const http: HttpDeps = { ...defaultHttp(), ...parts.http };
   const secretName = base.settings.secretArn ?? "(not linked)";
   const secret = cached(async () => parseApiSecret(await parts.readSecret(), secretName), SECRET_MAX_AGE_MS);
@@ -66,7 +66,7 @@ function reportParts(base: BaseDeps, parts: Omit<DepsParts, keyof BaseDepsParts>
 }
 
 /** The finance email's wiring: only where recipients and a sender identity are configured. */
-function financeDelivery(base: BaseDeps, parts: Pick<DepsParts, "emailSender" | "readLinksKey">): FinanceDelivery | undefined {
+function financeDelivery(base: TriggerDeps, parts: Pick<StepDepsParts, "emailSender" | "readLinksKey">): FinanceDelivery | undefined {
   const { financeRecipients, emailFrom, orgLabel, linksDomain, linksKeyPairId, linksKeySecretArn } = base.settings;
   if (financeRecipients.length === 0 || !emailFrom) return undefined;
   const readKey =
@@ -84,16 +84,16 @@ function financeDelivery(base: BaseDeps, parts: Pick<DepsParts, "emailSender" | 
   };
 }
 
-export function buildDeps(parts: DepsParts): AppDeps {
-  return reportParts(buildBaseDeps(parts), parts);
+export function buildStepDeps(parts: StepDepsParts): StepDeps {
+  return reportParts(buildTriggerDeps(parts), parts);
 }
 
-let production: AppDeps | undefined;
+let production: StepDeps | undefined;
 
 /** Built once per container, on first use, so clients, the secret and the API token are reused while warm. */
-export function productionDeps(): AppDeps {
+export function productionStepDeps(): StepDeps {
   if (production) return production;
-  const base = productionBaseDeps();
+  const base = productionTriggerDeps();
   const { secretArn } = base.settings;
   production = reportParts(base, {
     readSecret: secretArn

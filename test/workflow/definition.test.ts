@@ -1,7 +1,7 @@
 import { FATAL_STEP_ERRORS } from "@hems-reports/core/cloud";
 import validateAsl from "asl-validator";
 import { describe, expect, it } from "vitest";
-import { evaluate, WORKFLOW_FUNCTIONS as FUNCTIONS, workflowDefinition } from "./support/workflow.ts";
+import { evaluate, WORKFLOW_FUNCTIONS as FUNCTIONS, workflowDefinition } from "../support/workflow.ts";
 
 describe("the report workflow's definition", () => {
   it("is valid Amazon States Language (asl-validator)", async () => {

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { monthlyReportSchema } from "@hems-reports/core/domain/report";
 import { type Simulator, type SimulatorOptions, startSimulator } from "@hems-reports/simulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ORG_ID, sessionItems, wallboxRef } from "./support/api.ts";
-import { temporaryFolder } from "./support/cli.ts";
-import { runProcess } from "./support/process.ts";
+import { ORG_ID, sessionItems, wallboxRef } from "../support/api.ts";
+import { temporaryFolder } from "../support/cli.ts";
+import { runProcess } from "../support/process.ts";
 
 /** The CLI as `npm run report` starts it: its own process, real signals, real exit statuses. */
 const CLI = "packages/cli/src/main.ts";
@@ -94,7 +94,7 @@ describe("npm run report as a process", () => {
 
   it("says so and exits 3 if the run is ever left waiting with nothing to wake it", async () => {
     const script = join(out.path, "never-settles.ts");
-    const processModule = new URL("../packages/cli/src/process.ts", import.meta.url).pathname;
+    const processModule = new URL("../../packages/cli/src/process.ts", import.meta.url).pathname;
     await writeFile(script, `import { runAsProcess } from ${JSON.stringify(processModule)};\nrunAsProcess(() => new Promise(() => {}));\n`);
     const run = await runProcess(script, []);
     expect(run.code).toBe(3);

@@ -7,9 +7,9 @@ import { runStatusSchema } from "@hems-reports/core/domain/run";
 import type { RunRecords } from "@hems-reports/core/ports";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { ORG_ID, wallboxRef } from "./support/api.ts";
-import { CONFIG_KEY, testApp, uploadConfig } from "./support/aws.ts";
-import { functionsClient, type LocalS3, startLocalS3 } from "./support/s3.ts";
+import { ORG_ID, wallboxRef } from "../support/api.ts";
+import { CONFIG_KEY, testApp, uploadConfig } from "../support/aws.ts";
+import { functionsClient, type LocalS3, startLocalS3 } from "../support/s3.ts";
 
 // S3 conditional writes are enforced by the test client (test/support/s3.ts), as S3 enforces
 // them; s3rver itself ignores them.

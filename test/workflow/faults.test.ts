@@ -2,11 +2,11 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { manifestSchema } from "@hems-reports/core/domain/report";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { ORG_ID, sessionItems, wallboxRef } from "./support/api.ts";
-import { testApp, uploadConfig } from "./support/aws.ts";
-import { awsCalls, deniedCalls } from "./support/iam.ts";
-import { type LocalS3, startLocalS3 } from "./support/s3.ts";
-import { type FaultRates, startFaultyS3 } from "./support/s3-faults.ts";
+import { ORG_ID, sessionItems, wallboxRef } from "../support/api.ts";
+import { testApp, uploadConfig } from "../support/aws.ts";
+import { awsCalls, deniedCalls } from "../support/iam.ts";
+import { type LocalS3, startLocalS3 } from "../support/s3.ts";
+import { type FaultRates, startFaultyS3 } from "../support/s3-faults.ts";
 
 /**
  * S3 fails as S3 does (500, 503 SlowDown, 409 on conditional writes, a GetObject body cut off

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 // so a renamed file, a missing export or an import that only resolves in the workspace fails here
 // rather than in the deploy.
 const run = promisify(execFile);
-const infra = await readFile(new URL("../infra/report.ts", import.meta.url), "utf8");
+const infra = await readFile(new URL("../../infra/report.ts", import.meta.url), "utf8");
 const handlers = [...infra.matchAll(/handler: "([^"]+)\.(\w+)"/g)].map(([, file, exported]) => ({ file: `${file}.ts`, exported: exported! }));
 const out = await mkdtemp(join(tmpdir(), "hems-bundle-"));
 let bundled: Map<string, Set<string>> | undefined;

@@ -15,7 +15,7 @@ async function linkedAs(resources: Record<string, unknown>) {
 
 async function settingsWith(resources: Record<string, unknown>) {
   await linkedAs(resources);
-  const { settingsFromResource } = await import("../packages/functions/src/wiring/settings.ts");
+  const { settingsFromResource } = await import("../../packages/functions/src/wiring/settings.ts");
   return settingsFromResource;
 }
 
@@ -94,7 +94,7 @@ describe("handlers with the links infra/report.ts gives them", () => {
   it("the on-demand function works without the secret, which it is not linked to", async () => {
     const { PoderoApiSecret: _secret, ...onDemandLinks } = linked;
     await linkedAs({ ...onDemandLinks, ReportWorkflow: { arn: WORKFLOW_ARN } });
-    const { handler } = await import("../packages/functions/src/handlers/on-demand.ts");
+    const { handler } = await import("../../packages/functions/src/handlers/on-demand.ts");
     const event = { requestContext: { http: { method: "GET" } }, queryStringParameters: { runId: "not-a-uuid" } };
     const answer = await handler(event as never);
     expect(answer.statusCode).toBe(400);

@@ -6,8 +6,8 @@ import { type Manifest, type MonthlyReport, manifestSchema } from "@hems-reports
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { simpleParser } from "mailparser";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ORG_ID, sessionItem, wallboxRef } from "./support/api.ts";
-import { runCli, temporaryFolder } from "./support/cli.ts";
+import { ORG_ID, sessionItem, wallboxRef } from "../support/api.ts";
+import { runCli, temporaryFolder } from "../support/cli.ts";
 
 let out: Awaited<ReturnType<typeof temporaryFolder>>;
 let simulator: Simulator | undefined;

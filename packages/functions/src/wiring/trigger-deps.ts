@@ -13,10 +13,10 @@ import { stepFunctionsRuns } from "./step-functions.ts";
 
 /**
  * What every handler touches outside itself: the settings, the bucket, the workflow, the clock.
- * The report's own parts (the Partner API, the secret) are in `report-deps.ts`, so the on-demand
+ * The report's own parts (the Partner API, the secret) are in `step-deps.ts`, so the on-demand
  * function, which only starts runs and answers their status, never loads them.
  */
-export interface BaseDeps {
+export interface TriggerDeps {
   settings: Settings;
   s3: S3Client;
   /** Starts a run without waiting for it: an execution of the report workflow, named by the run id. */
@@ -40,19 +40,19 @@ export interface RunExecution {
   error?: string;
 }
 
-export interface BaseDepsParts {
+export interface TriggerDepsParts {
   settings: Settings;
   s3: S3Client;
-  startRun: BaseDeps["startRun"];
-  describeRun?: BaseDeps["describeRun"];
-  runningRuns?: BaseDeps["runningRuns"];
+  startRun: TriggerDeps["startRun"];
+  describeRun?: TriggerDeps["describeRun"];
+  runningRuns?: TriggerDeps["runningRuns"];
   logger?: Logger;
   now?: () => Date;
   newRunId?: () => string;
   alerts?: OperatorAlerts;
 }
 
-export function buildBaseDeps(parts: BaseDepsParts): BaseDeps {
+export function buildTriggerDeps(parts: TriggerDepsParts): TriggerDeps {
   return {
     settings: parts.settings,
     s3: parts.s3,
@@ -66,13 +66,13 @@ export function buildBaseDeps(parts: BaseDepsParts): BaseDeps {
   };
 }
 
-let production: BaseDeps | undefined;
+let production: TriggerDeps | undefined;
 
 /** Built once per container, on first use, so the clients are reused while warm. */
-export function productionBaseDeps(): BaseDeps {
+export function productionTriggerDeps(): TriggerDeps {
   if (production) return production;
   const settings = settingsFromResource();
-  production = buildBaseDeps({
+  production = buildTriggerDeps({
     settings,
     s3: createS3Client(),
     ...(settings.alertsTopicArn

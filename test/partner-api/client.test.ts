@@ -3,7 +3,7 @@ import { WallboxReadError } from "@hems-reports/core/domain/sessions";
 import { randomFaults, type Simulator, type SimulatorOptions, startSimulator } from "@hems-reports/simulator";
 import { LosslessNumber } from "lossless-json";
 import { afterEach, describe, expect, it } from "vitest";
-import { clientFor, fastHttp, OCTOBER, ORG_ID, sessionItem, sessionItems, simulatorTokens, wallboxRef } from "./support/api.ts";
+import { clientFor, fastHttp, OCTOBER, ORG_ID, sessionItem, sessionItems, simulatorTokens, wallboxRef } from "../support/api.ts";
 
 let simulator: Simulator | undefined;
 afterEach(async () => {
