@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { type AddressInfo, createServer } from "node:net";
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { putObject } from "@hems-reports/core/adapters/aws/s3";
 import { manifestSchema, monthlyReportSchema } from "@hems-reports/core/domain/report";
@@ -194,6 +195,27 @@ describe("scheduled function", () => {
     expect(boxes.map((box) => simulator.requestsFor(box.wallboxId))).toEqual([0, 0, 0]);
     const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${SCHEDULED_RUN}.json`));
     expect(status).toMatchObject({ status: "failed", error: message });
+  });
+
+  it("fails the run at its plan when the Partner API cannot be reached: operators hear of it, finance gets no report", async () => {
+    const server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const unreachable = { url, tokenUrl: `${url}/oauth2/token/`, credentials: simulator.credentials } as typeof simulator;
+      const app = testApp(s3, unreachable, { secret: JSON.stringify({ token: "static-token" }), finance: { recipients: ["finance@acme.example"] } });
+      const error = (await scheduled(app).catch((caught: unknown) => caught)) as Error;
+      expect(error.message).toMatch(
+        new RegExp(`^ApiUnreachableError: the Partner API at ${url} could not be reached: GET ${url}/api/partners/v2.0/org/${ORG_ID}: network error`),
+      );
+      const status = runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${SCHEDULED_RUN}.json`));
+      expect(status).toMatchObject({ status: "failed" });
+      expect(app.sentAlerts).toEqual([expect.objectContaining({ what: "run FAILED" })]);
+      expect(app.sentEmails).toEqual([]);
+      await expect(monthFile("json")).rejects.toThrow();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it.each([

@@ -140,6 +140,31 @@ describe("composing the email", () => {
     expect(email.html).toContain('<a href="https://files.example/x?Expires=1&#38;Signature=s">hems-savings-2026-10.xlsx</a>');
   });
 
+  it("opens with what finance should do, and closes the totals with last month's change and the VAT statement", () => {
+    const september = {
+      month: "2026-09",
+      complete: true,
+      wallboxes: 1204,
+      failedWallboxes: 0,
+      sessions: 44_000,
+      savingsEur: "1700.00",
+      energyFromSolarKwh: "12000.000",
+    };
+    const base = { report: head, failedWallboxes: [], files: [], previousMonth: september };
+    const complete = financeEmail({ ...base, manifest: manifest({ complete: true, totals: { ...manifest().totals, failedWallboxes: 0 } }) });
+    expect(complete.text.startsWith("What to do\n  Nothing to do: the report is complete.\n")).toBe(true);
+    expect(complete.text).toContain("Savings: 1,750.09 EUR; September 2026: 1,700.00 EUR, change +50.09 EUR (+2.9 %)");
+    expect(complete.text).toContain("Energy from solar: 12,345.678 kWh; September 2026: 12,000.000 kWh, change +345.678 kWh (+2.9 %)");
+    expect(complete.text).toContain("Sessions: 45,000; September 2026: 44,000, change +1,000 (+2.3 %)");
+    expect(complete.text).toContain("the API does not say whether they include VAT, so neither can this report.");
+    const incomplete = financeEmail({ ...base, manifest: manifest() });
+    expect(incomplete.text).toContain(
+      "What to do\n  Do not book this report as final: it is INCOMPLETE, 60 of 1,204 wallboxes could not be read (listed below). A rerun, or the catch-up run",
+    );
+    // Without an earlier report, the totals stand alone.
+    expect(financeEmail({ ...base, previousMonth: undefined, manifest: manifest() }).text).toContain("Savings: 1,750.09 EUR\n");
+  });
+
   it("groups digits without touching the decimals", () => {
     expect(["0.10", "1234", "-1234567.891", "12", "x"].map(groupDigits)).toEqual(["0.10", "1,234", "-1,234,567.891", "12", "x"]);
   });

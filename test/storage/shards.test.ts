@@ -144,6 +144,7 @@ describe("a sharded run", () => {
     let requests = 0;
     const client = clientFor(simulator);
     const counting: SessionsReader = {
+      organization: (orgId) => client.organization(orgId),
       listSessions: (...args) => {
         requests++;
         return client.listSessions(...args);

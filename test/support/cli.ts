@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import { main } from "../../packages/cli/src/cli.ts";
 
 export const NOW = new Date("2026-11-25T06:00:00Z");
@@ -49,6 +50,40 @@ export async function temporaryFolder(): Promise<{ path: string; files: () => Pr
     remove: async () => {
       await rm(path, { recursive: true, force: true });
       await rm(`${path}-wallboxes.json`, { force: true });
+    },
+  };
+}
+
+type TemporaryFolder = Awaited<ReturnType<typeof temporaryFolder>>;
+
+/**
+ * A fresh output folder for each test, removed after it, and the servers a test starts (`closeAfter`),
+ * closed after it: `out.path` is the current test's folder.
+ */
+export function useCliFixture() {
+  let folder: TemporaryFolder | undefined;
+  const servers: { close(): Promise<void> }[] = [];
+  beforeEach(async () => {
+    folder = await temporaryFolder();
+  });
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.close();
+    await folder?.remove();
+  });
+  const current = () => {
+    if (!folder) throw new Error("useCliFixture's folder is made before each test");
+    return folder;
+  };
+  return {
+    out: {
+      get path() {
+        return current().path;
+      },
+      files: () => current().files(),
+    },
+    closeAfter: <T extends { close(): Promise<void> }>(server: T): T => {
+      servers.push(server);
+      return server;
     },
   };
 }

@@ -75,11 +75,22 @@ describe("the deployed roles' permissions", () => {
     } finally {
       await failing.close();
     }
-    // Failed: the API refuses the secret's token; operators are alerted.
+    // Failed at the plan: the API refuses the secret's token before any read; operators are alerted.
     const refused = testApp(s3, simulator, { secret: JSON.stringify({ token: "not-a-token-the-api-knows" }), firstRun: 20 });
     await refused.handlers.scheduled({ kind: "monthly", scheduledTime: "2026-09-01T05:00:00Z" });
     expect((await refused.runQueued())[0]).toMatchObject({ status: "rejected" });
     expect(refused.sentAlerts.map((alert) => alert.what)).toEqual(["run FAILED"]);
+    // Failed in a shard: the token is revoked after the plan; the shard reads the secret again, is
+    // refused again, and operators are alerted.
+    await s3.clear();
+    await uploadConfig(s3, config);
+    const revoked = testApp(s3, simulator, { secret: JSON.stringify({ token: simulator.issueToken() }), firstRun: 30 });
+    await revoked.handlers.scheduled({ kind: "monthly", scheduledTime: "2026-09-01T05:00:00Z" });
+    const [job] = revoked.queuedJobs.splice(0);
+    const planned = await revoked.handlers.plan(job!);
+    simulator.revokeTokens();
+    await expect(revoked.handlers.shard({ job: job!, shard: planned.shards[0]! })).rejects.toThrow(/refused/);
+    expect(revoked.sentAlerts.map((alert) => alert.what)).toEqual(["run FAILED"]);
 
     expect(deniedCalls()).toEqual([]);
     const seen = new Set(awsCalls.map((call) => `${call.role} ${call.action}`));
@@ -91,6 +102,7 @@ describe("the deployed roles' permissions", () => {
       "onDemand states:DescribeExecution",
       "plan s3:GetObject",
       "plan secretsmanager:GetSecretValue",
+      "plan sns:Publish",
       "shard s3:PutObject",
       "shard secretsmanager:GetSecretValue",
       "shard sns:Publish",

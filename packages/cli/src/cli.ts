@@ -9,6 +9,7 @@ import { withWorkFolder } from "@hems-reports/core/adapters/local/work-folder";
 import { defaultHttp, defaultTokenUrl, normalizeBaseUrl, PartnerApiClient } from "@hems-reports/core/adapters/partner-api";
 import { ConfigError, parseConfigLines, parseReportConfig, parseReportConfigText, type ReportConfig } from "@hems-reports/core/domain/config";
 import { parseMonth, previousFullMonth } from "@hems-reports/core/domain/month";
+import { type MonthTotals, monthsBefore } from "@hems-reports/core/domain/report";
 import { composeMime } from "@hems-reports/core/formats/mime";
 import {
   earlierMonths,
@@ -118,11 +119,19 @@ async function resolveTarget(options: CliOptions, environment: CliEnvironment): 
  * The email finance would receive for this report, as a MIME message in `path`, with links to the
  * files written (file: URLs here; signed links in AWS). Written whole or not at all.
  */
-async function writeEmail(path: string, content: ReportContent, files: ReportFiles, options: CliOptions, now: Date): Promise<void> {
+async function writeEmail(
+  path: string,
+  content: ReportContent,
+  files: ReportFiles,
+  options: CliOptions,
+  now: Date,
+  previousMonth: MonthTotals | undefined,
+): Promise<void> {
   const runId = randomUUID();
   const manifest = manifestFor(content, files, runId, "all");
   const email = await financeEmailFor(content, manifest, {
-    orgLabel: options["org-label"],
+    orgLabel: options["org-label"] ?? content.organizationName,
+    ...(previousMonth ? { previousMonth } : {}),
     files: [files.workbook, files.json, ...files.csv].map((file) => ({ ...file, url: pathToFileURL(file.location).href })),
   });
   const raw = await composeMime(email, { from: options["email-from"], to: options["email-to"], date: now, messageId: `<${runId}@hems-reports>` });
@@ -174,6 +183,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       `Reading ${target.config.wallboxes.length} wallboxes for ${window.month} in ${window.timeZone} (the API's UTC days ${window.from} to ${window.to}), ${options.concurrency} at a time` +
         `${options.shards > 1 ? `, in ${options.shards} shards` : ""}…`,
     );
+    const earlier = await earlierMonths(window.month, monthTotalsInFolder(outFolder));
     const result = await runMonthlyReport({
       config: target.config,
       window,
@@ -188,11 +198,21 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       sessionRowLimit: options["max-workbook-sessions"],
       ...(options["org-label"] ? { orgLabel: options["org-label"] } : {}),
       // Earlier months' reports in the same folder give the Summary's comparison and the Trend sheet.
-      earlierMonths: await earlierMonths(window.month, monthTotalsInFolder(outFolder)),
+      earlierMonths: earlier,
       onFile: options.quiet ? undefined : (name) => output.info(`Writing ${name}…`),
       signal: abort.signal,
       onWallbox: options.quiet ? undefined : progressPrinter(output, target.config.wallboxes.length),
-      onWritten: emailOut ? (content, files) => writeEmail(emailOut, content, files, options, environment.now()) : undefined,
+      onWritten: emailOut
+        ? (content, files) =>
+            writeEmail(
+              emailOut,
+              content,
+              files,
+              options,
+              environment.now(),
+              earlier.find((month) => month.month === monthsBefore(window.month, 1)[0]),
+            )
+        : undefined,
     }).catch((error: unknown) => {
       abort.abort(error);
       throw error;

@@ -38,6 +38,8 @@ export interface SimulatorOptions {
   pageCap?: number;
   /** Answer each request this long after it arrived, as a distant server would. */
   latencyMs?: number;
+  /** The organisation's name (`GET /org/{org_id}`), for any organisation id. Default: "Demo Energie GmbH". */
+  orgName?: string;
   /** Called before each sessions request is answered; a fault returned replaces the answer. */
   // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes may return nothing at all
   onSessionsRequest?: (request: SessionsRequest, simulator: Simulator) => Fault | undefined | void;
@@ -47,6 +49,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const SESSIONS_PATH = /^\/api\/partners\/v2\.0\/org\/([^/]+)\/users\/([^/]+)\/wallboxes\/([^/]+)\/hems-sessions\/?$/;
 const TOKEN_PATH = /^\/oauth2\/token\/?$/;
+const ORG_PATH = /^\/api\/partners\/v2\.0\/org\/([^/]+)\/?$/;
 
 /** An answer made and waiting to be sent. */
 type Answer = (response: ServerResponse) => void;
@@ -156,6 +159,15 @@ export class Simulator {
     if (TOKEN_PATH.test(url.pathname)) {
       if (request.method !== "POST") return this.json(405, { detail: "Method Not Allowed" });
       return this.token(request);
+    }
+    const org = ORG_PATH.exec(url.pathname);
+    if (org) {
+      if (request.method !== "GET") return this.json(405, { detail: "Method Not Allowed" });
+      if (!this.authorized(request)) return this.json(401, { detail: "Invalid or expired token" }, { "www-authenticate": "Bearer" });
+      const orgId = decodeURIComponent(org[1] ?? "");
+      if (!UUID.test(orgId))
+        return this.json(422, { detail: [{ loc: ["path", "org_id"], msg: "value is not a valid uuid", type: "type_error.uuid" }] });
+      return this.json(200, { id: orgId, name: this.options.orgName ?? "Demo Energie GmbH", description: null, contact: null });
     }
     const match = SESSIONS_PATH.exec(url.pathname);
     if (!match) return this.json(404, { detail: "Not Found" });

@@ -1,5 +1,5 @@
 import { alertSafely } from "../domain/alerts/index.ts";
-import type { Manifest } from "../domain/report/index.ts";
+import type { Manifest, MonthTotals } from "../domain/report/index.ts";
 import type { RunJob } from "../domain/run/index.ts";
 import type { ReportContent } from "../pipeline/index.ts";
 import type { ReportStore, WorkStore } from "../ports/index.ts";
@@ -18,6 +18,8 @@ export interface Delivery {
   publication: MonthPublication | undefined;
   /** The run's prefix. */
   reportStore: ReportStore;
+  /** The previous month's report, where there is one (the email says how the totals changed since). */
+  previousMonth?: MonthTotals;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function deliverReport(deps: WorkflowDeps, delivery: Delivery): Pro
     });
   }
   if (publication) {
-    const notSent = await sendFinanceEmail(deps, job, delivery.work, delivery.content, manifest, publication, restated).catch(
+    const notSent = await sendFinanceEmail(deps, job, delivery.work, delivery.content, manifest, publication, restated, delivery.previousMonth).catch(
       async (error: unknown) => {
         deps.log.error("finance email NOT sent", { runId: job.runId, error: (error as Error).message });
         await alert("finance email NOT sent", `The report is published, but the email failed: ${(error as Error).message}.`);

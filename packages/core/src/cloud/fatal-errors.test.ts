@@ -40,6 +40,8 @@ describe("the errors that stop a run", () => {
       "RunStopError",
       "ConfigError",
       "CredentialsError",
+      "ApiUnreachableError",
+      "NothingReadError",
       "SettingsError",
       "WorkStoreError",
       "RunRecordsError",

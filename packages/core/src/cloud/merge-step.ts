@@ -1,3 +1,4 @@
+import { monthsBefore } from "../domain/report/index.ts";
 import { monthManifestKey, type Placement, type RunStatus, runReportKeys } from "../domain/run/index.ts";
 import { earlierMonths, mergedReport, monthTotalsInRecords, publishMonthlyReport } from "../pipeline/index.ts";
 import { type MergeStepInput, statusBase, type WorkflowDeps } from "./contract.ts";
@@ -19,11 +20,14 @@ export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Prom
   const complete = content.report.complete;
   // The run's files and its own manifest, under its own prefix, each written once.
   const keys = runReportKeys(deps.orgId, job.month, job.runId);
+  // Full runs compare with the month's earlier reports; a subset has no such history.
+  const earlier = job.wallboxIds ? undefined : await earlierMonths(job.month, monthTotalsInRecords(deps.records));
   const result = await publishMonthlyReport(deps.reportStore(keys.prefix), content, job.runId, job.wallboxIds ? "subset" : "all", {
     ...(deps.orgLabel ? { orgLabel: deps.orgLabel } : {}),
-    // Full runs compare with the month's earlier reports; a subset has no such history.
-    ...(job.wallboxIds ? {} : { earlierMonths: await earlierMonths(job.month, monthTotalsInRecords(deps.records)) }),
+    ...(earlier ? { earlierMonths: earlier } : {}),
   });
+  const [monthBefore] = monthsBefore(job.month, 1);
+  const previousMonth = earlier?.find((month) => month.month === monthBefore);
   // Then, for a full run, the month's manifest: the one object that is replaced, atomically.
   const publication = job.wallboxIds ? undefined : await publishToMonth(deps.records, result.manifest);
   const placement: Placement = publication?.placement ?? "subset";
@@ -40,7 +44,15 @@ export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Prom
   };
   // Restatement, email and alerts before the status: a retried step (the status write failed)
   // finds the month naming this run, with what it replaced, and the email's marker.
-  await deliverReport(deps, { job, work, content, manifest: result.manifest, publication, reportStore: deps.reportStore(keys.prefix) });
+  await deliverReport(deps, {
+    job,
+    work,
+    content,
+    manifest: result.manifest,
+    publication,
+    reportStore: deps.reportStore(keys.prefix),
+    ...(previousMonth ? { previousMonth } : {}),
+  });
   await deps.records.writeStatus(status);
   const summary = { runId: job.runId, complete, placement, ...status.totals, manifestKey };
   if (publication?.placement === "set-aside") {

@@ -1,4 +1,4 @@
-import type { Manifest } from "../domain/report/index.ts";
+import type { Manifest, MonthTotals } from "../domain/report/index.ts";
 import type { RunJob } from "../domain/run/index.ts";
 import { composeMime } from "../formats/mime/index.ts";
 import type { ReportContent } from "../pipeline/index.ts";
@@ -24,6 +24,7 @@ export async function sendFinanceEmail(
   manifest: Manifest,
   publication: MonthPublication,
   restated?: Restated,
+  previousMonth?: MonthTotals,
 ): Promise<string | undefined> {
   const finance = deps.finance;
   if (!finance || finance.recipients.length === 0) return "no finance recipients are configured";
@@ -38,7 +39,8 @@ export async function sendFinanceEmail(
   );
   const replaced = publication.replaced;
   const email = await financeEmailFor(content, manifest, {
-    orgLabel: finance.orgLabel,
+    orgLabel: finance.orgLabel ?? content.organizationName,
+    ...(previousMonth ? { previousMonth } : {}),
     files,
     ...(finance.links ? { linksExpireAt: finance.links.expiresAt() } : {}),
     ...(replaced

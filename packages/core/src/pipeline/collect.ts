@@ -10,7 +10,8 @@ import {
 } from "../domain/shards/index.ts";
 import { MAX_CSV_ROWS_PER_PART, sessionCsvFileNames } from "../formats/csv/index.ts";
 import { readWorkText, type WorkStore } from "../ports/index.ts";
-import { readPartialHeader } from "./shards.ts";
+import { NothingReadError } from "../shared/errors/index.ts";
+import { firstShardEntry, readPartialHeader } from "./shards.ts";
 import { parseStored } from "./stored.ts";
 
 export interface CollectInput {
@@ -39,6 +40,7 @@ export async function collectRun(store: WorkStore, plan: RunPlan, input: Collect
         : { status: "failed", error: input.shardFailure?.(shard) ?? `not read: shard ${shard.index + 1} of ${plan.shards.length} stored no result` },
     );
   }
+  await refuseNothingRead(store, plan, shards);
   const sessions = shards.map((outcome) => (outcome.status === "done" ? outcome.header.totals.sessions : 0));
   const rowsPerPart = input.csvRowsPerPart ?? MAX_CSV_ROWS_PER_PART;
   const names = sessionCsvFileNames(
@@ -52,6 +54,27 @@ export async function collectRun(store: WorkStore, plan: RunPlan, input: Collect
   const stored = await readCollected(store, plan);
   if (!stored) throw new WorkStoreError(`${workKeys.collected} was neither created nor found: the work store lost it`);
   return stored;
+}
+
+/**
+ * A run in which not one wallbox could be read has no report: it would tell finance "0 of N
+ * wallboxes, 0.00 EUR". It stops here, with the first wallbox's reason, before anything is stored.
+ */
+async function refuseNothingRead(store: WorkStore, plan: RunPlan, shards: readonly ShardOutcome[]): Promise<void> {
+  const read = shards.reduce((sum, outcome) => sum + (outcome.status === "done" ? outcome.header.wallboxes - outcome.header.failed : 0), 0);
+  if (plan.wallboxes === 0 || read > 0) return;
+  let example: string | undefined;
+  for (const [index, outcome] of shards.entries()) {
+    if (outcome.status === "failed") example = outcome.error;
+    else {
+      const entry = await firstShardEntry(store, plan.shards[index]!);
+      if (entry?.status === "failed") example = `wallbox ${entry.wallboxId}: ${entry.error}`;
+    }
+    if (example) break;
+  }
+  throw new NothingReadError(
+    `not one of the ${plan.wallboxes} wallboxes could be read, so there is no report to write${example ? ` (the first: ${example})` : ""}`,
+  );
 }
 
 export async function readCollected(store: WorkStore, plan: RunPlan): Promise<CollectedRun | undefined> {

@@ -1,5 +1,5 @@
 import { type EmailFile, FAILED_LISTED, type FailedWallbox, type FinanceEmail, financeEmail, type Replaced } from "../domain/email/index.ts";
-import type { Manifest } from "../domain/report/index.ts";
+import type { Manifest, MonthTotals } from "../domain/report/index.ts";
 import type { ReportContent } from "./monthly-report.ts";
 
 export interface FinanceEmailOptions {
@@ -8,6 +8,8 @@ export interface FinanceEmailOptions {
   files: readonly EmailFile[];
   linksExpireAt?: string;
   replaced?: Replaced;
+  /** The previous month's report, where there is one. */
+  previousMonth?: MonthTotals;
 }
 
 /**

@@ -96,6 +96,7 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
     sessions,
     detail,
     unroundedSavingsEur: unrounded.toFixed(),
+    ...(plan.organizationName ? { organizationName: plan.organizationName } : {}),
   };
 }
 

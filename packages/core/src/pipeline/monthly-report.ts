@@ -66,6 +66,8 @@ export interface ReportContent {
   detail: SessionDetail;
   /** The exact sum of every session's savings before the wallboxes' rounding: what a plain sum of the Sessions sheet gives. */
   unroundedSavingsEur?: string;
+  /** The organisation's name as the Partner API gives it: what the report calls it when no label is set. */
+  organizationName?: string;
 }
 
 /** A month read: its plan, and each shard's result in the work store. */
@@ -132,8 +134,10 @@ export async function readMonthlyReport(input: ReadInput): Promise<MonthRead> {
   // In this process the config is in memory already: the shards and the merge take their
   // wallboxes from the split the plan is made of, rather than a second, parsed copy from the work store.
   const shards = input.shards ?? 1;
+  // One request before the reads: an API or credentials that cannot be used stop the run here.
+  const { name: organizationName } = await input.reader.organization(input.config.orgId);
   const planned = planShards(input.config.wallboxes, shards);
-  const plan = await planRun(work, { config: input.config, window: input.window, generatedAt: input.generatedAt, shards, planned });
+  const plan = await planRun(work, { config: input.config, window: input.window, generatedAt: input.generatedAt, shards, planned, organizationName });
   const ordered = planned.wallboxes;
   if (ordered.length !== plan.wallboxes)
     throw new Error(`the plan has ${plan.wallboxes} wallboxes, the config ${ordered.length} (a bug: please report it)`);
@@ -188,7 +192,7 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
     csvFileNames,
     sessionRowLimit: options.sessionRowLimit ?? DEFAULT_SESSION_ROW_LIMIT,
     qualityIssues: content.detail.qualityIssues,
-    ...(options.orgLabel ? { orgLabel: options.orgLabel } : {}),
+    ...((options.orgLabel ?? content.organizationName) ? { orgLabel: options.orgLabel ?? content.organizationName } : {}),
     ...(options.earlierMonths ? { earlierMonths: options.earlierMonths } : {}),
   });
   const produced: (FileToWrite & { produce: Producer })[] = [

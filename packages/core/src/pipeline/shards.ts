@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import type { ReportConfig, WallboxRef } from "../domain/config/index.ts";
 import type { MonthWindow } from "../domain/month/index.ts";
-import { encodeWallboxEntry, outsideMonthIssues } from "../domain/report/index.ts";
+import { decodeWallboxEntry, encodeWallboxEntry, outsideMonthIssues, type WallboxReport } from "../domain/report/index.ts";
 import type { WallboxSessions } from "../domain/sessions/index.ts";
 import {
   frameHead,
@@ -32,6 +33,8 @@ export interface PlanInput {
   shards: number;
   /** The wallboxes already split (`planShards` of the config), when the caller keeps them in memory. */
   planned?: ShardPlan;
+  /** The organisation's name as the Partner API gives it. */
+  organizationName?: string;
 }
 
 /**
@@ -60,6 +63,7 @@ export async function planRun(store: WorkStore, input: PlanInput): Promise<RunPl
     generatedAt: input.generatedAt.toISOString(),
     wallboxes: wallboxes.length,
     shards: descriptors,
+    ...(input.organizationName ? { organizationName: input.organizationName } : {}),
   };
   await store.create(workKeys.plan, async (out) => void out.end(`${JSON.stringify(plan)}\n`));
   // Another plan step may have stored its plan first: that one is the run's.
@@ -165,6 +169,20 @@ export async function readPartialHeader(store: WorkStore, shard: ShardDescriptor
     throw new WorkStoreError(`${key} is the result of another shard (${header.shard}, ${header.wallboxes} wallboxes)`);
   }
   return header;
+}
+
+/** The first wallbox entry a shard stored (after its header), as its wallbox and error; undefined when it has none. */
+export async function firstShardEntry(store: WorkStore, shard: ShardDescriptor): Promise<WallboxReport | undefined> {
+  const key = workKeys.shardEntries(shard.index);
+  const lines = await openWorkLines(store, key);
+  if (!lines) return undefined;
+  try {
+    await lines.next(); // the header
+    const first = await lines.next();
+    return first.done ? undefined : decodeWallboxEntry(parseStored(z.array(z.unknown()), first.value, key));
+  } finally {
+    await lines.return(undefined);
+  }
 }
 
 /** Where the merge and the detail's parts find a shard's wallboxes: in memory (one process) or in the store. */

@@ -8,7 +8,11 @@ export const createPlanHandler = stepHandler(
   "plan",
   runJobSchema,
   (job) => job,
-  (job, { app, workflow }) => planStep(workflow, job, { shardSize: app.shardSize, checkCredentials: () => app.tokens.token() }),
+  (job, { app, workflow }) =>
+    planStep(workflow, job, {
+      shardSize: app.shardSize,
+      organization: (orgId) => app.readDeps(new AbortController().signal).reader.organization(orgId),
+    }),
 );
 
 export const handler = createPlanHandler(productionStepDeps);

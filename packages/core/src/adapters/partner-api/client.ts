@@ -1,12 +1,22 @@
 import type { WallboxRef } from "../../domain/config/index.ts";
 import { parseDecimal } from "../../domain/money/index.ts";
 import type { MonthWindow } from "../../domain/month/index.ts";
-import { apiSessionPageSchema, type Session, type SessionPage, type SessionsReader, WallboxReadError } from "../../domain/sessions/index.ts";
+import {
+  apiSessionPageSchema,
+  type Organization,
+  organizationSchema,
+  type Session,
+  type SessionPage,
+  type SessionsReader,
+  WallboxReadError,
+} from "../../domain/sessions/index.ts";
+import { ApiUnreachableError, ConfigError } from "../../shared/errors/index.ts";
 import { parseJsonKeepingDigits } from "../../shared/exact-json/index.ts";
 import { formatIssues } from "../../shared/validation/index.ts";
 import { normalizeBaseUrl } from "./base-url.ts";
 import { CredentialsError, HttpStatusError } from "./errors.ts";
-import { type HttpDeps, requestWithRetry, WaitBudget } from "./http.ts";
+import { type HttpAnswer, type HttpDeps, requestWithRetry, WaitBudget } from "./http.ts";
+import type { OutgoingRequest } from "./send.ts";
 import type { TokenSource } from "./token.ts";
 
 export const MAX_PAGE_SIZE = 200;
@@ -41,6 +51,43 @@ export class PartnerApiClient implements SessionsReader {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.maxReads = options.maxReads ?? 3;
     this.maxSessions = options.maxSessionsPerWallbox ?? 50_000;
+  }
+
+  /**
+   * The organisation (`GET /org/{org_id}`), asked once before the reads: an API that cannot be
+   * reached, or that refuses the credentials, stops the run here with one sentence naming the URL
+   * and the cause, rather than failing every wallbox into a report of nothing.
+   */
+  async organization(orgId: string): Promise<Organization> {
+    const url = `${this.baseUrl}${API_PREFIX}/org/${encodeURIComponent(orgId)}`;
+    const where = `the Partner API at ${this.baseUrl}`;
+    const describe = `GET ${url}`;
+    let answer: HttpAnswer;
+    try {
+      let token = await this.options.tokens.token();
+      answer = await requestWithRetry(this.options.http, describe, url, () => bearer(token));
+      if (answer.status === 401) {
+        token = await this.options.tokens.refresh(token);
+        answer = await requestWithRetry(this.options.http, describe, url, () => bearer(token));
+        if (answer.status === 401) throw new CredentialsError(`${where} refused a freshly issued token (HTTP 401): check the credentials`);
+      }
+    } catch (error) {
+      if (error instanceof HttpStatusError) throw new ApiUnreachableError(`${where} could not be reached: ${error.message}`, { cause: error });
+      throw error;
+    }
+    if (answer.status === 403)
+      throw new ApiUnreachableError(`${where} refused the credentials (HTTP 403 to ${describe}): they may not read organisation ${orgId}`);
+    if (answer.status === 404) throw new ConfigError(`${where} knows no organisation ${orgId} (HTTP 404 to ${describe}): check orgId in the config`);
+    if (answer.status !== 200) throw new ApiUnreachableError(`${where} answered HTTP ${answer.status} to ${describe}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.body);
+    } catch (error) {
+      throw new ApiUnreachableError(`${where} answered ${describe} with something that is not JSON (${(error as Error).message})`, { cause: error });
+    }
+    const parsed = organizationSchema.safeParse(json);
+    if (!parsed.success) throw new ApiUnreachableError(`${where} answered ${describe} against the contract: ${formatIssues(parsed.error, 3)}`);
+    return parsed.data;
   }
 
   async listSessions(orgId: string, wallbox: WallboxRef, window: MonthWindow): Promise<Session[]> {
@@ -137,19 +184,15 @@ export class PartnerApiClient implements SessionsReader {
 
   private async get(describe: string, url: string, token: string, budget: WaitBudget) {
     try {
-      return await requestWithRetry(
-        this.options.http,
-        describe,
-        url,
-        () => ({ method: "GET", headers: { authorization: `Bearer ${token}`, accept: "application/json" } }),
-        budget,
-      );
+      return await requestWithRetry(this.options.http, describe, url, () => bearer(token), budget);
     } catch (error) {
       if (error instanceof HttpStatusError) throw new WallboxReadError(error.message, { cause: error });
       throw error;
     }
   }
 }
+
+const bearer = (token: string): OutgoingRequest => ({ method: "GET", headers: { authorization: `Bearer ${token}`, accept: "application/json" } });
 
 function describeStatus(status: number, describe: string): string {
   if (status >= 300 && status < 400) return `${describe}: HTTP ${status} (a redirect, which is not followed: check the API URL)`;

@@ -3,7 +3,7 @@ import { ConfigError } from "../../shared/errors/index.ts";
 export { ConfigError } from "../../shared/errors/index.ts";
 
 import { z } from "zod";
-import { formatIssues } from "../../shared/validation/index.ts";
+import { formatIssues, strictObject } from "../../shared/validation/index.ts";
 
 const uuid = z.guid({ error: "invalid uuid" });
 
@@ -13,25 +13,26 @@ export const wallboxRefSchema = z.object({
   label: z.string().trim().min(1).max(200).optional(),
 });
 
-export const reportConfigSchema = z
-  .object({
-    orgId: uuid,
-    wallboxes: z.array(wallboxRefSchema).min(1, { error: "list at least one wallbox" }),
-  })
-  .superRefine((config, context) => {
-    const firstIndex = new Map<string, number>();
-    config.wallboxes.forEach((wallbox, index) => {
-      const key = wallbox.wallboxId.toLowerCase();
-      const earlier = firstIndex.get(key);
-      if (earlier === undefined) firstIndex.set(key, index);
-      else
-        context.addIssue({
-          code: "custom",
-          path: ["wallboxes", index, "wallboxId"],
-          message: `wallbox ${wallbox.wallboxId} is listed twice (also at wallboxes[${earlier}])`,
-        });
-    });
+/** A wallbox as a config lists it: an unknown key (a typo of `label`) is an error, not a setting dropped. */
+export const configWallboxSchema = strictObject(wallboxRefSchema.shape);
+
+export const reportConfigSchema = strictObject({
+  orgId: uuid,
+  wallboxes: z.array(configWallboxSchema).min(1, { error: "list at least one wallbox" }),
+}).superRefine((config, context) => {
+  const firstIndex = new Map<string, number>();
+  config.wallboxes.forEach((wallbox, index) => {
+    const key = wallbox.wallboxId.toLowerCase();
+    const earlier = firstIndex.get(key);
+    if (earlier === undefined) firstIndex.set(key, index);
+    else
+      context.addIssue({
+        code: "custom",
+        path: ["wallboxes", index, "wallboxId"],
+        message: `wallbox ${wallbox.wallboxId} is listed twice (also at wallboxes[${earlier}])`,
+      });
   });
+});
 
 export type WallboxRef = z.infer<typeof wallboxRefSchema>;
 export type ReportConfig = z.infer<typeof reportConfigSchema>;

@@ -39,6 +39,9 @@ describe("the wallbox config as JSON Lines", () => {
       /line 4: wallbox .* is listed twice \(also on line 2\)/,
     );
     expect(await errorOf(parseConfigLines(linesOf(header), "w.jsonl"))).toMatch(/list at least one wallbox/);
+    expect(await errorOf(parseConfigLines(linesOf(header, box(1, { lable: "Garage" })), "w.jsonl"))).toBe(
+      'invalid wallbox config w.jsonl: line 2 (a wallbox): (root): unknown key "lable" (did you mean "label"?); known: "userId", "wallboxId", "label"',
+    );
     expect(await errorOf(parseConfigLines(linesOf(""), "w.jsonl"))).toMatch(/it is empty/);
   });
 

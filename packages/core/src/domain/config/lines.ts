@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { formatIssues } from "../../shared/validation/index.ts";
-import { ConfigError, type ReportConfig, type WallboxRef, wallboxRefSchema } from "./config.ts";
+import { formatIssues, strictObject } from "../../shared/validation/index.ts";
+import { ConfigError, configWallboxSchema, type ReportConfig, type WallboxRef } from "./config.ts";
 
 /**
  * The wallbox config as JSON Lines, for orgs too large for one JSON document (a million
@@ -8,7 +8,7 @@ import { ConfigError, type ReportConfig, type WallboxRef, wallboxRefSchema } fro
  * `{"orgId": "…"}`, every further line one wallbox `{"userId", "wallboxId", "label"?}`. Blank
  * lines are ignored. It is read a line at a time; errors name the line.
  */
-const headerSchema = z.strictObject({ orgId: z.guid({ error: "invalid uuid" }) });
+const headerSchema = strictObject({ orgId: z.guid({ error: "invalid uuid" }) });
 
 export type ConfigLine = { kind: "org"; orgId: string } | { kind: "wallbox"; wallbox: WallboxRef; line: number };
 
@@ -25,7 +25,7 @@ export async function* configLines(lines: AsyncIterable<string>, source: string)
     } catch (error) {
       throw new ConfigError(`wallbox config ${source}: line ${number} is not valid JSON: ${(error as Error).message}`, { cause: error });
     }
-    const parsed = seenHeader ? wallboxRefSchema.safeParse(value) : headerSchema.safeParse(value);
+    const parsed = seenHeader ? configWallboxSchema.safeParse(value) : headerSchema.safeParse(value);
     if (!parsed.success) {
       const expected = seenHeader ? "a wallbox" : 'the org, {"orgId": "…"}';
       throw new ConfigError(`invalid wallbox config ${source}: line ${number} (${expected}): ${formatIssues(parsed.error)}`);

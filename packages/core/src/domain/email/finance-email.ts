@@ -1,5 +1,5 @@
 import { groupDigits, signedDifference } from "../money/index.ts";
-import { caveats, type Manifest, type MovedWallbox, plural, type ReportHead } from "../report/index.ts";
+import { caveats, changeText, type Manifest, MONEY_RULE, type MonthTotals, type MovedWallbox, plural, type ReportHead } from "../report/index.ts";
 
 /** A file of the report as the email offers it: a link that works for a while, or a note where it is. */
 export interface EmailFile {
@@ -39,6 +39,8 @@ export interface FinanceEmailInput {
   /** Until when the links work (ISO time), when there are links. */
   linksExpireAt?: string;
   replaced?: Replaced;
+  /** The previous month's report, where there is one: the totals say how they changed since. */
+  previousMonth?: MonthTotals;
 }
 
 export interface FinanceEmail {
@@ -108,6 +110,7 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
   const subject = `${org}: HEMS savings report ${manifest.month}: ${state}${input.replaced ? " (replaces an earlier report)" : ""}`;
 
   const sections: Section[] = [];
+  sections.push({ title: "What to do", lines: [whatToDo(input)] });
   sections.push({
     title: `HEMS savings report for ${monthName}`,
     lines: [
@@ -118,14 +121,21 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
         : `State: INCOMPLETE. ${groupDigits(totals.failedWallboxes)} of ${plural(totals.wallboxes, "wallbox", "wallboxes")} could not be read; the totals cover only the wallboxes that were read.`,
     ],
   });
+  const previous = input.previousMonth;
+  const since = (current: string, before: string | undefined, places: number, unit?: string) =>
+    previous && before !== undefined
+      ? `; ${previousName(previous)}: ${groupDigits(before)}${unit ? ` ${unit}` : ""}, change ${changeText(current, before, places, unit)}`
+      : "";
   sections.push({
     title: "Totals",
     lines: [
-      `Savings: ${groupDigits(totals.savingsEur)} EUR`,
-      `Energy from solar: ${groupDigits(totals.energyFromSolarKwh)} kWh`,
-      `Sessions: ${groupDigits(totals.sessions)}`,
+      `Savings: ${groupDigits(totals.savingsEur)} EUR${since(totals.savingsEur, previous?.savingsEur, 2, "EUR")}`,
+      `Energy from solar: ${groupDigits(totals.energyFromSolarKwh)} kWh${since(totals.energyFromSolarKwh, previous?.energyFromSolarKwh, 3, "kWh")}`,
+      `Sessions: ${groupDigits(totals.sessions)}${since(String(totals.sessions), previous ? String(previous.sessions) : undefined, 0)}`,
       `Wallboxes: ${groupDigits(totals.wallboxes)}${totals.failedWallboxes ? ` (${groupDigits(totals.failedWallboxes)} failed)` : ""}`,
-      "Amounts are as the Partner API reports them, in EUR; each wallbox is rounded once and the totals are exact sums of the rounded wallbox figures.",
+      ...(previous && !previous.complete ? [`(${previousName(previous)}'s report was INCOMPLETE: the change compares with what it covered.)`] : []),
+      "Each wallbox is rounded once; the totals are exact sums of the rounded wallbox figures.",
+      MONEY_RULE,
     ],
   });
   const caveatLines = caveats(report.totals, report.caveats);
@@ -191,6 +201,25 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
     "",
   ].join("\n");
   return { subject, text, html };
+}
+
+/** The first thing finance reads: whether anything is to be done about this report. */
+function whatToDo(input: FinanceEmailInput): string {
+  const { totals } = input.manifest;
+  if (input.manifest.complete) {
+    const caveated = caveats(input.report.totals, input.report.caveats).length > 0;
+    return `Nothing to do: the report is complete.${caveated ? " The caveats below say which amounts may still change." : ""}`;
+  }
+  return (
+    `Do not book this report as final: it is INCOMPLETE, ${groupDigits(totals.failedWallboxes)} of ${plural(totals.wallboxes, "wallbox", "wallboxes")} could not be read (listed below). ` +
+    "A rerun, or the catch-up run that tries again each day until the 5th, replaces it with a complete report once they can be read, and you will receive that one by email."
+  );
+}
+
+/** "October 2026" for a month's totals. */
+function previousName(month: MonthTotals): string {
+  const [year, number] = month.month.split("-").map(Number) as [number, number];
+  return `${MONTH_NAMES[number - 1]} ${year}`;
 }
 
 function escapeHtml(text: string): string {

@@ -1,6 +1,6 @@
 export { decodeSession, type EncodedSession, encodeSession } from "./codec.ts";
 export { chronological, type SessionSource, sessionsInMemory, type WallboxSessions } from "./order.ts";
-export { type SessionsReader, WallboxReadError } from "./reader.ts";
+export { type Organization, organizationSchema, type SessionsReader, WallboxReadError } from "./reader.ts";
 export {
   apiSessionPageSchema,
   apiSessionSchema,

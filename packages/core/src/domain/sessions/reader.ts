@@ -1,9 +1,24 @@
+import { z } from "zod";
 import type { WallboxRef } from "../config/index.ts";
 import type { MonthWindow } from "../month/index.ts";
 import type { Session } from "./schema.ts";
 
+/** The organisation as the Partner API describes it (`GET /org/{org_id}`). */
+export const organizationSchema = z.object({
+  name: z.string().min(1).max(255),
+  id: z.string().nullish(),
+  description: z.string().nullish(),
+  contact: z.string().nullish(),
+});
+export type Organization = z.infer<typeof organizationSchema>;
+
 /** The port a run reads sessions through; the Partner API client (`adapters/partner-api/`) is the real one. */
 export interface SessionsReader {
+  /**
+   * The organisation, asked once before the reads: an API or credentials that cannot be used stop
+   * the run here (`ApiUnreachableError`, `CredentialsError`), before any wallbox is read.
+   */
+  organization(orgId: string): Promise<Organization>;
   /** A wallbox's sessions of the window; `WallboxReadError` when that one wallbox cannot be read. */
   listSessions(orgId: string, wallbox: WallboxRef, window: MonthWindow): Promise<Session[]>;
 }

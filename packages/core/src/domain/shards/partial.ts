@@ -65,6 +65,8 @@ export const runPlanSchema = z.object({
   generatedAt: z.iso.datetime(),
   wallboxes: count,
   shards: z.array(shardDescriptorSchema).min(1),
+  /** The organisation's name as the Partner API gives it, asked before the reads. */
+  organizationName: z.string().optional(),
 });
 export type RunPlan = z.infer<typeof runPlanSchema>;
 

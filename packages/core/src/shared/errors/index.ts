@@ -35,6 +35,25 @@ export class CredentialsError extends RunStopError {
   }
 }
 
+/**
+ * The Partner API could not be used at all: not reached (connection refused, DNS, TLS, time-outs),
+ * or it refused the credentials. Nothing is written: a report of no wallbox is no report.
+ */
+export class ApiUnreachableError extends RunStopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ApiUnreachableError";
+  }
+}
+
+/** Not one wallbox of the run could be read: nothing is written, whatever each read's reason. */
+export class NothingReadError extends RunStopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NothingReadError";
+  }
+}
+
 /** A deployed function's stage settings are missing or do not fit (linked resources, limits). */
 export class SettingsError extends RunStopError {
   constructor(message: string, options?: ErrorOptions) {
@@ -116,6 +135,8 @@ export const RUN_STOP_ERRORS = [
   RunStopError,
   ConfigError,
   CredentialsError,
+  ApiUnreachableError,
+  NothingReadError,
   SettingsError,
   WorkStoreError,
   RunRecordsError,

@@ -16,4 +16,5 @@ export function formatIssues(error: z.ZodError, limit = 10): string {
   if (error.issues.length > limit) lines.push(`…and ${error.issues.length - limit} more`);
   return lines.join("; ");
 }
+export { closestKey, strictObject } from "./strict-object.ts";
 export { httpUrl, isLoopback, secureUrl } from "./url.ts";
