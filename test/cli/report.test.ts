@@ -118,9 +118,10 @@ describe("npm run report with the built-in simulator", () => {
     expect(formulaResult(summary.get("Savings (EUR)")!)).toBe(Number(report.totals.savingsEur));
     expect(formulaResult(summary.get("Energy from solar (kWh)")!)).toBe(Number(report.totals.energyFromSolarKwh));
     expect(formulaResult(summary.get("Sessions")!)).toBe(report.totals.sessions);
-    expect(formulaResult(summary.get("Outcome: unknown")!)).toBe(report.totals.outcomes.unknown);
-    expect(summary.get("Month")).toBe("2024-02 in UTC: from 2024-02-01T00:00:00Z up to, not including, 2024-03-01T00:00:00Z");
-    expect(summary.get("Partner API queried for")).toBe("the UTC days 2024-02-01 to 2024-02-29, inclusive");
+    expect(formulaResult(summary.get("Outcome unknown")!)).toBe(report.totals.outcomes.unknown);
+    expect(workbook.getWorksheet("Summary")!.getCell("A3").value).toBe(
+      "2024-02 in UTC: from 2024-02-01T00:00:00Z up to, not including, 2024-03-01T00:00:00Z. The Partner API was asked for the UTC days 2024-02-01 to 2024-02-29, inclusive.",
+    );
 
     const wallboxes = workbook.getWorksheet("Wallboxes")!;
     expect(wallboxes.actualRowCount).toBe(1 + report.wallboxes.length);
@@ -129,7 +130,7 @@ describe("npm run report with the built-in simulator", () => {
     expect((summary.get("Savings (EUR)") as ExcelJS.CellFormulaValue).formula).toBe(`SUM(Wallboxes!${letter}2:${letter}6)`);
     const rowSavings = report.wallboxes.map((_, index) => wallboxes.getRow(index + 2).getCell(savingsColumn).value);
     expect(rowSavings).toEqual(report.wallboxes.map((wallbox) => (wallbox.status === "ok" ? Number(wallbox.savingsEur) : null)));
-    expect(wallboxes.getRow(2).getCell(savingsColumn).numFmt).toContain("€");
+    expect(wallboxes.getRow(2).getCell(savingsColumn).numFmt).toBe('#,##0.00 "EUR";-#,##0.00 "EUR"');
     expect(wallboxes.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
 
     expect(workbook.getWorksheet("Sessions")!.actualRowCount).toBe(1 + report.totals.sessions);
@@ -179,17 +180,21 @@ describe("npm run report with the built-in simulator", () => {
     expect((await runCli(["--out", out.path, "--wallboxes", "6", "--month", "2026-09", "--quiet"])).code).toBe(0);
     expect((await runCli(["--out", out.path, "--wallboxes", "6", "--quiet"])).code).toBe(0);
     const [september, october] = [await readReport(out.path, "2026-09"), await readReport(out.path)];
-    const summary = summaryOf(await readWorkbook(out.path));
+    const sheet = (await readWorkbook(out.path)).getWorksheet("Summary")!;
     const grouped = (text: string) => text.replace(/\B(?=(\d{3})+(?!\d))(?=[\d]*(\.|$))/g, ",");
-    expect(summary.get("Previous month (2026-09)")).toBe(
-      `savings ${grouped(september.totals.savingsEur)} EUR, energy from solar ${grouped(september.totals.energyFromSolarKwh)} kWh, ${september.totals.sessions} sessions (complete)`,
-    );
+    // The headline beside last month's figure and the exact change.
+    expect((sheet.getRow(5).values as ExcelJS.CellValue[]).slice(1, 5)).toEqual(["Headline", "October 2026", "September 2026", "Change"]);
+    const savings = sheet.getRow(6).values as ExcelJS.CellValue[];
+    expect(savings[1]).toBe("Savings (EUR)");
+    expect(savings[3]).toBe(Number(september.totals.savingsEur));
     const change = (Math.round(Number(october.totals.savingsEur) * 100) - Math.round(Number(september.totals.savingsEur) * 100)) / 100;
-    expect(summary.get("Change from the previous month")).toMatch(
+    expect(savings[4]).toMatch(
       new RegExp(
-        `^savings ${change > 0 ? "\\+" : change < 0 ? "-" : "±"}${grouped(Math.abs(change).toFixed(2)).replace(".", "\\.")} EUR \\([+±-]\\d+\\.\\d %\\)`,
+        `^${change > 0 ? "\\+" : change < 0 ? "-" : "±"}${grouped(Math.abs(change).toFixed(2)).replace(".", "\\.")} EUR \\([+±-]\\d+\\.\\d %\\)$`,
       ),
     );
+    const sessions = sheet.getRow(8).values as ExcelJS.CellValue[];
+    expect(sessions.slice(1, 4)).toEqual(["Sessions", expect.objectContaining({ result: october.totals.sessions }), september.totals.sessions]);
     const trend = (await readWorkbook(out.path)).getWorksheet("Trend")!;
     expect(
       trend

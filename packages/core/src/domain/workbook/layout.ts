@@ -27,6 +27,10 @@ export interface StyledCell {
   bold?: boolean;
   /** Stands out, on screen and in print: INCOMPLETE, FAILED. */
   alert?: boolean;
+  /** Spans this many columns (merged), for a text that needs the width of several: caveats, rules. */
+  span?: number;
+  /** A text that reads as a figure (a change, "+65.74 EUR (+3.9 %)") stands at the right, as numbers do. */
+  alignRight?: boolean;
 }
 export type Cell = CellValue | StyledCell;
 
@@ -63,7 +67,8 @@ export interface SheetSpec {
   print?: PrintSpec;
 }
 
-export const EUR_FORMAT = '#,##0.00 "€";-#,##0.00 "€"';
+/** Money as finance reads it: two decimals, and the currency written one way, EUR, as in the JSON and the email. */
+export const EUR_FORMAT = '#,##0.00 "EUR";-#,##0.00 "EUR"';
 export const KWH_FORMAT = '#,##0.000 "kWh"';
 const COUNT_FORMAT = "#,##0";
 const DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss";
@@ -91,6 +96,15 @@ export interface WorkbookInput {
   earlierMonths?: readonly MonthTotals[];
 }
 
+/** The outcomes under the names finance reads; the About sheet names the Partner API's value of each. */
+export const OUTCOME_NAMES: Record<(typeof OUTCOMES)[number], string> = {
+  charged_from_solar: "Charged from solar",
+  no_surplus: "No solar surplus",
+  steering_ineffective: "Steering without effect",
+  aborted: "Aborted",
+  unknown: "Outcome unknown",
+};
+
 type FigureKey = { [K in keyof FiguresJson]: FiguresJson[K] extends number | string ? K : never }[keyof FiguresJson];
 interface FigureColumn {
   header: string;
@@ -107,7 +121,7 @@ const counted = (key: Exclude<FigureKey, "savingsEur" | "energyFromSolarKwh">) =
 const FIGURE_COLUMNS: FigureColumn[] = [
   { header: "Sessions", numFmt: COUNT_FORMAT, pick: counted("sessions") },
   ...OUTCOMES.map((outcome) => ({
-    header: `Outcome: ${outcome}`,
+    header: OUTCOME_NAMES[outcome],
     numFmt: COUNT_FORMAT,
     pick: (figures: FiguresJson) => figures.outcomes[outcome],
   })),
@@ -194,63 +208,42 @@ function usersSheet(entries: WallboxEntries): SheetSpec {
 
 /** The KPIs, each defined on the About sheet: a ratio of two Summary figures (0 where the second is 0). */
 const KPIS = [
-  { name: "Share of sessions charged from solar", numerator: "Outcome: charged_from_solar", denominator: "Sessions", numFmt: "0.0%" },
+  { name: "Share of sessions charged from solar", numerator: "Charged from solar", denominator: "Sessions", numFmt: "0.0%" },
   { name: "Command application rate", numerator: "Commands applied", denominator: "Commands sent", numFmt: "0.0%" },
-  { name: "Savings per kWh from solar", numerator: "Savings (EUR)", denominator: "Energy from solar (kWh)", numFmt: '#,##0.0000 "€/kWh"' },
-  { name: "Average savings per session", numerator: "Savings (EUR)", denominator: "Sessions", numFmt: '#,##0.0000 "€"' },
+  { name: "Savings per kWh from solar", numerator: "Savings (EUR)", denominator: "Energy from solar (kWh)", numFmt: '#,##0.0000 "EUR/kWh"' },
+  { name: "Average savings per session", numerator: "Savings (EUR)", denominator: "Sessions", numFmt: EUR_FORMAT },
 ] as const;
 
 export const KPI_DEFINITIONS: Record<(typeof KPIS)[number]["name"], string> = {
-  "Share of sessions charged from solar": "sessions whose outcome is charged_from_solar ÷ all sessions of the wallboxes read",
+  "Share of sessions charged from solar": "sessions charged from solar (the API's outcome charged_from_solar) ÷ all sessions of the wallboxes read",
   "Command application rate": "commands the wallboxes applied ÷ commands sent to them",
   "Savings per kWh from solar": "the savings total ÷ the energy from solar total (EUR per kWh)",
   "Average savings per session": "the savings total ÷ the sessions",
 };
 
-/** Where a plain sum of the sessions' savings differs from the Summary's total, and why; none where they agree. */
-function reconciliationRow(report: ReportHead, unroundedSavingsEur: string | undefined, sessionsListed: boolean): Cell[][] {
-  if (unroundedSavingsEur === undefined) return [];
+/** Where a plain sum of the sessions' unrounded savings differs from the Summary's total, and why; none where they agree. */
+function reconciliationText(report: ReportHead, unroundedSavingsEur: string | undefined): string | undefined {
+  if (unroundedSavingsEur === undefined) return undefined;
   const plain = roundEur(parseDecimal(unroundedSavingsEur));
-  if (plain === report.totals.savingsEur) return [];
+  if (plain === report.totals.savingsEur) return undefined;
   const difference = parseDecimal(plain).minus(parseDecimal(report.totals.savingsEur));
   const direction = difference.gt(ZERO) ? "more" : "less";
-  return [
-    [
-      sessionsListed ? "Reconciliation with the Sessions sheet" : "Reconciliation with the session detail (CSV)",
-      `A plain sum of the sessions' unrounded savings gives ${groupDigits(plain)} EUR, ${groupDigits(difference.abs().toFixed(2))} EUR ${direction} than the savings total above: each wallbox's savings are summed exactly and rounded to the cent once, and the total adds the rounded wallbox figures (see Rounding).`,
-    ],
-  ];
+  return `A plain sum of the sessions' unrounded savings gives ${groupDigits(plain)} EUR, ${groupDigits(difference.abs().toFixed(2))} EUR ${direction} than the savings total above: each wallbox's savings are summed exactly and rounded to the cent once, and the total adds the rounded wallbox figures (About: Rounding rule).`;
 }
 
-/** The caveats in words and money, one a line, where there are any. */
-function caveatRows(report: ReportHead): Cell[][] {
-  const lines = caveats(report.totals, report.caveats);
-  return lines.length ? [["Caveats", lines.join("\n")]] : [];
-}
-
-/** Last month's totals and the change to this month's, where last month's report was found. */
-function previousMonthRows(report: ReportHead, earlierMonths: readonly MonthTotals[]): Cell[][] {
-  const previous = earlierMonths[0];
-  if (!previous || previous.month !== monthsBefore(report.month, 1)[0]) return [];
-  const state = previous.complete ? "complete" : "INCOMPLETE";
-  return [
-    [
-      `Previous month (${previous.month})`,
-      `savings ${groupDigits(previous.savingsEur)} EUR, energy from solar ${groupDigits(previous.energyFromSolarKwh)} kWh, ${groupDigits(previous.sessions)} sessions (${state})`,
-    ],
-    [
-      "Change from the previous month",
-      `savings ${changeText(report.totals.savingsEur, previous.savingsEur, 2, "EUR")}, energy from solar ${changeText(report.totals.energyFromSolarKwh, previous.energyFromSolarKwh, 3, "kWh")}, sessions ${changeText(String(report.totals.sessions), String(previous.sessions), 0)}`,
-    ],
-  ];
+const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+/** "October 2026" for "2026-10". */
+export function monthName(month: string): string {
+  const [year, number] = month.split("-").map(Number) as [number, number];
+  return `${MONTH_NAMES[number - 1]} ${year}`;
 }
 
 /** The month, its timezone and its exact window. */
 const monthText = (report: ReportHead) =>
   `${report.month} in ${report.timezone}: from ${report.window.start} up to, not including, ${report.window.end}`;
 
-/** Up to 12 earlier months and this one, oldest first: the month-over-month view. */
-function trendSheet(input: WorkbookInput): SheetSpec {
+/** The Trend's months, oldest first: the earlier months' reports found, then this one. */
+export function trendMonths(input: Pick<WorkbookInput, "report" | "wallboxes" | "earlierMonths">): MonthTotals[] {
   const { report } = input;
   const current: MonthTotals = {
     month: report.month,
@@ -261,7 +254,11 @@ function trendSheet(input: WorkbookInput): SheetSpec {
     savingsEur: report.totals.savingsEur,
     energyFromSolarKwh: report.totals.energyFromSolarKwh,
   };
-  const months = [...(input.earlierMonths ?? [])].reverse().concat(current);
+  return [...(input.earlierMonths ?? [])].reverse().concat(current);
+}
+
+/** Up to 12 earlier months and this one, oldest first: the month-over-month view. */
+function trendSheet(input: WorkbookInput): SheetSpec {
   return {
     name: "Trend",
     columns: [
@@ -274,7 +271,7 @@ function trendSheet(input: WorkbookInput): SheetSpec {
       { header: "Savings (EUR)", width: 14, numFmt: EUR_FORMAT },
     ],
     preamble: [],
-    rows: months.map((month) => [
+    rows: trendMonths(input).map((month) => [
       month.month,
       month.complete ? "yes" : { value: "INCOMPLETE", alert: true },
       month.wallboxes,
@@ -287,69 +284,140 @@ function trendSheet(input: WorkbookInput): SheetSpec {
   };
 }
 
-function summarySheet(
-  report: ReportHead,
-  entries: WallboxEntries,
-  unroundedSavingsEur: string | undefined,
-  sessionsListed: boolean,
-  earlierMonths: readonly MonthTotals[] = [],
-): SheetSpec {
-  const { count, failed } = entries;
+/**
+ * The Summary as finance reads it, on one page: the organisation and the month, whether the
+ * report is complete, the headline figures beside last month's and the exact change, then the
+ * outcomes under readable names, the key figures, the data quality counts, the caveats and the
+ * money statement. Every figure is a formula over the Wallboxes sheet, with its value cached.
+ */
+function summarySheet(input: WorkbookInput, sessionsListed: boolean): SheetSpec {
+  const { report, wallboxes } = input;
+  const { count, failed } = wallboxes;
   const lastRow = count + 1;
   const statusColumn = columnLetter(4);
+  const org = input.orgLabel ?? report.orgId;
   const banner: StyledCell = report.complete
-    ? { value: `COMPLETE: all ${count} wallboxes were read.`, bold: true }
+    ? { value: `COMPLETE: all ${groupDigits(String(count))} wallboxes were read.`, bold: true }
     : {
-        value: `INCOMPLETE: ${failed} of ${count} wallboxes could not be read. Totals cover only the wallboxes read; see Data quality for the reasons.`,
+        value: `INCOMPLETE: ${groupDigits(String(failed))} of ${groupDigits(String(count))} wallboxes could not be read. Totals cover only the wallboxes read; Data quality gives each one's reason.`,
         bold: true,
         alert: true,
       };
-  const figureRows: Cell[][] = FIGURE_COLUMNS.map((column, index) => {
-    const letter = columnLetter(WALLBOX_IDENTITY_COLUMNS.length + 1 + index);
-    return [
-      column.header,
-      { value: { formula: `SUM(Wallboxes!${letter}2:${letter}${lastRow})`, result: column.pick(report.totals) }, numFmt: column.numFmt },
-    ];
-  });
+  const [monthBefore] = monthsBefore(report.month, 1) as [string];
+  const previous = input.earlierMonths?.find((month) => month.month === monthBefore);
+  const preamble: Cell[][] = [
+    [{ value: `${org}: HEMS savings report, ${monthName(report.month)}`, bold: true }],
+    [banner],
+    [`${monthText(report)}. The Partner API was asked for the UTC days ${report.apiQuery.from} to ${report.apiQuery.to}, inclusive.`],
+    [],
+  ];
+  const rows: Cell[][] = [];
+  /** Where each figure's value stands, for the formulas that divide them. */
+  const cellOf = new Map<string, string>();
+  const add = (row: Cell[], key?: string) => {
+    rows.push(row);
+    if (key) cellOf.set(key, `B${preamble.length + 1 + rows.length}`);
+  };
+  const figure = (header: string) => FIGURE_COLUMNS.find((column) => column.header === header)!;
+  const sumOf = (header: string): Cell => {
+    const column = figure(header);
+    const letter = columnLetter(WALLBOX_IDENTITY_COLUMNS.length + 1 + FIGURE_COLUMNS.indexOf(column));
+    return { value: { formula: `SUM(Wallboxes!${letter}2:${letter}${lastRow})`, result: column.pick(report.totals) }, numFmt: column.numFmt };
+  };
+  const change = (current: string, before: string | undefined, places: number, unit?: string): Cell =>
+    before === undefined ? null : { value: changeText(current, before, places, unit), alignRight: true };
+  const read = count - failed;
+  const readBefore =
+    previous && previous.wallboxes !== null && previous.failedWallboxes !== null ? previous.wallboxes - previous.failedWallboxes : undefined;
+
+  add(
+    [
+      "Savings (EUR)",
+      sumOf("Savings (EUR)"),
+      previous ? { value: Number(previous.savingsEur), numFmt: EUR_FORMAT } : null,
+      change(report.totals.savingsEur, previous?.savingsEur, 2, "EUR"),
+    ],
+    "Savings (EUR)",
+  );
+  add(
+    [
+      "Energy from solar (kWh)",
+      sumOf("Energy from solar (kWh)"),
+      previous ? { value: Number(previous.energyFromSolarKwh), numFmt: KWH_FORMAT } : null,
+      change(report.totals.energyFromSolarKwh, previous?.energyFromSolarKwh, 3, "kWh"),
+    ],
+    "Energy from solar (kWh)",
+  );
+  add(
+    [
+      "Sessions",
+      sumOf("Sessions"),
+      previous ? { value: previous.sessions, numFmt: COUNT_FORMAT } : null,
+      change(String(report.totals.sessions), previous ? String(previous.sessions) : undefined, 0),
+    ],
+    "Sessions",
+  );
+  add([
+    "Wallboxes read",
+    { value: { formula: `COUNTIF(Wallboxes!${statusColumn}2:${statusColumn}${lastRow},"ok")`, result: read }, numFmt: COUNT_FORMAT },
+    readBefore === undefined ? null : { value: readBefore, numFmt: COUNT_FORMAT },
+    change(String(read), readBefore === undefined ? undefined : String(readBefore), 0),
+  ]);
+  add(["Wallboxes", { value: { formula: `COUNTA(Wallboxes!C2:C${lastRow})`, result: count }, numFmt: COUNT_FORMAT }]);
+  add([
+    "Wallboxes failed",
+    { value: { formula: `COUNTIF(Wallboxes!${statusColumn}2:${statusColumn}${lastRow},"FAILED")`, result: failed }, numFmt: COUNT_FORMAT },
+  ]);
+  if (previous && !previous.complete)
+    add(["", { value: `${monthName(previous.month)}'s report was INCOMPLETE: the change compares with what it covered.`, span: 3 }]);
+  add([]);
+  add([
+    { value: "Outcomes", bold: true },
+    { value: "Sessions", bold: true },
+  ]);
+  for (const outcome of OUTCOMES) add([OUTCOME_NAMES[outcome], sumOf(OUTCOME_NAMES[outcome])], OUTCOME_NAMES[outcome]);
+  add([]);
+  add([{ value: "Key figures", bold: true }]);
+  add(["Commands sent", sumOf("Commands sent")], "Commands sent");
+  add(["Commands applied", sumOf("Commands applied")], "Commands applied");
+  add(["Commands ineffective", sumOf("Commands ineffective")]);
+  for (const kpi of KPIS) {
+    const [numerator, denominator] = [cellOf.get(kpi.numerator)!, cellOf.get(kpi.denominator)!];
+    const below = figure(kpi.denominator).pick(report.totals);
+    const result = below === 0 ? "n/a" : figure(kpi.numerator).pick(report.totals) / below;
+    add([kpi.name, { value: { formula: `IF(${denominator}=0,"n/a",${numerator}/${denominator})`, result }, numFmt: kpi.numFmt }]);
+  }
+  add([]);
+  add([{ value: "Data quality", bold: true }]);
+  for (const header of [
+    "Open sessions",
+    "Sessions with incomplete price coverage",
+    "Sessions without savings",
+    "Sessions of other months, not counted",
+  ])
+    add([header, sumOf(header)]);
+  const texts: [string, string | undefined][] = [
+    ["Caveats", caveats(report.totals, report.caveats).join("\n") || undefined],
+    [
+      sessionsListed ? "Reconciliation with the Sessions sheet" : "Reconciliation with the session detail (CSV)",
+      reconciliationText(report, input.unroundedSavingsEur),
+    ],
+    ["Money", `${MONEY_RULE} Each wallbox is rounded to the cent once; every total is the exact sum of the rounded wallbox figures.`],
+  ];
+  add([]);
+  for (const [label, text] of texts) if (text) add([label, { value: text, span: 3 }]);
   return {
     name: "Summary",
     columns: [
-      { header: "Figure", width: 42, wrap: true },
-      { header: "Value", width: 60, wrap: true },
+      { header: "Headline", width: 42, wrap: true },
+      { header: monthName(report.month), width: 20 },
+      { header: previous ? monthName(previous.month) : `${monthName(monthBefore)}: no report found`, width: 20, wrap: true },
+      { header: "Change", width: 26, wrap: true },
     ],
-    preamble: [[{ value: `HEMS savings report ${report.month}`, bold: true }], [banner], []],
-    rows: [
-      ["Organisation", report.orgId],
-      ["Month", monthText(report)],
-      ["Partner API queried for", `the UTC days ${report.apiQuery.from} to ${report.apiQuery.to}, inclusive`],
-      ["Wallboxes", { value: { formula: `COUNTA(Wallboxes!C2:C${lastRow})`, result: count }, numFmt: COUNT_FORMAT }],
-      [
-        "Wallboxes failed",
-        { value: { formula: `COUNTIF(Wallboxes!${statusColumn}2:${statusColumn}${lastRow},"FAILED")`, result: failed }, numFmt: COUNT_FORMAT },
-      ],
-      ...figureRows,
-      ...kpiRows(report),
-      ...reconciliationRow(report, unroundedSavingsEur, sessionsListed),
-      ...caveatRows(report),
-      ...previousMonthRows(report, earlierMonths),
-      ["Amounts", MONEY_RULE],
-      ["Rounding", ROUNDING_RULE],
-    ],
+    preamble,
+    rows,
     filter: false,
   };
-}
-
-/** The Summary's first figure row: below the title, the banner, a blank row, the header and five rows of identity. */
-const FIRST_FIGURE_ROW = 10;
-
-function kpiRows(report: ReportHead): Cell[][] {
-  const cellOf = (header: string) => `B${FIRST_FIGURE_ROW + FIGURE_COLUMNS.findIndex((column) => column.header === header)}`;
-  const figureOf = (header: string) => FIGURE_COLUMNS.find((column) => column.header === header)!.pick(report.totals);
-  return KPIS.map((kpi) => {
-    const [numerator, denominator] = [cellOf(kpi.numerator), cellOf(kpi.denominator)];
-    const result = figureOf(kpi.denominator) === 0 ? 0 : figureOf(kpi.numerator) / figureOf(kpi.denominator);
-    return [kpi.name, { value: { formula: `IF(${denominator}=0,0,${numerator}/${denominator})`, result }, numFmt: kpi.numFmt }];
-  });
 }
 
 const SESSION_COLUMNS: ColumnSpec[] = [
@@ -469,7 +537,7 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
     rows: [
       ["Report", `HEMS savings report for ${report.month}`],
       ["Source", input.source],
-      ["Organisation", report.orgId],
+      ["Organisation", input.orgLabel ? `${input.orgLabel} (org id ${report.orgId})` : report.orgId],
       ["Month", monthText(report)],
       ["Partner API queried for", `the UTC days ${report.apiQuery.from} to ${report.apiQuery.to}, inclusive`],
       ["Generated at (UTC)", report.generatedAt],
@@ -477,6 +545,12 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
       ["Which sessions count", periodRule(input.window, "the workbook")],
       ["Rounding rule", ROUNDING_RULE],
       ["Currency", MONEY_RULE],
+      ...OUTCOMES.map((outcome) => [
+        OUTCOME_NAMES[outcome],
+        outcome === "unknown"
+          ? "sessions whose outcome the Partner API left empty, or gave as a value its contract does not name"
+          : `sessions whose outcome the Partner API gives as ${outcome}`,
+      ]),
       ...Object.entries(KPI_DEFINITIONS).map(([name, definition]) => [name, definition]),
       ["Totals", "The Summary's totals are formulas over the Wallboxes sheet; their values are cached, so no recalculation is needed."],
       ["JSON report", `${input.jsonFileName} (schemaVersion ${report.schemaVersion})`],
@@ -493,13 +567,7 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
 export function workbookLayout(input: WorkbookInput): SheetSpec[] {
   const footer = { left: input.orgLabel ?? input.report.orgId, centre: `HEMS savings report ${input.report.month}` };
   const sheets = [
-    summarySheet(
-      input.report,
-      input.wallboxes,
-      input.unroundedSavingsEur,
-      input.report.totals.sessions <= input.sessionRowLimit,
-      input.earlierMonths,
-    ),
+    summarySheet(input, input.report.totals.sessions <= input.sessionRowLimit),
     wallboxesSheet(input.wallboxes),
     usersSheet(input.wallboxes),
     trendSheet(input),

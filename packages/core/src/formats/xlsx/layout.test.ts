@@ -6,6 +6,7 @@ import type { MonthlyReport } from "../../domain/report/index.ts";
 import { buildMonthlyReport, entriesFromList } from "../../domain/report/index.ts";
 import { type Session, sessionsInMemory } from "../../domain/sessions/index.ts";
 import { summarizeWallbox } from "../../domain/summary/index.ts";
+import type { Cell } from "../../domain/workbook/index.ts";
 import { columnLetter, type WorkbookInput, workbookLayout } from "../../domain/workbook/index.ts";
 import { writeWorkbook } from "./index.ts";
 
@@ -122,15 +123,38 @@ describe("workbook layout", () => {
       for await (const row of summary!.rows) rows.push(row);
       return new Map(rows.map((row) => [row[0] as string, row[1]]));
     };
+    const textOf = (cell: Cell | undefined) => (cell && typeof cell === "object" && "value" in cell ? cell.value : cell);
     const rows = await summaryRows("0.670");
     expect(report.totals.savingsEur).toBe("0.68");
-    expect(rows.get("Reconciliation with the Sessions sheet")).toMatch(
+    expect(textOf(rows.get("Reconciliation with the Sessions sheet"))).toMatch(
       /^A plain sum of the sessions' unrounded savings gives 0\.67 EUR, 0\.01 EUR less than the savings total above: each wallbox's savings are summed exactly and rounded to the cent once/,
     );
     expect((await summaryRows("0.68")).has("Reconciliation with the Sessions sheet")).toBe(false);
-    expect(rows.get("Amounts")).toMatch(/EUR, as the Partner API reports them; the API does not say whether they include VAT/);
-    expect(rows.get("Savings per kWh from solar")).toMatchObject({ value: { formula: "IF(B16=0,0,B17/B16)", result: 0.17 } });
-    expect(rows.get("Share of sessions charged from solar")).toMatchObject({ value: { formula: "IF(B10=0,0,B11/B10)", result: 1 } });
+    expect(textOf(rows.get("Money"))).toMatch(/EUR, as the Partner API reports them; the API does not say whether they include VAT/);
+    // Rows 6 to 8 are savings, energy and sessions; 14 the sessions charged from solar (below the Outcomes heading).
+    expect(rows.get("Savings per kWh from solar")).toMatchObject({ value: { formula: 'IF(B7=0,"n/a",B6/B7)', result: 0.17 } });
+    expect(rows.get("Share of sessions charged from solar")).toMatchObject({ value: { formula: 'IF(B8=0,"n/a",B14/B8)', result: 1 } });
+    expect(rows.get("Average savings per session")).toMatchObject({ value: { result: 0.34 }, numFmt: '#,##0.00 "EUR";-#,##0.00 "EUR"' });
+  });
+
+  it("shows a key figure the JSON leaves null (nothing to divide by) as n/a, never as 0", async () => {
+    const report = await buildMonthlyReport({
+      orgId: "33333333-3333-4333-8333-333333333333",
+      window,
+      generatedAt: new Date("2026-11-01T06:00:00Z"),
+      wallboxes: [{ wallbox, status: "ok", figures: summarizeWallbox([], window) }],
+    });
+    expect(report.kpis.averageSavingsPerSessionEur).toBeNull();
+    const [summary] = layoutOf(report);
+    const rows = new Map<string, Cell>();
+    for await (const row of summary!.rows) rows.set(row[0] as string, row[1]!);
+    for (const name of [
+      "Share of sessions charged from solar",
+      "Command application rate",
+      "Savings per kWh from solar",
+      "Average savings per session",
+    ])
+      expect(rows.get(name), name).toMatchObject({ value: { result: "n/a" } });
   });
 
   it("totals each user's wallboxes on the Users sheet, a household's together, failed ones counted", async () => {

@@ -193,11 +193,17 @@ function addRow(
   beforeCommit?: (row: ExcelJS.Row) => void,
 ): void {
   const row = worksheet.addRow(cells.map((cell) => (isStyled(cell) ? cell.value : cell) as ExcelJS.CellValue));
+  /** The width a cell's text has: its column's, or the columns it spans. */
+  const widthAt = (index: number, span = 1) => sheet.columns.slice(index, index + span).reduce((sum, column) => sum + column.width, 0);
+  const wrapped: { text: string; width: number }[] = [];
   cells.forEach((cell, index) => {
     const target = row.getCell(index + 1);
+    const text = textOf(cell);
     if (!isStyled(cell)) {
       const shared = columnStyles[index];
       if (shared) target.style = shared;
+      // Long texts in wrapping columns (errors, details, rules) get the lines they need.
+      if (text && sheet.columns[index]?.wrap && text.length > widthAt(index)) wrapped.push({ text, width: widthAt(index) });
       return;
     }
     if (cell.numFmt) target.numFmt = cell.numFmt;
@@ -206,16 +212,25 @@ function addRow(
       target.fill = ALERT_FILL;
       target.font = ALERT_FONT;
     }
-    if (typeof cell.value === "string" && cell.value.length > 60) target.alignment = WRAP;
-  });
-  // Long texts in wrapping columns (errors, details, rules) get the lines they need.
-  const wrapped = cells.flatMap((cell, index) => {
-    const text = textOf(cell);
-    const column = sheet.columns[index];
-    return text && column?.wrap && text.length > column.width ? [{ text, width: column.width }] : [];
+    if (cell.alignRight) target.alignment = { horizontal: "right" };
+    if (cell.span && cell.span > 1) {
+      worksheet.mergeCells(row.number, index + 1, row.number, index + cell.span);
+      target.alignment = WRAP;
+      if (text && text.length > widthAt(index, cell.span)) wrapped.push({ text, width: widthAt(index, cell.span) });
+    } else if (text && text.length > 60) {
+      target.alignment = WRAP;
+      wrapped.push({ text, width: widthAt(index) });
+    }
   });
   const height = wrapped.length > 0 ? wrappedHeight(wrapped) : undefined;
-  if (height) row.height = height;
+  if (height) {
+    row.height = height;
+    // A label beside a text of several lines stands at its first line, not at the bottom of the row.
+    for (let column = 1; column <= cells.length; column++) {
+      const target = row.getCell(column);
+      if (target.alignment?.vertical !== "top") target.style = { ...target.style, alignment: { ...target.style.alignment, vertical: "top" } };
+    }
+  }
   beforeCommit?.(row);
   row.commit();
 }
