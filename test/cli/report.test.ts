@@ -105,7 +105,8 @@ describe("npm run report with the built-in simulator", () => {
     // One row per user, whose figures are the sums of its wallboxes' (which are the JSON's).
     const users = workbook.getWorksheet("Users")!;
     const userIds = [...new Set(report.wallboxes.map((wallbox) => wallbox.userId))];
-    expect(users.actualRowCount).toBe(1 + userIds.length);
+    // The header, a row a user, and the totals row (after a blank one).
+    expect(users.actualRowCount).toBe(1 + userIds.length + 1);
     const usersSavingsColumn = (users.getRow(1).values as ExcelJS.CellValue[]).indexOf("Savings (EUR)");
     const perUser = userIds.map((userId) =>
       report.wallboxes
@@ -124,8 +125,11 @@ describe("npm run report with the built-in simulator", () => {
     );
 
     const wallboxes = workbook.getWorksheet("Wallboxes")!;
-    expect(wallboxes.actualRowCount).toBe(1 + report.wallboxes.length);
+    expect(wallboxes.actualRowCount).toBe(1 + report.wallboxes.length + 1);
     const savingsColumn = (wallboxes.getRow(1).values as ExcelJS.CellValue[]).indexOf("Savings (EUR)");
+    const totalRow = wallboxes.getRow(report.wallboxes.length + 3);
+    expect(totalRow.getCell(1).value).toBe("Total");
+    expect(formulaResult(totalRow.getCell(savingsColumn).value)).toBe(Number(report.totals.savingsEur));
     const letter = String.fromCharCode(64 + savingsColumn);
     expect((summary.get("Savings (EUR)") as ExcelJS.CellFormulaValue).formula).toBe(`SUM(Wallboxes!${letter}2:${letter}6)`);
     const rowSavings = report.wallboxes.map((_, index) => wallboxes.getRow(index + 2).getCell(savingsColumn).value);

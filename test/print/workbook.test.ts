@@ -40,7 +40,7 @@ describe.runIf(engine)("the workbook in a real spreadsheet engine (LibreOffice)"
   beforeAll(async () => {
     folder = await temporaryFolder();
     // Enough wallboxes that the Wallboxes sheet prints on more than one page.
-    const config = demoConfig("print", 40);
+    const config = demoConfig("print", 60);
     const failing = config.wallboxes[4]!.wallboxId;
     simulator = await startSimulator({
       seed: "print",
@@ -156,7 +156,7 @@ describe.runIf(engine)("the workbook in a real spreadsheet engine (LibreOffice)"
       expect(summary[0]).toContain("Acme Energie GmbH & Co. KG");
       expect(summary[0]).toMatch(new RegExp(`Page 1 of ${printed.length}`));
     }
-    expect(pages.incomplete![0]).toContain("INCOMPLETE: 1 of 40 wallboxes could not be read");
+    expect(pages.incomplete![0]).toContain("INCOMPLETE: 1 of 60 wallboxes could not be read");
   });
 
   it("prints every page of the Wallboxes and Sessions sheets with their header row and whole rows, one page wide", () => {

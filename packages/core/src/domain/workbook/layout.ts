@@ -94,6 +94,8 @@ export interface WorkbookInput {
   unroundedSavingsEur?: string;
   /** Earlier months' totals where their reports were found (latest first): the Summary compares, the Trend sheet lists them. */
   earlierMonths?: readonly MonthTotals[];
+  /** The rows a sheet holds before it continues on "Name 2" (the writer's limit); 1,000,000 by default. */
+  maxRowsPerSheet?: number;
 }
 
 /** The outcomes under the names finance reads; the About sheet names the Partner API's value of each. */
@@ -152,15 +154,29 @@ export function columnLetter(index: number): string {
   return letters;
 }
 
-async function* wallboxRows(entries: WallboxEntries): AsyncGenerator<Cell[]> {
+async function* wallboxRows(entries: WallboxEntries, totals: FiguresJson): AsyncGenerator<Cell[]> {
   for await (const wallbox of entries.read()) {
     yield wallbox.status === "ok"
       ? [wallbox.label, wallbox.userId, wallbox.wallboxId, "ok", null, ...FIGURE_COLUMNS.map((column) => column.pick(wallbox))]
       : [wallbox.label, wallbox.userId, wallbox.wallboxId, { value: "FAILED", alert: true }, wallbox.error, ...FIGURE_COLUMNS.map(() => null)];
   }
+  yield* totalsRows(WALLBOX_IDENTITY_COLUMNS.length, entries.count, totals);
 }
 
-function wallboxesSheet(entries: WallboxEntries): SheetSpec {
+/**
+ * Below a sheet's rows, after a blank row (so its filter leaves it out): "Total", and under each
+ * figure column the sum of the rows above as a formula, with its value (the report's total) cached.
+ */
+function* totalsRows(identityColumns: number, rows: number, totals: FiguresJson, leading: Cell[] = []): Generator<Cell[]> {
+  yield [];
+  const sums = FIGURE_COLUMNS.map((column, index): Cell => {
+    const letter = columnLetter(identityColumns + 1 + index);
+    return { value: { formula: `SUM(${letter}2:${letter}${rows + 1})`, result: column.pick(totals) }, numFmt: column.numFmt, bold: true };
+  });
+  yield [{ value: "Total", bold: true }, ...leading, ...Array.from({ length: identityColumns - 1 - leading.length }, () => null), ...sums];
+}
+
+function wallboxesSheet(entries: WallboxEntries, totals: FiguresJson): SheetSpec {
   return {
     name: "Wallboxes",
     columns: [
@@ -169,14 +185,16 @@ function wallboxesSheet(entries: WallboxEntries): SheetSpec {
     ],
     preamble: [],
     // Made row by row as the writer asks, so a large org's rows never exist all at once.
-    rows: { [Symbol.asyncIterator]: () => wallboxRows(entries) },
+    rows: { [Symbol.asyncIterator]: () => wallboxRows(entries, totals) },
     filter: true,
   };
 }
 
 /** One row per user (see `userSummaries`): a user none of whose wallboxes could be read shows blanks, as a failed wallbox's row does. */
-async function* userRows(entries: WallboxEntries): AsyncGenerator<Cell[]> {
+async function* userRows(entries: WallboxEntries, totals: FiguresJson, maxRows: number): AsyncGenerator<Cell[]> {
+  let users = 0;
   for await (const user of userSummaries(entries)) {
+    users++;
     const more = user.wallboxes - user.wallboxNames.length;
     const names = `${user.wallboxNames.join(", ")}${more > 0 ? `${user.wallboxNames.length ? ", " : ""}and ${more} more` : ""}`;
     yield [
@@ -187,9 +205,16 @@ async function* userRows(entries: WallboxEntries): AsyncGenerator<Cell[]> {
       ...FIGURE_COLUMNS.map((column) => (user.figures ? column.pick(user.figures) : null)),
     ];
   }
+  // A sheet continued on "Users 2" has no one range to sum; the Summary has the totals.
+  if (users > maxRows) return;
+  const counts: Cell[] = [
+    { value: { formula: `SUM(C2:C${users + 1})`, result: entries.count }, numFmt: COUNT_FORMAT, bold: true },
+    { value: { formula: `SUM(D2:D${users + 1})`, result: entries.failed }, numFmt: COUNT_FORMAT, bold: true },
+  ];
+  yield* totalsRows(4, users, totals, [null, ...counts]);
 }
 
-function usersSheet(entries: WallboxEntries): SheetSpec {
+function usersSheet(entries: WallboxEntries, totals: FiguresJson, maxRows: number): SheetSpec {
   return {
     name: "Users",
     columns: [
@@ -200,7 +225,7 @@ function usersSheet(entries: WallboxEntries): SheetSpec {
       ...FIGURE_COLUMNS.map((column) => ({ header: column.header, width: column.width ?? 10, numFmt: column.numFmt })),
     ],
     preamble: [],
-    rows: { [Symbol.asyncIterator]: () => userRows(entries) },
+    rows: { [Symbol.asyncIterator]: () => userRows(entries, totals, maxRows) },
     filter: true,
     continues: true,
   };
@@ -568,8 +593,8 @@ export function workbookLayout(input: WorkbookInput): SheetSpec[] {
   const footer = { left: input.orgLabel ?? input.report.orgId, centre: `HEMS savings report ${input.report.month}` };
   const sheets = [
     summarySheet(input, input.report.totals.sessions <= input.sessionRowLimit),
-    wallboxesSheet(input.wallboxes),
-    usersSheet(input.wallboxes),
+    wallboxesSheet(input.wallboxes, input.report.totals),
+    usersSheet(input.wallboxes, input.report.totals, input.maxRowsPerSheet ?? 1_000_000),
     trendSheet(input),
     sessionsSheet(input),
     dataQualitySheet(input),

@@ -144,12 +144,21 @@ function printSetup(
   };
 }
 
+/**
+ * A column's width: as the layout says, but never narrower than the longest word of its header
+ * (in bold), so a header wraps between words and never inside one ("Command s sent").
+ */
+export function columnWidth(column: { header: string; width: number }): number {
+  const longestWord = Math.max(...column.header.split(/\s+/).map((word) => word.length));
+  return Math.max(column.width, Math.ceil(longestWord * 1.2) + 1);
+}
+
 /** A worksheet with the sheet's preamble and header row, frozen and filterable below them. */
 function startSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetSpec, name: string): ExcelJS.Worksheet {
   const headerRow = sheet.preamble.length + 1;
   const worksheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: headerRow, xSplit: 0 }], ...printSetup(sheet, headerRow) });
   worksheet.columns = sheet.columns.map((column) => ({
-    width: column.width,
+    width: columnWidth(column),
     ...(column.numFmt ? { style: { numFmt: column.numFmt } } : {}),
   }));
   for (const cells of sheet.preamble) {
@@ -169,7 +178,7 @@ function startSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetSp
   // Headers wrap rather than be cut off in narrow columns, on screen and in print.
   header.alignment = WRAP;
   const headerHeight = wrappedHeight(
-    sheet.columns.map((column) => ({ text: column.header, width: column.width })),
+    sheet.columns.map((column) => ({ text: column.header, width: columnWidth(column) })),
     true,
   );
   if (headerHeight) header.height = headerHeight;
