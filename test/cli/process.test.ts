@@ -85,6 +85,7 @@ describe("npm run report as a process", () => {
     expect(run.stderr).not.toMatch(/\n\s+at |EPIPE/);
     expect(run.code).toBe(0);
     expect(await out.files()).toEqual([
+      "hems-savings-2026-10-summary.pdf",
       "hems-savings-2026-10.json",
       "hems-savings-2026-10.xlsx",
       "hems-savings-report.v2.schema.json",

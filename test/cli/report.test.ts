@@ -45,6 +45,7 @@ describe("npm run report with the built-in simulator", () => {
     const run = await runCli(["--out", out.path, "--wallboxes", "6"]);
     expect(run.code).toBe(0);
     expect(await out.files()).toEqual([
+      "hems-savings-2026-10-summary.pdf",
       "hems-savings-2026-10.json",
       "hems-savings-2026-10.xlsx",
       "hems-savings-report.v2.schema.json",
@@ -56,11 +57,13 @@ describe("npm run report with the built-in simulator", () => {
       "Writing hems-savings-2026-10.xlsx…",
       "Writing hems-savings-2026-10.json…",
       "Writing hems-savings-report.v2.schema.json…",
+      "Writing hems-savings-2026-10-summary.pdf…",
     ]);
     expect(run.result[0]).toMatch(/^Complete report for 2026-10: 6 of 6 wallboxes read, \d+ sessions, savings \d+\.\d{2} EUR/);
     expect(run.result.slice(1)).toEqual([
       `Wrote ${join(out.path, "hems-savings-2026-10.xlsx")}`,
       `Wrote ${join(out.path, "hems-savings-2026-10.json")}`,
+      `Wrote ${join(out.path, "hems-savings-2026-10-summary.pdf")} (the one-page summary)`,
       `Wrote ${join(out.path, "hems-sessions-2026-10.csv")}`,
       `Wrote ${join(out.path, "hems-savings-report.v2.schema.json")} (the JSON report's contract)`,
     ]);
@@ -253,6 +256,7 @@ describe("npm run report with the built-in simulator", () => {
     expect(run.code).toBe(0);
     expect(run.info.at(-1)).toBe("hems-reports: interrupted (Ctrl+C) after the report files were complete: they were written in full.");
     expect(await out.files()).toEqual([
+      "hems-savings-2026-10-summary.pdf",
       "hems-savings-2026-10.json",
       "hems-savings-2026-10.xlsx",
       "hems-savings-report.v2.schema.json",

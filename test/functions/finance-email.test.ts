@@ -1,4 +1,4 @@
-import { verify as cryptoVerify, generateKeyPairSync } from "node:crypto";
+import { createHash, verify as cryptoVerify, generateKeyPairSync } from "node:crypto";
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { groupDigits } from "@hems-reports/core/domain/email";
 import { manifestSchema } from "@hems-reports/core/domain/report";
@@ -42,7 +42,16 @@ describe("the finance email", () => {
     const manifest = manifestSchema.parse(await objectJson(`${MONTH_PREFIX}manifest.json`));
     expect(mail.text).toContain(`Savings: ${groupDigits(manifest.totals.savingsEur)} EUR`);
     const signed = [...mail.text!.matchAll(/https:\/\/\S+/g)].map(([link]) => checkSigned(link));
-    expect(signed.map((link) => link.key)).toEqual([manifest.files.xlsx.key, manifest.files.json.key, ...manifest.files.csv.map((file) => file.key)]);
+    expect(signed.map((link) => link.key)).toEqual([
+      manifest.files.xlsx.key,
+      manifest.files.json.key,
+      ...manifest.files.csv.map((file) => file.key),
+      manifest.files.pdf!.key,
+    ]);
+    // The one-page summary travels with the email: the very file the manifest names.
+    expect(mail.attachments.map((file) => [file.filename, file.contentType])).toEqual([["hems-savings-2026-10-summary.pdf", "application/pdf"]]);
+    const attached = mail.attachments[0]!.content;
+    expect(createHash("sha256").update(attached).digest("hex")).toBe(manifest.files.pdf!.sha256);
     for (const link of signed) expect(link.expires.getTime() - app.deps.now().getTime()).toBe(8 * 86_400_000);
     expect(mail.text).toContain("the links work until 2026-11-09T05:00:00.000Z");
     for (const secret of [links.privateKey.split("\n")[1]!, simulator.credentials.clientSecret])

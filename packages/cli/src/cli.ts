@@ -132,9 +132,15 @@ async function writeEmail(
   const email = await financeEmailFor(content, manifest, {
     orgLabel: options["org-label"] ?? content.organizationName,
     ...(previousMonth ? { previousMonth } : {}),
-    files: [files.workbook, files.json, ...files.csv].map((file) => ({ ...file, url: pathToFileURL(file.location).href })),
+    files: [files.workbook, files.json, ...files.csv, files.summary].map((file) => ({ ...file, url: pathToFileURL(file.location).href })),
   });
-  const raw = await composeMime(email, { from: options["email-from"], to: options["email-to"], date: now, messageId: `<${runId}@hems-reports>` });
+  const raw = await composeMime(email, {
+    from: options["email-from"],
+    to: options["email-to"],
+    date: now,
+    messageId: `<${runId}@hems-reports>`,
+    attachments: [{ filename: files.summary.name, content: files.summaryPdf, contentType: "application/pdf" }],
+  });
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
   try {
     await writeFile(temporary, raw, { flag: "wx" });
@@ -229,6 +235,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     );
     output.result(`Wrote ${result.workbook.location}`);
     output.result(`Wrote ${result.json.location}`);
+    output.result(`Wrote ${result.summary.location} (the one-page summary)`);
     for (const part of result.csv) output.result(`Wrote ${part.location}`);
     output.result(`Wrote ${result.schema.location} (the JSON report's contract)`);
     if (emailOut) output.result(`Wrote ${emailOut} (the email finance would receive)`);

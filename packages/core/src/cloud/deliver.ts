@@ -20,6 +20,8 @@ export interface Delivery {
   reportStore: ReportStore;
   /** The previous month's report, where there is one (the email says how the totals changed since). */
   previousMonth?: MonthTotals;
+  /** The one-page PDF summary's bytes, which the email attaches. */
+  summaryPdf?: Buffer;
 }
 
 /**
@@ -47,13 +49,15 @@ export async function deliverReport(deps: WorkflowDeps, delivery: Delivery): Pro
     });
   }
   if (publication) {
-    const notSent = await sendFinanceEmail(deps, job, delivery.work, delivery.content, manifest, publication, restated, delivery.previousMonth).catch(
-      async (error: unknown) => {
-        deps.log.error("finance email NOT sent", { runId: job.runId, error: (error as Error).message });
-        await alert("finance email NOT sent", `The report is published, but the email failed: ${(error as Error).message}.`);
-        return undefined;
-      },
-    );
+    const notSent = await sendFinanceEmail(deps, job, delivery.work, delivery.content, manifest, publication, {
+      restated,
+      previousMonth: delivery.previousMonth,
+      summaryPdf: delivery.summaryPdf,
+    }).catch(async (error: unknown) => {
+      deps.log.error("finance email NOT sent", { runId: job.runId, error: (error as Error).message });
+      await alert("finance email NOT sent", `The report is published, but the email failed: ${(error as Error).message}.`);
+      return undefined;
+    });
     if (notSent) deps.log.info("no finance email", { runId: job.runId, why: notSent });
   }
   if (!manifest.complete) {

@@ -52,6 +52,7 @@ export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Prom
     publication,
     reportStore: deps.reportStore(keys.prefix),
     ...(previousMonth ? { previousMonth } : {}),
+    summaryPdf: result.summaryPdf,
   });
   await deps.records.writeStatus(status);
   const summary = { runId: job.runId, complete, placement, ...status.totals, manifestKey };

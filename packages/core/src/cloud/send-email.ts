@@ -23,9 +23,9 @@ export async function sendFinanceEmail(
   content: ReportContent,
   manifest: Manifest,
   publication: MonthPublication,
-  restated?: Restated,
-  previousMonth?: MonthTotals,
+  extra: { restated?: Restated | undefined; previousMonth?: MonthTotals | undefined; summaryPdf?: Buffer | undefined } = {},
 ): Promise<string | undefined> {
+  const { restated, previousMonth, summaryPdf } = extra;
   const finance = deps.finance;
   if (!finance || finance.recipients.length === 0) return "no finance recipients are configured";
   if (publication.placement !== "month") return "the report did not become the month's";
@@ -33,7 +33,7 @@ export async function sendFinanceEmail(
   // Overlapping runs: a newer report may have replaced this one since it was published.
   const month = await deps.records.readMonthManifest(manifest.month);
   if (month?.manifest.runId !== manifest.runId) return `a newer report (run ${month?.manifest.runId}) replaced this one meanwhile`;
-  const keys = [manifest.files.xlsx, manifest.files.json, ...manifest.files.csv];
+  const keys = [manifest.files.xlsx, manifest.files.json, ...manifest.files.csv, ...(manifest.files.pdf ? [manifest.files.pdf] : [])];
   const files = await Promise.all(
     keys.map(async (file) => ({ ...file, location: file.key, ...(finance.links ? { url: await finance.links.link(file.key) } : {}) })),
   );
@@ -64,7 +64,15 @@ export async function sendFinanceEmail(
         }
       : {}),
   });
-  const raw = await composeMime(email, { from: finance.from, to: finance.recipients, date: deps.now(), messageId: `<${job.runId}@hems-reports>` });
+  const attachments =
+    summaryPdf && manifest.files.pdf ? [{ filename: manifest.files.pdf.name, content: summaryPdf, contentType: "application/pdf" }] : [];
+  const raw = await composeMime(email, {
+    from: finance.from,
+    to: finance.recipients,
+    date: deps.now(),
+    messageId: `<${job.runId}@hems-reports>`,
+    attachments,
+  });
   await finance.sender.send(raw);
   deps.log.info("finance email sent", { runId: job.runId, recipients: finance.recipients.length, subject: email.subject });
   // Sent at least once: should the marker not be written, a retried step sends it again (and says so here).

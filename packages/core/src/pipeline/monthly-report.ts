@@ -11,7 +11,9 @@ import {
 } from "../domain/report/index.ts";
 import type { SessionSource, SessionsReader } from "../domain/sessions/index.ts";
 import { planShards, type RunPlan, type ShardDescriptor } from "../domain/shards/index.ts";
+import { summaryPage } from "../domain/summary-page/index.ts";
 import { workbookLayout } from "../domain/workbook/index.ts";
+import { summaryPdfBytes } from "../formats/pdf/index.ts";
 import { writeWorkbook } from "../formats/xlsx/index.ts";
 import {
   type FileToWrite,
@@ -108,6 +110,9 @@ export interface ReportFiles {
   /** The JSON report's contract (JSON Schema), beside every report. */
   schema: StoredFile;
   csv: StoredFile[];
+  /** The one-page PDF summary, and its bytes (small: the finance email attaches them). */
+  summary: StoredFile;
+  summaryPdf: Buffer;
 }
 
 export interface RunResult extends ReportFiles {
@@ -120,6 +125,7 @@ export const CONTENT_TYPES = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   json: "application/json",
   csv: "text/csv; charset=utf-8",
+  pdf: "application/pdf",
 } as const;
 
 export const DEFAULT_SESSION_ROW_LIMIT = 1_000_000;
@@ -186,19 +192,30 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
   const { month } = content.window;
   const names = reportFileNames(month);
   const csvFileNames = content.detail.parts.map((part) => part.name);
+  const orgLabel = options.orgLabel ?? content.organizationName;
   const sheets = workbookLayout({
     ...content,
     jsonFileName: names.json,
     csvFileNames,
     sessionRowLimit: options.sessionRowLimit ?? DEFAULT_SESSION_ROW_LIMIT,
     qualityIssues: content.detail.qualityIssues,
-    ...((options.orgLabel ?? content.organizationName) ? { orgLabel: options.orgLabel ?? content.organizationName } : {}),
+    ...(orgLabel ? { orgLabel } : {}),
     ...(options.earlierMonths ? { earlierMonths: options.earlierMonths } : {}),
   });
+  const summaryPdf = await summaryPdfBytes(
+    summaryPage({
+      report: content.report,
+      wallboxes: { count: content.wallboxes.count, failed: content.wallboxes.failed },
+      ...(orgLabel ? { orgLabel } : {}),
+      ...(options.earlierMonths ? { earlierMonths: options.earlierMonths } : {}),
+      source: content.source,
+    }),
+  );
   const produced: (FileToWrite & { produce: Producer })[] = [
     { name: names.xlsx, contentType: CONTENT_TYPES.xlsx, produce: (out) => writeWorkbook(sheets, out, { signal }) },
     { name: names.json, contentType: CONTENT_TYPES.json, produce: (out) => writeMonthlyReportJson(content.report, content.wallboxes, out) },
     { name: JSON_SCHEMA_FILE_NAME, contentType: "application/schema+json", produce: async (out) => void out.end(monthlyReportJsonSchemaText()) },
+    { name: names.pdf, contentType: CONTENT_TYPES.pdf, produce: async (out) => void out.end(summaryPdf) },
   ];
   const announced = produced.map((file) => ({
     ...file,
@@ -208,8 +225,8 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
     },
   }));
   const csvParts: FileToWrite[] = content.detail.parts.map((part) => ({ name: part.name, contentType: CONTENT_TYPES.csv, object: part.object }));
-  const [workbook, json, schema, ...csv] = await writeTogether(store, [...announced, ...csvParts], signal);
-  return { workbook: workbook!, json: json!, schema: schema!, csv };
+  const [workbook, json, schema, summary, ...csv] = await writeTogether(store, [...announced, ...csvParts], signal);
+  return { workbook: workbook!, json: json!, schema: schema!, summary: summary!, summaryPdf, csv };
 }
 
 /** The monthly report, end to end: read, summarize, write the files. */

@@ -41,7 +41,7 @@ export function manifestFor(content: ReportContent, files: ReportFiles, runId: s
       savingsEur: report.totals.savingsEur,
       energyFromSolarKwh: report.totals.energyFromSolarKwh,
     },
-    files: { xlsx: fileEntry(files.workbook), json: fileEntry(files.json), csv: files.csv.map(fileEntry) },
+    files: { xlsx: fileEntry(files.workbook), json: fileEntry(files.json), csv: files.csv.map(fileEntry), pdf: fileEntry(files.summary) },
   } satisfies Manifest);
 }
 

@@ -1,5 +1,6 @@
 import { groupDigits, signedDifference } from "../money/index.ts";
 import { caveats, changeText, type Manifest, MONEY_RULE, type MonthTotals, type MovedWallbox, plural, type ReportHead } from "../report/index.ts";
+import { monthName } from "../summary-page/index.ts";
 
 /** A file of the report as the email offers it: a link that works for a while, or a note where it is. */
 export interface EmailFile {
@@ -52,8 +53,6 @@ export interface FinanceEmail {
 /** The email lists this many failed wallboxes; the workbook's Data quality sheet has them all. */
 export const FAILED_LISTED = 50;
 
-const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-
 function megabytes(bytes: number): string {
   return bytes < 1_000_000 ? `${Math.max(1, Math.round(bytes / 1000))} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
@@ -102,8 +101,6 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
   const { manifest, report } = input;
   const { totals } = manifest;
   const org = input.orgLabel ?? manifest.orgId;
-  const [year, monthNumber] = manifest.month.split("-").map(Number) as [number, number];
-  const monthName = `${MONTH_NAMES[monthNumber - 1]} ${year}`;
   const state = manifest.complete
     ? "complete"
     : `INCOMPLETE (${groupDigits(totals.failedWallboxes)} of ${plural(totals.wallboxes, "wallbox", "wallboxes")} failed)`;
@@ -112,7 +109,7 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
   const sections: Section[] = [];
   sections.push({ title: "What to do", lines: [whatToDo(input)] });
   sections.push({
-    title: `HEMS savings report for ${monthName}`,
+    title: `HEMS savings report for ${monthName(manifest.month)}`,
     lines: [
       `Organisation: ${org}${input.orgLabel ? ` (org id ${manifest.orgId})` : ""}`,
       `Month: ${report.month} in ${report.timezone}, from ${report.window.start} up to, not including, ${report.window.end}`,
@@ -124,7 +121,7 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
   const previous = input.previousMonth;
   const since = (current: string, before: string | undefined, places: number, unit?: string) =>
     previous && before !== undefined
-      ? `; ${previousName(previous)}: ${groupDigits(before)}${unit ? ` ${unit}` : ""}, change ${changeText(current, before, places, unit)}`
+      ? `; ${monthName(previous.month)}: ${groupDigits(before)}${unit ? ` ${unit}` : ""}, change ${changeText(current, before, places, unit)}`
       : "";
   sections.push({
     title: "Totals",
@@ -133,7 +130,9 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
       `Energy from solar: ${groupDigits(totals.energyFromSolarKwh)} kWh${since(totals.energyFromSolarKwh, previous?.energyFromSolarKwh, 3, "kWh")}`,
       `Sessions: ${groupDigits(totals.sessions)}${since(String(totals.sessions), previous ? String(previous.sessions) : undefined, 0)}`,
       `Wallboxes: ${groupDigits(totals.wallboxes)}${totals.failedWallboxes ? ` (${groupDigits(totals.failedWallboxes)} failed)` : ""}`,
-      ...(previous && !previous.complete ? [`(${previousName(previous)}'s report was INCOMPLETE: the change compares with what it covered.)`] : []),
+      ...(previous && !previous.complete
+        ? [`(${monthName(previous.month)}'s report was INCOMPLETE: the change compares with what it covered.)`]
+        : []),
       "Each wallbox is rounded once; the totals are exact sums of the rounded wallbox figures.",
       MONEY_RULE,
     ],
@@ -170,7 +169,7 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
       ],
     });
   }
-  const files = [manifest.files.xlsx, manifest.files.json, ...manifest.files.csv].map((file) => {
+  const files = [manifest.files.xlsx, manifest.files.json, ...manifest.files.csv, ...(manifest.files.pdf ? [manifest.files.pdf] : [])].map((file) => {
     const offered = input.files.find((candidate) => candidate.name === file.name);
     const note = `${megabytes(file.bytes)}, SHA-256 ${file.sha256}`;
     return { text: file.name, url: offered?.url, note: offered?.url ? note : `${note}, at ${offered?.location ?? file.key}` };
@@ -214,12 +213,6 @@ function whatToDo(input: FinanceEmailInput): string {
     `Do not book this report as final: it is INCOMPLETE, ${groupDigits(totals.failedWallboxes)} of ${plural(totals.wallboxes, "wallbox", "wallboxes")} could not be read (listed below). ` +
     "A rerun, or the catch-up run that tries again each day until the 5th, replaces it with a complete report once they can be read, and you will receive that one by email."
   );
-}
-
-/** "October 2026" for a month's totals. */
-function previousName(month: MonthTotals): string {
-  const [year, number] = month.month.split("-").map(Number) as [number, number];
-  return `${MONTH_NAMES[number - 1]} ${year}`;
 }
 
 function escapeHtml(text: string): string {

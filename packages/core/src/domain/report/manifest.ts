@@ -44,8 +44,8 @@ export const manifestSchema = z.object({
   generatedAt: z.iso.datetime(),
   complete: z.boolean(),
   totals: manifestTotalsSchema,
-  /** `csv`: the session detail, one file or its parts in order. */
-  files: z.object({ xlsx: fileSchema, json: fileSchema, csv: z.array(fileSchema) }),
+  /** `csv`: the session detail, one file or its parts in order; `pdf`: the one-page summary (reports since it was added). */
+  files: z.object({ xlsx: fileSchema, json: fileSchema, csv: z.array(fileSchema), pdf: fileSchema.optional() }),
   /**
    * In the month's manifest only: the report this one replaced as the month's, when there was
    * one. Written with the replacement itself, so a retried step still knows what it replaced.

@@ -121,5 +121,5 @@ const JSON_BATCH = 500;
 
 /** The names of a month's report files, wherever they are stored. */
 export function reportFileNames(month: string) {
-  return { xlsx: `hems-savings-${month}.xlsx`, json: `hems-savings-${month}.json` };
+  return { xlsx: `hems-savings-${month}.xlsx`, json: `hems-savings-${month}.json`, pdf: `hems-savings-${month}-summary.pdf` };
 }

@@ -33,3 +33,8 @@ export function changeText(current: string, previous: string, places: number, un
   const ratio = before.eq(ZERO) ? undefined : parseDecimal(current).minus(before).abs().div(before.abs()).times(HUNDRED).toFixed(1);
   return `${difference}${unit ? ` ${unit}` : ""}${ratio === undefined ? "" : ` (${difference[0]}${ratio} %)`}`;
 }
+
+/** Earlier months' totals (latest first) and this month's, as the Trend lists them: oldest first, this month last. */
+export function trendOf(month: MonthTotals, earlierMonths: readonly MonthTotals[] = []): MonthTotals[] {
+  return [...earlierMonths].reverse().concat(month);
+}

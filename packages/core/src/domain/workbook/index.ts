@@ -5,12 +5,9 @@ export {
   columnLetter,
   EUR_FORMAT,
   KWH_FORMAT,
-  monthName,
-  OUTCOME_NAMES,
   type SheetSpec,
   type StyledCell,
   sessionCells,
-  trendMonths,
   type WorkbookInput,
   workbookLayout,
 } from "./layout.ts";

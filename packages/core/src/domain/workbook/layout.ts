@@ -12,9 +12,11 @@ import {
   type QualityIssueSource,
   qualityIssuesOf,
   ROUNDING_RULE,
+  trendOf,
   userSummaries,
 } from "../report/index.ts";
 import { OUTCOMES, type Session, type SessionSource } from "../sessions/index.ts";
+import { monthName, OUTCOME_NAMES } from "../summary-page/index.ts";
 
 /**
  * The workbook as data: sheets, columns, rows and formulas, with nothing of exceljs in it, so the
@@ -97,15 +99,6 @@ export interface WorkbookInput {
   /** The rows a sheet holds before it continues on "Name 2" (the writer's limit); 1,000,000 by default. */
   maxRowsPerSheet?: number;
 }
-
-/** The outcomes under the names finance reads; the About sheet names the Partner API's value of each. */
-export const OUTCOME_NAMES: Record<(typeof OUTCOMES)[number], string> = {
-  charged_from_solar: "Charged from solar",
-  no_surplus: "No solar surplus",
-  steering_ineffective: "Steering without effect",
-  aborted: "Aborted",
-  unknown: "Outcome unknown",
-};
 
 type FigureKey = { [K in keyof FiguresJson]: FiguresJson[K] extends number | string ? K : never }[keyof FiguresJson];
 interface FigureColumn {
@@ -256,30 +249,25 @@ function reconciliationText(report: ReportHead, unroundedSavingsEur: string | un
   return `A plain sum of the sessions' unrounded savings gives ${groupDigits(plain)} EUR, ${groupDigits(difference.abs().toFixed(2))} EUR ${direction} than the savings total above: each wallbox's savings are summed exactly and rounded to the cent once, and the total adds the rounded wallbox figures (About: Rounding rule).`;
 }
 
-const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-/** "October 2026" for "2026-10". */
-export function monthName(month: string): string {
-  const [year, number] = month.split("-").map(Number) as [number, number];
-  return `${MONTH_NAMES[number - 1]} ${year}`;
-}
-
 /** The month, its timezone and its exact window. */
 const monthText = (report: ReportHead) =>
   `${report.month} in ${report.timezone}: from ${report.window.start} up to, not including, ${report.window.end}`;
 
 /** The Trend's months, oldest first: the earlier months' reports found, then this one. */
-export function trendMonths(input: Pick<WorkbookInput, "report" | "wallboxes" | "earlierMonths">): MonthTotals[] {
+function trendMonths(input: WorkbookInput): MonthTotals[] {
   const { report } = input;
-  const current: MonthTotals = {
-    month: report.month,
-    complete: report.complete,
-    wallboxes: input.wallboxes.count,
-    failedWallboxes: input.wallboxes.failed,
-    sessions: report.totals.sessions,
-    savingsEur: report.totals.savingsEur,
-    energyFromSolarKwh: report.totals.energyFromSolarKwh,
-  };
-  return [...(input.earlierMonths ?? [])].reverse().concat(current);
+  return trendOf(
+    {
+      month: report.month,
+      complete: report.complete,
+      wallboxes: input.wallboxes.count,
+      failedWallboxes: input.wallboxes.failed,
+      sessions: report.totals.sessions,
+      savingsEur: report.totals.savingsEur,
+      energyFromSolarKwh: report.totals.energyFromSolarKwh,
+    },
+    input.earlierMonths,
+  );
 }
 
 /** Up to 12 earlier months and this one, oldest first: the month-over-month view. */

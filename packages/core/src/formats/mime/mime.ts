@@ -9,6 +9,8 @@ export interface Envelope {
   date: Date;
   /** A stable id (the run's), so a resent message is recognisably the same. */
   messageId: string;
+  /** Files sent with the message (the one-page PDF summary: small, unlike the workbook and the CSV, which are linked). */
+  attachments?: readonly { filename: string; content: Buffer; contentType: string }[];
 }
 
 /**
@@ -24,6 +26,7 @@ export async function composeMime(email: FinanceEmail, envelope: Envelope): Prom
     html: email.html,
     date: envelope.date,
     messageId: envelope.messageId,
+    ...(envelope.attachments?.length ? { attachments: envelope.attachments.map((file) => ({ ...file })) } : {}),
   });
   return composer.compile().build();
 }

@@ -1,0 +1,1 @@
+export { summaryPdfBytes, writeSummaryPdf } from "./summary-pdf.ts";
