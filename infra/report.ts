@@ -84,6 +84,10 @@ export const detailStep = workflowStep("RunDetail", "detail", {
 export const mergeStep = new sst.aws.Function("RunMerge", {
   ...lambda,
   handler: "packages/functions/src/handlers/merge.handler",
+  // pdfkit loads its standard fonts' metrics with a require esbuild cannot follow: it is installed
+  // beside the bundle instead (test/functions/bundles.test.ts renders a PDF from such a bundle, and
+  // checks this version against the lockfile's).
+  nodejs: { install: { pdfkit: "0.20.2" } },
   timeout: "15 minutes",
   memory: "2048 MB",
   link: [reportStore, apiSecret, reportSettings, operatorAlerts, ...(reportLinks ? [reportLinks.links, reportLinks.linksKey] : [])],
