@@ -165,10 +165,11 @@ describe("npm run report with the built-in simulator", () => {
     expect(outside).toBeGreaterThan(0);
     expect(run.text).toContain(`${outside} sessions the API returned started in a neighbouring month: not counted (Data quality lists them).`);
     const quality = (await readWorkbook(out.path)).getWorksheet("Data quality")!;
-    const listed = (quality.getSheetValues() as ExcelJS.CellValue[][]).filter((row) => row?.[1] === "Not in this month");
+    // Columns: started at, kind, wallbox label, wallbox ID, session ID, EUR at stake, detail.
+    const listed = (quality.getSheetValues() as ExcelJS.CellValue[][]).filter((row) => row?.[2] === "Not in this month");
     expect(listed).toHaveLength(outside);
     for (const row of listed)
-      expect(String(row[6])).toMatch(
+      expect(String(row[7])).toMatch(
         /^started \S+ \(\d{4}-\d{2}-\d{2} \d{2}:\d{2} Europe\/Vienna\), so it belongs to 2026-(09|11): not counted in 2026-10/,
       );
     // The UTC run of the same data counts other sessions: the months differ by where they begin and end.

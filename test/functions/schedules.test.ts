@@ -80,11 +80,11 @@ describe("schedules and the month's lease", () => {
     const shownAt: string[] = [];
     const quality = workbook.getWorksheet("Data quality")!;
     // Times show Vienna's wall clock, as the header says.
-    expect(quality.getRow(1).getCell(5).value).toBe("Started at (Europe/Vienna)");
+    expect(quality.getRow(1).getCell(1).value).toBe("Started at (Europe/Vienna)");
     quality.eachRow((row) => {
-      if (row.getCell(1).value !== "Not in this month") return;
-      notCounted.push(String(row.getCell(6).value));
-      shownAt.push((row.getCell(5).value as Date).toISOString());
+      if (row.getCell(2).value !== "Not in this month") return;
+      notCounted.push(String(row.getCell(7).value));
+      shownAt.push((row.getCell(1).value as Date).toISOString());
     });
     expect(shownAt).toEqual(["2026-09-30T23:30:00.000Z", "2026-11-01T00:30:00.000Z"]);
     const sessionsSheet = workbook.getWorksheet("Sessions")!;

@@ -12,7 +12,11 @@ export interface SessionDetail {
   qualityIssues: QualityIssueSource;
 }
 
-const qualityIssueSchema = z.tuple([z.string(), z.string().nullable(), z.string(), z.number(), z.string(), z.string()]);
+const qualityIssueFields = [z.string(), z.string().nullable(), z.string(), z.number(), z.string(), z.string()] as const;
+/** A stored line; one of six fields (written before the EUR at stake was) has none. */
+const qualityIssueSchema = z
+  .union([z.tuple([...qualityIssueFields, z.string().nullable()]), z.tuple(qualityIssueFields)])
+  .transform((line): QualityIssue => (line.length === 7 ? line : [...line, null]));
 
 /** The Data quality lines of one work object, which must hold as many as `namedBy` counts. */
 async function* storedLines(store: WorkStore, key: string, expected: number, namedBy: string): AsyncGenerator<QualityIssue> {

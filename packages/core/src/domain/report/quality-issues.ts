@@ -6,9 +6,19 @@ import { qualityFlags } from "../summary/index.ts";
 /**
  * One line of the Data quality sheet about a session, as plain values (times as the API's ISO
  * text), so a shard can store its lines and the merge can list them without reading every
- * session again: issue, wallbox label, wallbox id, session id, started at, detail.
+ * session again: issue, wallbox label, wallbox id, session id, started at, detail, and the EUR at
+ * stake (the session's savings as the API gave them, where the issue concerns them; null where
+ * there are none).
  */
-export type QualityIssue = [issue: string, label: string | null, wallboxId: string, sessionId: number, startedAt: string, detail: string];
+export type QualityIssue = [
+  issue: string,
+  label: string | null,
+  wallboxId: string,
+  sessionId: number,
+  startedAt: string,
+  detail: string,
+  atStakeEur: string | null,
+];
 
 const lineOf = (wallbox: WallboxRef, session: Session, name: string, detail: string): QualityIssue => [
   name,
@@ -17,6 +27,7 @@ const lineOf = (wallbox: WallboxRef, session: Session, name: string, detail: str
   session.id,
   session.startedAt,
   detail,
+  session.savingsEur,
 ];
 
 /** The issue name of a session the API returned that belongs to a neighbouring month. */
@@ -45,16 +56,17 @@ export function sessionQualityIssues(wallbox: WallboxRef, sessions: readonly Ses
   for (const session of sessions) {
     const flags = qualityFlags(session);
     const issue = (name: string, detail: string) => lineOf(wallbox, session, name, detail);
-    if (flags.withoutSavings) issues.push(issue("No savings value", "savings_eur is null: adds nothing to the savings total"));
+    if (flags.withoutSavings)
+      issues.push(issue("No savings value", "The API gave no savings for this session (savings_eur is null): it adds nothing to the savings total."));
     if (flags.incompletePriceCoverage) {
       issues.push(
         issue(
           "Incomplete price coverage",
-          `has_complete_price_coverage is ${session.hasCompletePriceCoverage === null ? "null" : "false"}: savings may be understated`,
+          `Prices did not cover the whole session (has_complete_price_coverage is ${session.hasCompletePriceCoverage === null ? "null" : "false"}): its savings may be understated.`,
         ),
       );
     }
-    if (flags.open) issues.push(issue("Open session", "ended_at is null: still running when read; its figures may still change"));
+    if (flags.open) issues.push(issue("Open session", "Still charging when read (ended_at is null): its figures may still change."));
   }
   return issues;
 }

@@ -511,25 +511,28 @@ function sessionsSheet(input: WorkbookInput): SheetSpec {
 async function* dataQualityRows(input: WorkbookInput): AsyncGenerator<Cell[]> {
   if (input.wallboxes.failed > 0) {
     for await (const wallbox of input.wallboxes.read()) {
-      if (wallbox.status === "failed") yield ["Wallbox failed", wallbox.label, wallbox.wallboxId, null, null, wallbox.error];
+      if (wallbox.status === "failed")
+        yield [null, { value: "Wallbox failed", alert: true }, wallbox.label, wallbox.wallboxId, null, null, `Not read: ${wallbox.error}`];
     }
   }
   const issues = input.qualityIssues ?? qualityIssuesOf(input.sessions);
-  for await (const [issue, label, wallboxId, sessionId, startedAt, detail] of issues()) {
-    yield [issue, label, wallboxId, sessionId, asDate(startedAt, input.window.timeZone), detail];
+  for await (const [issue, label, wallboxId, sessionId, startedAt, detail, atStakeEur] of issues()) {
+    yield [asDate(startedAt, input.window.timeZone), issue, label, wallboxId, sessionId, asNumber(atStakeEur), detail];
   }
 }
 
+/** One row a finding, in columns: when (the month's wall clock), what kind, which wallbox and session, the EUR at stake, and the detail in words. */
 function dataQualitySheet(input: WorkbookInput): SheetSpec {
   return {
     name: "Data quality",
     columns: [
-      { header: "Issue", width: 28 },
-      { header: "Wallbox label", width: 24 },
-      { header: "Wallbox ID", width: 38 },
-      { header: "Session ID", width: 12 },
-      { header: timeHeader("Started at", input.window.timeZone), width: 20, numFmt: DATE_TIME_FORMAT },
-      { header: "Detail", width: 80, wrap: true },
+      { header: timeHeader("Started at", input.window.timeZone), width: 19, numFmt: DATE_TIME_FORMAT },
+      { header: "Kind", width: 24 },
+      { header: "Wallbox label", width: 18, wrap: true },
+      { header: "Wallbox ID", width: 19, wrap: true },
+      { header: "Session ID", width: 11 },
+      { header: "EUR at stake", width: 12, numFmt: EUR_FORMAT },
+      { header: "Detail", width: 62, wrap: true },
     ],
     preamble: [],
     rows: { [Symbol.asyncIterator]: () => dataQualityRows(input) },

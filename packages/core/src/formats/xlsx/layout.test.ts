@@ -192,4 +192,37 @@ describe("workbook layout", () => {
     const letter = columnLetter(savings + 1);
     expect(total[savings]).toMatchObject({ value: { formula: `SUM(${letter}2:${letter}3)`, result: Number(report.totals.savingsEur) } });
   });
+
+  it("lists each finding in columns: started at, kind, wallbox, session, the EUR at stake, and the detail in words", async () => {
+    const open = { ...session(3), savingsEur: "1.255", hasCompletePriceCoverage: true };
+    const report = await buildMonthlyReport({
+      orgId: "33333333-3333-4333-8333-333333333333",
+      window,
+      generatedAt: new Date("2026-11-01T06:00:00Z"),
+      wallboxes: [{ wallbox, status: "ok", figures: summarizeWallbox([open], window) }],
+    });
+    const quality = layoutOf(report, { sessions: sessionsInMemory([{ wallbox, sessions: [open] }]) }).find((sheet) => sheet.name === "Data quality")!;
+    expect(quality.columns.map((column) => column.header)).toEqual([
+      "Started at (UTC)",
+      "Kind",
+      "Wallbox label",
+      "Wallbox ID",
+      "Session ID",
+      "EUR at stake",
+      "Detail",
+    ]);
+    const rows = [];
+    for await (const row of quality.rows) rows.push(row);
+    expect(rows).toEqual([
+      [
+        new Date("2026-10-04T10:00:00Z"),
+        "Open session",
+        "Garage",
+        wallbox.wallboxId,
+        3,
+        1.255,
+        "Still charging when read (ended_at is null): its figures may still change.",
+      ],
+    ]);
+  });
 });
