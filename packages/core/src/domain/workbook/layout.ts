@@ -526,13 +526,14 @@ function dataQualitySheet(input: WorkbookInput): SheetSpec {
   return {
     name: "Data quality",
     columns: [
-      { header: timeHeader("Started at", input.window.timeZone), width: 19, numFmt: DATE_TIME_FORMAT },
-      { header: "Kind", width: 24 },
+      // A little wider than their widest values, so a right-aligned time or amount never runs into the text beside it.
+      { header: timeHeader("Started at", input.window.timeZone), width: 21, numFmt: DATE_TIME_FORMAT },
+      { header: "Kind", width: 27 },
       { header: "Wallbox label", width: 18, wrap: true },
       { header: "Wallbox ID", width: 19, wrap: true },
-      { header: "Session ID", width: 11 },
-      { header: "EUR at stake", width: 12, numFmt: EUR_FORMAT },
-      { header: "Detail", width: 62, wrap: true },
+      { header: "Session ID", width: 12 },
+      { header: "EUR at stake", width: 14, numFmt: EUR_FORMAT },
+      { header: "Detail", width: 60, wrap: true },
     ],
     preamble: [],
     rows: { [Symbol.asyncIterator]: () => dataQualityRows(input) },
@@ -546,8 +547,8 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
   return {
     name: "About",
     columns: [
-      { header: "Item", width: 24 },
-      { header: "Value", width: 110, wrap: true },
+      { header: "Item", width: 34, wrap: true },
+      { header: "Value", width: 104, wrap: true },
     ],
     preamble: [],
     rows: [
@@ -574,7 +575,7 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
         "Session detail (CSV)",
         `${csvPointer(input.csvFileNames)}: every session as the API sent it, its columns named as the API names its fields (hems-reports docs/report-format.md describes them)`,
       ],
-      ["Schema version", report.schemaVersion],
+      ["Schema version", String(report.schemaVersion)],
     ],
     filter: false,
   };
