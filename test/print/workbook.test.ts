@@ -159,6 +159,16 @@ describe.runIf(engine)("the workbook in a real spreadsheet engine (LibreOffice)"
     expect(pages.incomplete![0]).toContain("INCOMPLETE: 1 of 60 wallboxes could not be read");
   });
 
+  it("draws the Trend's chart of savings and energy, below its months (a chart part beside exceljs's output)", () => {
+    for (const [kind, printed] of Object.entries(pages)) {
+      const trend = printed.filter((page) => sheetOf(page) === "Trend");
+      expect(trend, kind).toHaveLength(1);
+      // The chart's title, axes and legend are text LibreOffice drew: the chart is there, and read.
+      for (const text of ["Savings and energy from solar by month", "Savings (EUR)", "Energy from solar (kWh)", "EUR", "kWh"])
+        expect(trend[0], `${kind}: ${text}`).toContain(text);
+    }
+  });
+
   it("prints every page of the Wallboxes and Sessions sheets with their header row and whole rows, one page wide", () => {
     for (const [kind, printed] of Object.entries(pages)) {
       // Every page names its sheet in the footer, and the sheets print in the workbook's order.

@@ -1,6 +1,7 @@
 export {
   type Cell,
   type CellValue,
+  type ChartSpec,
   type ColumnSpec,
   columnLetter,
   EUR_FORMAT,

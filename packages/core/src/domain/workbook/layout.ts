@@ -55,6 +55,22 @@ export interface PrintSpec {
   footer: { left: string; centre: string };
 }
 
+/**
+ * A chart drawn from a sheet's own cells: bars on the left axis, a line on the right one, one
+ * point a row from `firstRow` on, with the values as the cells hold them (cached in the chart).
+ */
+export interface ChartSpec {
+  title: string;
+  /** The column (1 = A) of the categories' labels, and the labels. */
+  categoryColumn: number;
+  categories: string[];
+  /** The first data row; its header is the row above. */
+  firstRow: number;
+  series: { name: string; column: number; values: (number | null)[]; kind: "bar" | "line"; axisTitle: string; colour: string }[];
+  /** Where it stands: from and to a cell's top-left corner (0-based columns and rows). */
+  anchor: { from: { column: number; row: number }; to: { column: number; row: number } };
+}
+
 export interface SheetSpec {
   name: string;
   columns: ColumnSpec[];
@@ -67,6 +83,8 @@ export interface SheetSpec {
   /** Rows past the per-sheet limit continue on "Name 2", … (data sheets that no formula refers to). */
   continues?: boolean;
   print?: PrintSpec;
+  /** A chart of the sheet's rows (the Trend's), placed below them. */
+  chart?: ChartSpec;
 }
 
 /** Money as finance reads it: two decimals, and the currency written one way, EUR, as in the JSON and the email. */
@@ -270,8 +288,32 @@ function trendMonths(input: WorkbookInput): MonthTotals[] {
   );
 }
 
+/** Savings as bars and energy from solar as a line, a month a point, below the Trend's rows. */
+function trendChart(months: readonly MonthTotals[]): ChartSpec {
+  return {
+    title: "Savings and energy from solar by month",
+    categoryColumn: 1,
+    categories: months.map((month) => `${month.month}${month.complete ? "" : " (INCOMPLETE)"}`),
+    firstRow: 2,
+    series: [
+      { name: "Savings (EUR)", column: 7, values: months.map((month) => Number(month.savingsEur)), kind: "bar", axisTitle: "EUR", colour: "2F6F4F" },
+      {
+        name: "Energy from solar (kWh)",
+        column: 6,
+        values: months.map((month) => Number(month.energyFromSolarKwh)),
+        kind: "line",
+        axisTitle: "kWh",
+        colour: "C27C0E",
+      },
+    ],
+    // Below the header and the months, after a blank row; as wide as the table.
+    anchor: { from: { column: 0, row: months.length + 2 }, to: { column: 7, row: months.length + 24 } },
+  };
+}
+
 /** Up to 12 earlier months and this one, oldest first: the month-over-month view. */
 function trendSheet(input: WorkbookInput): SheetSpec {
+  const months = trendMonths(input);
   return {
     name: "Trend",
     columns: [
@@ -284,7 +326,8 @@ function trendSheet(input: WorkbookInput): SheetSpec {
       { header: "Savings (EUR)", width: 14, numFmt: EUR_FORMAT },
     ],
     preamble: [],
-    rows: trendMonths(input).map((month) => [
+    chart: trendChart(months),
+    rows: months.map((month) => [
       month.month,
       month.complete ? "yes" : { value: "INCOMPLETE", alert: true },
       month.wallboxes,

@@ -2,6 +2,7 @@ import { once } from "node:events";
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import type { Cell, SheetSpec, StyledCell } from "../../domain/workbook/index.ts";
+import { chartContentTypes, chartParts, DRAWING_RELATIONSHIP, drawingRels } from "./chart-part.ts";
 
 /** Excel holds 1,048,576 rows a sheet; longer sheets continue on "Sessions 2", "Sessions 3", … */
 export const MAX_DATA_ROWS_PER_SHEET = 1_000_000;
@@ -30,9 +31,11 @@ export async function writeWorkbook(
   try {
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     workbook.creator = "hems-reports";
+    let charts = 0;
     for (const sheet of sheets) {
       let part = 1;
       let worksheet = startSheet(workbook, sheet, sheet.name);
+      if (sheet.chart) attachChart(workbook, worksheet, chartParts(sheet.chart, sheet.name), ++charts);
       const columnStyles = sharedColumnStyles(sheet);
       let rowsInPart = 0;
       for await (const cells of sheet.rows) {
@@ -56,6 +59,49 @@ export async function writeWorkbook(
   } finally {
     out.off("error", onDestinationError);
   }
+}
+
+/** The exceljs 4.4 internals a chart is attached through (see `attachChart`). */
+interface ChartInternals {
+  zip?: { append(source: string | Buffer, data: { name: string }): unknown };
+}
+interface SheetInternals {
+  _sheetRelsWriter?: { addRelationship(relationship: { Type: string; Target: string }): string };
+  _writeLegacyData?: () => void;
+  _write?: (text: string) => void;
+}
+
+/**
+ * Places a chart on a sheet. exceljs writes no charts, so its parts are written beside its
+ * output: the chart and its drawing go into the package's zip, the sheet gets a relationship to
+ * the drawing and a `<drawing>` element (where the schema puts it, just before the legacy
+ * drawing), and the content types name both parts. These are exceljs 4.4's internals (it is
+ * pinned); if they change, this fails loudly rather than write a workbook without its chart, and
+ * the print test checks that LibreOffice draws it.
+ */
+function attachChart(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  worksheet: ExcelJS.Worksheet,
+  parts: { chartXml: string; drawingXml: string },
+  number: number,
+): void {
+  const zip = (workbook as unknown as ChartInternals).zip;
+  const sheet = worksheet as unknown as SheetInternals;
+  const writeLegacyData = sheet._writeLegacyData;
+  if (!zip || !sheet._sheetRelsWriter || !writeLegacyData || !sheet._write) {
+    throw new Error("exceljs internals changed: a chart cannot be attached (see attachChart in workbook-writer.ts)");
+  }
+  const relationship = sheet._sheetRelsWriter.addRelationship({ Type: DRAWING_RELATIONSHIP, Target: `../drawings/drawing${number}.xml` });
+  sheet._writeLegacyData = function (this: SheetInternals) {
+    this._write!(`<drawing r:id="${relationship}"/>`);
+    writeLegacyData.call(this);
+  };
+  zip.append(parts.chartXml, { name: `xl/charts/chart${number}.xml` });
+  zip.append(parts.drawingXml, { name: `xl/drawings/drawing${number}.xml` });
+  zip.append(drawingRels(number), { name: `xl/drawings/_rels/drawing${number}.xml.rels` });
+  const append = zip.append.bind(zip);
+  zip.append = (source, data) =>
+    append(data.name === "[Content_Types].xml" ? String(source).replace("</Types>", `${chartContentTypes(number)}</Types>`) : source, data);
 }
 
 /** How much sheet XML may wait for the zip before the writer waits for it. */
