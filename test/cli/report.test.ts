@@ -48,7 +48,7 @@ describe("npm run report with the built-in simulator", () => {
       "hems-savings-2026-10-summary.pdf",
       "hems-savings-2026-10.json",
       "hems-savings-2026-10.xlsx",
-      "hems-savings-report.v2.schema.json",
+      "hems-savings-report.v3.schema.json",
       "hems-sessions-2026-10.csv",
     ]);
     expect(run.info.filter((line) => /^\[\d\/6\] ok /.test(line))).toHaveLength(6);
@@ -56,7 +56,7 @@ describe("npm run report with the built-in simulator", () => {
       "Writing hems-sessions-2026-10.csv…",
       "Writing hems-savings-2026-10.xlsx…",
       "Writing hems-savings-2026-10.json…",
-      "Writing hems-savings-report.v2.schema.json…",
+      "Writing hems-savings-report.v3.schema.json…",
       "Writing hems-savings-2026-10-summary.pdf…",
     ]);
     expect(run.result[0]).toMatch(/^Complete report for 2026-10: 6 of 6 wallboxes read, \d+ sessions, savings \d+\.\d{2} EUR/);
@@ -65,12 +65,12 @@ describe("npm run report with the built-in simulator", () => {
       `Wrote ${join(out.path, "hems-savings-2026-10.json")}`,
       `Wrote ${join(out.path, "hems-savings-2026-10-summary.pdf")} (the one-page summary)`,
       `Wrote ${join(out.path, "hems-sessions-2026-10.csv")}`,
-      `Wrote ${join(out.path, "hems-savings-report.v2.schema.json")} (the JSON report's contract)`,
+      `Wrote ${join(out.path, "hems-savings-report.v3.schema.json")} (the JSON report's contract)`,
     ]);
 
     const report = await readReport(out.path);
     expect(report).toMatchObject({
-      schemaVersion: 2,
+      schemaVersion: 3,
       month: "2026-10",
       timezone: "UTC",
       window: { start: "2026-10-01T00:00:00Z", end: "2026-11-01T00:00:00Z" },
@@ -203,6 +203,12 @@ describe("npm run report with the built-in simulator", () => {
     );
     const sessions = sheet.getRow(8).values as ExcelJS.CellValue[];
     expect(sessions.slice(1, 4)).toEqual(["Sessions", expect.objectContaining({ result: october.totals.sessions }), september.totals.sessions]);
+    expect((sheet.getRow(9).values as ExcelJS.CellValue[]).slice(1, 5)).toEqual([
+      "Wallboxes read",
+      expect.objectContaining({ result: 6 }),
+      6,
+      "±0 (±0.0 %)",
+    ]);
     const trend = (await readWorkbook(out.path)).getWorksheet("Trend")!;
     expect(
       trend
@@ -210,16 +216,8 @@ describe("npm run report with the built-in simulator", () => {
         .slice(2)
         .map((row) => (row as ExcelJS.CellValue[]).slice(1, 8)),
     ).toEqual([
-      // A JSON report's head does not say how many wallboxes it lists: blank.
-      [
-        "2026-09",
-        "yes",
-        undefined,
-        undefined,
-        september.totals.sessions,
-        Number(september.totals.energyFromSolarKwh),
-        Number(september.totals.savingsEur),
-      ],
+      // Earlier months' wallbox counts come from their JSON heads (schemaVersion 3).
+      ["2026-09", "yes", 6, 0, september.totals.sessions, Number(september.totals.energyFromSolarKwh), Number(september.totals.savingsEur)],
       ["2026-10", "yes", 6, 0, october.totals.sessions, Number(october.totals.energyFromSolarKwh), Number(october.totals.savingsEur)],
     ]);
   });
@@ -260,7 +258,7 @@ describe("npm run report with the built-in simulator", () => {
       "hems-savings-2026-10-summary.pdf",
       "hems-savings-2026-10.json",
       "hems-savings-2026-10.xlsx",
-      "hems-savings-report.v2.schema.json",
+      "hems-savings-report.v3.schema.json",
       "hems-sessions-2026-10.csv",
     ]);
   });

@@ -16,6 +16,7 @@ const committed = new URL(`../../schema/${JSON_SCHEMA_FILE_NAME}`, import.meta.u
 const PUBLISHED: Record<number, string> = {
   1: "50698452594c2be3b70d13c9eb5dfc600f45744c39eeb7c5fbaa92b620437a63",
   2: "50521a41136b3a8863c23c3c0ff3add0056f2fdfe1623a12eeaceb7b742d8f6a",
+  3: "fb53f6d95df88b4d379d31f95dfbdfdc7b3367c5ba817c2afc83aa961bbd4dd3",
 };
 
 let out: Awaited<ReturnType<typeof temporaryFolder>>;

@@ -13,16 +13,17 @@ export async function earlierMonths(month: string, source: MonthTotalsSource): P
   return found.filter((totals): totals is MonthTotals => totals !== undefined);
 }
 
-/** Where a JSON report's head ends: at its users (schemaVersion 2) or its wallboxes (1), whichever comes first. */
+/** Where a JSON report's head ends: at its users (schemaVersion 2 and 3) or its wallboxes (1), whichever comes first. */
 const HEAD_ENDS = ['\n  "users": [', '\n  "wallboxes": ['];
 /** A JSON report's head: its totals come before its users and wallboxes, so only the beginning of the file is read. */
 const HEAD_LIMIT = 1 << 20;
 
-/** What the Trend needs of a report's head; the same in every schemaVersion so far. */
+/** What the Trend needs of a report's head; the same in every schemaVersion so far, and from 3 on its wallbox counts. */
 const trendHeadSchema = z.object({
-  schemaVersion: z.union([z.literal(1), z.literal(2)]),
+  schemaVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   month: z.string(),
   complete: z.boolean(),
+  wallboxCounts: z.object({ listed: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }).optional(),
   totals: figuresSchema.pick({ sessions: true, savingsEur: true, energyFromSolarKwh: true }),
 });
 
@@ -46,8 +47,9 @@ export function monthTotalsInFolder(folder: string): MonthTotalsSource {
       return {
         month,
         complete: head.data.complete,
-        wallboxes: null,
-        failedWallboxes: null,
+        // Reports before schemaVersion 3 do not state them in their head.
+        wallboxes: head.data.wallboxCounts?.listed ?? null,
+        failedWallboxes: head.data.wallboxCounts?.failed ?? null,
         sessions: totals.sessions,
         savingsEur: totals.savingsEur,
         energyFromSolarKwh: totals.energyFromSolarKwh,

@@ -84,7 +84,7 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
       window: plan.window,
       generatedAt: new Date(plan.generatedAt),
       totals: totals.result(),
-      complete: failed === 0,
+      wallboxCounts: { listed: plan.wallboxes, failed },
       caveatSavingsEur: caveats.result(),
     }),
   );

@@ -33,11 +33,15 @@ const centsOrNull = (exact: string | undefined) => (exact === undefined ? null :
 
 /** The report's head; key order is fixed here, so the same input always serializes to the same bytes. */
 export function reportHead(
-  input: ReportHeadInput & { totals: Figures; complete: boolean; caveatSavingsEur?: CaveatSavings | undefined },
+  input: ReportHeadInput & {
+    totals: Figures;
+    wallboxCounts: { listed: number; failed: number };
+    caveatSavingsEur?: CaveatSavings | undefined;
+  },
 ): ReportHead {
   const { window } = input;
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     orgId: input.orgId,
     month: window.month,
     timezone: window.timeZone,
@@ -45,7 +49,8 @@ export function reportHead(
     apiQuery: { from: window.from, to: window.to },
     currency: "EUR",
     generatedAt: input.generatedAt.toISOString(),
-    complete: input.complete,
+    complete: input.wallboxCounts.failed === 0,
+    wallboxCounts: { listed: input.wallboxCounts.listed, failed: input.wallboxCounts.failed },
     rules: { periodMembership: periodRule(window, "the report"), rounding: ROUNDING_RULE, money: MONEY_RULE },
     totals: input.totals,
     kpis: kpisOf(input.totals),
@@ -64,7 +69,8 @@ export async function buildMonthlyReport(
   const read = wallboxes.filter((entry) => entry.status === "ok");
   const users: UserReport[] = [];
   for await (const user of userSummaries(entriesFromList(wallboxes))) users.push(userReport(user));
-  return { ...reportHead({ ...input, totals: sumFigures(read), complete: read.length === wallboxes.length }), users, wallboxes };
+  const wallboxCounts = { listed: wallboxes.length, failed: wallboxes.length - read.length };
+  return { ...reportHead({ ...input, totals: sumFigures(read), wallboxCounts }), users, wallboxes };
 }
 
 export function serializeMonthlyReport(report: MonthlyReport): string {

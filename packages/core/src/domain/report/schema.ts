@@ -72,12 +72,12 @@ export const kpisSchema = z
   .describe("Ratios of the totals, computed exactly from them");
 
 /**
- * The JSON report (schemaVersion 2), for systems that read it. A failed wallbox carries its
+ * The JSON report (schemaVersion 3), for systems that read it. A failed wallbox carries its
  * reason instead of figures; totals cover the wallboxes with status "ok", and `complete` is false
  * whenever any wallbox failed.
  */
 export const monthlyReportSchema = z.object({
-  schemaVersion: z.literal(2).describe("The contract's version: it changes whenever a field is added, removed, renamed or changes meaning"),
+  schemaVersion: z.literal(3).describe("The contract's version: it changes whenever a field is added, removed, renamed or changes meaning"),
   orgId: z.string().describe("The Podero organisation"),
   month: z
     .string()
@@ -96,6 +96,12 @@ export const monthlyReportSchema = z.object({
   currency: z.literal("EUR").describe("The currency of every amount, as the Partner API reports it (see rules.money)"),
   generatedAt: z.iso.datetime().describe("When the run read the Partner API (UTC)"),
   complete: z.boolean().describe("False when any wallbox could not be read: the totals then cover only the wallboxes read"),
+  wallboxCounts: z
+    .object({
+      listed: count.describe("The wallboxes the report lists (the length of wallboxes)"),
+      failed: count.describe("Of those, the wallboxes that could not be read (status failed)"),
+    })
+    .describe("How many wallboxes the report lists and how many failed, stated in the head so a reader need not count the array"),
   rules: z
     .object({
       periodMembership: z.string().describe("Which sessions count for the month"),
