@@ -141,10 +141,18 @@ const WRAP: Partial<ExcelJS.Alignment> = { wrapText: true, vertical: "top" };
 const topAlignedStyles = new WeakMap<readonly Partial<ExcelJS.Style>[], Partial<ExcelJS.Style>[]>();
 function topAligned(columnStyles: readonly Partial<ExcelJS.Style>[], index: number): Partial<ExcelJS.Style> {
   let styles = topAlignedStyles.get(columnStyles);
-  if (!styles) topAlignedStyles.set(columnStyles, (styles = []));
+  if (!styles) {
+    styles = [];
+    topAlignedStyles.set(columnStyles, styles);
+  }
+  const made = styles[index];
+  if (made) return made;
   const shared = columnStyles[index] ?? {};
-  return (styles[index] ??= { ...shared, alignment: { ...shared.alignment, vertical: "top" } });
+  const style = { ...shared, alignment: { ...shared.alignment, vertical: "top" as const } };
+  styles[index] = style;
+  return style;
 }
+
 /** INCOMPLETE and FAILED: dark red on light red, which prints in grey on a black-and-white printer too. */
 const ALERT_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFFC7CE" } };
 const ALERT_FONT: Partial<ExcelJS.Font> = { bold: true, color: { argb: "FF9C0006" } };
