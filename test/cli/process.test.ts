@@ -2,29 +2,22 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { monthlyReportSchema } from "@hems-reports/core/domain/report";
 import { type Simulator, type SimulatorOptions, startSimulator } from "@hems-reports/simulator";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ORG_ID, sessionItems, wallboxRef } from "../support/api.ts";
-import { temporaryFolder } from "../support/cli.ts";
+import { useCliFixture } from "../support/cli.ts";
 import { runProcess } from "../support/process.ts";
 
 /** The CLI as `npm run report` starts it: its own process, real signals, real exit statuses. */
 const CLI = "packages/cli/src/main.ts";
 
-let out: Awaited<ReturnType<typeof temporaryFolder>>;
+// A fresh output folder for each test; the simulators a test starts are closed after it.
+const { out, closeAfter } = useCliFixture();
 let simulator: Simulator | undefined;
-beforeEach(async () => {
-  out = await temporaryFolder();
-});
-afterEach(async () => {
-  await simulator?.close();
-  simulator = undefined;
-  await out.remove();
-});
 
 const boxes = [wallboxRef("one", "Garage"), wallboxRef("two", "Carport"), wallboxRef("three", "Barn")];
 
 async function apiRun(options: SimulatorOptions, extraArgs: string[] = []) {
-  simulator = await startSimulator({ seed: "tests", ...options });
+  simulator = closeAfter(await startSimulator({ seed: "tests", ...options }));
   for (const box of boxes) simulator.setSessions(box.wallboxId, sessionItems(3));
   const config = `${out.path}-wallboxes.json`;
   await writeFile(config, JSON.stringify({ orgId: ORG_ID, wallboxes: boxes }));

@@ -3,21 +3,14 @@ import { join } from "node:path";
 import { type MonthlyReport, monthlyReportSchema } from "@hems-reports/core/domain/report";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import ExcelJS from "exceljs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { HELP } from "../../packages/cli/src/options.ts";
 import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "../support/api.ts";
-import { runCli, temporaryFolder } from "../support/cli.ts";
+import { runCli, temporaryFolder, useCliFixture } from "../support/cli.ts";
 
-let out: Awaited<ReturnType<typeof temporaryFolder>>;
+// A fresh output folder for each test; the simulators a test starts are closed after it.
+const { out, closeAfter } = useCliFixture();
 let simulator: Simulator | undefined;
-beforeEach(async () => {
-  out = await temporaryFolder();
-});
-afterEach(async () => {
-  await simulator?.close();
-  simulator = undefined;
-  await out.remove();
-});
 
 const readReport = async (folder: string, month = "2026-10"): Promise<MonthlyReport> =>
   monthlyReportSchema.parse(JSON.parse(await readFile(join(folder, `hems-savings-${month}.json`), "utf8")));
@@ -319,7 +312,7 @@ describe("npm run report against a Partner API (--api-url)", () => {
   }
 
   it("reads a JSON Lines config (.jsonl) and reports the same as from JSON; a bad line is named", async () => {
-    simulator = await startSimulator({ seed: "tests", clientSecret: credentials.PODERO_CLIENT_SECRET });
+    simulator = closeAfter(await startSimulator({ seed: "tests", clientSecret: credentials.PODERO_CLIENT_SECRET }));
     const api = ["--api-url", simulator.url, "--month", "2026-10", "--quiet"];
     const json = await runCli([...api, "--config", await configFile(), "--out", join(out.path, "json")], credentials);
     const path = join(out.path, "..", `${out.path.split("/").at(-1)}-wallboxes.jsonl`);
@@ -336,11 +329,13 @@ describe("npm run report against a Partner API (--api-url)", () => {
   });
 
   it("writes an INCOMPLETE report naming a wallbox that kept failing, and exits 1", async () => {
-    simulator = await startSimulator({
-      seed: "tests",
-      clientSecret: credentials.PODERO_CLIENT_SECRET,
-      onSessionsRequest: (request) => (request.wallboxId === boxes[1]!.wallboxId ? { status: 502 } : undefined),
-    });
+    simulator = closeAfter(
+      await startSimulator({
+        seed: "tests",
+        clientSecret: credentials.PODERO_CLIENT_SECRET,
+        onSessionsRequest: (request) => (request.wallboxId === boxes[1]!.wallboxId ? { status: 502 } : undefined),
+      }),
+    );
     simulator.setSessions(boxes[0]!.wallboxId, [sessionItem(1, { savings_eur: 1.005 }), sessionItem(2, { savings_eur: 2.675 })]);
     simulator.setSessions(boxes[2]!.wallboxId, sessionItems(250));
     const run = await runCli(
@@ -368,7 +363,7 @@ describe("npm run report against a Partner API (--api-url)", () => {
   });
 
   it("uses PODERO_API_TOKEN as a bearer token and never prints it", async () => {
-    simulator = await startSimulator({ seed: "tests" });
+    simulator = closeAfter(await startSimulator({ seed: "tests" }));
     const token = simulator.issueToken();
     const run = await runCli(["--api-url", simulator.url, "--config", await configFile(), "--out", out.path, "--month", "2026-09"], {
       PODERO_API_TOKEN: token,
@@ -388,7 +383,7 @@ describe("npm run report against a Partner API (--api-url)", () => {
     ["an expired token", { PODERO_API_TOKEN: "sim_expired_token_value" }, /refused PODERO_API_TOKEN \(HTTP 401\)/],
     ["no credentials", {}, /no API credentials: set PODERO_API_TOKEN/],
   ])("stops before writing anything on %s", async (_name, env, message) => {
-    simulator = await startSimulator({ seed: "tests" });
+    simulator = closeAfter(await startSimulator({ seed: "tests" }));
     const run = await runCli(["--api-url", simulator.url, "--config", await configFile(), "--out", out.path], env);
     expect(run.code).toBe(2);
     expect(run.text).toMatch(message);
@@ -398,7 +393,7 @@ describe("npm run report against a Partner API (--api-url)", () => {
   });
 
   it("stops on a bad config before any request, naming the field", async () => {
-    simulator = await startSimulator({ seed: "tests" });
+    simulator = closeAfter(await startSimulator({ seed: "tests" }));
     const config = { orgId: ORG_ID, wallboxes: [...boxes, boxes[0]!, { userId: boxes[0]!.userId, wallboxId: "garage-1" }] };
     const run = await runCli(["--api-url", simulator.url, "--config", await configFile(config), "--out", out.path], credentials);
     expect(run.code).toBe(2);

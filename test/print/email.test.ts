@@ -5,31 +5,26 @@ import { financeEmail, groupDigits } from "@hems-reports/core/domain/email";
 import { type Manifest, type MonthlyReport, manifestSchema } from "@hems-reports/core/domain/report";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { simpleParser } from "mailparser";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ORG_ID, sessionItem, wallboxRef } from "../support/api.ts";
-import { runCli, temporaryFolder } from "../support/cli.ts";
+import { runCli, useCliFixture } from "../support/cli.ts";
 
-let out: Awaited<ReturnType<typeof temporaryFolder>>;
+// A fresh output folder for each test; the simulators a test starts are closed after it.
+const { out, closeAfter } = useCliFixture();
 let simulator: Simulator | undefined;
-beforeEach(async () => {
-  out = await temporaryFolder();
-});
-afterEach(async () => {
-  await simulator?.close();
-  simulator = undefined;
-  await out.remove();
-});
 
 describe("the email finance receives (npm run report -- --email-out)", () => {
   const boxes = [wallboxRef("mail-1", "Garage"), wallboxRef("mail-2", "Carport <north>"), wallboxRef("mail-3")];
   const credentials = { PODERO_CLIENT_ID: "simulator-client", PODERO_CLIENT_SECRET: "s3cret-value-never-in-mail" };
 
   it("says what finance needs: the state in the subject, the totals, the caveats, the failed wallboxes, links to the files; nothing secret", async () => {
-    simulator = await startSimulator({
-      seed: "tests",
-      clientSecret: credentials.PODERO_CLIENT_SECRET,
-      onSessionsRequest: (request) => (request.wallboxId === boxes[2]!.wallboxId ? { status: 404 } : undefined),
-    });
+    simulator = closeAfter(
+      await startSimulator({
+        seed: "tests",
+        clientSecret: credentials.PODERO_CLIENT_SECRET,
+        onSessionsRequest: (request) => (request.wallboxId === boxes[2]!.wallboxId ? { status: 404 } : undefined),
+      }),
+    );
     simulator.setSessions(boxes[0]!.wallboxId, [sessionItem(1, { savings_eur: 1234.5 }), sessionItem(2, { ended_at: null, savings_eur: 0.25 })]);
     simulator.setSessions(boxes[1]!.wallboxId, [sessionItem(3, { has_complete_price_coverage: false })]);
     const config = join(out.path, "..", `${out.path.split("/").at(-1)}-wallboxes.json`);

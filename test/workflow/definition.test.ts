@@ -71,7 +71,7 @@ describe("the report workflow's definition", () => {
     // Plan, Collect and Merge are retried on the Lambda service's own errors, then on S3's (what
     // the client's retries and resumed reads could not mend) and Secrets Manager's; any other error fails the run.
     const storeErrors = {
-      ErrorEquals: ["S3ObjectError", "AwsServiceError"],
+      ErrorEquals: ["S3ObjectError", "AwsServiceError", "ApiUnreachableError"],
       MaxAttempts: 3,
       IntervalSeconds: 5,
       BackoffRate: 3,

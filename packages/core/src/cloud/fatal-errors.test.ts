@@ -40,7 +40,6 @@ describe("the errors that stop a run", () => {
       "RunStopError",
       "ConfigError",
       "CredentialsError",
-      "ApiUnreachableError",
       "NothingReadError",
       "SettingsError",
       "WorkStoreError",

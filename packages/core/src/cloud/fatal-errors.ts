@@ -16,10 +16,11 @@ export const FATAL_STEP_ERRORS: readonly string[] = [
 ];
 
 /**
- * Faults of AWS's services that their clients' own retries could not mend (the bucket: S3ObjectError;
- * Secrets Manager: AwsServiceError): Plan, Collect and Merge are retried on these.
+ * Faults of the services the steps call that their clients' own retries could not mend (the
+ * bucket: S3ObjectError; Secrets Manager: AwsServiceError; the Partner API before the reads:
+ * ApiUnreachableError): Plan, Collect and Merge are retried on these, over a minute or so.
  */
-export const RETRIED_STORE_ERRORS = ["S3ObjectError", "AwsServiceError"] as const;
+export const RETRIED_STORE_ERRORS = ["S3ObjectError", "AwsServiceError", "ApiUnreachableError"] as const;
 
 export const isRetriedStoreError = (error: unknown): boolean =>
   error instanceof Error && (RETRIED_STORE_ERRORS as readonly string[]).includes(error.name);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Manifest, MonthTotals } from "../domain/report/index.ts";
 import type { RunJob } from "../domain/run/index.ts";
 import { composeMime } from "../formats/mime/index.ts";
@@ -64,8 +65,11 @@ export async function sendFinanceEmail(
         }
       : {}),
   });
-  const attachments =
-    summaryPdf && manifest.files.pdf ? [{ filename: manifest.files.pdf.name, content: summaryPdf, contentType: "application/pdf" }] : [];
+  // Only the bytes the manifest vouches for: a retried merge keeps the file an earlier attempt
+  // stored, which may differ (the earlier months it read may have changed); the link still works.
+  const pdf = manifest.files.pdf;
+  const vouched = summaryPdf && pdf && createHash("sha256").update(summaryPdf).digest("hex") === pdf.sha256;
+  const attachments = vouched ? [{ filename: pdf.name, content: summaryPdf, contentType: "application/pdf" }] : [];
   const raw = await composeMime(email, {
     from: finance.from,
     to: finance.recipients,

@@ -3,16 +3,23 @@ import { runJobSchema } from "@hems-reports/core/domain/run";
 import { productionStepDeps } from "../wiring/step-deps.ts";
 import { stepHandler } from "../wiring/step-handler.ts";
 
-/** The workflow's first step: records the run as running and plans its shards. */
+/** The organisation's request ends this long before the invocation does, leaving time to record why. */
+export const PLAN_RESERVE_MS = 30_000;
+
+/** The workflow's first step: records the run as running, asks the Partner API for the organisation, and plans its shards. */
 export const createPlanHandler = stepHandler(
   "plan",
   runJobSchema,
   (job) => job,
-  (job, { app, workflow }) =>
-    planStep(workflow, job, {
+  (job, { app, workflow, context }) => {
+    const remaining = context?.getRemainingTimeInMillis();
+    // An API that never answers ends the request in time for the step to fail with its reason, not by Lambda's time-out.
+    const deadline = remaining === undefined ? new AbortController().signal : AbortSignal.timeout(Math.max(1_000, remaining - PLAN_RESERVE_MS));
+    return planStep(workflow, job, {
       shardSize: app.shardSize,
-      organization: (orgId) => app.readDeps(new AbortController().signal).reader.organization(orgId),
-    }),
+      organization: (orgId) => app.readDeps(deadline).reader.organization(orgId),
+    });
+  },
 );
 
 export const handler = createPlanHandler(productionStepDeps);

@@ -62,21 +62,26 @@ export class PartnerApiClient implements SessionsReader {
     const url = `${this.baseUrl}${API_PREFIX}/org/${encodeURIComponent(orgId)}`;
     const where = `the Partner API at ${this.baseUrl}`;
     const describe = `GET ${url}`;
+    // Bounded like one wallbox's reads: a server asking to wait minutes fails the request instead.
+    const budget = new WaitBudget(this.options.http.policy.maxWaitPerWallboxMs);
     let answer: HttpAnswer;
     try {
       let token = await this.options.tokens.token();
-      answer = await requestWithRetry(this.options.http, describe, url, () => bearer(token));
+      answer = await requestWithRetry(this.options.http, describe, url, () => bearer(token), budget);
       if (answer.status === 401) {
         token = await this.options.tokens.refresh(token);
-        answer = await requestWithRetry(this.options.http, describe, url, () => bearer(token));
+        answer = await requestWithRetry(this.options.http, describe, url, () => bearer(token), budget);
         if (answer.status === 401) throw new CredentialsError(`${where} refused a freshly issued token (HTTP 401): check the credentials`);
       }
     } catch (error) {
       if (error instanceof HttpStatusError) throw new ApiUnreachableError(`${where} could not be reached: ${error.message}`, { cause: error });
+      const deadline = this.options.http.signal;
+      if (deadline?.aborted && error === deadline.reason)
+        throw new ApiUnreachableError(`${where} did not answer ${describe} before the step's time ran out`, { cause: error });
       throw error;
     }
     if (answer.status === 403)
-      throw new ApiUnreachableError(`${where} refused the credentials (HTTP 403 to ${describe}): they may not read organisation ${orgId}`);
+      throw new CredentialsError(`${where} refused the credentials (HTTP 403 to ${describe}): they may not read organisation ${orgId}`);
     if (answer.status === 404) throw new ConfigError(`${where} knows no organisation ${orgId} (HTTP 404 to ${describe}): check orgId in the config`);
     if (answer.status !== 200) throw new ApiUnreachableError(`${where} answered HTTP ${answer.status} to ${describe}`);
     let json: unknown;

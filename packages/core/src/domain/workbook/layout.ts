@@ -293,7 +293,8 @@ function trendChart(months: readonly MonthTotals[]): ChartSpec {
   return {
     title: "Savings and energy from solar by month",
     categoryColumn: 1,
-    categories: months.map((month) => `${month.month}${month.complete ? "" : " (INCOMPLETE)"}`),
+    // As the cells hold them (a chart draws from its cells); the Complete column says which months were INCOMPLETE.
+    categories: months.map((month) => month.month),
     firstRow: 2,
     series: [
       { name: "Savings (EUR)", column: 7, values: months.map((month) => Number(month.savingsEur)), kind: "bar", axisTitle: "EUR", colour: "2F6F4F" },

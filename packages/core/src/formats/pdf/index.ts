@@ -1,1 +1,1 @@
-export { summaryPdfBytes, writeSummaryPdf } from "./summary-pdf.ts";
+export { drawable, summaryPdfBytes, writeSummaryPdf } from "./summary-pdf.ts";

@@ -16,13 +16,38 @@ const OK = { fill: "#e3efe6", text: "#1e4d33" };
 
 type Doc = PDFKit.PDFDocument;
 
+/** The characters besides Latin-1 that Windows-1252, the standard fonts' encoding, has. */
+const WIN_ANSI_EXTRA = new Set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ");
+const NEAREST: Record<string, string> = { ł: "l", Ł: "L", đ: "d", Đ: "D", ı: "i", ħ: "h", Ħ: "H", ŧ: "t", Ŧ: "T" };
+
+/**
+ * Text as pdfkit's standard fonts can draw it (Windows-1252): a letter outside it is written as
+ * its base letter ("Łódź" as "Lódz", "Škoda" stays), anything else as "?", never as the garbled
+ * glyphs the font would otherwise show. An organisation's name in another script needs an
+ * embedded Unicode font, which this summary does not carry yet.
+ */
+export function drawable(text: string): string {
+  let out = "";
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
+    if (code < 0x100 || WIN_ANSI_EXTRA.has(character)) {
+      out += character;
+      continue;
+    }
+    const base = NEAREST[character] ?? character.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+    out += [...base].every((part) => part.codePointAt(0)! < 0x100 || WIN_ANSI_EXTRA.has(part)) && base !== "" ? base : "?";
+  }
+  return out;
+}
+
 /**
  * The one-page PDF summary: title, state, the headline beside last month's, the trend chart of
  * savings and energy, the outcomes, the caveats and the money statement. Drawn with pdfkit's
  * standard fonts (nothing to install, nothing read from disk), and dated with the report's own
  * time, so the same report gives the same bytes.
  */
-export async function writeSummaryPdf(page: SummaryPage, out: Writable): Promise<void> {
+export async function writeSummaryPdf(content: SummaryPage, out: Writable): Promise<void> {
+  const page = drawablePage(content);
   const created = new Date(page.generatedAt);
   const doc = new PDFDocument({
     size: "A4",
@@ -44,6 +69,30 @@ export async function writeSummaryPdf(page: SummaryPage, out: Writable): Promise
     .text(page.footer, PAGE.margin, PAGE.height - PAGE.margin - 20, { width: CONTENT_WIDTH, lineBreak: true });
   doc.end();
   await written;
+}
+
+/** Every text of the page as the standard fonts can draw it (see `drawable`). */
+function drawablePage(page: SummaryPage): SummaryPage {
+  const text = (value: string) => drawable(value);
+  const maybe = (value: string | null) => (value === null ? null : drawable(value));
+  return {
+    ...page,
+    title: text(page.title),
+    state: text(page.state),
+    period: text(page.period),
+    previousMonth: maybe(page.previousMonth),
+    headline: page.headline.map((row) => ({
+      label: text(row.label),
+      value: text(row.value),
+      previous: maybe(row.previous),
+      change: maybe(row.change),
+    })),
+    trend: page.trend.map((point) => ({ ...point, label: text(point.label) })),
+    outcomes: page.outcomes.map((outcome) => ({ name: text(outcome.name), sessions: text(outcome.sessions), share: text(outcome.share) })),
+    caveats: page.caveats.map(text),
+    money: text(page.money),
+    footer: text(page.footer),
+  };
 }
 
 /** The summary's bytes, for an email attachment as well as the file. */
@@ -118,8 +167,9 @@ function chart(doc: Doc, trend: readonly TrendPoint[]) {
   doc.moveDown(0.3);
   const box = { left: PAGE.margin + 52, top: doc.y + 4, width: CONTENT_WIDTH - 104, height: 150 };
   const bottom = box.top + box.height;
-  const maxSavings = niceCeiling(Math.max(...trend.map((point) => point.savingsEur), 0));
-  const maxEnergy = niceCeiling(Math.max(...trend.map((point) => point.energyFromSolarKwh), 0));
+  const savingsRange = axisRange(trend.map((point) => point.savingsEur));
+  const energyRange = axisRange(trend.map((point) => point.energyFromSolarKwh));
+  const yOf = (value: number, range: AxisRange) => bottom - (box.height * (value - range.low)) / (range.high - range.low);
   // Gridlines and both axes' labels, in quarters.
   doc.font("Helvetica").fontSize(7).lineWidth(0.3);
   for (let step = 0; step <= 4; step++) {
@@ -129,18 +179,22 @@ function chart(doc: Doc, trend: readonly TrendPoint[]) {
       .lineTo(box.left + box.width, y)
       .strokeColor("#d5dae0")
       .stroke();
-    doc.fillColor(SAVINGS_COLOUR).text(axisLabel((maxSavings * step) / 4), PAGE.margin, y - 3, { width: 48, align: "right", lineBreak: false });
-    doc.fillColor(ENERGY_COLOUR).text(axisLabel((maxEnergy * step) / 4), box.left + box.width + 4, y - 3, { width: 48, lineBreak: false });
+    const at = (range: AxisRange) => range.low + ((range.high - range.low) * step) / 4;
+    doc.fillColor(SAVINGS_COLOUR).text(axisLabel(at(savingsRange)), PAGE.margin, y - 3, { width: 48, align: "right", lineBreak: false });
+    doc.fillColor(ENERGY_COLOUR).text(axisLabel(at(energyRange)), box.left + box.width + 4, y - 3, { width: 48, lineBreak: false });
   }
   doc.fillColor(SAVINGS_COLOUR).text("EUR", PAGE.margin, box.top - 12, { width: 48, align: "right", lineBreak: false });
   doc.fillColor(ENERGY_COLOUR).text("kWh", box.left + box.width + 4, box.top - 12, { width: 48, lineBreak: false });
   const slot = box.width / Math.max(trend.length, 1);
   const barWidth = Math.min(28, slot * 0.6);
+  const zero = yOf(0, savingsRange);
   trend.forEach((point, index) => {
     const centre = box.left + slot * (index + 0.5);
-    const height = maxSavings === 0 ? 0 : (box.height * point.savingsEur) / maxSavings;
+    // A bar stands on zero: up for savings, down for a month whose savings were negative.
+    const top = Math.min(zero, yOf(point.savingsEur, savingsRange));
+    const height = Math.abs(yOf(point.savingsEur, savingsRange) - zero);
     doc
-      .rect(centre - barWidth / 2, bottom - height, barWidth, height)
+      .rect(centre - barWidth / 2, top, barWidth, height)
       .fillOpacity(point.complete ? 1 : 0.45)
       .fill(SAVINGS_COLOUR);
     doc.fillOpacity(1);
@@ -148,10 +202,7 @@ function chart(doc: Doc, trend: readonly TrendPoint[]) {
       .fillColor(MUTED)
       .text(`${point.label}${point.complete ? "" : "*"}`, centre - slot / 2, bottom + 3, { width: slot, align: "center", lineBreak: false });
   });
-  const points = trend.map((point, index) => ({
-    x: box.left + slot * (index + 0.5),
-    y: bottom - (maxEnergy === 0 ? 0 : (box.height * point.energyFromSolarKwh) / maxEnergy),
-  }));
+  const points = trend.map((point, index) => ({ x: box.left + slot * (index + 0.5), y: yOf(point.energyFromSolarKwh, energyRange) }));
   if (points.length > 1) {
     doc.moveTo(points[0]!.x, points[0]!.y);
     for (const point of points.slice(1)) doc.lineTo(point.x, point.y);
@@ -186,6 +237,18 @@ function notes(doc: Doc, page: SummaryPage) {
   section("Money", [page.money]);
 }
 
+interface AxisRange {
+  low: number;
+  high: number;
+}
+
+/** From zero (or a rounded value below it, when one is negative) to a rounded value at or above the highest. */
+function axisRange(values: readonly number[]): AxisRange {
+  const low = Math.min(0, ...values);
+  const high = Math.max(0, ...values);
+  return { low: low < 0 ? -niceCeiling(-low) : 0, high: niceCeiling(high) };
+}
+
 /** The smallest 1, 2 or 5 times a power of ten at or above `value`, for an axis's top. */
 function niceCeiling(value: number): number {
   if (value <= 0) return 1;
@@ -195,5 +258,5 @@ function niceCeiling(value: number): number {
 }
 
 function axisLabel(value: number): string {
-  return value >= 100_000 ? `${Math.round(value / 1000).toLocaleString("en")}k` : Math.round(value).toLocaleString("en");
+  return Math.abs(value) >= 100_000 ? `${Math.round(value / 1000).toLocaleString("en")}k` : Math.round(value).toLocaleString("en");
 }

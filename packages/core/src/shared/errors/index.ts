@@ -36,10 +36,13 @@ export class CredentialsError extends RunStopError {
 }
 
 /**
- * The Partner API could not be used at all: not reached (connection refused, DNS, TLS, time-outs),
- * or it refused the credentials. Nothing is written: a report of no wallbox is no report.
+ * The Partner API could not be reached before the reads (connection refused, DNS, TLS, time-outs,
+ * 5xx after the retries): nothing is written, a report of no wallbox is no report. Locally the run
+ * stops; in the cloud the plan step is tried again a few times (an outage may be brief), then the
+ * run fails. Credentials it refuses are a `CredentialsError`.
  */
 export class ApiUnreachableError extends RunStopError {
+  static override readonly endsCloudRun: boolean = false;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "ApiUnreachableError";
