@@ -1,0 +1,1 @@
+export { JsonArrayError, jsonArrayItems } from "./split.ts";
