@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { stringify } from "lossless-json";
+import { apiUser, apiWallbox, type SimulatedUser, simulatedUser } from "./organization.ts";
 import { type ApiSessionItem, generateSessions } from "./sessions.ts";
 
 /** What a test can make the server answer instead of the data, for one request. */
@@ -40,6 +42,8 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** The organisation's name (`GET /org/{org_id}`), for any organisation id. Default: "Demo Energie GmbH". */
   orgName?: string;
+  /** How many users the organisation's users list holds (`GET /org/{org_id}/users`, see organization.ts). Default: 25, the demo's. */
+  orgUsers?: number;
   /** Called before each sessions request is answered; a fault returned replaces the answer. */
   // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes may return nothing at all
   onSessionsRequest?: (request: SessionsRequest, simulator: Simulator) => Fault | undefined | void;
@@ -50,6 +54,10 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const SESSIONS_PATH = /^\/api\/partners\/v2\.0\/org\/([^/]+)\/users\/([^/]+)\/wallboxes\/([^/]+)\/hems-sessions\/?$/;
 const TOKEN_PATH = /^\/oauth2\/token\/?$/;
 const ORG_PATH = /^\/api\/partners\/v2\.0\/org\/([^/]+)\/?$/;
+const USERS_PATH = /^\/api\/partners\/v2\.0\/org\/([^/]+)\/users\/?$/;
+const USER_WALLBOXES_PATH = /^\/api\/partners\/v2\.0\/org\/([^/]+)\/users\/([^/]+)\/wallboxes\/?$/;
+/** Users written to the users list per write: the list is made as it is sent. */
+const USERS_PER_WRITE = 500;
 
 /** An answer made and waiting to be sent. */
 type Answer = (response: ServerResponse) => void;
@@ -73,6 +81,7 @@ export class Simulator {
   private readonly recent = new Map<string, { all: ApiSessionItem[]; pages: Map<string, Buffer> }>();
   private readonly hanging = new Set<ServerResponse>();
   private server: Server | undefined;
+  private userIndex: Map<string, number> | undefined;
   url = "";
   /** Requests the token endpoint has received. */
   tokenRequests = 0;
@@ -169,6 +178,22 @@ export class Simulator {
         return this.json(422, { detail: [{ loc: ["path", "org_id"], msg: "value is not a valid uuid", type: "type_error.uuid" }] });
       return this.json(200, { id: orgId, name: this.options.orgName ?? "Demo Energie GmbH", description: null, contact: null });
     }
+    const users = USERS_PATH.exec(url.pathname);
+    const userWallboxes = USER_WALLBOXES_PATH.exec(url.pathname);
+    if (users || userWallboxes) {
+      if (request.method !== "GET") return this.json(405, { detail: "Method Not Allowed" });
+      if (!this.authorized(request)) return this.json(401, { detail: "Invalid or expired token" }, { "www-authenticate": "Bearer" });
+      const orgId = decodeURIComponent((users ?? userWallboxes)![1] ?? "");
+      if (!UUID.test(orgId))
+        return this.json(422, { detail: [{ loc: ["path", "org_id"], msg: "value is not a valid uuid", type: "type_error.uuid" }] });
+      if (users) return (response) => void this.streamUsers(orgId, response).catch(() => response.destroy());
+      const user = this.userById(decodeURIComponent(userWallboxes![2] ?? ""));
+      if (!user) return this.json(404, { detail: "Not found." });
+      return this.json(
+        200,
+        user.wallboxes.map((wallbox) => apiWallbox(user, wallbox)),
+      );
+    }
     const match = SESSIONS_PATH.exec(url.pathname);
     if (!match) return this.json(404, { detail: "Not Found" });
     if (request.method !== "GET") return this.json(405, { detail: "Method Not Allowed" });
@@ -194,6 +219,38 @@ export class Simulator {
       response.writeHead(200, { "content-type": "application/json", "content-length": body.length });
       response.end(body);
     };
+  }
+
+  /** The organisation's users, as many as `orgUsers` says. */
+  get userCount(): number {
+    return this.options.orgUsers ?? 25;
+  }
+
+  /** The simulated user with this id, or undefined (the index of ids is made on first use). */
+  private userById(userId: string): SimulatedUser | undefined {
+    if (!this.userIndex) {
+      this.userIndex = new Map();
+      for (let index = 0; index < this.userCount; index++) this.userIndex.set(simulatedUser(this.seed, index).id, index);
+    }
+    const index = this.userIndex.get(userId.toLowerCase());
+    return index === undefined ? undefined : simulatedUser(this.seed, index);
+  }
+
+  /** The users list, one JSON array made as it is sent, a few hundred users a write, waiting for the client to take them. */
+  private async streamUsers(orgId: string, response: ServerResponse): Promise<void> {
+    response.writeHead(200, { "content-type": "application/json" });
+    const write = async (text: string) => {
+      if (!response.write(text)) await once(response, "drain");
+    };
+    await write("[");
+    for (let first = 0; first < this.userCount; first += USERS_PER_WRITE) {
+      if (response.destroyed) return;
+      const batch: string[] = [];
+      for (let index = first; index < Math.min(first + USERS_PER_WRITE, this.userCount); index++)
+        batch.push(JSON.stringify(apiUser(orgId, simulatedUser(this.seed, index))));
+      await write(`${first === 0 ? "" : ","}${batch.join(",")}`);
+    }
+    response.end("]");
   }
 
   /**
