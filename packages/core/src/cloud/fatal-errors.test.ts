@@ -40,6 +40,7 @@ describe("the errors that stop a run", () => {
       "RunStopError",
       "ConfigError",
       "CredentialsError",
+      "DiscoveryError",
       "NothingReadError",
       "SettingsError",
       "WorkStoreError",

@@ -1,6 +1,7 @@
 import type { WallboxRef } from "../../domain/config/index.ts";
 import { parseDecimal } from "../../domain/money/index.ts";
 import type { MonthWindow } from "../../domain/month/index.ts";
+import { apiUserSchema, apiWallboxSchema, type OrgReader, type OrgUser, type OrgWallbox, orgUserOf, orgWallboxOf } from "../../domain/org/index.ts";
 import {
   apiSessionPageSchema,
   type Organization,
@@ -10,13 +11,15 @@ import {
   type SessionsReader,
   WallboxReadError,
 } from "../../domain/sessions/index.ts";
-import { ApiUnreachableError, ConfigError } from "../../shared/errors/index.ts";
+import { ApiUnreachableError, ConfigError, DiscoveryError } from "../../shared/errors/index.ts";
 import { parseJsonKeepingDigits } from "../../shared/exact-json/index.ts";
+import { jsonArrayItems } from "../../shared/json-array/index.ts";
 import { formatIssues } from "../../shared/validation/index.ts";
 import { normalizeBaseUrl } from "./base-url.ts";
 import { CredentialsError, HttpStatusError } from "./errors.ts";
 import { type HttpAnswer, type HttpDeps, requestWithRetry, WaitBudget } from "./http.ts";
 import type { OutgoingRequest } from "./send.ts";
+import { openStream } from "./stream.ts";
 import type { TokenSource } from "./token.ts";
 
 export const MAX_PAGE_SIZE = 200;
@@ -42,7 +45,7 @@ type ReadAttempt = { consistent: true; sessions: Session[] } | { consistent: fal
  * cannot vouch for: sessions are deduplicated by id, and a read whose `total` moved, whose pages
  * repeat, or whose unique count disagrees with `total` is read again, then failed.
  */
-export class PartnerApiClient implements SessionsReader {
+export class PartnerApiClient implements SessionsReader, OrgReader {
   private readonly baseUrl: string;
   private readonly maxReads: number;
   private readonly maxSessions: number;
@@ -93,6 +96,82 @@ export class PartnerApiClient implements SessionsReader {
     const parsed = organizationSchema.safeParse(json);
     if (!parsed.success) throw new ApiUnreachableError(`${where} answered ${describe} against the contract: ${formatIssues(parsed.error, 3)}`);
     return parsed.data;
+  }
+
+  /**
+   * The organisation's users, one at a time as the list arrives (`GET /org/{org_id}/users`, one
+   * JSON array with no paging: a million users is hundreds of MB, never held whole). A list that
+   * cannot be had, breaks off or breaks the contract stops the run (`DiscoveryError`; an API that
+   * cannot be reached is an `ApiUnreachableError`, which the workflow retries).
+   */
+  async *users(orgId: string): AsyncGenerator<OrgUser> {
+    const url = `${this.baseUrl}${API_PREFIX}/org/${encodeURIComponent(orgId)}/users`;
+    const where = `the Partner API at ${this.baseUrl}`;
+    const describe = `GET ${url}`;
+    const budget = new WaitBudget(this.options.http.policy.maxWaitPerWallboxMs);
+    const open = async (token: string) => {
+      try {
+        return await openStream(this.options.http, describe, url, { authorization: `Bearer ${token}`, accept: "application/json" }, budget);
+      } catch (error) {
+        if (error instanceof HttpStatusError) throw new ApiUnreachableError(`${where} could not list the users: ${error.message}`, { cause: error });
+        throw error;
+      }
+    };
+    let token = await this.options.tokens.token();
+    let answer = await open(token);
+    if (answer.status === 401) {
+      token = await this.options.tokens.refresh(token);
+      answer = await open(token);
+      if (answer.status === 401) throw new CredentialsError(`${where} refused a freshly issued token (HTTP 401): check the credentials`);
+    }
+    if (answer.status === 403) throw new CredentialsError(`${where} refused the credentials (HTTP 403 to ${describe}): they may not list the users`);
+    if (!("body" in answer)) throw new DiscoveryError(`${where} answered HTTP ${answer.status} to ${describe}: the users cannot be listed`);
+    let count = 0;
+    try {
+      for await (const text of jsonArrayItems(answer.body)) {
+        const parsed = apiUserSchema.safeParse(JSON.parse(text));
+        if (!parsed.success)
+          throw new DiscoveryError(`user ${count + 1} of ${describe} does not match the contract: ${formatIssues(parsed.error, 3)}`);
+        count++;
+        yield orgUserOf(parsed.data);
+      }
+    } catch (error) {
+      if (error instanceof DiscoveryError) throw error;
+      throw new DiscoveryError(`${where}: the users list broke off after ${count} users (${(error as Error).message})`, { cause: error });
+    }
+  }
+
+  /**
+   * One user's wallboxes (`GET /org/{org_id}/users/{user_id}/wallboxes`: a bare array of the
+   * detail endpoint's objects, inferred from its sibling endpoints). An answer of another shape
+   * fails that user, naming what the API sent, as a wallbox that cannot be read does.
+   */
+  async userWallboxes(orgId: string, userId: string): Promise<OrgWallbox[]> {
+    const url = `${this.baseUrl}${API_PREFIX}/org/${encodeURIComponent(orgId)}/users/${encodeURIComponent(userId)}/wallboxes`;
+    const describe = "the user's wallbox list";
+    const budget = new WaitBudget(this.options.http.policy.maxWaitPerWallboxMs);
+    let token = await this.options.tokens.token();
+    let answer = await this.get(describe, url, token, budget);
+    if (answer.status === 401) {
+      token = await this.options.tokens.refresh(token);
+      answer = await this.get(describe, url, token, budget);
+      if (answer.status === 401) throw new CredentialsError("the Partner API refused a freshly issued token (HTTP 401): check the credentials");
+    }
+    if (answer.status !== 200) throw new WallboxReadError(describeStatus(answer.status, describe));
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.body);
+    } catch (error) {
+      throw new WallboxReadError(`${describe}: the answer is not valid JSON (${(error as Error).message})`, { cause: error });
+    }
+    if (!Array.isArray(json))
+      throw new WallboxReadError(`${describe}: the answer is not a list of wallboxes (the endpoint's shape is inferred: check it)`);
+    return json.map((item, index) => {
+      const parsed = apiWallboxSchema.safeParse(item);
+      if (!parsed.success)
+        throw new WallboxReadError(`${describe}: wallbox ${index + 1} does not match the contract: ${formatIssues(parsed.error, 3)}`);
+      return orgWallboxOf(userId.toLowerCase(), parsed.data);
+    });
   }
 
   async listSessions(orgId: string, wallbox: WallboxRef, window: MonthWindow): Promise<Session[]> {

@@ -49,6 +49,17 @@ export class ApiUnreachableError extends RunStopError {
   }
 }
 
+/**
+ * The organisation's users could not be listed, or the list is not what the contract says: a
+ * run that finds its wallboxes through the API has no list to report on, so it stops here.
+ */
+export class DiscoveryError extends RunStopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "DiscoveryError";
+  }
+}
+
 /** Not one wallbox of the run could be read: nothing is written, whatever each read's reason. */
 export class NothingReadError extends RunStopError {
   constructor(message: string, options?: ErrorOptions) {
@@ -139,6 +150,7 @@ export const RUN_STOP_ERRORS = [
   ConfigError,
   CredentialsError,
   ApiUnreachableError,
+  DiscoveryError,
   NothingReadError,
   SettingsError,
   WorkStoreError,
