@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
 import { type FileHandle, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -12,6 +13,7 @@ import { parseMonth, previousFullMonth } from "@hems-reports/core/domain/month";
 import { type MonthTotals, monthsBefore } from "@hems-reports/core/domain/report";
 import { composeMime } from "@hems-reports/core/formats/mime";
 import {
+  discoverWallboxes,
   earlierMonths,
   financeEmailFor,
   manifestFor,
@@ -58,7 +60,9 @@ interface Target {
   apiUrl: string;
   tokenUrl: string;
   credentials: ApiCredentials;
-  config: ReportConfig;
+  /** The wallboxes to report; none when they are to be discovered from the API (`--wallboxes-from api`). */
+  config?: ReportConfig;
+  orgId: string;
   simulator?: Simulator;
 }
 
@@ -93,26 +97,67 @@ async function loadConfigFile(path: string): Promise<ReportConfig> {
 
 async function resolveTarget(options: CliOptions, environment: CliEnvironment): Promise<Target> {
   const apiUrl = options["api-url"];
+  const discover = options["wallboxes-from"] === "api";
   if (apiUrl) {
-    const config = await loadConfigFile(options.config!);
+    const config = discover ? undefined : await loadConfigFile(options.config!);
     const credentials = credentialsFromEnv(environment.env);
     const base = normalizeBaseUrl(apiUrl);
-    return { apiUrl: base, tokenUrl: options["token-url"] ?? defaultTokenUrl(base), credentials, config };
+    return {
+      apiUrl: base,
+      tokenUrl: options["token-url"] ?? defaultTokenUrl(base),
+      credentials,
+      orgId: config?.orgId ?? options["org-id"]!,
+      ...(config ? { config } : {}),
+    };
   }
-  const config = options.config
-    ? await loadConfigFile(options.config)
-    : parseReportConfig(demoConfig(options.seed, options.wallboxes), "(simulator demo)");
-  const simulator = await startSimulator({ seed: options.seed });
+  const demo = demoConfig(options.seed, options.wallboxes);
+  const config = discover ? undefined : options.config ? await loadConfigFile(options.config) : parseReportConfig(demo, "(simulator demo)");
+  // The simulator's org has as many users as the demo has wallboxes (user i owns wallbox i, some users more).
+  const simulator = await startSimulator({ seed: options.seed, orgUsers: options.wallboxes });
   environment.output.info(
-    `Using the built-in Partner API simulator at ${simulator.url} (seed "${options.seed}", ${config.wallboxes.length} wallboxes). Pass --api-url to use the real API.`,
+    `Using the built-in Partner API simulator at ${simulator.url} (seed "${options.seed}", ${config ? `${config.wallboxes.length} wallboxes` : `${options.wallboxes} users`}). Pass --api-url to use the real API.`,
   );
   return {
     apiUrl: simulator.url,
     tokenUrl: simulator.tokenUrl,
     credentials: { kind: "client", ...simulator.credentials },
-    config,
+    orgId: config?.orgId ?? demo.orgId,
+    ...(config ? { config } : {}),
     simulator,
   };
+}
+
+/**
+ * The run's wallboxes from the Partner API (`--wallboxes-from api`): written beside the report as
+ * `wallboxes-YYYY-MM.jsonl` (whole or not at all), then read back as the config it is, so the run
+ * can be repeated from its own input.
+ */
+async function discoveredConfig(
+  reader: PartnerApiClient,
+  orgId: string,
+  folder: string,
+  month: string,
+  options: CliOptions,
+  output: CliEnvironment["output"],
+): Promise<ReportConfig> {
+  const path = join(folder, `wallboxes-${month}.jsonl`);
+  const temporary = join(folder, `.wallboxes-${month}.jsonl.${process.pid}.partial`);
+  output.info(`Listing the organisation's users and their wallboxes (${options.concurrency} users at a time)…`);
+  const file = createWriteStream(temporary, { flags: "wx" });
+  try {
+    const summary = await discoverWallboxes(reader, orgId, file, { concurrency: options.concurrency });
+    await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await rename(temporary, path);
+    output.info(
+      `Found ${summary.listedWallboxes} wallboxes of ${summary.usersWithWallboxes} users with wallboxes (${summary.users} users)` +
+        `${summary.deletedWallboxes ? `; ${summary.deletedWallboxes} deleted, left out` : ""}` +
+        `${summary.declaredWallboxes !== summary.listedWallboxes ? `; the users list counts ${summary.declaredWallboxes}` : ""}. Wrote ${path}`,
+    );
+  } finally {
+    file.destroy();
+    await rm(temporary, { force: true });
+  }
+  return loadConfigFile(path);
 }
 
 /**
@@ -183,19 +228,21 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     const tokens = credentialsTokenSource(target.credentials, target.tokenUrl, http, "PODERO_API_TOKEN");
     // Fail fast on bad client credentials, before any wallbox is read.
     await tokens.token();
+    const reader = new PartnerApiClient({ baseUrl: target.apiUrl, tokens, http });
+    const config = target.config ?? (await discoveredConfig(reader, target.orgId, outFolder, window.month, options, output));
 
     const started = performance.now();
     output.info(
-      `Reading ${target.config.wallboxes.length} wallboxes for ${window.month} in ${window.timeZone} (the API's UTC days ${window.from} to ${window.to}), ${options.concurrency} at a time` +
+      `Reading ${config.wallboxes.length} wallboxes for ${window.month} in ${window.timeZone} (the API's UTC days ${window.from} to ${window.to}), ${options.concurrency} at a time` +
         `${options.shards > 1 ? `, in ${options.shards} shards` : ""}…`,
     );
     const earlier = await earlierMonths(window.month, monthTotalsInFolder(outFolder));
     const result = await runMonthlyReport({
-      config: target.config,
+      config,
       window,
       generatedAt: environment.now(),
       source: `Podero Partner API at ${target.apiUrl}${target.simulator ? " (built-in simulator)" : ""}`,
-      reader: new PartnerApiClient({ baseUrl: target.apiUrl, tokens, http }),
+      reader,
       store: localFolderStore(outFolder),
       openSpool: () => createFileSpool(),
       withWorkStore: withWorkFolder,
@@ -207,7 +254,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       earlierMonths: earlier,
       onFile: options.quiet ? undefined : (name) => output.info(`Writing ${name}…`),
       signal: abort.signal,
-      onWallbox: options.quiet ? undefined : progressPrinter(output, target.config.wallboxes.length),
+      onWallbox: options.quiet ? undefined : progressPrinter(output, config.wallboxes.length),
       onWritten: emailOut
         ? (content, files) =>
             writeEmail(

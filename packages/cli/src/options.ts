@@ -24,6 +24,11 @@ Options:
   --config FILE           wallbox config: JSON, or JSON Lines when FILE ends in .jsonl (large
                           orgs; see README, Config). Required with --api-url; default with the
                           simulator: its demo org
+  --wallboxes-from SOURCE config (default): the wallboxes --config lists (or the simulator's demo
+                          org); api: every wallbox of the org, from the Partner API's users and
+                          their wallboxes (deleted ones left out), written beside the report as
+                          wallboxes-YYYY-MM.jsonl, from which the run can be repeated (--config)
+  --org-id UUID           the organisation, with --wallboxes-from api and --api-url
   --out DIR               folder for the report files. Default: ./reports
   --concurrency N         wallboxes read at once, 1 to 64. Default: 8
   --shards N              split the wallboxes into N shards, read one after another and merged,
@@ -79,6 +84,8 @@ const optionsSchema = z.object({
   "api-url": httpUrl("--api-url").optional(),
   "token-url": httpUrl("--token-url").optional(),
   config: z.string().min(1).optional(),
+  "wallboxes-from": z.enum(["config", "api"], { error: "--wallboxes-from takes config or api" }).default("config"),
+  "org-id": z.guid({ error: "--org-id must be the organisation's uuid" }).optional(),
   out: z.string().min(1).default("reports"),
   concurrency: wholeNumber("--concurrency", 1, 64).default(8),
   shards: wholeNumber("--shards", 1, 10_000).default(1),
@@ -114,6 +121,8 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         "api-url": { type: "string" },
         "token-url": { type: "string" },
         config: { type: "string" },
+        "wallboxes-from": { type: "string" },
+        "org-id": { type: "string" },
         out: { type: "string" },
         concurrency: { type: "string" },
         shards: { type: "string" },
@@ -134,8 +143,16 @@ export function parseOptions(argv: readonly string[]): CliOptions {
   const parsed = optionsSchema.safeParse(values);
   if (!parsed.success) throw new UsageError(`${formatIssues(parsed.error)}. See --help.`);
   const options = parsed.data;
-  if (options["api-url"] && !options.config) {
-    throw new UsageError("--config is required with --api-url: name the wallboxes to report (see README, Config).");
+  if (options["api-url"] && !options.config && options["wallboxes-from"] === "config") {
+    throw new UsageError(
+      "--config is required with --api-url: name the wallboxes to report (see README, Config), or take them from the API with --wallboxes-from api.",
+    );
+  }
+  if (options["api-url"] && options["wallboxes-from"] === "api" && !options["org-id"]) {
+    throw new UsageError("--org-id is required with --wallboxes-from api and --api-url: the organisation whose users' wallboxes to report.");
+  }
+  if (options.config && options["wallboxes-from"] === "api") {
+    throw new UsageError("--config and --wallboxes-from api name the wallboxes twice: give one (--config FILE names the org with its wallboxes).");
   }
   if (options["token-url"] && !options["api-url"]) throw new UsageError("--token-url only applies with --api-url.");
   return options;

@@ -1,6 +1,7 @@
 export { WorkStoreError } from "../ports/index.ts";
 export { type CollectInput, collectRun, readCollected } from "./collect.ts";
 export { type DetailPartOutcome, writeDetailPart } from "./detail.ts";
+export { type DiscoverySummary, discoverWallboxes } from "./discover.ts";
 export { earlierMonths, type MonthTotalsSource, monthTotalsInFolder, monthTotalsInRecords } from "./earlier-months.ts";
 export { type FinanceEmailOptions, financeEmailFor } from "./email-of-report.ts";
 export { type MergeInput, mergedReport } from "./merge.ts";

@@ -43,7 +43,7 @@ describe("wallbox config", () => {
   it("refuses a key it does not know, naming it and the key it resembles", () => {
     const typo = { ...wallbox(1), lable: "Garage" };
     expect(errorOf(() => parseReportConfig({ orgId: ORG, wallboxes: [wallbox(0), typo] }, "cfg.json"))).toBe(
-      'invalid wallbox config cfg.json: wallboxes[1]: unknown key "lable" (did you mean "label"?); known: "userId", "wallboxId", "label"',
+      'invalid wallbox config cfg.json: wallboxes[1]: unknown key "lable" (did you mean "label"?); known: "userId", "wallboxId", "label", "externalUserId", "externalDeviceId", "manufacturer", "model"',
     );
     expect(errorOf(() => parseReportConfig({ orgID: ORG, orgId: ORG, wallboxes: [wallbox(0)], comment: "x" }, "cfg.json"))).toBe(
       'invalid wallbox config cfg.json: (root): unknown keys "orgID" (did you mean "orgId"?), "comment"; known: "orgId", "wallboxes"',

@@ -7,10 +7,18 @@ import { formatIssues, strictObject } from "../../shared/validation/index.ts";
 
 const uuid = z.guid({ error: "invalid uuid" });
 
+const identifier = z.string().trim().min(1).max(200);
+
 export const wallboxRefSchema = z.object({
   userId: uuid,
   wallboxId: uuid,
-  label: z.string().trim().min(1).max(200).optional(),
+  label: identifier.optional(),
+  /** The partner's own customer number for the wallbox's user (Podero's `external_user_id`), for finance to reconcile against. */
+  externalUserId: identifier.optional(),
+  /** The partner's own id for the wallbox (Podero's `external_device_id`). */
+  externalDeviceId: identifier.optional(),
+  manufacturer: identifier.optional(),
+  model: identifier.optional(),
 });
 
 /** A wallbox as a config lists it: an unknown key (a typo of `label`) is an error, not a setting dropped. */

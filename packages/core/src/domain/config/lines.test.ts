@@ -40,7 +40,7 @@ describe("the wallbox config as JSON Lines", () => {
     );
     expect(await errorOf(parseConfigLines(linesOf(header), "w.jsonl"))).toMatch(/list at least one wallbox/);
     expect(await errorOf(parseConfigLines(linesOf(header, box(1, { lable: "Garage" })), "w.jsonl"))).toBe(
-      'invalid wallbox config w.jsonl: line 2 (a wallbox): (root): unknown key "lable" (did you mean "label"?); known: "userId", "wallboxId", "label"',
+      'invalid wallbox config w.jsonl: line 2 (a wallbox): (root): unknown key "lable" (did you mean "label"?); known: "userId", "wallboxId", "label", "externalUserId", "externalDeviceId", "manufacturer", "model"',
     );
     expect(await errorOf(parseConfigLines(linesOf(""), "w.jsonl"))).toMatch(/it is empty/);
   });
