@@ -13,7 +13,7 @@ Options:
   --port N              port to listen on. Default: 4010
   --host HOST           address to listen on. Default: 127.0.0.1
   --seed TEXT           seed of the generated sessions. Default: hems-reports-demo
-  --wallboxes N         wallboxes in the demo config. Default: 25
+  --wallboxes N         wallboxes in the demo config, and users in the org's users list. Default: 25
   --write-config FILE   write the demo org's wallbox config to FILE
   --latency-ms N        wait N ms before answering each request, as a distant server would. Default: 0
   --fault KIND          misbehave on a share of sessions requests, to see how a client copes:
@@ -75,6 +75,7 @@ const simulator = await startSimulator({
   port,
   host: values.host,
   latencyMs,
+  orgUsers: wallboxes,
   ...(fault ? { onSessionsRequest: randomFaults(fault, faultRate, values.seed) } : {}),
 }).catch((error: Error) => fail(`cannot listen on ${values.host}:${port}: ${error.message}`));
 process.stdout.write(
