@@ -82,4 +82,14 @@ describe("the organisation's users and wallboxes", () => {
     expect(error).toBeInstanceOf(WallboxReadError);
     expect((error as Error).message).toMatch(/not a list of wallboxes \(the endpoint's shape is inferred: check it\)/);
   });
+
+  it("goes on without the API's name for the organisation when its endpoint answers 404", async () => {
+    const missing = await serverAnswering((response) => {
+      response.writeHead(404, { "content-type": "application/json" });
+      response.end('{"detail":"Not Found"}');
+    });
+    expect(await missing.organization(ORG_ID)).toBeUndefined();
+    simulator = await startSimulator({ seed: "org", orgName: "Stadtwerke Beispiel" });
+    expect(await clientFor(simulator).organization(ORG_ID)).toMatchObject({ name: "Stadtwerke Beispiel" });
+  });
 });

@@ -88,8 +88,11 @@ describe("faults between a request and its body", () => {
           await faulty.close();
         }
       }
-      // Every kind of fault was met (over the seeds run), and the report still is the same.
-      for (const [kind, count] of Object.entries(met)) expect(count, `${kind} faults injected`).toBeGreaterThan(0);
+      // Faults were met, and the report still is the same. Which requests a seed's faults hit
+      // depends on how the concurrent requests interleave, so one seed (npm test) may meet no 500
+      // (2 % of requests); over the soak's seeds every kind is met.
+      expect(Object.values(met).reduce((sum, count) => sum + count, 0)).toBeGreaterThan(0);
+      if (seeds.length >= 10) for (const [kind, count] of Object.entries(met)) expect(count, `${kind} faults injected`).toBeGreaterThan(0);
       expect(deniedCalls()).toEqual([]);
       process.stderr.write(`fault soak: ${seeds.length} seeds (${seeds[0]}–${seeds.at(-1)}), each report byte-identical to the run without faults\n`);
     },

@@ -13,7 +13,7 @@ import { type PlanStepOutput, statusBase, type WorkflowDeps } from "./contract.t
 export async function planStep(
   deps: WorkflowDeps,
   job: RunJob,
-  options: { shardSize: number; organization?: (orgId: string) => Promise<Organization> },
+  options: { shardSize: number; organization?: (orgId: string) => Promise<Organization | undefined> },
 ): Promise<PlanStepOutput> {
   deps.log.info("run started", { runId: job.runId, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
   await deps.records.writeStatus({ ...statusBase(deps, job), status: "running", startedAt: deps.now().toISOString() });

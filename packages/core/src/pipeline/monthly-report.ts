@@ -141,7 +141,7 @@ export async function readMonthlyReport(input: ReadInput): Promise<MonthRead> {
   // wallboxes from the split the plan is made of, rather than a second, parsed copy from the work store.
   const shards = input.shards ?? 1;
   // One request before the reads: an API or credentials that cannot be used stop the run here.
-  const { name: organizationName } = await input.reader.organization(input.config.orgId);
+  const organizationName = (await input.reader.organization(input.config.orgId))?.name;
   const planned = planShards(input.config.wallboxes, shards);
   const plan = await planRun(work, { config: input.config, window: input.window, generatedAt: input.generatedAt, shards, planned, organizationName });
   const ordered = planned.wallboxes;

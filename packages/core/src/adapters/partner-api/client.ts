@@ -11,7 +11,7 @@ import {
   type SessionsReader,
   WallboxReadError,
 } from "../../domain/sessions/index.ts";
-import { ApiUnreachableError, ConfigError, DiscoveryError } from "../../shared/errors/index.ts";
+import { ApiUnreachableError, DiscoveryError } from "../../shared/errors/index.ts";
 import { parseJsonKeepingDigits } from "../../shared/exact-json/index.ts";
 import { jsonArrayItems } from "../../shared/json-array/index.ts";
 import { formatIssues } from "../../shared/validation/index.ts";
@@ -61,7 +61,7 @@ export class PartnerApiClient implements SessionsReader, OrgReader {
    * reached, or that refuses the credentials, stops the run here with one sentence naming the URL
    * and the cause, rather than failing every wallbox into a report of nothing.
    */
-  async organization(orgId: string): Promise<Organization> {
+  async organization(orgId: string): Promise<Organization | undefined> {
     const url = `${this.baseUrl}${API_PREFIX}/org/${encodeURIComponent(orgId)}`;
     const where = `the Partner API at ${this.baseUrl}`;
     const describe = `GET ${url}`;
@@ -85,7 +85,8 @@ export class PartnerApiClient implements SessionsReader, OrgReader {
     }
     if (answer.status === 403)
       throw new CredentialsError(`${where} refused the credentials (HTTP 403 to ${describe}): they may not read organisation ${orgId}`);
-    if (answer.status === 404) throw new ConfigError(`${where} knows no organisation ${orgId} (HTTP 404 to ${describe}): check orgId in the config`);
+    // Documented, but served only by the simulator here: a 404 leaves the report without the API's name, no more.
+    if (answer.status === 404) return undefined;
     if (answer.status !== 200) throw new ApiUnreachableError(`${where} answered HTTP ${answer.status} to ${describe}`);
     let json: unknown;
     try {

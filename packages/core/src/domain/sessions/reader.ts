@@ -16,9 +16,11 @@ export type Organization = z.infer<typeof organizationSchema>;
 export interface SessionsReader {
   /**
    * The organisation, asked once before the reads: an API or credentials that cannot be used stop
-   * the run here (`ApiUnreachableError`, `CredentialsError`), before any wallbox is read.
+   * the run here (`ApiUnreachableError`, `CredentialsError`), before any wallbox is read. Undefined
+   * when the API answers 404 (no such organisation, or no such endpoint: only the simulator serves
+   * it here), and the run goes on without the name: a wrong org id fails every wallbox's read.
    */
-  organization(orgId: string): Promise<Organization>;
+  organization(orgId: string): Promise<Organization | undefined>;
   /** A wallbox's sessions of the window; `WallboxReadError` when that one wallbox cannot be read. */
   listSessions(orgId: string, wallbox: WallboxRef, window: MonthWindow): Promise<Session[]>;
 }
