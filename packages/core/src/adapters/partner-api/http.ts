@@ -75,20 +75,17 @@ async function settleWithin<T>(ms: number, parent: AbortSignal | undefined, work
   }
 }
 
+/** What one attempt came to: an answer for the caller, or a status worth another attempt (408, 429, 5xx). */
+export type Attempt<T> = { answer: T } | { retryStatus: number; retryAfter: string | null };
+
 /**
- * One request with a time limit per attempt (body included), retried on network errors, timeouts,
- * 408, 429 and 5xx. Answers anything else (2xx and the other 4xx) to the caller; throws
- * `HttpStatusError` when retrying gave up, or when the next wait would exceed `budget`.
- * `describe` names the request in errors; it never carries headers, so no token can leak through
- * a message.
+ * The retrying every Partner API request shares: attempts until one gives an answer, on network
+ * errors, timeouts, bodies that do not decode and the retryable statuses, with capped backoff and
+ * the server's `Retry-After` (an absurd one refused); throws `HttpStatusError` when retrying gave
+ * up, or when the next wait would exceed `budget`. `describe` names the request in errors; it
+ * never carries headers, so no token can leak through a message.
  */
-export async function requestWithRetry(
-  deps: HttpDeps,
-  describe: string,
-  url: string,
-  init: () => OutgoingRequest,
-  budget?: WaitBudget,
-): Promise<HttpAnswer> {
+export async function withRetries<T>(deps: HttpDeps, describe: string, attemptOnce: () => Promise<Attempt<T>>, budget?: WaitBudget): Promise<T> {
   const { policy } = deps;
   let lastProblem = "";
   let lastStatus = 0;
@@ -96,15 +93,15 @@ export async function requestWithRetry(
     deps.signal?.throwIfAborted();
     let retryAfterMs: number | undefined;
     try {
-      const answer = await settleWithin(policy.requestTimeoutMs, deps.signal, (signal) => deps.send(url, { ...init(), signal }));
-      if (!isRetryableStatus(answer.status)) return { status: answer.status, body: answer.body };
-      lastStatus = answer.status;
-      lastProblem = `HTTP ${answer.status}`;
-      retryAfterMs = parseRetryAfter(answer.retryAfter, Date.now());
+      const result = await attemptOnce();
+      if ("answer" in result) return result.answer;
+      lastStatus = result.retryStatus;
+      lastProblem = `HTTP ${result.retryStatus}`;
+      retryAfterMs = parseRetryAfter(result.retryAfter, Date.now());
       if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) {
         throw new HttpStatusError(
-          answer.status,
-          `${describe}: HTTP ${answer.status}, and the server asked to wait ${Math.ceil(retryAfterMs / 1000)} s, longer than the ${policy.maxRetryAfterMs / 1000} s this run waits`,
+          result.retryStatus,
+          `${describe}: HTTP ${result.retryStatus}, and the server asked to wait ${Math.ceil(retryAfterMs / 1000)} s, longer than the ${policy.maxRetryAfterMs / 1000} s this run waits`,
         );
       }
     } catch (error) {
@@ -131,6 +128,30 @@ export async function requestWithRetry(
     }
   }
   throw new HttpStatusError(lastStatus, `${describe}: ${lastProblem} after ${policy.maxAttempts} attempts`);
+}
+
+/**
+ * One request with a time limit per attempt (body included), retried as `withRetries` says.
+ * Answers anything but the retryable statuses (2xx and the other 4xx) to the caller.
+ */
+export async function requestWithRetry(
+  deps: HttpDeps,
+  describe: string,
+  url: string,
+  init: () => OutgoingRequest,
+  budget?: WaitBudget,
+): Promise<HttpAnswer> {
+  return withRetries<HttpAnswer>(
+    deps,
+    describe,
+    async () => {
+      const answer = await settleWithin(deps.policy.requestTimeoutMs, deps.signal, (signal) => deps.send(url, { ...init(), signal }));
+      return isRetryableStatus(answer.status)
+        ? { retryStatus: answer.status, retryAfter: answer.retryAfter }
+        : { answer: { status: answer.status, body: answer.body } };
+    },
+    budget,
+  );
 }
 
 /** Seconds with at most one decimal: 2.5, 3, 0.1. */
