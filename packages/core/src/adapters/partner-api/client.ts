@@ -69,13 +69,7 @@ export class PartnerApiClient implements SessionsReader, OrgReader {
     const budget = new WaitBudget(this.options.http.policy.maxWaitPerWallboxMs);
     let answer: HttpAnswer;
     try {
-      let token = await this.options.tokens.token();
-      answer = await requestWithRetry(this.options.http, describe, url, () => bearer(token), budget);
-      if (answer.status === 401) {
-        token = await this.options.tokens.refresh(token);
-        answer = await requestWithRetry(this.options.http, describe, url, () => bearer(token), budget);
-        if (answer.status === 401) throw new CredentialsError(`${where} refused a freshly issued token (HTTP 401): check the credentials`);
-      }
+      answer = await this.withFreshToken((token) => requestWithRetry(this.options.http, describe, url, () => bearer(token), budget), where);
     } catch (error) {
       if (error instanceof HttpStatusError) throw new ApiUnreachableError(`${where} could not be reached: ${error.message}`, { cause: error });
       const deadline = this.options.http.signal;
@@ -118,13 +112,7 @@ export class PartnerApiClient implements SessionsReader, OrgReader {
         throw error;
       }
     };
-    let token = await this.options.tokens.token();
-    let answer = await open(token);
-    if (answer.status === 401) {
-      token = await this.options.tokens.refresh(token);
-      answer = await open(token);
-      if (answer.status === 401) throw new CredentialsError(`${where} refused a freshly issued token (HTTP 401): check the credentials`);
-    }
+    const answer = await this.withFreshToken(open, where);
     if (answer.status === 403) throw new CredentialsError(`${where} refused the credentials (HTTP 403 to ${describe}): they may not list the users`);
     if (!("body" in answer)) throw new DiscoveryError(`${where} answered HTTP ${answer.status} to ${describe}: the users cannot be listed`);
     let count = 0;
@@ -151,13 +139,7 @@ export class PartnerApiClient implements SessionsReader, OrgReader {
     const url = `${this.baseUrl}${API_PREFIX}/org/${encodeURIComponent(orgId)}/users/${encodeURIComponent(userId)}/wallboxes`;
     const describe = "the user's wallbox list";
     const budget = new WaitBudget(this.options.http.policy.maxWaitPerWallboxMs);
-    let token = await this.options.tokens.token();
-    let answer = await this.get(describe, url, token, budget);
-    if (answer.status === 401) {
-      token = await this.options.tokens.refresh(token);
-      answer = await this.get(describe, url, token, budget);
-      if (answer.status === 401) throw new CredentialsError("the Partner API refused a freshly issued token (HTTP 401): check the credentials");
-    }
+    const answer = await this.withFreshToken((token) => this.get(describe, url, token, budget));
     if (answer.status !== 200) throw new WallboxReadError(describeStatus(answer.status, describe));
     let json: unknown;
     try {
@@ -244,15 +226,7 @@ export class PartnerApiClient implements SessionsReader, OrgReader {
   private async fetchPage(orgId: string, wallbox: WallboxRef, window: MonthWindow, offset: number, budget: WaitBudget): Promise<SessionPage> {
     const url = this.sessionsUrl(orgId, wallbox, window, offset);
     const describe = `sessions page at offset ${offset}`;
-    let token = await this.options.tokens.token();
-    let answer = await this.get(describe, url, token, budget);
-    if (answer.status === 401) {
-      token = await this.options.tokens.refresh(token);
-      answer = await this.get(describe, url, token, budget);
-      if (answer.status === 401) {
-        throw new CredentialsError("the Partner API refused a freshly issued token (HTTP 401): check the credentials");
-      }
-    }
+    const answer = await this.withFreshToken((token) => this.get(describe, url, token, budget));
     if (answer.status !== 200) throw new WallboxReadError(describeStatus(answer.status, describe));
     let json: unknown;
     try {
@@ -265,6 +239,19 @@ export class PartnerApiClient implements SessionsReader, OrgReader {
       throw new WallboxReadError(`${describe}: the answer does not match the contract: ${formatIssues(parsed.error, 3)}`);
     }
     return parsed.data;
+  }
+
+  /**
+   * A request with the current token; after a 401, once more with a fresh one (tokens expire, and
+   * a secret may have been rotated). A fresh token refused too is a `CredentialsError`.
+   */
+  private async withFreshToken<T extends { status: number }>(send: (token: string) => Promise<T>, who = "the Partner API"): Promise<T> {
+    const token = await this.options.tokens.token();
+    const answer = await send(token);
+    if (answer.status !== 401) return answer;
+    const retried = await send(await this.options.tokens.refresh(token));
+    if (retried.status === 401) throw new CredentialsError(`${who} refused a freshly issued token (HTTP 401): check the credentials`);
+    return retried;
   }
 
   private async get(describe: string, url: string, token: string, budget: WaitBudget) {
