@@ -10,7 +10,7 @@ import { withWorkFolder } from "@hems-reports/core/adapters/local/work-folder";
 import { defaultHttp, defaultTokenUrl, normalizeBaseUrl, PartnerApiClient } from "@hems-reports/core/adapters/partner-api";
 import { ConfigError, parseConfigLines, parseReportConfig, parseReportConfigText, type ReportConfig } from "@hems-reports/core/domain/config";
 import { parseMonth, previousFullMonth } from "@hems-reports/core/domain/month";
-import { type MonthTotals, monthsBefore } from "@hems-reports/core/domain/report";
+import { type MonthTotals, previousMonthOf } from "@hems-reports/core/domain/report";
 import { composeMime } from "@hems-reports/core/formats/mime";
 import {
   discoverWallboxes,
@@ -256,15 +256,7 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       signal: abort.signal,
       onWallbox: options.quiet ? undefined : progressPrinter(output, config.wallboxes.length),
       onWritten: emailOut
-        ? (content, files) =>
-            writeEmail(
-              emailOut,
-              content,
-              files,
-              options,
-              environment.now(),
-              earlier.find((month) => month.month === monthsBefore(window.month, 1)[0]),
-            )
+        ? (content, files) => writeEmail(emailOut, content, files, options, environment.now(), previousMonthOf(window.month, earlier))
         : undefined,
     }).catch((error: unknown) => {
       abort.abort(error);

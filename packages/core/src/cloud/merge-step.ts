@@ -1,4 +1,4 @@
-import { monthsBefore } from "../domain/report/index.ts";
+import { previousMonthOf } from "../domain/report/index.ts";
 import { monthManifestKey, type Placement, type RunStatus, runReportKeys } from "../domain/run/index.ts";
 import { earlierMonths, mergedReport, monthTotalsInRecords, publishMonthlyReport } from "../pipeline/index.ts";
 import { type MergeStepInput, statusBase, type WorkflowDeps } from "./contract.ts";
@@ -26,8 +26,7 @@ export async function mergeStep(deps: WorkflowDeps, input: MergeStepInput): Prom
     ...(deps.orgLabel ? { orgLabel: deps.orgLabel } : {}),
     ...(earlier ? { earlierMonths: earlier } : {}),
   });
-  const [monthBefore] = monthsBefore(job.month, 1);
-  const previousMonth = earlier?.find((month) => month.month === monthBefore);
+  const previousMonth = previousMonthOf(job.month, earlier);
   // Then, for a full run, the month's manifest: the one object that is replaced, atomically.
   const publication = job.wallboxIds ? undefined : await publishToMonth(deps.records, result.manifest);
   const placement: Placement = publication?.placement ?? "subset";

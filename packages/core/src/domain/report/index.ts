@@ -42,6 +42,6 @@ export {
   type WallboxReport,
   wallboxReportSchema,
 } from "./schema.ts";
-export { changeText, type MonthTotals, monthsBefore, TREND_MONTHS, trendOf } from "./trend.ts";
+export { changeText, type MonthTotals, monthsBefore, monthTotalsOf, previousMonthOf, TREND_MONTHS, trendOf } from "./trend.ts";
 export { type UserSummary, userReport, userSummaries } from "./users.ts";
 export { decodeWallboxEntry, encodeWallboxEntry, entriesFromList, type WallboxEntries, WallboxEntryArena } from "./wallbox-entries.ts";

@@ -38,3 +38,26 @@ export function changeText(current: string, previous: string, places: number, un
 export function trendOf(month: MonthTotals, earlierMonths: readonly MonthTotals[] = []): MonthTotals[] {
   return [...earlierMonths].reverse().concat(month);
 }
+
+/** A report's own month as the Trend lists it, beside the earlier months' totals. */
+export function monthTotalsOf(
+  report: { month: string; complete: boolean; totals: { sessions: number; savingsEur: string; energyFromSolarKwh: string } },
+  wallboxes: { count: number; failed: number },
+): MonthTotals {
+  const { sessions, savingsEur, energyFromSolarKwh } = report.totals;
+  return {
+    month: report.month,
+    complete: report.complete,
+    wallboxes: wallboxes.count,
+    failedWallboxes: wallboxes.failed,
+    sessions,
+    savingsEur,
+    energyFromSolarKwh,
+  };
+}
+
+/** The month just before `month` among earlier months' totals, where its report was found. */
+export function previousMonthOf(month: string, earlierMonths: readonly MonthTotals[] = []): MonthTotals | undefined {
+  const [before] = monthsBefore(month, 1);
+  return earlierMonths.find((earlier) => earlier.month === before);
+}

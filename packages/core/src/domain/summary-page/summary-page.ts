@@ -1,5 +1,15 @@
 import { groupDigits } from "../money/index.ts";
-import { caveats, changeText, MONEY_RULE, type MonthTotals, monthsBefore, plural, type ReportHead, trendOf } from "../report/index.ts";
+import {
+  caveats,
+  changeText,
+  MONEY_RULE,
+  type MonthTotals,
+  monthTotalsOf,
+  plural,
+  previousMonthOf,
+  type ReportHead,
+  trendOf,
+} from "../report/index.ts";
 import { OUTCOMES, type Outcome } from "../sessions/index.ts";
 
 /** The outcomes under the names finance reads (the workbook's About sheet names the API's values). */
@@ -74,8 +84,7 @@ export function summaryPage(input: SummaryPageInput): SummaryPage {
   const { report, wallboxes } = input;
   const { totals } = report;
   const org = input.orgLabel ?? report.orgId;
-  const [monthBefore] = monthsBefore(report.month, 1) as [string];
-  const previous = input.earlierMonths?.find((month) => month.month === monthBefore);
+  const previous = previousMonthOf(report.month, input.earlierMonths);
   const read = wallboxes.count - wallboxes.failed;
   const readBefore =
     previous && previous.wallboxes !== null && previous.failedWallboxes !== null ? previous.wallboxes - previous.failedWallboxes : undefined;
@@ -87,18 +96,7 @@ export function summaryPage(input: SummaryPageInput): SummaryPage {
     change: before === undefined ? null : changeText(value, before, places, unit),
   });
   const share = (count: number) => (totals.sessions === 0 ? "n/a" : `${((count / totals.sessions) * 100).toFixed(1)} %`);
-  const months = trendOf(
-    {
-      month: report.month,
-      complete: report.complete,
-      wallboxes: wallboxes.count,
-      failedWallboxes: wallboxes.failed,
-      sessions: totals.sessions,
-      savingsEur: totals.savingsEur,
-      energyFromSolarKwh: totals.energyFromSolarKwh,
-    },
-    input.earlierMonths,
-  );
+  const months = trendOf(monthTotalsOf(report, wallboxes), input.earlierMonths);
   return {
     title: `${org}: HEMS savings report, ${monthName(report.month)}`,
     complete: report.complete,

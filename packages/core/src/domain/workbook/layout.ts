@@ -8,7 +8,9 @@ import {
   MONEY_RULE,
   type MonthTotals,
   monthsBefore,
+  monthTotalsOf,
   periodRule,
+  previousMonthOf,
   type QualityIssueSource,
   qualityIssuesOf,
   ROUNDING_RULE,
@@ -272,21 +274,7 @@ const monthText = (report: ReportHead) =>
   `${report.month} in ${report.timezone}: from ${report.window.start} up to, not including, ${report.window.end}`;
 
 /** The Trend's months, oldest first: the earlier months' reports found, then this one. */
-function trendMonths(input: WorkbookInput): MonthTotals[] {
-  const { report } = input;
-  return trendOf(
-    {
-      month: report.month,
-      complete: report.complete,
-      wallboxes: input.wallboxes.count,
-      failedWallboxes: input.wallboxes.failed,
-      sessions: report.totals.sessions,
-      savingsEur: report.totals.savingsEur,
-      energyFromSolarKwh: report.totals.energyFromSolarKwh,
-    },
-    input.earlierMonths,
-  );
-}
+const trendMonths = (input: WorkbookInput) => trendOf(monthTotalsOf(input.report, input.wallboxes), input.earlierMonths);
 
 /** Savings as bars and energy from solar as a line, a month a point, below the Trend's rows. */
 function trendChart(months: readonly MonthTotals[]): ChartSpec {
@@ -361,7 +349,7 @@ function summarySheet(input: WorkbookInput, sessionsListed: boolean): SheetSpec 
         alert: true,
       };
   const [monthBefore] = monthsBefore(report.month, 1) as [string];
-  const previous = input.earlierMonths?.find((month) => month.month === monthBefore);
+  const previous = previousMonthOf(report.month, input.earlierMonths);
   const preamble: Cell[][] = [
     [{ value: `${org}: HEMS savings report, ${monthName(report.month)}`, bold: true }],
     [banner],
