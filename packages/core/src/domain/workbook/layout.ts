@@ -375,33 +375,20 @@ function summarySheet(input: WorkbookInput, sessionsListed: boolean): SheetSpec 
   const readBefore =
     previous && previous.wallboxes !== null && previous.failedWallboxes !== null ? previous.wallboxes - previous.failedWallboxes : undefined;
 
-  add(
-    [
-      "Savings (EUR)",
-      sumOf("Savings (EUR)"),
-      previous ? { value: Number(previous.savingsEur), numFmt: EUR_FORMAT } : null,
-      change(report.totals.savingsEur, previous?.savingsEur, 2, "EUR"),
-    ],
-    "Savings (EUR)",
-  );
-  add(
-    [
-      "Energy from solar (kWh)",
-      sumOf("Energy from solar (kWh)"),
-      previous ? { value: Number(previous.energyFromSolarKwh), numFmt: KWH_FORMAT } : null,
-      change(report.totals.energyFromSolarKwh, previous?.energyFromSolarKwh, 3, "kWh"),
-    ],
-    "Energy from solar (kWh)",
-  );
-  add(
-    [
-      "Sessions",
-      sumOf("Sessions"),
-      previous ? { value: previous.sessions, numFmt: COUNT_FORMAT } : null,
-      change(String(report.totals.sessions), previous ? String(previous.sessions) : undefined, 0),
-    ],
-    "Sessions",
-  );
+  /** A headline figure: this month's sum, last month's figure in the same format, and the exact change. */
+  const headline = (header: string, current: string, before: string | undefined, places: number, unit?: string) =>
+    add(
+      [
+        header,
+        sumOf(header),
+        before === undefined ? null : { value: Number(before), numFmt: figure(header).numFmt },
+        change(current, before, places, unit),
+      ],
+      header,
+    );
+  headline("Savings (EUR)", report.totals.savingsEur, previous?.savingsEur, 2, "EUR");
+  headline("Energy from solar (kWh)", report.totals.energyFromSolarKwh, previous?.energyFromSolarKwh, 3, "kWh");
+  headline("Sessions", String(report.totals.sessions), previous ? String(previous.sessions) : undefined, 0);
   add([
     "Wallboxes read",
     { value: { formula: `COUNTIF(Wallboxes!${statusColumn}2:${statusColumn}${lastRow},"ok")`, result: read }, numFmt: COUNT_FORMAT },
