@@ -81,7 +81,7 @@ describe("npm run report as a process", () => {
       "hems-savings-2026-10-summary.pdf",
       "hems-savings-2026-10.json",
       "hems-savings-2026-10.xlsx",
-      "hems-savings-report.v3.schema.json",
+      "hems-savings-report.v4.schema.json",
       "hems-sessions-2026-10.csv",
     ]);
   });

@@ -161,6 +161,16 @@ console.log(bytes.subarray(0, 5).toString(), bytes.length);`,
           sessionsOutsideMonth: 0,
         },
         caveats: { openSessionsSavingsEur: "0.00", incompletePriceCoverageSavingsEur: "0.00" },
+        coverage: {
+          wallboxesFrom: "config",
+          notCheckedBecause: null,
+          orgUsers: 1,
+          declaredWallboxes: 1,
+          deletedWallboxes: null,
+          notCovered: 0,
+          usersNotListed: 0,
+          gaps: 0,
+        },
       };
       const { stdout } = await run(process.execPath, [join(folder, "out", "entry.mjs"), JSON.stringify(head)], { cwd: folder });
       expect(stdout).toMatch(/^%PDF- \d+\n$/);

@@ -49,7 +49,7 @@ describe("the email finance receives (npm run report -- --email-out)", () => {
     expect(report.totals.savingsEur).toBe("1235.00");
     expect(text).toContain("Savings: 1,235.00 EUR");
     expect(text).toContain(`Energy from solar: ${report.totals.energyFromSolarKwh} kWh`);
-    expect(text).toContain("State: INCOMPLETE. 1 of 3 wallboxes could not be read");
+    expect(text).toContain("State: INCOMPLETE: 1 of 3 wallboxes could not be read");
     // The caveats in words and in money: the savings of the sessions concerned.
     expect(text).toContain("1 session was still open when read: their 0.25 EUR of savings may still change.");
     expect(text).toContain("1 session had incomplete price coverage: their 0.25 EUR of savings may be understated.");
@@ -97,6 +97,16 @@ describe("composing the email", () => {
     window: { start: "2026-10-01T00:00:00+02:00", end: "2026-11-01T00:00:00+01:00" },
     totals: { openSessions: 0, sessionsWithIncompletePriceCoverage: 0, sessionsWithoutSavings: 0, sessionsOutsideMonth: 0 },
     caveats: { openSessionsSavingsEur: "0.00", incompletePriceCoverageSavingsEur: "0.00" },
+    coverage: {
+      wallboxesFrom: "config",
+      notCheckedBecause: null,
+      orgUsers: 1,
+      declaredWallboxes: 1,
+      deletedWallboxes: null,
+      notCovered: 0,
+      usersNotListed: 0,
+      gaps: 0,
+    },
   } as unknown as MonthlyReport;
 
   it("lists the first 50 failed wallboxes and counts the rest; says when there are no caveats; states what a rerun changed, exactly", () => {

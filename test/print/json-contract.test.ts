@@ -17,6 +17,7 @@ const PUBLISHED: Record<number, string> = {
   1: "50698452594c2be3b70d13c9eb5dfc600f45744c39eeb7c5fbaa92b620437a63",
   2: "50521a41136b3a8863c23c3c0ff3add0056f2fdfe1623a12eeaceb7b742d8f6a",
   3: "fb53f6d95df88b4d379d31f95dfbdfdc7b3367c5ba817c2afc83aa961bbd4dd3",
+  4: "f324b32bc39509cdda449e10c4f0d7e0f71a9016c786fdaaa04a6aa1eb8ad93e",
 };
 
 let out: Awaited<ReturnType<typeof temporaryFolder>>;
@@ -63,7 +64,11 @@ describe("the JSON report's published contract (schema/)", () => {
       complete: false,
       wallboxes: [...report.wallboxes, { ...report.wallboxes[0], status: "failed", error: "HTTP 503", sessions: undefined }],
     };
-    const failed = { userId: report.wallboxes[0].userId, wallboxId: report.wallboxes[0].wallboxId, label: null, status: "failed", error: "HTTP 503" };
+    const failed = {
+      ...{ userId: report.wallboxes[0].userId, wallboxId: report.wallboxes[0].wallboxId, label: null },
+      ...{ externalUserId: null, externalDeviceId: null, manufacturer: null, model: null },
+      ...{ status: "failed", error: "HTTP 503" },
+    };
     expect(validate({ ...incomplete, wallboxes: [...report.wallboxes, failed] }), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...report, totals: { ...report.totals, savingsEur: 1750.09 } })).toBe(false);
     expect(validate({ ...report, schemaVersion: 1 })).toBe(false);

@@ -50,7 +50,10 @@ describe.runIf(engine)("the workbook in a real spreadsheet engine (LibreOffice)"
       const out = join(folder.path, kind);
       const result = await runMonthlyReport({
         ...localScratch,
-        config: kind === "complete" ? { ...config, wallboxes: config.wallboxes.filter((wallbox) => wallbox.wallboxId !== failing) } : config,
+        wallboxes: {
+          from: "config",
+          config: kind === "complete" ? { ...config, wallboxes: config.wallboxes.filter((wallbox) => wallbox.wallboxId !== failing) } : config,
+        },
         window: OCTOBER,
         generatedAt: new Date("2026-11-01T06:00:00Z"),
         source: "test",
@@ -180,8 +183,8 @@ describe.runIf(engine)("the workbook in a real spreadsheet engine (LibreOffice)"
       const order = [...new Set(sheets)];
       const expected =
         kind === "continued"
-          ? ["Summary", "Wallboxes", "Users", "Trend", "Sessions", "Sessions 2", "Sessions 3", "Data quality", "About"]
-          : ["Summary", "Wallboxes", "Users", "Trend", "Sessions", "Data quality", "About"];
+          ? ["Summary", "Wallboxes", "Users", "By model", "Trend", "Sessions", "Sessions 2", "Sessions 3", "Data quality", "About"]
+          : ["Summary", "Wallboxes", "Users", "By model", "Trend", "Sessions", "Data quality", "About"];
       expect(order, kind).toEqual(expected.filter((sheet) => order.includes(sheet)));
       expect(order.slice(0, 5), kind).toEqual(expected.slice(0, 5));
       const wallboxes = printed.filter((page) => sheetOf(page) === "Wallboxes");

@@ -53,10 +53,10 @@ const wallboxes: WallboxRef[] = Array.from({ length: 20 }, (_, index) => ({
 const config = { orgId: ORG_ID, wallboxes };
 const FAILING = wallboxes[6]!.wallboxId;
 
-function report(shards: number, out: string, reader: SessionsReader, window = OCTOBER) {
+function report(shards: number, out: string, reader: ReturnType<typeof clientFor>, window = OCTOBER) {
   return runMonthlyReport({
     ...localScratch,
-    config,
+    wallboxes: { from: "config", config },
     window,
     generatedAt: new Date("2026-11-01T06:00:00Z"),
     source: "test",
@@ -284,7 +284,7 @@ describe("a sharded run", () => {
       for (const work of [localWorkStore(join(folder.path, "work")), s3WorkStore(s3, "work/run-1/")]) {
         const read = await readMonthlyReport({
           openSpool: localScratch.openSpool,
-          config,
+          wallboxes: { from: "config", config },
           window: OCTOBER,
           generatedAt,
           source: "test",

@@ -237,7 +237,7 @@ try {
     try {
       const readStarted = performance.now();
       const read = await readMonthlyReport({
-        config: simulator.config,
+        wallboxes: { from: "config", config: simulator.config },
         window,
         // Fixed, so runs of the same data give the same bytes (compare jsonSha256 across --shards).
         generatedAt: new Date(`${window.month}-01T00:00:00Z`),

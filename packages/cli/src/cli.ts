@@ -10,10 +10,10 @@ import { withWorkFolder } from "@hems-reports/core/adapters/local/work-folder";
 import { defaultHttp, defaultTokenUrl, normalizeBaseUrl, PartnerApiClient } from "@hems-reports/core/adapters/partner-api";
 import { ConfigError, parseConfigLines, parseReportConfig, parseReportConfigText, type ReportConfig } from "@hems-reports/core/domain/config";
 import { parseMonth, previousFullMonth } from "@hems-reports/core/domain/month";
-import { type MonthTotals, previousMonthOf } from "@hems-reports/core/domain/report";
+import { coverageClause, type MonthTotals, previousMonthOf } from "@hems-reports/core/domain/report";
 import { composeMime } from "@hems-reports/core/formats/mime";
 import {
-  discoverWallboxes,
+  type DiscoverySummary,
   earlierMonths,
   financeEmailFor,
   manifestFor,
@@ -127,37 +127,14 @@ async function resolveTarget(options: CliOptions, environment: CliEnvironment): 
   };
 }
 
-/**
- * The run's wallboxes from the Partner API (`--wallboxes-from api`): written beside the report as
- * `wallboxes-YYYY-MM.jsonl` (whole or not at all), then read back as the config it is, so the run
- * can be repeated from its own input.
- */
-async function discoveredConfig(
-  reader: PartnerApiClient,
-  orgId: string,
-  folder: string,
-  month: string,
-  options: CliOptions,
-  output: CliEnvironment["output"],
-): Promise<ReportConfig> {
-  const path = join(folder, `wallboxes-${month}.jsonl`);
-  const temporary = join(folder, `.wallboxes-${month}.jsonl.${process.pid}.partial`);
-  output.info(`Listing the organisation's users and their wallboxes (${options.concurrency} users at a time)…`);
-  const file = createWriteStream(temporary, { flags: "wx" });
-  try {
-    const summary = await discoverWallboxes(reader, orgId, file, { concurrency: options.concurrency });
-    await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
-    await rename(temporary, path);
-    output.info(
-      `Found ${summary.listedWallboxes} wallboxes of ${summary.usersWithWallboxes} users with wallboxes (${summary.users} users)` +
-        `${summary.deletedWallboxes ? `; ${summary.deletedWallboxes} deleted, left out` : ""}` +
-        `${summary.declaredWallboxes !== summary.listedWallboxes ? `; the users list counts ${summary.declaredWallboxes}` : ""}. Wrote ${path}`,
-    );
-  } finally {
-    file.destroy();
-    await rm(temporary, { force: true });
-  }
-  return loadConfigFile(path);
+/** What discovery found, in one line for the terminal. */
+function discoveryText(summary: DiscoverySummary): string {
+  return (
+    `Found ${summary.listedWallboxes} wallboxes of ${summary.usersWithWallboxes} users with wallboxes (${summary.users} users)` +
+    `${summary.deletedWallboxes ? `; ${summary.deletedWallboxes} deleted, left out` : ""}` +
+    `${summary.declaredWallboxes !== summary.listedWallboxes ? `; the users list counts ${summary.declaredWallboxes}` : ""}` +
+    `${summary.usersNotListed ? `; the wallboxes of ${summary.usersNotListed} users could NOT be listed (the report is incomplete)` : ""}.`
+  );
 }
 
 /**
@@ -229,16 +206,26 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
     // Fail fast on bad client credentials, before any wallbox is read.
     await tokens.token();
     const reader = new PartnerApiClient({ baseUrl: target.apiUrl, tokens, http });
-    const config = target.config ?? (await discoveredConfig(reader, target.orgId, outFolder, window.month, options, output));
+    const { config } = target;
 
     const started = performance.now();
-    output.info(
-      `Reading ${config.wallboxes.length} wallboxes for ${window.month} in ${window.timeZone} (the API's UTC days ${window.from} to ${window.to}), ${options.concurrency} at a time` +
-        `${options.shards > 1 ? `, in ${options.shards} shards` : ""}…`,
-    );
+    const reading = (wallboxes: number) =>
+      output.info(
+        `Reading ${wallboxes} wallboxes for ${window.month} in ${window.timeZone} (the API's UTC days ${window.from} to ${window.to}), ${options.concurrency} at a time` +
+          `${options.shards > 1 ? `, in ${options.shards} shards` : ""}…`,
+      );
+    if (config) reading(config.wallboxes.length);
+    else output.info(`Listing the organisation's users and their wallboxes (${options.concurrency} users at a time)…`);
+    let wallboxCount = config?.wallboxes.length ?? 0;
+    let printer: ReturnType<typeof progressPrinter> | undefined;
     const earlier = await earlierMonths(window.month, monthTotalsInFolder(outFolder));
     const result = await runMonthlyReport({
-      config,
+      wallboxes: config ? { from: "config", config } : { from: "partner-api", orgId: target.orgId },
+      onDiscovered: (summary) => {
+        wallboxCount = summary.listedWallboxes;
+        output.info(discoveryText(summary));
+        reading(wallboxCount);
+      },
       window,
       generatedAt: environment.now(),
       source: `Podero Partner API at ${target.apiUrl}${target.simulator ? " (built-in simulator)" : ""}`,
@@ -254,7 +241,13 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
       earlierMonths: earlier,
       onFile: options.quiet ? undefined : (name) => output.info(`Writing ${name}…`),
       signal: abort.signal,
-      onWallbox: options.quiet ? undefined : progressPrinter(output, config.wallboxes.length),
+      // The printer is made at the first wallbox: discovery may only then have counted them.
+      onWallbox: options.quiet
+        ? undefined
+        : (progress) => {
+            printer ??= progressPrinter(output, wallboxCount);
+            printer(progress);
+          },
       onWritten: emailOut
         ? (content, files) => writeEmail(emailOut, content, files, options, environment.now(), previousMonthOf(window.month, earlier))
         : undefined,
@@ -272,11 +265,14 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
         `savings ${report.totals.savingsEur} EUR, energy from solar ${report.totals.energyFromSolarKwh} kWh, in ${elapsed} s.` +
         `${report.totals.sessionsOutsideMonth ? ` ${report.totals.sessionsOutsideMonth} sessions the API returned started in a neighbouring month: not counted (Data quality lists them).` : ""}`,
     );
+    const uncovered = coverageClause(report.coverage);
+    if (uncovered) output.result(`Not the whole org: ${uncovered} (the workbook's Data quality sheet lists the users).`);
     output.result(`Wrote ${result.workbook.location}`);
     output.result(`Wrote ${result.json.location}`);
     output.result(`Wrote ${result.summary.location} (the one-page summary)`);
     for (const part of result.csv) output.result(`Wrote ${part.location}`);
     output.result(`Wrote ${result.schema.location} (the JSON report's contract)`);
+    if (result.wallboxList) output.result(`Wrote ${result.wallboxList.location} (the wallboxes found, a config to repeat the run with)`);
     if (emailOut) output.result(`Wrote ${emailOut} (the email finance would receive)`);
     if (abort.signal.reason instanceof InterruptedError) {
       output.info(`hems-reports: ${abort.signal.reason.message} after the report files were complete: they were written in full.`);

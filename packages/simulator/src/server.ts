@@ -47,6 +47,8 @@ export interface SimulatorOptions {
   /** Called before each sessions request is answered; a fault returned replaces the answer. */
   // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes may return nothing at all
   onSessionsRequest?: (request: SessionsRequest, simulator: Simulator) => Fault | undefined | void;
+  /** Decides how to answer a user's wallbox list (`GET /org/{org_id}/users/{user_id}/wallboxes`): a fault, or undefined to answer it. */
+  onUserWallboxesRequest?: (userId: string) => Fault | undefined | void;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -187,7 +189,10 @@ export class Simulator {
       if (!UUID.test(orgId))
         return this.json(422, { detail: [{ loc: ["path", "org_id"], msg: "value is not a valid uuid", type: "type_error.uuid" }] });
       if (users) return (response) => void this.streamUsers(orgId, response).catch(() => response.destroy());
-      const user = this.userById(decodeURIComponent(userWallboxes![2] ?? ""));
+      const userId = decodeURIComponent(userWallboxes![2] ?? "");
+      const fault = this.options.onUserWallboxesRequest?.(userId);
+      if (fault) return (response) => this.misbehave(response, fault);
+      const user = this.userById(userId);
       if (!user) return this.json(404, { detail: "Not found." });
       return this.json(
         200,

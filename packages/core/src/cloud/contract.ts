@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { alertSafely, type OperatorAlerts } from "../domain/alerts/index.ts";
+import type { OrgReader } from "../domain/org/index.ts";
 import { type RunJob, runJobSchema, runStatusBase } from "../domain/run/index.ts";
 import type { SessionsReader } from "../domain/sessions/index.ts";
 import { detailPartSchema, shardDescriptorSchema } from "../domain/shards/index.ts";
@@ -46,7 +47,7 @@ export interface FinanceDelivery {
 
 /** What a step that reads the Partner API needs besides. */
 export interface ReadDeps {
-  reader: SessionsReader;
+  reader: SessionsReader & OrgReader;
   /** Where the shard keeps the sessions it reads until it stores them (a file in Lambda's /tmp). */
   openSpool: OpenSpool;
   concurrency: number;

@@ -1,6 +1,7 @@
 import type { Writable } from "node:stream";
 import { pMapIterable } from "p-map";
-import type { OrgReader, OrgUser, OrgWallbox } from "../domain/org/index.ts";
+import type { ReportConfig } from "../domain/config/index.ts";
+import { type Coverage, type CoverageGap, CoverageTally, type OrgReader, type OrgUser, type OrgWallbox } from "../domain/org/index.ts";
 import { WallboxReadError } from "../domain/sessions/index.ts";
 import { DiscoveryError } from "../shared/errors/index.ts";
 import { writeInTurn } from "../shared/streams/index.ts";
@@ -18,7 +19,13 @@ export interface DiscoverySummary {
   deletedWallboxes: number;
   /** Users whose `num_wallboxes` differs from the wallboxes their list holds (deleted ones aside). */
   miscountedUsers: number;
+  /** Users whose wallboxes could not be listed: each is a failed line of the report. */
+  usersNotListed: number;
+  coverage: Coverage;
 }
+
+/** Where the checks put each coverage line (a work object, as the plan stores them). */
+export type GapWriter = (gap: CoverageGap) => Promise<void>;
 
 /** One line of the run's wallbox list (JSON Lines, the config's own format): ids and what finance reconciles by, nothing personal. */
 function configLine(user: OrgUser, wallbox: OrgWallbox): string {
@@ -37,33 +44,27 @@ function configLine(user: OrgUser, wallbox: OrgWallbox): string {
  * the wallboxes of each user whose `num_wallboxes` is above 0 (`concurrency` users at once, in
  * the users list's order), written to `out` as a JSON Lines config (`{"orgId"}`, then a wallbox a
  * line), so the run can be repeated from its own input. Deleted wallboxes are left out and
- * counted. A user whose wallboxes cannot be listed stops the run, naming the users (their
- * wallboxes would otherwise be a silent gap): until the report can list such a user as a failed
- * entry, no report is better than one that quietly covers less.
+ * counted. A user whose wallboxes cannot be listed is a coverage line (`gaps`) that makes the
+ * report incomplete, never a silent gap; a users list that cannot be read stops the run
+ * (`DiscoveryError`), as does a list of no wallbox at all.
  */
 export async function discoverWallboxes(
   reader: OrgReader,
   orgId: string,
   out: Writable,
-  options: { concurrency: number; onUser?: (done: number) => void },
+  options: { concurrency: number; gaps: GapWriter; onUser?: (done: number) => void },
 ): Promise<DiscoverySummary> {
-  const summary: DiscoverySummary = {
-    users: 0,
-    usersWithWallboxes: 0,
-    declaredWallboxes: 0,
-    listedWallboxes: 0,
-    deletedWallboxes: 0,
-    miscountedUsers: 0,
-  };
-  const failed: { user: OrgUser; error: string }[] = [];
+  const tally = new CoverageTally("partner-api", 0);
+  const counts = { users: 0, usersWithWallboxes: 0, declaredWallboxes: 0, listedWallboxes: 0, deletedWallboxes: 0, miscountedUsers: 0 };
+  let firstFailure: string | undefined;
   async function* usersWithWallboxes(): AsyncGenerator<OrgUser> {
     for await (const user of reader.users(orgId)) {
-      summary.users++;
-      summary.declaredWallboxes += user.numWallboxes;
+      counts.users++;
+      counts.declaredWallboxes += user.numWallboxes;
       if (user.numWallboxes > 0) {
-        summary.usersWithWallboxes++;
+        counts.usersWithWallboxes++;
         yield user;
-      }
+      } else tally.add({ userId: user.userId, externalUserId: user.externalUserId, declared: 0, covered: 0 });
     }
   }
   await writeInTurn(out, `${JSON.stringify({ orgId })}\n`);
@@ -82,24 +83,55 @@ export async function discoverWallboxes(
   let done = 0;
   for await (const result of listed) {
     options.onUser?.(++done);
+    const { user } = result;
+    const declared = { userId: user.userId, externalUserId: user.externalUserId, declared: user.numWallboxes };
     if ("error" in result) {
-      failed.push({ user: result.user, error: result.error! });
+      firstFailure ??= `user ${user.userId}: ${result.error}`;
+      await options.gaps(tally.add({ ...declared, covered: 0, notListedBecause: result.error! })!);
       continue;
     }
     const live = result.wallboxes.filter((wallbox) => !wallbox.deleted);
-    summary.deletedWallboxes += result.wallboxes.length - live.length;
-    summary.listedWallboxes += live.length;
-    if (live.length !== result.user.numWallboxes) summary.miscountedUsers++;
-    for (const wallbox of live) await writeInTurn(out, `${configLine(result.user, wallbox)}\n`);
+    counts.deletedWallboxes += result.wallboxes.length - live.length;
+    tally.countDeleted(result.wallboxes.length - live.length);
+    counts.listedWallboxes += live.length;
+    if (live.length !== user.numWallboxes) counts.miscountedUsers++;
+    for (const wallbox of live) await writeInTurn(out, `${configLine(user, wallbox)}\n`);
+    const gap = tally.add({ ...declared, covered: live.length });
+    if (gap) await options.gaps(gap);
   }
-  if (failed.length > 0) {
-    const named = failed
-      .slice(0, 5)
-      .map(({ user, error }) => `user ${user.userId}${user.externalUserId ? ` (${user.externalUserId})` : ""}: ${error}`);
+  if (counts.listedWallboxes === 0) {
     throw new DiscoveryError(
-      `the wallboxes of ${failed.length} of the org's ${summary.usersWithWallboxes} users with wallboxes could not be listed, so the report would miss them: ${named.join("; ")}${failed.length > 5 ? "; …" : ""}`,
+      `the Partner API lists no wallbox for organisation ${orgId} (${counts.users} users)${firstFailure ? `; the first user whose wallboxes could not be listed: ${firstFailure}` : ""}`,
     );
   }
-  if (summary.listedWallboxes === 0) throw new DiscoveryError(`the Partner API lists no wallbox for organisation ${orgId} (${summary.users} users)`);
-  return summary;
+  const coverage = tally.result();
+  return { ...counts, usersNotListed: coverage.usersNotListed, coverage };
+}
+
+/**
+ * The coverage of a config: the org's users list, as it arrives, against the config's wallboxes
+ * counted by user. Each user whose count differs is a line (`gaps`), users of the config that the
+ * list does not hold last, in config order. A users list that cannot be read leaves the coverage
+ * unchecked, with its reason (the report then says so), and no line; `gaps` are then to be
+ * discarded, which is why the caller writes them where a failure leaves nothing.
+ */
+export async function checkConfigCoverage(reader: OrgReader, config: ReportConfig, gaps: GapWriter): Promise<Coverage> {
+  const configured = new Map<string, { count: number; externalUserId: string | null }>();
+  for (const wallbox of config.wallboxes) {
+    const key = wallbox.userId.toLowerCase();
+    const known = configured.get(key);
+    if (known) known.count++;
+    else configured.set(key, { count: 1, externalUserId: wallbox.externalUserId ?? null });
+  }
+  const tally = new CoverageTally("config");
+  for await (const user of reader.users(config.orgId)) {
+    const mine = configured.get(user.userId);
+    configured.delete(user.userId);
+    const gap = tally.add({ userId: user.userId, externalUserId: user.externalUserId, declared: user.numWallboxes, covered: mine?.count ?? 0 });
+    if (gap) await gaps(gap);
+  }
+  for (const [userId, { count, externalUserId }] of configured) {
+    await gaps(tally.add({ userId, externalUserId, declared: null, covered: count })!);
+  }
+  return tally.result();
 }

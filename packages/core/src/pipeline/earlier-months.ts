@@ -13,14 +13,14 @@ export async function earlierMonths(month: string, source: MonthTotalsSource): P
   return found.filter((totals): totals is MonthTotals => totals !== undefined);
 }
 
-/** Where a JSON report's head ends: at its users (schemaVersion 2 and 3) or its wallboxes (1), whichever comes first. */
+/** Where a JSON report's head ends: at its users (schemaVersion 2 on) or its wallboxes (1), whichever comes first. */
 const HEAD_ENDS = ['\n  "users": [', '\n  "wallboxes": ['];
 /** A JSON report's head: its totals come before its users and wallboxes, so only the beginning of the file is read. */
 const HEAD_LIMIT = 1 << 20;
 
 /** What the Trend needs of a report's head; the same in every schemaVersion so far, and from 3 on its wallbox counts. */
 const trendHeadSchema = z.object({
-  schemaVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  schemaVersion: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
   month: z.string(),
   complete: z.boolean(),
   wallboxCounts: z.object({ listed: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }).optional(),

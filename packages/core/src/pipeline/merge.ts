@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { parseDecimal, ZERO } from "../domain/money/index.ts";
+import { type Coverage, type CoverageGap, coverageGapSchema, uncheckedCoverage } from "../domain/org/index.ts";
 import {
   assertReportHead,
   assertWallboxEntry,
   decodeWallboxEntry,
+  modelSummaries,
   reportHead,
   type WallboxEntries,
   type WallboxReport,
@@ -78,6 +80,7 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
 
   const sessions: SessionSource = () => shardSessions(store, plan, headers, wallboxesOf);
 
+  const coverage = plan.coverage ?? uncheckedCoverage("the run was planned before coverage was checked");
   const report = assertReportHead(
     reportHead({
       orgId: plan.orgId,
@@ -86,6 +89,9 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
       totals: totals.result(),
       wallboxCounts: { listed: plan.wallboxes, failed },
       caveatSavingsEur: caveats.result(),
+      coverage: coverageCounts(coverage),
+      // One pass over the entries: models are few, and each shard's wallboxes carry theirs.
+      byModel: await modelSummaries(entries),
     }),
   );
   return {
@@ -95,9 +101,28 @@ export async function mergedReport(store: WorkStore, plan: RunPlan, collected: C
     source: input.source,
     sessions,
     detail,
+    coverageGaps: () => storedCoverageGaps(store, coverage),
+    ...(plan.wallboxList ? { wallboxList: { store, ...plan.wallboxList } } : {}),
     unroundedSavingsEur: unrounded.toFixed(),
     ...(plan.organizationName ? { organizationName: plan.organizationName } : {}),
   };
+}
+
+/** The coverage of the plan as the report states it (the counts, without where the lines are kept). */
+const coverageCounts = ({ gapsKey: _key, ...counts }: NonNullable<RunPlan["coverage"]>): Coverage => counts;
+
+/** The coverage lines the plan stored, as many as it counts. */
+async function* storedCoverageGaps(store: WorkStore, coverage: NonNullable<RunPlan["coverage"]>): AsyncGenerator<CoverageGap> {
+  if (coverage.gaps === 0) return;
+  const key = coverage.gapsKey;
+  const lines = key === undefined ? undefined : await openWorkLines(store, key);
+  if (!lines) throw new WorkStoreError(`${key ?? "the coverage lines"} is missing: ${workKeys.plan} counts ${coverage.gaps} coverage lines`);
+  let count = 0;
+  for await (const line of lines) {
+    yield parseStored(coverageGapSchema, line, key!);
+    count++;
+  }
+  if (count !== coverage.gaps) throw new WorkStoreError(`${key} holds ${count} lines, ${workKeys.plan} counts ${coverage.gaps}`);
 }
 
 /** An entry line is the entry's values; `decodeWallboxEntry` and the entry's schema check the rest. */

@@ -1,5 +1,5 @@
-import type { ReportConfig } from "../domain/config/index.ts";
 import type { MonthWindow } from "../domain/month/index.ts";
+import type { CoverageGap, OrgReader } from "../domain/org/index.ts";
 import {
   JSON_SCHEMA_FILE_NAME,
   type MonthTotals,
@@ -10,7 +10,7 @@ import {
   writeMonthlyReportJson,
 } from "../domain/report/index.ts";
 import type { SessionSource, SessionsReader } from "../domain/sessions/index.ts";
-import { planShards, type RunPlan, type ShardDescriptor } from "../domain/shards/index.ts";
+import type { RunPlan, ShardDescriptor } from "../domain/shards/index.ts";
 import { summaryPage } from "../domain/summary-page/index.ts";
 import { workbookLayout } from "../domain/workbook/index.ts";
 import { summaryPdfBytes } from "../formats/pdf/index.ts";
@@ -22,24 +22,30 @@ import {
   type ReportStore,
   type StoredFile,
   type WithWorkStore,
+  type WorkObject,
   type WorkStore,
   writeTogether,
 } from "../ports/index.ts";
 import { collectRun } from "./collect.ts";
 import { writeDetailPart } from "./detail.ts";
+import type { DiscoverySummary } from "./discover.ts";
 import { mergedReport } from "./merge.ts";
+import { planMonth, type WallboxSource } from "./plan-month.ts";
 import type { WallboxProgress } from "./read-wallboxes.ts";
-import { planRun, runShard, type WallboxesOf } from "./shards.ts";
+import { runShard, type WallboxesOf } from "./shards.ts";
 import type { SessionDetail } from "./stored-detail.ts";
 
 export interface ReadInput {
-  config: ReportConfig;
+  /** The run's wallboxes: a config, or every wallbox of the org, found through the Partner API. */
+  wallboxes: WallboxSource;
   window: MonthWindow;
   /** Comes from the caller so the same input gives byte-identical output. */
   generatedAt: Date;
   /** Names the data source in the workbook (an URL, never credentials). */
   source: string;
-  reader: SessionsReader;
+  reader: SessionsReader & OrgReader;
+  /** Called once the wallboxes were found through the Partner API. */
+  onDiscovered?: (summary: DiscoverySummary) => void;
   /** Where each shard keeps the sessions it read until it stores them. */
   openSpool: OpenSpool;
   /** Where the plan and the shards' partial results are kept until the report is written. */
@@ -66,6 +72,10 @@ export interface ReportContent {
   sessions: SessionSource;
   /** The session detail's CSV parts, written already by their own steps, and the sessions' Data quality lines. */
   detail: SessionDetail;
+  /** The coverage check's Data quality lines, one per user whose wallboxes differ from Podero's count. */
+  coverageGaps: () => AsyncIterable<CoverageGap>;
+  /** The wallbox list the run found through the Partner API, published beside the report. */
+  wallboxList?: WorkObject;
   /** The exact sum of every session's savings before the wallboxes' rounding: what a plain sum of the Sessions sheet gives. */
   unroundedSavingsEur?: string;
   /** The organisation's name as the Partner API gives it: what the report calls it when no label is set. */
@@ -113,6 +123,8 @@ export interface ReportFiles {
   /** The one-page PDF summary, and its bytes (small: the finance email attaches them). */
   summary: StoredFile;
   summaryPdf: Buffer;
+  /** The wallbox list the run found through the Partner API (`wallboxes-YYYY-MM.jsonl`), when it did. */
+  wallboxList?: StoredFile;
 }
 
 export interface RunResult extends ReportFiles {
@@ -126,7 +138,11 @@ export const CONTENT_TYPES = {
   json: "application/json",
   csv: "text/csv; charset=utf-8",
   pdf: "application/pdf",
+  jsonl: "application/jsonl",
 } as const;
+
+/** The wallbox list a run found through the Partner API, as published beside its report: a JSON Lines config. */
+export const wallboxListFileName = (month: string) => `wallboxes-${month}.jsonl`;
 
 export const DEFAULT_SESSION_ROW_LIMIT = 1_000_000;
 
@@ -137,16 +153,20 @@ export const DEFAULT_SESSION_ROW_LIMIT = 1_000_000;
  */
 export async function readMonthlyReport(input: ReadInput): Promise<MonthRead> {
   const { work } = input;
-  // In this process the config is in memory already: the shards and the merge take their
-  // wallboxes from the split the plan is made of, rather than a second, parsed copy from the work store.
-  const shards = input.shards ?? 1;
-  // One request before the reads: an API or credentials that cannot be used stop the run here.
-  const organizationName = (await input.reader.organization(input.config.orgId))?.name;
-  const planned = planShards(input.config.wallboxes, shards);
-  const plan = await planRun(work, { config: input.config, window: input.window, generatedAt: input.generatedAt, shards, planned, organizationName });
-  const ordered = planned.wallboxes;
-  if (ordered.length !== plan.wallboxes)
-    throw new Error(`the plan has ${plan.wallboxes} wallboxes, the config ${ordered.length} (a bug: please report it)`);
+  // In this process the wallboxes are in memory already: the shards and the merge take them from
+  // the split the plan is made of, rather than a second, parsed copy from the work store.
+  const { plan, planned } = await planMonth(work, {
+    wallboxes: input.wallboxes,
+    reader: input.reader,
+    window: input.window,
+    generatedAt: input.generatedAt,
+    shardsFor: () => input.shards ?? 1,
+    concurrency: input.concurrency,
+    ...(input.onDiscovered ? { onDiscovered: input.onDiscovered } : {}),
+  });
+  const ordered = planned?.wallboxes;
+  if (!ordered || ordered.length !== plan.wallboxes)
+    throw new Error(`the plan has ${plan.wallboxes} wallboxes, this process ${ordered?.length} (a bug: please report it)`);
   const wallboxesOf = (shard: ShardDescriptor) => ordered.slice(shard.first, shard.first + shard.count);
   for (const shard of plan.shards) {
     await runShard(work, plan, shard, {
@@ -199,6 +219,7 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
     csvFileNames,
     sessionRowLimit: options.sessionRowLimit ?? DEFAULT_SESSION_ROW_LIMIT,
     qualityIssues: content.detail.qualityIssues,
+    coverageGaps: content.coverageGaps,
     ...(orgLabel ? { orgLabel } : {}),
     ...(options.earlierMonths ? { earlierMonths: options.earlierMonths } : {}),
   });
@@ -225,8 +246,12 @@ export async function writeReportFiles(store: ReportStore, content: ReportConten
     },
   }));
   const csvParts: FileToWrite[] = content.detail.parts.map((part) => ({ name: part.name, contentType: CONTENT_TYPES.csv, object: part.object }));
-  const [workbook, json, schema, summary, ...csv] = await writeTogether(store, [...announced, ...csvParts], signal);
-  return { workbook: workbook!, json: json!, schema: schema!, summary: summary!, summaryPdf, csv };
+  const listed: FileToWrite[] = content.wallboxList
+    ? [{ name: wallboxListFileName(month), contentType: CONTENT_TYPES.jsonl, object: content.wallboxList }]
+    : [];
+  const [workbook, json, schema, summary, ...rest] = await writeTogether(store, [...announced, ...listed, ...csvParts], signal);
+  const wallboxList = content.wallboxList ? rest.shift() : undefined;
+  return { workbook: workbook!, json: json!, schema: schema!, summary: summary!, summaryPdf, csv: rest, ...(wallboxList ? { wallboxList } : {}) };
 }
 
 /** The monthly report, end to end: read, summarize, write the files. */

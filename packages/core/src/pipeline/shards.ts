@@ -35,6 +35,10 @@ export interface PlanInput {
   planned?: ShardPlan;
   /** The organisation's name as the Partner API gives it. */
   organizationName?: string;
+  /** Names the plan's objects: the wallbox lists of the shards, and objects made before (`planMonth`). */
+  attempt?: string;
+  coverage?: RunPlan["coverage"];
+  wallboxList?: RunPlan["wallboxList"];
 }
 
 /**
@@ -45,7 +49,7 @@ export async function planRun(store: WorkStore, input: PlanInput): Promise<RunPl
   const existing = await readPlan(store);
   if (existing) return existing;
   const { wallboxes, shards } = input.planned ?? planShards(input.config.wallboxes, input.shards);
-  const attempt = randomUUID();
+  const attempt = input.attempt ?? randomUUID();
   const descriptors: ShardDescriptor[] = [];
   for (const shard of shards) {
     const wallboxesKey = workKeys.shardWallboxes(attempt, shard.index);
@@ -64,6 +68,8 @@ export async function planRun(store: WorkStore, input: PlanInput): Promise<RunPl
     wallboxes: wallboxes.length,
     shards: descriptors,
     ...(input.organizationName ? { organizationName: input.organizationName } : {}),
+    ...(input.coverage ? { coverage: input.coverage } : {}),
+    ...(input.wallboxList ? { wallboxList: input.wallboxList } : {}),
   };
   await store.create(workKeys.plan, async (out) => void out.end(`${JSON.stringify(plan)}\n`));
   // Another plan step may have stored its plan first: that one is the run's.

@@ -17,7 +17,8 @@ export const createPlanHandler = stepHandler(
     const deadline = remaining === undefined ? new AbortController().signal : AbortSignal.timeout(Math.max(1_000, remaining - PLAN_RESERVE_MS));
     return planStep(workflow, job, {
       shardSize: app.shardSize,
-      organization: (orgId) => app.readDeps(deadline).reader.organization(orgId),
+      reader: app.readDeps(deadline).reader,
+      concurrency: app.concurrency,
     });
   },
 );

@@ -1,5 +1,16 @@
 import { groupDigits, signedDifference } from "../money/index.ts";
-import { caveats, changeText, type Manifest, MONEY_RULE, type MonthTotals, type MovedWallbox, plural, type ReportHead } from "../report/index.ts";
+import {
+  caveats,
+  changeText,
+  coverageClause,
+  type Manifest,
+  MONEY_RULE,
+  type MonthTotals,
+  type MovedWallbox,
+  plural,
+  type ReportHead,
+  stateSentence,
+} from "../report/index.ts";
 import { monthName } from "../summary-page/index.ts";
 
 /** A file of the report as the email offers it: a link that works for a while, or a note where it is. */
@@ -101,9 +112,15 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
   const { manifest, report } = input;
   const { totals } = manifest;
   const org = input.orgLabel ?? manifest.orgId;
+  const uncovered = coverageClause(report.coverage);
   const state = manifest.complete
-    ? "complete"
-    : `INCOMPLETE (${groupDigits(totals.failedWallboxes)} of ${plural(totals.wallboxes, "wallbox", "wallboxes")} failed)`;
+    ? uncovered
+      ? `complete for ${plural(totals.wallboxes, "wallbox", "wallboxes")}, not the whole org`
+      : "complete"
+    : `INCOMPLETE (${[
+        ...(totals.failedWallboxes ? [`${groupDigits(totals.failedWallboxes)} of ${plural(totals.wallboxes, "wallbox", "wallboxes")} failed`] : []),
+        ...(report.coverage.usersNotListed ? [`${plural(report.coverage.usersNotListed, "user")} not listed`] : []),
+      ].join(", ")})`;
   const subject = `${org}: HEMS savings report ${manifest.month}: ${state}${input.replaced ? " (replaces an earlier report)" : ""}`;
 
   const sections: Section[] = [];
@@ -113,9 +130,7 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
     lines: [
       `Organisation: ${org}${input.orgLabel ? ` (org id ${manifest.orgId})` : ""}`,
       `Month: ${report.month} in ${report.timezone}, from ${report.window.start} up to, not including, ${report.window.end}`,
-      manifest.complete
-        ? `State: COMPLETE. All ${plural(totals.wallboxes, "wallbox was", "wallboxes were")} read.`
-        : `State: INCOMPLETE. ${groupDigits(totals.failedWallboxes)} of ${plural(totals.wallboxes, "wallbox", "wallboxes")} could not be read; the totals cover only the wallboxes that were read.`,
+      `State: ${stateSentence(report, { count: totals.wallboxes, failed: totals.failedWallboxes })}${manifest.complete ? "" : " The totals cover only the wallboxes that were read."}`,
     ],
   });
   const previous = input.previousMonth;
@@ -205,12 +220,25 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
 /** The first thing finance reads: whether anything is to be done about this report. */
 function whatToDo(input: FinanceEmailInput): string {
   const { totals } = input.manifest;
+  const uncovered = coverageClause(input.report.coverage);
   if (input.manifest.complete) {
     const caveated = caveats(input.report.totals, input.report.caveats).length > 0;
+    if (uncovered)
+      return `Check the wallbox list before booking: the report is complete for its ${plural(totals.wallboxes, "wallbox", "wallboxes")}, but ${uncovered}. The workbook's Data quality sheet lists the users concerned.${caveated ? " The caveats below say which amounts may still change." : ""}`;
     return `Nothing to do: the report is complete.${caveated ? " The caveats below say which amounts may still change." : ""}`;
   }
+  const reasons = [
+    ...(totals.failedWallboxes
+      ? [`${groupDigits(totals.failedWallboxes)} of ${plural(totals.wallboxes, "wallbox", "wallboxes")} could not be read (listed below)`]
+      : []),
+    ...(input.report.coverage.usersNotListed
+      ? [
+          `the wallboxes of ${plural(input.report.coverage.usersNotListed, "user")} could not be listed (the workbook's Data quality sheet names them)`,
+        ]
+      : []),
+  ];
   return (
-    `Do not book this report as final: it is INCOMPLETE, ${groupDigits(totals.failedWallboxes)} of ${plural(totals.wallboxes, "wallbox", "wallboxes")} could not be read (listed below). ` +
+    `Do not book this report as final: it is INCOMPLETE, ${reasons.join("; ")}. ` +
     "A rerun, or the catch-up run that tries again each day until the 5th, replaces it with a complete report once they can be read, and you will receive that one by email."
   );
 }

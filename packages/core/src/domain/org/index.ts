@@ -1,1 +1,12 @@
+export {
+  COVERAGE_ISSUES,
+  type Coverage,
+  type CoverageGap,
+  type CoverageIssue,
+  CoverageTally,
+  coverageGapSchema,
+  coverageSchema,
+  type UserCoverage,
+  uncheckedCoverage,
+} from "./coverage.ts";
 export { apiUserSchema, apiWallboxSchema, type OrgReader, type OrgUser, type OrgWallbox, orgUserOf, orgWallboxOf } from "./org.ts";

@@ -1,6 +1,7 @@
+export { modelSummaries } from "./by-model.ts";
 export { caveats, plural } from "./caveats.ts";
 export { contractHash, JSON_SCHEMA_FILE_NAME, monthlyReportJsonSchema, monthlyReportJsonSchemaText } from "./json-schema.ts";
-export { kpisOf } from "./kpis.ts";
+export { kpisOf, ratio } from "./kpis.ts";
 export { MANIFEST_FILE_NAME, type Manifest, type ManifestFile, manifestSchema, type ReplacedReport, replacedReportSchema } from "./manifest.ts";
 export {
   buildMonthlyReport,
@@ -36,12 +37,15 @@ export {
   assertWallboxEntry,
   type FiguresJson,
   figuresSchema,
+  type ModelReport,
   type MonthlyReport,
+  modelReportSchema,
   monthlyReportSchema,
   type ReportHead,
   type WallboxReport,
   wallboxReportSchema,
 } from "./schema.ts";
+export { coverageClause, stateSentence } from "./state.ts";
 export { changeText, type MonthTotals, monthsBefore, monthTotalsOf, previousMonthOf, TREND_MONTHS, trendOf } from "./trend.ts";
 export { type UserSummary, userReport, userSummaries } from "./users.ts";
 export { decodeWallboxEntry, encodeWallboxEntry, entriesFromList, type WallboxEntries, WallboxEntryArena } from "./wallbox-entries.ts";

@@ -1,7 +1,8 @@
 import { parseDecimal, roundHalfAwayFromZero, ZERO } from "../money/index.ts";
 import type { FiguresJson, Kpis } from "./schema.ts";
 
-function ratio(numerator: string | number, denominator: string | number): string | null {
+/** numerator ÷ denominator as decimal text with 4 decimals, rounded once; null where the denominator is 0. */
+export function ratio(numerator: string | number, denominator: string | number): string | null {
   const below = parseDecimal(String(denominator));
   if (below.eq(ZERO)) return null;
   // big.js divides to 20 decimals; that quotient is rounded once, to 4.

@@ -3,17 +3,27 @@ import { writeInTurn } from "../../shared/streams/index.ts";
 import type { WallboxRef } from "../config/index.ts";
 import { parseDecimal, roundEur } from "../money/index.ts";
 import { isoWithOffset, type MonthWindow } from "../month/index.ts";
+import { type Coverage, uncheckedCoverage } from "../org/index.ts";
 import { type CaveatSavings, type Figures, sumFigures } from "../summary/index.ts";
+import { modelSummaries } from "./by-model.ts";
 import { kpisOf } from "./kpis.ts";
 import { MONEY_RULE, periodRule, ROUNDING_RULE } from "./rules.ts";
-import type { MonthlyReport, ReportHead, UserReport, WallboxReport } from "./schema.ts";
+import type { ModelReport, MonthlyReport, ReportHead, UserReport, WallboxReport } from "./schema.ts";
 import { userReport, userSummaries } from "./users.ts";
 import { entriesFromList, type WallboxEntries } from "./wallbox-entries.ts";
 
 export type WallboxOutcome = { wallbox: WallboxRef; status: "ok"; figures: Figures } | { wallbox: WallboxRef; status: "failed"; error: string };
 
 function identity(wallbox: WallboxRef) {
-  return { userId: wallbox.userId, wallboxId: wallbox.wallboxId, label: wallbox.label ?? null };
+  return {
+    userId: wallbox.userId,
+    wallboxId: wallbox.wallboxId,
+    label: wallbox.label ?? null,
+    externalUserId: wallbox.externalUserId ?? null,
+    externalDeviceId: wallbox.externalDeviceId ?? null,
+    manufacturer: wallbox.manufacturer ?? null,
+    model: wallbox.model ?? null,
+  };
 }
 
 /** One wallbox's entry in the report, made as soon as the wallbox is read; key order fixed here. */
@@ -37,11 +47,13 @@ export function reportHead(
     totals: Figures;
     wallboxCounts: { listed: number; failed: number };
     caveatSavingsEur?: CaveatSavings | undefined;
+    coverage: Coverage;
+    byModel: ModelReport[];
   },
 ): ReportHead {
   const { window } = input;
   return {
-    schemaVersion: 3,
+    schemaVersion: 4,
     orgId: input.orgId,
     month: window.month,
     timezone: window.timeZone,
@@ -49,8 +61,9 @@ export function reportHead(
     apiQuery: { from: window.from, to: window.to },
     currency: "EUR",
     generatedAt: input.generatedAt.toISOString(),
-    complete: input.wallboxCounts.failed === 0,
+    complete: input.wallboxCounts.failed === 0 && input.coverage.usersNotListed === 0,
     wallboxCounts: { listed: input.wallboxCounts.listed, failed: input.wallboxCounts.failed },
+    coverage: input.coverage,
     rules: { periodMembership: periodRule(window, "the report"), rounding: ROUNDING_RULE, money: MONEY_RULE },
     totals: input.totals,
     kpis: kpisOf(input.totals),
@@ -58,19 +71,22 @@ export function reportHead(
       openSessionsSavingsEur: centsOrNull(input.caveatSavingsEur?.open),
       incompletePriceCoverageSavingsEur: centsOrNull(input.caveatSavingsEur?.incompletePriceCoverage),
     },
+    byModel: input.byModel,
   };
 }
 
 /** A whole report in memory, for small reports and tests; a run keeps its entries apart (`WallboxEntries`). */
 export async function buildMonthlyReport(
-  input: ReportHeadInput & { wallboxes: readonly WallboxOutcome[]; caveatSavingsEur?: CaveatSavings },
+  input: ReportHeadInput & { wallboxes: readonly WallboxOutcome[]; caveatSavingsEur?: CaveatSavings; coverage?: Coverage },
 ): Promise<MonthlyReport> {
   const wallboxes = input.wallboxes.map(wallboxEntry);
   const read = wallboxes.filter((entry) => entry.status === "ok");
   const users: UserReport[] = [];
   for await (const user of userSummaries(entriesFromList(wallboxes))) users.push(userReport(user));
   const wallboxCounts = { listed: wallboxes.length, failed: wallboxes.length - read.length };
-  return { ...reportHead({ ...input, totals: sumFigures(read), wallboxCounts }), users, wallboxes };
+  const byModel = await modelSummaries(entriesFromList(wallboxes));
+  const coverage = input.coverage ?? uncheckedCoverage("not asked: a report built in memory");
+  return { ...reportHead({ ...input, totals: sumFigures(read), wallboxCounts, coverage, byModel }), users, wallboxes };
 }
 
 export function serializeMonthlyReport(report: MonthlyReport): string {

@@ -5,7 +5,17 @@ import { entriesFromList } from "./wallbox-entries.ts";
 
 const ok = (wallboxId: string, savingsEur: string, sessions = 1): WallboxReport =>
   ({ userId: "u", wallboxId, label: null, status: "ok", sessions, savingsEur, energyFromSolarKwh: "1.000" }) as WallboxReport;
-const failed = (wallboxId: string): WallboxReport => ({ userId: "u", wallboxId, label: null, status: "failed", error: "HTTP 503" });
+const failed = (wallboxId: string): WallboxReport => ({
+  userId: "u",
+  wallboxId,
+  label: null,
+  externalUserId: null,
+  externalDeviceId: null,
+  manufacturer: null,
+  model: null,
+  status: "failed",
+  error: "HTTP 503",
+});
 const figures = (entry: WallboxReport): WallboxFigures =>
   entry.status === "ok"
     ? {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { coverageSchema } from "../org/index.ts";
 
 const eur = z.string().regex(/^-?\d+\.\d{2}$/, { error: "expected EUR as a decimal string with 2 decimals" });
 const kwh = z.string().regex(/^-?\d+\.\d{3}$/, { error: "expected kWh as a decimal string with 3 decimals" });
@@ -42,6 +43,13 @@ const wallboxIdentity = {
   userId: z.string().describe("The Podero user the wallbox belongs to"),
   wallboxId: z.string().describe("The wallbox"),
   label: z.string().nullable().describe("The label the wallbox config gives it, or null"),
+  externalUserId: z
+    .string()
+    .nullable()
+    .describe("The partner's own customer number for the user (Podero's external_user_id), or null where the wallbox list gives none"),
+  externalDeviceId: z.string().nullable().describe("The partner's own id for the wallbox (Podero's external_device_id), or null"),
+  manufacturer: z.string().nullable().describe("The wallbox's manufacturer as Podero names it, or null"),
+  model: z.string().nullable().describe("The wallbox's model as Podero names it, or null"),
 };
 
 export const wallboxReportSchema = z.discriminatedUnion("status", [
@@ -55,11 +63,25 @@ export const wallboxReportSchema = z.discriminatedUnion("status", [
 
 export const userReportSchema = z.object({
   userId: z.string().describe("The Podero user"),
+  externalUserId: z.string().nullable().describe("The partner's own customer number for the user (external_user_id), or null"),
   wallboxes: count.min(1).describe("The user's configured wallboxes"),
   wallboxesFailed: count.describe("Of those, the wallboxes that could not be read: their figures are missing from figures"),
   figures: figuresSchema
     .nullable()
     .describe("Exact sums of the figures of the user's wallboxes read (so users add up to the totals); null when none could be read"),
+});
+
+/** One wallbox model's month, so operators see which models' steering does not take. */
+export const modelReportSchema = z.object({
+  manufacturer: z.string().nullable().describe("The manufacturer as Podero names it; null for wallboxes without one"),
+  model: z.string().nullable().describe("The model as Podero names it; null for wallboxes without one"),
+  wallboxes: count.describe("The report's wallboxes of this model, failed ones included"),
+  wallboxesFailed: count.describe("Of those, the wallboxes that could not be read"),
+  sessions: count.describe("Sessions of the model's wallboxes read"),
+  steeringIneffective: count.describe("Of those, the sessions whose outcome is steering_ineffective"),
+  shareSteeringIneffective: ratio("Sessions whose outcome is steering_ineffective ÷ sessions"),
+  savingsEur: eur.describe("Exact sum of the savings of the model's wallboxes read (each rounded once)"),
+  energyFromSolarKwh: kwh.describe("Exact sum of the energy from solar of the model's wallboxes read (each rounded once)"),
 });
 
 export const kpisSchema = z
@@ -72,12 +94,13 @@ export const kpisSchema = z
   .describe("Ratios of the totals, computed exactly from them");
 
 /**
- * The JSON report (schemaVersion 3), for systems that read it. A failed wallbox carries its
+ * The JSON report (schemaVersion 4), for systems that read it. A failed wallbox carries its
  * reason instead of figures; totals cover the wallboxes with status "ok", and `complete` is false
- * whenever any wallbox failed.
+ * whenever any wallbox failed or any user's wallboxes could not be listed. `coverage` says how
+ * far the wallboxes cover the org as Podero counts it.
  */
 export const monthlyReportSchema = z.object({
-  schemaVersion: z.literal(3).describe("The contract's version: it changes whenever a field is added, removed, renamed or changes meaning"),
+  schemaVersion: z.literal(4).describe("The contract's version: it changes whenever a field is added, removed, renamed or changes meaning"),
   orgId: z.string().describe("The Podero organisation"),
   month: z
     .string()
@@ -95,13 +118,18 @@ export const monthlyReportSchema = z.object({
     .describe("The UTC days the Partner API was asked for (its from/to): they cover the window"),
   currency: z.literal("EUR").describe("The currency of every amount, as the Partner API reports it (see rules.money)"),
   generatedAt: z.iso.datetime().describe("When the run read the Partner API (UTC)"),
-  complete: z.boolean().describe("False when any wallbox could not be read: the totals then cover only the wallboxes read"),
+  complete: z
+    .boolean()
+    .describe(
+      "False when any wallbox could not be read, or any user's wallboxes could not be listed (coverage.usersNotListed): the totals then cover only the wallboxes read",
+    ),
   wallboxCounts: z
     .object({
       listed: count.describe("The wallboxes the report lists (the length of wallboxes)"),
       failed: count.describe("Of those, the wallboxes that could not be read (status failed)"),
     })
     .describe("How many wallboxes the report lists and how many failed, stated in the head so a reader need not count the array"),
+  coverage: coverageSchema,
   rules: z
     .object({
       periodMembership: z.string().describe("Which sessions count for the month"),
@@ -121,6 +149,9 @@ export const monthlyReportSchema = z.object({
         .describe("The savings of the sessions without complete price coverage (they may be understated), rounded once to the cent; null if unknown"),
     })
     .describe("The money behind the data-quality caveats; the counts are in totals"),
+  byModel: z
+    .array(modelReportSchema)
+    .describe("Each wallbox model (manufacturer and model) of the report once, by manufacturer then model, wallboxes without either last"),
   users: z.array(userReportSchema).describe("Every user with a configured wallbox once, in report order"),
   wallboxes: z.array(wallboxReportSchema).describe("Every configured wallbox once, in report order (a user's wallboxes together)"),
 });
@@ -128,6 +159,7 @@ export const monthlyReportSchema = z.object({
 export type FiguresJson = z.infer<typeof figuresSchema>;
 export type WallboxReport = z.infer<typeof wallboxReportSchema>;
 export type UserReport = z.infer<typeof userReportSchema>;
+export type ModelReport = z.infer<typeof modelReportSchema>;
 export type Kpis = z.infer<typeof kpisSchema>;
 export type MonthlyReport = z.infer<typeof monthlyReportSchema>;
 

@@ -16,9 +16,12 @@ export const WALLBOX_NAMES_LISTED = 10;
  * wallboxes are neighbours in report order, so each user is summed as its wallboxes stream by.
  */
 export async function* userSummaries(entries: WallboxEntries): AsyncGenerator<UserSummary> {
-  let current: { key: string; userId: string; names: string[]; count: number; failed: number; totals: FiguresTotal } | undefined;
+  let current:
+    | { key: string; userId: string; externalUserId: string | null; names: string[]; count: number; failed: number; totals: FiguresTotal }
+    | undefined;
   const summary = (user: NonNullable<typeof current>): UserSummary => ({
     userId: user.userId,
+    externalUserId: user.externalUserId,
     wallboxes: user.count,
     wallboxesFailed: user.failed,
     // A user none of whose wallboxes could be read has no figures: null, never zeros.
@@ -29,9 +32,10 @@ export async function* userSummaries(entries: WallboxEntries): AsyncGenerator<Us
     const key = wallbox.userId.toLowerCase();
     if (current?.key !== key) {
       if (current) yield summary(current);
-      current = { key, userId: wallbox.userId, names: [], count: 0, failed: 0, totals: new FiguresTotal() };
+      current = { key, userId: wallbox.userId, externalUserId: wallbox.externalUserId, names: [], count: 0, failed: 0, totals: new FiguresTotal() };
     }
     current.count++;
+    current.externalUserId ??= wallbox.externalUserId;
     if (current.names.length < WALLBOX_NAMES_LISTED) current.names.push(wallbox.label ?? wallbox.wallboxId);
     if (wallbox.status === "ok") current.totals.add(wallbox);
     else current.failed++;

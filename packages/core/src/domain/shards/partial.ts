@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import { z } from "zod";
 import { WorkStoreError } from "../../shared/errors/index.ts";
 import { wallboxRefSchema } from "../config/index.ts";
+import { coverageSchema } from "../org/index.ts";
 import { figuresSchema } from "../report/index.ts";
 
 export { WorkStoreError };
@@ -11,6 +12,8 @@ export { WorkStoreError };
  * - `plan.json`: the month, the org, when the report counts as generated, and the shards; written
  *   last and once by the plan step, it names the wallbox lists of the attempt that wrote it;
  * - `plan-{attempt}/shard-0001.jsonl`: a shard's wallboxes, one per line, in report order;
+ * - `plan-{attempt}/wallboxes.jsonl`: the wallbox list discovery found, when the run found its
+ *   wallboxes through the Partner API; `plan-{attempt}/coverage.jsonl`: the coverage lines;
  * - `shards/0001/sessions-{attempt}.bin`: the month's sessions a shard read, in frames (below);
  * - `shards/0001/outside-{attempt}.jsonl`: the Data quality lines of the sessions the shard read
  *   that started in a neighbouring month, in report order;
@@ -27,6 +30,10 @@ export { WorkStoreError };
 export const workKeys = {
   plan: "plan.json",
   shardWallboxes: (attempt: string, shard: number) => `plan-${attempt}/shard-${shardNumber(shard)}.jsonl`,
+  /** The wallbox list discovery found (a JSON Lines config), published beside the report. */
+  wallboxList: (attempt: string) => `plan-${attempt}/wallboxes.jsonl`,
+  /** The coverage check's Data quality lines, one per user whose wallboxes differ from Podero's count. */
+  coverageGaps: (attempt: string) => `plan-${attempt}/coverage.jsonl`,
   shardEntries: (shard: number) => `shards/${shardNumber(shard)}/entries.jsonl`,
   shardSessions: (shard: number, attempt: string) => `shards/${shardNumber(shard)}/sessions-${attempt}.bin`,
   shardOutside: (shard: number, attempt: string) => `shards/${shardNumber(shard)}/outside-${attempt}.jsonl`,
@@ -67,6 +74,10 @@ export const runPlanSchema = z.object({
   shards: z.array(shardDescriptorSchema).min(1),
   /** The organisation's name as the Partner API gives it, asked before the reads. */
   organizationName: z.string().optional(),
+  /** How far the wallboxes cover the org as Podero counts it; `gapsKey` names the lines (when there are any). */
+  coverage: coverageSchema.extend({ gapsKey: z.string().optional() }).optional(),
+  /** The wallbox list discovery found, to be published beside the report. */
+  wallboxList: z.object({ key: z.string(), bytes: count, sha256: z.string() }).optional(),
 });
 export type RunPlan = z.infer<typeof runPlanSchema>;
 

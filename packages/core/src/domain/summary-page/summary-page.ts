@@ -2,12 +2,14 @@ import { groupDigits } from "../money/index.ts";
 import {
   caveats,
   changeText,
+  coverageClause,
   MONEY_RULE,
   type MonthTotals,
   monthTotalsOf,
   plural,
   previousMonthOf,
   type ReportHead,
+  stateSentence,
   trendOf,
 } from "../report/index.ts";
 import { OUTCOMES, type Outcome } from "../sessions/index.ts";
@@ -99,10 +101,11 @@ export function summaryPage(input: SummaryPageInput): SummaryPage {
   const months = trendOf(monthTotalsOf(report, wallboxes), input.earlierMonths);
   return {
     title: `${org}: HEMS savings report, ${monthName(report.month)}`,
-    complete: report.complete,
+    // Stands out unless plainly COMPLETE: a report that covers fewer wallboxes than Podero counts must be noticed too.
+    complete: report.complete && coverageClause(report.coverage) === undefined,
     state: report.complete
-      ? `COMPLETE: all ${plural(wallboxes.count, "wallbox was", "wallboxes were")} read.`
-      : `INCOMPLETE: ${groupDigits(String(wallboxes.failed))} of ${plural(wallboxes.count, "wallbox", "wallboxes")} could not be read; the totals cover only the wallboxes read. A rerun or the catch-up run replaces this report once they can be read.`,
+      ? stateSentence(report, wallboxes)
+      : `${stateSentence(report, wallboxes)} The totals cover only the wallboxes read. A rerun or the catch-up run replaces this report once they can be read.`,
     period: `${report.month} in ${report.timezone}, from ${report.window.start} up to, not including, ${report.window.end}.`,
     previousMonth: previous ? monthName(previous.month) : null,
     headline: [

@@ -1,14 +1,11 @@
+export { columnLetter, sessionCells, type WorkbookInput, workbookLayout } from "./layout.ts";
 export {
   type Cell,
   type CellValue,
   type ChartSpec,
   type ColumnSpec,
-  columnLetter,
   EUR_FORMAT,
   KWH_FORMAT,
   type SheetSpec,
   type StyledCell,
-  sessionCells,
-  type WorkbookInput,
-  workbookLayout,
-} from "./layout.ts";
+} from "./sheet-spec.ts";

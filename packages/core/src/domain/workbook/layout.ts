@@ -1,10 +1,12 @@
 import type { WallboxRef } from "../config/index.ts";
 import { groupDigits, parseDecimal, roundEur, ZERO } from "../money/index.ts";
 import { type MonthWindow, wallClockDate } from "../month/index.ts";
+import type { Coverage, CoverageGap } from "../org/index.ts";
 import type { FiguresJson, ReportHead, WallboxEntries } from "../report/index.ts";
 import {
   caveats,
   changeText,
+  coverageClause,
   MONEY_RULE,
   type MonthTotals,
   monthsBefore,
@@ -14,86 +16,24 @@ import {
   type QualityIssueSource,
   qualityIssuesOf,
   ROUNDING_RULE,
+  stateSentence,
   trendOf,
   userSummaries,
 } from "../report/index.ts";
 import { OUTCOMES, type Session, type SessionSource } from "../sessions/index.ts";
 import { monthName, OUTCOME_NAMES } from "../summary-page/index.ts";
-
-/**
- * The workbook as data: sheets, columns, rows and formulas, with nothing of exceljs in it, so the
- * layout can be read and tested on its own. `workbook-writer.ts` turns it into a file.
- */
-export type CellValue = string | number | Date | null | { formula: string; result: number | string };
-export interface StyledCell {
-  value: CellValue;
-  numFmt?: string;
-  bold?: boolean;
-  /** Stands out, on screen and in print: INCOMPLETE, FAILED. */
-  alert?: boolean;
-  /** Spans this many columns (merged), for a text that needs the width of several: caveats, rules. */
-  span?: number;
-  /** A text that reads as a figure (a change, "+65.74 EUR (+3.9 %)") stands at the right, as numbers do. */
-  alignRight?: boolean;
-}
-export type Cell = CellValue | StyledCell;
-
-export interface ColumnSpec {
-  header: string;
-  width: number;
-  numFmt?: string;
-  /** Long texts wrap within the column rather than run off the printed page. */
-  wrap?: boolean;
-}
-
-/**
- * How a sheet prints: A4 landscape, as wide as one page (fit to page switched on), its header
- * row repeated on every page, and a footer naming the report and the page. `onePage`: the whole
- * sheet on one page (the Summary).
- */
-export interface PrintSpec {
-  onePage?: boolean;
-  /** Left and centre of the footer: the org and the report; the right says "Page N of M". */
-  footer: { left: string; centre: string };
-}
-
-/**
- * A chart drawn from a sheet's own cells: bars on the left axis, a line on the right one, one
- * point a row from `firstRow` on, with the values as the cells hold them (cached in the chart).
- */
-export interface ChartSpec {
-  title: string;
-  /** The column (1 = A) of the categories' labels, and the labels. */
-  categoryColumn: number;
-  categories: string[];
-  /** The first data row; its header is the row above. */
-  firstRow: number;
-  series: { name: string; column: number; values: (number | null)[]; kind: "bar" | "line"; axisTitle: string; colour: string }[];
-  /** Where it stands: from and to a cell's top-left corner (0-based columns and rows). */
-  anchor: { from: { column: number; row: number }; to: { column: number; row: number } };
-}
-
-export interface SheetSpec {
-  name: string;
-  columns: ColumnSpec[];
-  /** Rows above the header row (titles, banners); the header row is frozen below them. */
-  preamble: Cell[][];
-  /** Rows may come from a spool on disk: an async iterable is read one row at a time. */
-  rows: Iterable<Cell[]> | AsyncIterable<Cell[]>;
-  /** Autofilter over the header row. */
-  filter: boolean;
-  /** Rows past the per-sheet limit continue on "Name 2", … (data sheets that no formula refers to). */
-  continues?: boolean;
-  print?: PrintSpec;
-  /** A chart of the sheet's rows (the Trend's), placed below them. */
-  chart?: ChartSpec;
-}
-
-/** Money as finance reads it: two decimals, and the currency written one way, EUR, as in the JSON and the email. */
-export const EUR_FORMAT = '#,##0.00 "EUR";-#,##0.00 "EUR"';
-export const KWH_FORMAT = '#,##0.000 "kWh"';
-const COUNT_FORMAT = "#,##0";
-const DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss";
+import { byModelSheet, coverageRows } from "./org-sheets.ts";
+import {
+  type Cell,
+  type ChartSpec,
+  COUNT_FORMAT,
+  type ColumnSpec,
+  DATE_TIME_FORMAT,
+  EUR_FORMAT,
+  KWH_FORMAT,
+  type SheetSpec,
+  type StyledCell,
+} from "./sheet-spec.ts";
 
 export interface WorkbookInput {
   report: ReportHead;
@@ -110,6 +50,8 @@ export interface WorkbookInput {
   sessionRowLimit: number;
   /** The sessions' Data quality lines when they were computed already (by the shards); otherwise from `sessions`. */
   qualityIssues?: QualityIssueSource;
+  /** The coverage check's lines: users whose wallboxes in the report differ from what Podero counts for them. */
+  coverageGaps?: () => AsyncIterable<CoverageGap>;
   /** How the printed pages' footer names the organisation; the org id when there is none. */
   orgLabel?: string;
   /** The exact sum of the sessions' savings before rounding, when known: a reconciliation line where it differs from the total. */
@@ -158,6 +100,11 @@ const WALLBOX_IDENTITY_COLUMNS: ColumnSpec[] = [
   { header: "Wallbox ID", width: 19, wrap: true },
   { header: "Status", width: 9 },
   { header: "Error", width: 28, wrap: true },
+  // What finance reconciles by (Podero's external ids), and the model the By model sheet groups by.
+  { header: "Customer number", width: 14, wrap: true },
+  { header: "Device ID", width: 14, wrap: true },
+  { header: "Manufacturer", width: 12, wrap: true },
+  { header: "Model", width: 14, wrap: true },
 ];
 
 /** Spreadsheet column letters: 1 → A, 27 → AA. */
@@ -169,9 +116,18 @@ export function columnLetter(index: number): string {
 
 async function* wallboxRows(entries: WallboxEntries, totals: FiguresJson): AsyncGenerator<Cell[]> {
   for await (const wallbox of entries.read()) {
+    const ids = [wallbox.externalUserId, wallbox.externalDeviceId, wallbox.manufacturer, wallbox.model];
     yield wallbox.status === "ok"
-      ? [wallbox.label, wallbox.userId, wallbox.wallboxId, "ok", null, ...FIGURE_COLUMNS.map((column) => column.pick(wallbox))]
-      : [wallbox.label, wallbox.userId, wallbox.wallboxId, { value: "FAILED", alert: true }, wallbox.error, ...FIGURE_COLUMNS.map(() => null)];
+      ? [wallbox.label, wallbox.userId, wallbox.wallboxId, "ok", null, ...ids, ...FIGURE_COLUMNS.map((column) => column.pick(wallbox))]
+      : [
+          wallbox.label,
+          wallbox.userId,
+          wallbox.wallboxId,
+          { value: "FAILED", alert: true },
+          wallbox.error,
+          ...ids,
+          ...FIGURE_COLUMNS.map(() => null),
+        ];
   }
   yield* totalsRows(WALLBOX_IDENTITY_COLUMNS.length, entries.count, totals);
 }
@@ -212,6 +168,7 @@ async function* userRows(entries: WallboxEntries, totals: FiguresJson, maxRows: 
     const names = `${user.wallboxNames.join(", ")}${more > 0 ? `${user.wallboxNames.length ? ", " : ""}and ${more} more` : ""}`;
     yield [
       user.userId,
+      user.externalUserId,
       names,
       user.wallboxes,
       user.wallboxesFailed > 0 ? { value: user.wallboxesFailed, alert: true } : 0,
@@ -221,10 +178,10 @@ async function* userRows(entries: WallboxEntries, totals: FiguresJson, maxRows: 
   // A sheet continued on "Users 2" has no one range to sum; the Summary has the totals.
   if (users > maxRows) return;
   const counts: Cell[] = [
-    { value: { formula: `SUM(C2:C${users + 1})`, result: entries.count }, numFmt: COUNT_FORMAT, bold: true },
-    { value: { formula: `SUM(D2:D${users + 1})`, result: entries.failed }, numFmt: COUNT_FORMAT, bold: true },
+    { value: { formula: `SUM(D2:D${users + 1})`, result: entries.count }, numFmt: COUNT_FORMAT, bold: true },
+    { value: { formula: `SUM(E2:E${users + 1})`, result: entries.failed }, numFmt: COUNT_FORMAT, bold: true },
   ];
-  yield* totalsRows(4, users, totals, [null, ...counts]);
+  yield* totalsRows(5, users, totals, [null, null, ...counts]);
 }
 
 function usersSheet(entries: WallboxEntries, totals: FiguresJson, maxRows: number): SheetSpec {
@@ -232,6 +189,7 @@ function usersSheet(entries: WallboxEntries, totals: FiguresJson, maxRows: numbe
     name: "Users",
     columns: [
       { header: "User ID", width: 19, wrap: true },
+      { header: "Customer number", width: 14, wrap: true },
       { header: "Wallboxes", width: 28, wrap: true },
       { header: "Wallbox count", width: 10, numFmt: COUNT_FORMAT },
       { header: "Wallboxes failed", width: 10, numFmt: COUNT_FORMAT },
@@ -341,13 +299,10 @@ function summarySheet(input: WorkbookInput, sessionsListed: boolean): SheetSpec 
   const lastRow = count + 1;
   const statusColumn = columnLetter(4);
   const org = input.orgLabel ?? report.orgId;
+  const state = stateSentence(report, wallboxes);
   const banner: StyledCell = report.complete
-    ? { value: `COMPLETE: all ${groupDigits(String(count))} wallboxes were read.`, bold: true }
-    : {
-        value: `INCOMPLETE: ${groupDigits(String(failed))} of ${groupDigits(String(count))} wallboxes could not be read. Totals cover only the wallboxes read; Data quality gives each one's reason.`,
-        bold: true,
-        alert: true,
-      };
+    ? { value: state, bold: true, ...(coverageClause(report.coverage) ? { alert: true } : {}) }
+    : { value: `${state} Totals cover only the wallboxes read; Data quality gives each one's reason.`, bold: true, alert: true };
   const [monthBefore] = monthsBefore(report.month, 1) as [string];
   const previous = previousMonthOf(report.month, input.earlierMonths);
   const preamble: Cell[][] = [
@@ -534,6 +489,7 @@ async function* dataQualityRows(input: WorkbookInput): AsyncGenerator<Cell[]> {
         yield [null, { value: "Wallbox failed", alert: true }, wallbox.label, wallbox.wallboxId, null, null, `Not read: ${wallbox.error}`];
     }
   }
+  if (input.coverageGaps) yield* coverageRows(input.coverageGaps());
   const issues = input.qualityIssues ?? qualityIssuesOf(input.sessions);
   for await (const [issue, label, wallboxId, sessionId, startedAt, detail, atStakeEur] of issues()) {
     yield [asDate(startedAt, input.window.timeZone), issue, label, wallboxId, sessionId, asNumber(atStakeEur), detail];
@@ -561,6 +517,18 @@ function dataQualitySheet(input: WorkbookInput): SheetSpec {
   };
 }
 
+/** Where the wallboxes came from and how far they cover the org as Podero counts it, in words. */
+function coverageText(coverage: Coverage): string {
+  const from =
+    coverage.wallboxesFrom === "config"
+      ? "The wallboxes are the config's."
+      : `The wallboxes are every wallbox the Partner API lists for the org's users${coverage.deletedWallboxes ? ` (${groupDigits(coverage.deletedWallboxes)} deleted ones left out)` : ""}.`;
+  if (coverage.notCheckedBecause !== null)
+    return `${from} Whether Podero lists more for this org could not be checked: ${coverage.notCheckedBecause}.`;
+  const gap = coverageClause(coverage);
+  return `${from} The org's users list counts ${groupDigits(coverage.declaredWallboxes ?? 0)} wallboxes (num_wallboxes) over ${groupDigits(coverage.orgUsers ?? 0)} users. ${gap ? `${gap.replace(/^./, (first) => first.toUpperCase())}: Data quality lists each user concerned.` : "The report covers every one of them."}`;
+}
+
 function aboutSheet(input: WorkbookInput): SheetSpec {
   const { report } = input;
   return {
@@ -578,6 +546,7 @@ function aboutSheet(input: WorkbookInput): SheetSpec {
       ["Partner API queried for", `the UTC days ${report.apiQuery.from} to ${report.apiQuery.to}, inclusive`],
       ["Generated at (UTC)", report.generatedAt],
       ["Complete", report.complete ? "yes" : "no: see Data quality"],
+      ["Coverage", coverageText(report.coverage)],
       ["Which sessions count", periodRule(input.window, "the workbook")],
       ["Rounding rule", ROUNDING_RULE],
       ["Currency", MONEY_RULE],
@@ -606,6 +575,7 @@ export function workbookLayout(input: WorkbookInput): SheetSpec[] {
     summarySheet(input, input.report.totals.sessions <= input.sessionRowLimit),
     wallboxesSheet(input.wallboxes, input.report.totals),
     usersSheet(input.wallboxes, input.report.totals, input.maxRowsPerSheet ?? 1_000_000),
+    byModelSheet(input.report.byModel),
     trendSheet(input),
     sessionsSheet(input),
     dataQualitySheet(input),

@@ -70,6 +70,7 @@ describe("workbook layout", () => {
       "Summary",
       "Wallboxes",
       "Users",
+      "By model",
       "Trend",
       "Sessions",
       "Sessions 2",
@@ -162,7 +163,7 @@ describe("workbook layout", () => {
     const box = (id: string, userId: string, label?: string) => ({
       userId,
       wallboxId: `${id}2222222-2222-4222-8222-222222222222`,
-      ...(label ? { label } : {}),
+      ...(label ? { label, externalUserId: "CUST-7" } : {}),
     });
     const one = { ...session(1), savingsEur: "1.005", endedAt: "2026-10-02T11:00:00Z" };
     const report = await buildMonthlyReport({
@@ -179,16 +180,17 @@ describe("workbook layout", () => {
     const rows = [];
     for await (const row of users.rows) rows.push(row);
     const savings = users.columns.findIndex((column) => column.header === "Savings (EUR)");
-    expect(rows.slice(0, 2).map((row) => [row[0], row[1], row[2], row[3], row[savings]])).toEqual([
-      [userA, "Garage, Carport", 2, { value: 1, alert: true }, 2.01],
-      [wallbox.userId, "32222222-2222-4222-8222-222222222222", 1, 0, 1.01],
+    // The partner's customer number stands beside Podero's user id.
+    expect(rows.slice(0, 2).map((row) => [row[0], row[1], row[2], row[3], row[4], row[savings]])).toEqual([
+      [userA, "CUST-7", "Garage, Carport", 2, { value: 1, alert: true }, 2.01],
+      [wallbox.userId, null, "32222222-2222-4222-8222-222222222222", 1, 0, 1.01],
     ]);
     // After a blank row, the totals: sums of the rows above, with the report's totals cached.
     expect(rows[2]).toEqual([]);
     const total = rows[3]!;
     expect(total[0]).toMatchObject({ value: "Total" });
-    expect(total[2]).toMatchObject({ value: { formula: "SUM(C2:C3)", result: 3 } });
-    expect(total[3]).toMatchObject({ value: { formula: "SUM(D2:D3)", result: 1 } });
+    expect(total[3]).toMatchObject({ value: { formula: "SUM(D2:D3)", result: 3 } });
+    expect(total[4]).toMatchObject({ value: { formula: "SUM(E2:E3)", result: 1 } });
     const letter = columnLetter(savings + 1);
     expect(total[savings]).toMatchObject({ value: { formula: `SUM(${letter}2:${letter}3)`, result: Number(report.totals.savingsEur) } });
   });

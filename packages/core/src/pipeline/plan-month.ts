@@ -1,0 +1,129 @@
+import { randomUUID } from "node:crypto";
+import type { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parseConfigLines, type ReportConfig } from "../domain/config/index.ts";
+import type { MonthWindow } from "../domain/month/index.ts";
+import type { Coverage, OrgReader } from "../domain/org/index.ts";
+import { uncheckedCoverage } from "../domain/org/index.ts";
+import type { SessionsReader } from "../domain/sessions/index.ts";
+import { planShards, type RunPlan, type ShardPlan, workKeys } from "../domain/shards/index.ts";
+import { openWorkLines, type WorkStore } from "../ports/index.ts";
+import { DiscoveryError, WorkStoreError } from "../shared/errors/index.ts";
+import { measuringStream, writeInTurn } from "../shared/streams/index.ts";
+import { checkConfigCoverage, type DiscoverySummary, discoverWallboxes, type GapWriter } from "./discover.ts";
+import { planRun, readPlan } from "./shards.ts";
+
+/** Where a run's wallboxes come from: a config someone maintains, or the Partner API (every wallbox of the org's users). */
+export type WallboxSource = { from: "config"; config: ReportConfig } | { from: "partner-api"; orgId: string };
+
+export interface PlanMonthInput {
+  wallboxes: WallboxSource;
+  reader: SessionsReader & OrgReader;
+  window: MonthWindow;
+  /** Comes from the caller so the same input gives byte-identical output. */
+  generatedAt: Date;
+  /** How many shards a run of this many wallboxes has; it may refuse a run too large (it throws). */
+  shardsFor: (wallboxes: number) => number;
+  /** How many users' wallbox lists are asked for at once (discovery). */
+  concurrency: number;
+  /** Called once the wallboxes were found through the Partner API. */
+  onDiscovered?: (summary: DiscoverySummary) => void;
+}
+
+export interface MonthPlanned {
+  plan: RunPlan;
+  /** The run's wallboxes split, when this call made the plan (a plan found stored has them only in the store). */
+  planned?: ShardPlan;
+}
+
+/**
+ * The plan step's use case, whatever the door: asks for the organisation (an API or credentials
+ * that cannot be used stop the run here), takes the wallboxes from the config or discovers them,
+ * checks them against what Podero counts for the org, and stores the plan. Done once per run: a
+ * plan already stored is the answer.
+ */
+export async function planMonth(work: WorkStore, input: PlanMonthInput): Promise<MonthPlanned> {
+  const existing = await readPlan(work);
+  if (existing) return { plan: existing };
+  const orgId = input.wallboxes.from === "config" ? input.wallboxes.config.orgId : input.wallboxes.orgId;
+  const organizationName = (await input.reader.organization(orgId))?.name;
+  const attempt = randomUUID();
+  const gapsKey = workKeys.coverageGaps(attempt);
+  const { config, coverage, wallboxList } =
+    input.wallboxes.from === "config"
+      ? {
+          config: input.wallboxes.config,
+          coverage: await configCoverage(work, gapsKey, input.reader, input.wallboxes.config),
+          wallboxList: undefined,
+        }
+      : await discovered(work, attempt, gapsKey, input, orgId);
+  const planned = planShards(config.wallboxes, input.shardsFor(config.wallboxes.length));
+  const plan = await planRun(work, {
+    config,
+    window: input.window,
+    generatedAt: input.generatedAt,
+    shards: planned.shards.length,
+    planned,
+    attempt,
+    coverage: { ...coverage, ...(coverage.gaps > 0 ? { gapsKey } : {}) },
+    ...(wallboxList ? { wallboxList } : {}),
+    ...(organizationName ? { organizationName } : {}),
+  });
+  return { plan, planned };
+}
+
+/** Writes the coverage lines to `key` as the check finds them; nothing is stored when the check cannot be made. */
+async function withGapsObject(work: WorkStore, key: string, check: (gaps: GapWriter) => Promise<Coverage>): Promise<Coverage> {
+  let coverage: Coverage | undefined;
+  await work.create(key, async (out: Writable) => {
+    coverage = await check((gap) => writeInTurn(out, `${JSON.stringify(gap)}\n`));
+    out.end();
+  });
+  if (!coverage) throw new WorkStoreError(`${key} was not created: the coverage check's lines were lost`);
+  return coverage;
+}
+
+async function configCoverage(work: WorkStore, key: string, reader: OrgReader, config: ReportConfig): Promise<Coverage> {
+  try {
+    return await withGapsObject(work, key, (gaps) => checkConfigCoverage(reader, config, gaps));
+  } catch (error) {
+    // A users list that cannot be read leaves the config's coverage unchecked, said in the report; the run goes on.
+    if (error instanceof DiscoveryError) return uncheckedCoverage(error.message);
+    throw error;
+  }
+}
+
+/**
+ * The wallboxes found through the Partner API, stored as the run's wallbox list (a JSON Lines
+ * config, which the report publishes beside itself) and read back from there as the config it is:
+ * the run reports exactly the list it publishes.
+ */
+async function discovered(work: WorkStore, attempt: string, gapsKey: string, input: PlanMonthInput, orgId: string) {
+  const listKey = workKeys.wallboxList(attempt);
+  const measure = measuringStream();
+  let summary: DiscoverySummary | undefined;
+  await work.create(listKey, async (out) => {
+    const piped = pipeline(measure, out);
+    try {
+      await withGapsObject(work, gapsKey, async (gaps) => {
+        summary = await discoverWallboxes(input.reader, orgId, measure, { concurrency: input.concurrency, gaps });
+        return summary.coverage;
+      });
+      measure.end();
+    } catch (error) {
+      measure.destroy(error as Error);
+      await piped.catch(() => undefined);
+      throw error;
+    }
+    await piped;
+  });
+  input.onDiscovered?.(summary!);
+  const lines = await openWorkLines(work, listKey);
+  if (!lines) throw new WorkStoreError(`${listKey} is missing: discovery has just written it`);
+  const config = await parseConfigLines(lines, `the wallbox list discovered (${listKey})`);
+  return {
+    config,
+    coverage: summary!.coverage,
+    wallboxList: { key: listKey, bytes: measure.bytes(), sha256: measure.sha256() },
+  };
+}
