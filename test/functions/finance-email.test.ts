@@ -71,7 +71,9 @@ describe("the finance email", () => {
     const rerun = testApp(s3, simulator, { finance, now: new Date("2026-11-04T05:00:00Z"), firstRun: 2 });
     await fullRun(rerun);
     const mail = await simpleParser(rerun.sentEmails[0]!);
-    expect(mail.subject).toBe("Acme Energie GmbH: HEMS savings report 2026-10: complete for 3 wallboxes, not the whole org (replaces an earlier report)");
+    expect(mail.subject).toBe(
+      "Acme Energie GmbH: HEMS savings report 2026-10: complete for 3 wallboxes, not the whole org (replaces an earlier report)",
+    );
     expect(mail.text).toContain(`It replaces the report of run ${SCHEDULED_RUN}, generated 2026-11-01T05:00:00.000Z (complete).`);
     expect(mail.text).toMatch(/Savings: [\d,.]+ → [\d,.]+ EUR \(\+0\.33\)/);
     // Which wallboxes moved: in the email, and beside the report as JSON for systems.
