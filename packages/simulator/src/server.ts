@@ -48,7 +48,7 @@ export interface SimulatorOptions {
   // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes may return nothing at all
   onSessionsRequest?: (request: SessionsRequest, simulator: Simulator) => Fault | undefined | void;
   /** Decides how to answer a user's wallbox list (`GET /org/{org_id}/users/{user_id}/wallboxes`): a fault, or undefined to answer it. */
-  onUserWallboxesRequest?: (userId: string) => Fault | undefined | void;
+  onUserWallboxesRequest?: (userId: string) => Fault | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

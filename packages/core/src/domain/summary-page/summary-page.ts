@@ -6,7 +6,6 @@ import {
   MONEY_RULE,
   type MonthTotals,
   monthTotalsOf,
-  plural,
   previousMonthOf,
   type ReportHead,
   stateSentence,
