@@ -42,10 +42,14 @@ const workflowStep = (
     permissions: policies[role],
   });
 
-/** Plans a run: reads the config (streamed to the bucket as shard lists) and checks the credentials. */
+/**
+ * Plans a run: reads the config (streamed to the bucket as shard lists), checks it against the
+ * org's users list, or finds the wallboxes through the Partner API (HEMS_WALLBOXES_FROM), which
+ * takes minutes for a large org: Lambda's ceiling.
+ */
 export const planStep = workflowStep("RunPlan", "plan", {
   handler: "packages/functions/src/handlers/plan.handler",
-  timeout: "5 minutes",
+  timeout: "15 minutes",
   memory: "1024 MB",
 });
 

@@ -86,6 +86,15 @@ if (FINANCE_RECIPIENTS && !/@([^\s@<>]+)>?$/.test(EMAIL_FROM)) {
     'Set HEMS_EMAIL_FROM to a sender verified in SES, for example "HEMS reports <reports@example.com>", when HEMS_FINANCE_RECIPIENTS is set.',
   );
 }
+/**
+ * Where the runs take their wallboxes from: "config" (the wallbox config in the bucket, default)
+ * or "partner-api" (every wallbox of PODERO_ORG_ID's users, found by the plan step; see
+ * docs/operations.md for how large an org one plan step can list).
+ */
+export const WALLBOXES_FROM = stageSetting("HEMS_WALLBOXES_FROM") || "config";
+if (WALLBOXES_FROM !== "config" && WALLBOXES_FROM !== "partner-api") {
+  throw new Error(`HEMS_WALLBOXES_FROM must be "config" or "partner-api", not "${WALLBOXES_FROM}".`);
+}
 /** How the email names the organisation. */
 export const ORG_LABEL = stageSetting("HEMS_ORG_LABEL") ?? "";
 
@@ -110,6 +119,9 @@ export const reportSettings = new sst.Linkable("ReportSettings", {
     tokenUrl: secureUrl("PODERO_TOKEN_URL", setting("PODERO_TOKEN_URL", defaultTokenUrl(apiUrl))),
     orgId,
     configKey: CONFIG_KEY,
+    wallboxesFrom: WALLBOXES_FROM,
+    // The plan step reads alone, so its discovery may use the run's whole request budget.
+    discoveryConcurrency: API_MAX_REQUESTS_IN_FLIGHT,
     maxRunMinutes: MAX_RUN_MINUTES,
     maxQueueMinutes: MAX_QUEUE_MINUTES,
     maxConcurrentRuns: MAX_CONCURRENT_RUNS,

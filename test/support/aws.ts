@@ -104,6 +104,9 @@ export function testApp(
     firstRun?: number;
     /** The stage's HEMS_TIMEZONE. Default: UTC. */
     timeZone?: string;
+    /** The stage's HEMS_WALLBOXES_FROM and PODERO_ORG_ID. Default: the config, of ORG_ID. */
+    wallboxesFrom?: "config" | "partner-api";
+    orgId?: string;
     /** Finance recipients (and signed links): the emails SES would send are kept in `sentEmails`. */
     finance?: { recipients: string[]; links?: { domain: string; keyPairId: string; privateKey: string } };
   } = {},
@@ -121,8 +124,9 @@ export function testApp(
     secretArn: SECRET_ARN,
     apiUrl: simulator.url,
     tokenUrl: simulator.tokenUrl,
-    orgId: ORG_ID,
+    orgId: options.orgId ?? ORG_ID,
     configKey: CONFIG_KEY,
+    wallboxesFrom: options.wallboxesFrom ?? "config",
     workflowArn: STATE_MACHINE_ARN,
     alertsTopicArn: TOPIC_ARN,
     maxRunMinutes: 15,

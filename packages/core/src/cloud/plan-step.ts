@@ -13,6 +13,8 @@ export interface PlanStepOptions {
   reader: SessionsReader & OrgReader;
   /** How many users' wallbox lists discovery asks for at once. */
   concurrency: number;
+  /** Aborts when the invocation's time is nearly up: discovery then stops the run, saying so. */
+  deadline?: AbortSignal;
   /** Where the stage takes its wallboxes from: the config in the bucket (default), or every wallbox of `orgId` through the Partner API. */
   wallboxesFrom?: { from: "config" } | { from: "partner-api"; orgId: string };
 }
@@ -43,6 +45,7 @@ export async function planStep(deps: WorkflowDeps, job: RunJob, options: PlanSte
     generatedAt: deps.now(),
     shardsFor,
     concurrency: options.concurrency,
+    ...(options.deadline ? { deadline: options.deadline } : {}),
     onDiscovered: (summary) => deps.log.info("wallboxes discovered", { runId: job.runId, ...summary }),
   });
   deps.log.info("run planned", { runId: job.runId, wallboxes: plan.wallboxes, shards: plan.shards.length, coverage: plan.coverage });

@@ -52,7 +52,7 @@ export async function discoverWallboxes(
   reader: OrgReader,
   orgId: string,
   out: Writable,
-  options: { concurrency: number; gaps: GapWriter; onUser?: (done: number) => void },
+  options: { concurrency: number; gaps: GapWriter; deadline?: AbortSignal; onUser?: (done: number) => void },
 ): Promise<DiscoverySummary> {
   const tally = new CoverageTally("partner-api", 0);
   const counts = { users: 0, usersWithWallboxes: 0, declaredWallboxes: 0, listedWallboxes: 0, deletedWallboxes: 0, miscountedUsers: 0 };
@@ -74,6 +74,12 @@ export async function discoverWallboxes(
       try {
         return { user, wallboxes: await reader.userWallboxes(orgId, user.userId) };
       } catch (error) {
+        if (options.deadline?.aborted) {
+          throw new DiscoveryError(
+            `the users' wallboxes could not all be listed in the plan step's time (${done} of the users with wallboxes so far, ${options.concurrency} at a time): a list cut short would leave wallboxes out, so the run stops. Raise PODERO_API_MAX_REQUESTS_IN_FLIGHT, or report from a config (docs/operations.md, Capacity)`,
+            { cause: error },
+          );
+        }
         if (error instanceof WallboxReadError) return { user, error: error.message };
         throw error;
       }

@@ -26,6 +26,8 @@ export interface PlanMonthInput {
   shardsFor: (wallboxes: number) => number;
   /** How many users' wallbox lists are asked for at once (discovery). */
   concurrency: number;
+  /** Aborts when the step's time is nearly up: discovery then stops the run (`DiscoveryError`), never a partial list. */
+  deadline?: AbortSignal;
   /** Called once the wallboxes were found through the Partner API. */
   onDiscovered?: (summary: DiscoverySummary) => void;
 }
@@ -106,7 +108,11 @@ async function discovered(work: WorkStore, attempt: string, gapsKey: string, inp
     const piped = pipeline(measure, out);
     try {
       await withGapsObject(work, gapsKey, async (gaps) => {
-        summary = await discoverWallboxes(input.reader, orgId, measure, { concurrency: input.concurrency, gaps });
+        summary = await discoverWallboxes(input.reader, orgId, measure, {
+          concurrency: input.concurrency,
+          gaps,
+          ...(input.deadline ? { deadline: input.deadline } : {}),
+        });
         return summary.coverage;
       });
       measure.end();

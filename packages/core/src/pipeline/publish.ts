@@ -41,7 +41,13 @@ export function manifestFor(content: ReportContent, files: ReportFiles, runId: s
       savingsEur: report.totals.savingsEur,
       energyFromSolarKwh: report.totals.energyFromSolarKwh,
     },
-    files: { xlsx: fileEntry(files.workbook), json: fileEntry(files.json), csv: files.csv.map(fileEntry), pdf: fileEntry(files.summary) },
+    files: {
+      xlsx: fileEntry(files.workbook),
+      json: fileEntry(files.json),
+      csv: files.csv.map(fileEntry),
+      pdf: fileEntry(files.summary),
+      ...(files.wallboxList ? { wallboxList: fileEntry(files.wallboxList) } : {}),
+    },
   } satisfies Manifest);
 }
 

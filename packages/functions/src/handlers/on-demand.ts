@@ -39,6 +39,11 @@ async function startRun(deps: TriggerDeps, event: LambdaFunctionURLEvent) {
   // Requested wallboxes must be configured; the config is read a line at a time when it is JSON
   // Lines, never held whole here. A full run's config is checked by its plan step.
   const { wallboxIds } = parsed.data;
+  if (wallboxIds && deps.settings.wallboxesFrom === "partner-api") {
+    const message =
+      "this stage finds its wallboxes through the Partner API (HEMS_WALLBOXES_FROM=partner-api), so a run reports all of them: leave out wallboxIds";
+    throw new HttpError(400, message, { issues: [{ field: "wallboxIds", message }] });
+  }
   if (wallboxIds) {
     let unknown: string[];
     try {

@@ -18,7 +18,9 @@ export const createPlanHandler = stepHandler(
     return planStep(workflow, job, {
       shardSize: app.shardSize,
       reader: app.readDeps(deadline).reader,
-      concurrency: app.concurrency,
+      concurrency: app.settings.discoveryConcurrency ?? app.concurrency,
+      deadline,
+      wallboxesFrom: app.settings.wallboxesFrom === "partner-api" ? { from: "partner-api", orgId: app.settings.orgId } : { from: "config" },
     });
   },
 );

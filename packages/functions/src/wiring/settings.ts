@@ -18,6 +18,10 @@ export const settingsSchema = z
     tokenUrl: secureUrl("tokenUrl"),
     orgId: z.guid({ error: "invalid uuid" }),
     configKey: z.string().min(1),
+    /** Where runs take their wallboxes from: the config in the bucket, or every wallbox of the org's users (the Partner API). */
+    wallboxesFrom: z.enum(["config", "partner-api"]).default("config"),
+    /** How many users' wallbox lists the plan step asks for at once (the run's request budget: it reads alone). */
+    discoveryConcurrency: z.number().int().positive().optional(),
     /** The report workflow (a Step Functions state machine); only the triggers are linked to it. */
     workflowArn: z.string().min(1).optional(),
     /** How long a run's workflow may take: a run still "running" after this has died. */
@@ -79,6 +83,8 @@ export function settingsFromResource(): Settings {
       tokenUrl: Resource.ReportSettings.tokenUrl,
       orgId: Resource.ReportSettings.orgId,
       configKey: Resource.ReportSettings.configKey,
+      wallboxesFrom: Resource.ReportSettings.wallboxesFrom,
+      discoveryConcurrency: Resource.ReportSettings.discoveryConcurrency,
       maxRunMinutes: Resource.ReportSettings.maxRunMinutes,
       maxQueueMinutes: Resource.ReportSettings.maxQueueMinutes,
       maxConcurrentRuns: Resource.ReportSettings.maxConcurrentRuns,

@@ -15,6 +15,8 @@ declare module "sst" {
       maxQueueMinutes: number;
       maxConcurrentRuns: number;
       shardSize: number;
+      wallboxesFrom: string;
+      discoveryConcurrency: number;
       csvRowsPerPart: number;
       financeRecipients: string;
       emailFrom: string;

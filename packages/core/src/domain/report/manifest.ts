@@ -44,8 +44,18 @@ export const manifestSchema = z.object({
   generatedAt: z.iso.datetime(),
   complete: z.boolean(),
   totals: manifestTotalsSchema,
-  /** `csv`: the session detail, one file or its parts in order; `pdf`: the one-page summary (reports since it was added). */
-  files: z.object({ xlsx: fileSchema, json: fileSchema, csv: z.array(fileSchema), pdf: fileSchema.optional() }),
+  /**
+   * `csv`: the session detail, one file or its parts in order; `pdf`: the one-page summary
+   * (reports since it was added); `wallboxList`: the wallboxes a run found through the Partner
+   * API (a JSON Lines config), when it found them so.
+   */
+  files: z.object({
+    xlsx: fileSchema,
+    json: fileSchema,
+    csv: z.array(fileSchema),
+    pdf: fileSchema.optional(),
+    wallboxList: fileSchema.optional(),
+  }),
   /**
    * In the month's manifest only: the report this one replaced as the month's, when there was
    * one. Written with the replacement itself, so a retried step still knows what it replaced.
