@@ -59,7 +59,7 @@ describe("npm run report --wallboxes-from api", () => {
       gaps: 1,
     });
     expect(run.result).toContain(
-      "Not the whole org: Podero lists 1 more for this org that this report does not cover (the workbook's Data quality sheet lists the users).",
+      `COMPLETE for the ${live.length} listed wallboxes; Podero lists 1 more for this org that this report does not cover. The workbook's Data quality sheet lists the users concerned.`,
     );
 
     // Finance's ids reach the JSON, the workbook and the CSV; the By model section adds up.
@@ -112,7 +112,11 @@ describe("npm run report --wallboxes-from api", () => {
     expect(report.wallboxes.some((wallbox) => wallbox.userId === failing.id)).toBe(false);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(join(out.path, "hems-savings-2026-10.xlsx"));
-    expect(workbook.getWorksheet("Summary")!.getRow(2).getCell(1).value).toMatch(/^INCOMPLETE: the wallboxes of 1 user could not be listed\./);
+    expect(workbook.getWorksheet("Summary")!.getRow(2).getCell(1).value).toMatch(
+      new RegExp(
+        `^INCOMPLETE: the wallboxes of 1 user could not be listed; Podero lists ${failing.numWallboxes} more for this org that this report does not cover\\.`,
+      ),
+    );
     const quality = workbook.getWorksheet("Data quality")!.getRow(2);
     expect(quality.getCell(2).value).toBe("Wallboxes not listed");
     expect(quality.getCell(7).value).toMatch(

@@ -55,7 +55,7 @@ describe("npm run report with the built-in simulator", () => {
     expect(run.result[0]).toMatch(/^Complete report for 2026-10: 6 of 6 wallboxes read, \d+ sessions, savings \d+\.\d{2} EUR/);
     expect(run.result.slice(1)).toEqual([
       // The demo config lags its org, as a maintained config does: user 4's second wallbox is not in it.
-      "Not the whole org: Podero lists 1 more for this org that this report does not cover (the workbook's Data quality sheet lists the users).",
+      "COMPLETE for the 6 configured wallboxes; Podero lists 1 more for this org that this report does not cover. The workbook's Data quality sheet lists the users concerned.",
       `Wrote ${join(out.path, "hems-savings-2026-10.xlsx")}`,
       `Wrote ${join(out.path, "hems-savings-2026-10.json")}`,
       `Wrote ${join(out.path, "hems-savings-2026-10-summary.pdf")} (the one-page summary)`,
@@ -321,6 +321,27 @@ describe("npm run report against a Partner API (--api-url)", () => {
     await writeFile(path, JSON.stringify(config));
     return path;
   }
+
+  it("still reports a config when the org's users list cannot be read, saying its coverage could not be checked", async () => {
+    for (const [status, reason] of [
+      [404, /answered HTTP 404 to GET .*\/users: the users cannot be listed/],
+      [403, /refused the credentials \(HTTP 403 to GET .*\/users\): they may not list the users/],
+    ] as const) {
+      simulator = closeAfter(
+        await startSimulator({ seed: "tests", clientSecret: credentials.PODERO_CLIENT_SECRET, onUsersRequest: () => ({ status }) }),
+      );
+      const folder = join(out.path, String(status));
+      const run = await runCli(
+        ["--api-url", simulator.url, "--config", await configFile(), "--out", folder, "--month", "2026-10", "--quiet"],
+        credentials,
+      );
+      expect(run.code).toBe(0);
+      const report = await readReport(folder);
+      expect(report.complete).toBe(true);
+      expect(report.coverage).toMatchObject({ notCheckedBecause: expect.stringMatching(reason), declaredWallboxes: null, gaps: 0 });
+      expect(run.result[1]).toMatch(/^COMPLETE for the 3 configured wallboxes; whether Podero lists more for this org could not be checked \(/);
+    }
+  });
 
   it("reads a JSON Lines config (.jsonl) and reports the same as from JSON; a bad line is named", async () => {
     simulator = closeAfter(await startSimulator({ seed: "tests", clientSecret: credentials.PODERO_CLIENT_SECRET }));

@@ -34,5 +34,14 @@ describe("a stage that finds its wallboxes through the Partner API", () => {
     const answer = await onDemand(app)(urlEvent("POST", { body: JSON.stringify({ wallboxIds: [simulatedUser("aws", 0).wallboxes[0]!.id] }) }));
     expect(answer.statusCode).toBe(400);
     expect(body(answer).error).toMatch(/finds its wallboxes through the Partner API .*leave out wallboxIds/);
+    // One queued before the setting changed stops at its plan, rather than report the whole org as the selection.
+    const job = {
+      runId: "00000000-0000-4000-8000-00000000abcd",
+      month: "2026-10",
+      trigger: "on-demand" as const,
+      requestedAt: app.deps.now().toISOString(),
+      wallboxIds: [simulatedUser("aws", 0).wallboxes[0]!.id],
+    };
+    await expect(app.handlers.plan(job)).rejects.toThrow(/selects 1 wallboxes, but this stage finds its wallboxes through the Partner API/);
   });
 });

@@ -86,6 +86,8 @@ describe("on-demand function (function URL)", () => {
     expect(manifest).toMatchObject({ scope: "subset", totals: { wallboxes: 1 } });
     const report = monthlyReportSchema.parse(await objectJson(manifest.files.json.key));
     expect(report.wallboxes.map((wallbox) => wallbox.wallboxId)).toEqual([boxes[2]!.wallboxId]);
+    // A selection is not the org: its report says that its coverage was not checked, and lists no user as missing.
+    expect(report.coverage).toMatchObject({ notCheckedBecause: "a run of 1 selected wallboxes: runs of the whole config check it", gaps: 0 });
   });
 
   it("records a run still 'running' past its time limit as failed, once, tells operators, and frees the month", async () => {

@@ -118,5 +118,8 @@ describe("the session detail as CSV", () => {
     const kinds: unknown[] = [];
     workbook.getWorksheet("Data quality")!.eachRow((row, number) => number > 1 && kinds.push(row.getCell(2).value));
     expect(kinds.filter((kind) => !(Object.values(COVERAGE_ISSUES) as unknown[]).includes(kind))).toEqual([]);
+    // Its 3 users are not in the simulator's users list; the simulator's 25 users are not in it.
+    expect(kinds.filter((kind) => kind === COVERAGE_ISSUES.notCounted)).toHaveLength(3);
+    expect(kinds.filter((kind) => kind === COVERAGE_ISSUES.notCovered)).toHaveLength(25);
   });
 });

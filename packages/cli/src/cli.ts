@@ -9,7 +9,7 @@ import { withWorkFolder } from "@hems-reports/core/adapters/local/work-folder";
 import { defaultHttp, defaultTokenUrl, normalizeBaseUrl, PartnerApiClient } from "@hems-reports/core/adapters/partner-api";
 import { ConfigError, parseConfigLines, parseReportConfig, parseReportConfigText, type ReportConfig } from "@hems-reports/core/domain/config";
 import { parseMonth, previousFullMonth } from "@hems-reports/core/domain/month";
-import { coverageClause, type MonthTotals, previousMonthOf } from "@hems-reports/core/domain/report";
+import { coverageClause, type MonthTotals, previousMonthOf, stateSentence } from "@hems-reports/core/domain/report";
 import { composeMime } from "@hems-reports/core/formats/mime";
 import {
   type DiscoverySummary,
@@ -264,8 +264,9 @@ export async function main(argv: readonly string[], environment: CliEnvironment)
         `savings ${report.totals.savingsEur} EUR, energy from solar ${report.totals.energyFromSolarKwh} kWh, in ${elapsed} s.` +
         `${report.totals.sessionsOutsideMonth ? ` ${report.totals.sessionsOutsideMonth} sessions the API returned started in a neighbouring month: not counted (Data quality lists them).` : ""}`,
     );
-    const uncovered = coverageClause(report.coverage);
-    if (uncovered) output.result(`Not the whole org: ${uncovered} (the workbook's Data quality sheet lists the users).`);
+    // The report's state in the words every file uses, where it is more than "all read".
+    if (coverageClause(report.coverage) || report.coverage.usersNotListed)
+      output.result(`${stateSentence(report, { count, failed })} The workbook's Data quality sheet lists the users concerned.`);
     output.result(`Wrote ${result.workbook.location}`);
     output.result(`Wrote ${result.json.location}`);
     output.result(`Wrote ${result.summary.location} (the one-page summary)`);

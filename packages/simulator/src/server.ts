@@ -47,6 +47,8 @@ export interface SimulatorOptions {
   /** Called before each sessions request is answered; a fault returned replaces the answer. */
   // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes may return nothing at all
   onSessionsRequest?: (request: SessionsRequest, simulator: Simulator) => Fault | undefined | void;
+  /** Decides how to answer the users list (`GET /org/{org_id}/users`): a fault, or undefined to answer it. */
+  onUsersRequest?: () => Fault | undefined;
   /** Decides how to answer a user's wallbox list (`GET /org/{org_id}/users/{user_id}/wallboxes`): a fault, or undefined to answer it. */
   onUserWallboxesRequest?: (userId: string) => Fault | undefined;
 }
@@ -188,7 +190,11 @@ export class Simulator {
       const orgId = decodeURIComponent((users ?? userWallboxes)![1] ?? "");
       if (!UUID.test(orgId))
         return this.json(422, { detail: [{ loc: ["path", "org_id"], msg: "value is not a valid uuid", type: "type_error.uuid" }] });
-      if (users) return (response) => void this.streamUsers(orgId, response).catch(() => response.destroy());
+      if (users) {
+        const fault = this.options.onUsersRequest?.();
+        if (fault) return (response) => this.misbehave(response, fault);
+        return (response) => void this.streamUsers(orgId, response).catch(() => response.destroy());
+      }
       const userId = decodeURIComponent(userWallboxes![2] ?? "");
       const fault = this.options.onUserWallboxesRequest?.(userId);
       if (fault) return (response) => this.misbehave(response, fault);

@@ -62,9 +62,14 @@ export async function deliverReport(deps: WorkflowDeps, delivery: Delivery): Pro
   }
   if (!manifest.complete) {
     const { failedWallboxes, wallboxes } = manifest.totals;
+    const { usersNotListed } = delivery.content.report.coverage;
+    const what = [
+      ...(failedWallboxes || !usersNotListed ? [`${failedWallboxes} of ${wallboxes} wallboxes failed`] : []),
+      ...(usersNotListed ? [`the wallboxes of ${usersNotListed} users could not be listed`] : []),
+    ];
     await alert(
-      `report INCOMPLETE (${failedWallboxes} of ${wallboxes} wallboxes failed)`,
-      `${publication?.placement === "month" ? "It is the month's report until a complete run replaces it" : "The month's report stays as it was"}; the workbook's Data quality sheet and the run's logs say why each wallbox failed. The catch-up schedule runs the month again on the 2nd to the 5th.`,
+      `report INCOMPLETE (${what.join("; ")})`,
+      `${publication?.placement === "month" ? "It is the month's report until a complete run replaces it" : "The month's report stays as it was"}; the workbook's Data quality sheet and the run's logs say why each wallbox or user failed. The catch-up schedule runs the month again on the 2nd to the 5th.`,
     );
   }
 }

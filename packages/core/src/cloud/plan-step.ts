@@ -4,7 +4,7 @@ import { planLimitProblem, type RunJob, selectWallboxes } from "../domain/run/in
 import type { SessionsReader } from "../domain/sessions/index.ts";
 import { shardCountFor } from "../domain/shards/index.ts";
 import { planMonth, type WallboxSource } from "../pipeline/index.ts";
-import { RunLimitError } from "../shared/errors/index.ts";
+import { ConfigError, RunLimitError } from "../shared/errors/index.ts";
 import { type PlanStepOutput, statusBase, type WorkflowDeps } from "./contract.ts";
 
 export interface PlanStepOptions {
@@ -28,8 +28,16 @@ export async function planStep(deps: WorkflowDeps, job: RunJob, options: PlanSte
   deps.log.info("run started", { runId: job.runId, wallboxSelection: job.wallboxIds ? job.wallboxIds.length : "all" });
   await deps.records.writeStatus({ ...statusBase(deps, job), status: "running", startedAt: deps.now().toISOString() });
   const from = options.wallboxesFrom ?? { from: "config" };
+  if (from.from === "partner-api" && job.wallboxIds) {
+    // Queued before the stage's setting changed, perhaps: reporting the whole org would answer another question.
+    throw new ConfigError(
+      `run ${job.runId} selects ${job.wallboxIds.length} wallboxes, but this stage finds its wallboxes through the Partner API and reports all of them`,
+    );
+  }
   const wallboxes: WallboxSource =
-    from.from === "config" ? { from: "config", config: selectWallboxes(await deps.records.loadConfig(), job.wallboxIds) } : from;
+    from.from === "config"
+      ? { from: "config", config: selectWallboxes(await deps.records.loadConfig(), job.wallboxIds), ...(job.wallboxIds ? { selected: true } : {}) }
+      : from;
   const window = parseMonth(job.month, deps.now(), job.timeZone ?? "UTC");
   const shardsFor = (count: number) => {
     const tooMany = planLimitProblem(count, options.shardSize);

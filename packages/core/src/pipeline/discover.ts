@@ -122,21 +122,22 @@ export async function discoverWallboxes(
  * discarded, which is why the caller writes them where a failure leaves nothing.
  */
 export async function checkConfigCoverage(reader: OrgReader, config: ReportConfig, gaps: GapWriter): Promise<Coverage> {
-  const configured = new Map<string, { count: number; externalUserId: string | null }>();
+  const configured = new Map<string, { userId: string; count: number; externalUserId: string | null }>();
   for (const wallbox of config.wallboxes) {
     const key = wallbox.userId.toLowerCase();
     const known = configured.get(key);
     if (known) known.count++;
-    else configured.set(key, { count: 1, externalUserId: wallbox.externalUserId ?? null });
+    else configured.set(key, { userId: wallbox.userId, count: 1, externalUserId: wallbox.externalUserId ?? null });
   }
   const tally = new CoverageTally("config");
   for await (const user of reader.users(config.orgId)) {
-    const mine = configured.get(user.userId);
-    configured.delete(user.userId);
+    const key = user.userId.toLowerCase();
+    const mine = configured.get(key);
+    configured.delete(key);
     const gap = tally.add({ userId: user.userId, externalUserId: user.externalUserId, declared: user.numWallboxes, covered: mine?.count ?? 0 });
     if (gap) await gaps(gap);
   }
-  for (const [userId, { count, externalUserId }] of configured) {
+  for (const { userId, count, externalUserId } of configured.values()) {
     await gaps(tally.add({ userId, externalUserId, declared: null, covered: count })!);
   }
   return tally.result();

@@ -8,13 +8,15 @@ import { uncheckedCoverage } from "../domain/org/index.ts";
 import type { SessionsReader } from "../domain/sessions/index.ts";
 import { planShards, type RunPlan, type ShardPlan, workKeys } from "../domain/shards/index.ts";
 import { openWorkLines, type WorkStore } from "../ports/index.ts";
-import { DiscoveryError, WorkStoreError } from "../shared/errors/index.ts";
+import { CredentialsError, DiscoveryError, WorkStoreError } from "../shared/errors/index.ts";
 import { measuringStream, writeInTurn } from "../shared/streams/index.ts";
 import { checkConfigCoverage, type DiscoverySummary, discoverWallboxes, type GapWriter } from "./discover.ts";
 import { planRun, readPlan } from "./shards.ts";
 
 /** Where a run's wallboxes come from: a config someone maintains, or the Partner API (every wallbox of the org's users). */
-export type WallboxSource = { from: "config"; config: ReportConfig } | { from: "partner-api"; orgId: string };
+export type WallboxSource =
+  /** `selected`: an on-demand run of some of the config's wallboxes, which reports no coverage (full runs do). */
+  { from: "config"; config: ReportConfig; selected?: boolean } | { from: "partner-api"; orgId: string };
 
 export interface PlanMonthInput {
   wallboxes: WallboxSource;
@@ -55,7 +57,9 @@ export async function planMonth(work: WorkStore, input: PlanMonthInput): Promise
     input.wallboxes.from === "config"
       ? {
           config: input.wallboxes.config,
-          coverage: await configCoverage(work, gapsKey, input.reader, input.wallboxes.config),
+          coverage: input.wallboxes.selected
+            ? uncheckedCoverage(`a run of ${input.wallboxes.config.wallboxes.length} selected wallboxes: runs of the whole config check it`)
+            : await configCoverage(work, gapsKey, input.reader, input.wallboxes.config),
           wallboxList: undefined,
         }
       : await discovered(work, attempt, gapsKey, input, orgId);
@@ -89,8 +93,9 @@ async function configCoverage(work: WorkStore, key: string, reader: OrgReader, c
   try {
     return await withGapsObject(work, key, (gaps) => checkConfigCoverage(reader, config, gaps));
   } catch (error) {
-    // A users list that cannot be read leaves the config's coverage unchecked, said in the report; the run goes on.
-    if (error instanceof DiscoveryError) return uncheckedCoverage(error.message);
+    // A users list that cannot be read (or that the credentials may not read) leaves the config's
+    // coverage unchecked, said in the report; the run goes on. An outage is retried as any other.
+    if (error instanceof DiscoveryError || error instanceof CredentialsError) return uncheckedCoverage(error.message);
     throw error;
   }
 }
@@ -106,6 +111,8 @@ async function discovered(work: WorkStore, attempt: string, gapsKey: string, inp
   let summary: DiscoverySummary | undefined;
   await work.create(listKey, async (out) => {
     const piped = pipeline(measure, out);
+    // Watched from the start: the object's upload may fail while discovery still runs.
+    piped.catch(() => undefined);
     try {
       await withGapsObject(work, gapsKey, async (gaps) => {
         summary = await discoverWallboxes(input.reader, orgId, measure, {

@@ -7,7 +7,9 @@ import { formatIssues, strictObject } from "../../shared/validation/index.ts";
 
 const uuid = z.guid({ error: "invalid uuid" });
 
-const identifier = z.string().trim().min(1).max(200);
+/** The longest label or external id a config takes (and discovery passes on). */
+export const MAX_IDENTIFIER_LENGTH = 200;
+const identifier = z.string().trim().min(1).max(MAX_IDENTIFIER_LENGTH);
 
 export const wallboxRefSchema = z.object({
   userId: uuid,

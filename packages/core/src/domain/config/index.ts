@@ -1,5 +1,6 @@
 export {
   ConfigError,
+  MAX_IDENTIFIER_LENGTH,
   parseReportConfig,
   parseReportConfigText,
   type ReportConfig,

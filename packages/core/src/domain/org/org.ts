@@ -1,21 +1,30 @@
 import { z } from "zod";
+import { MAX_IDENTIFIER_LENGTH } from "../config/index.ts";
 
 /**
  * A user as the Partner API's users list gives one (OrganizationUser), reduced to what a report
  * may carry: the user's email, names and address are read past and never kept (personal data).
  */
+/** An id or name as a report may carry it: spaces around it dropped, empty as none; longer than a config allows is a broken contract. */
+const reportedText = z
+  .string()
+  .trim()
+  .max(MAX_IDENTIFIER_LENGTH)
+  .nullish()
+  .transform((text) => text || null);
+
 export const apiUserSchema = z.object({
   id: z.guid({ error: "invalid uuid" }),
   num_wallboxes: z.number().int().nonnegative(),
-  external_user_id: z.string().nullish(),
+  external_user_id: reportedText,
 });
 
 /** A wallbox as the (inferred) per-user wallbox list gives one; only what a report may carry. */
 export const apiWallboxSchema = z.object({
   id: z.guid({ error: "invalid uuid" }),
   deleted_at: z.string().nullish(),
-  external_device_id: z.string().nullish(),
-  device_model: z.object({ manufacturer: z.string().nullish(), model: z.string().nullish() }).nullish(),
+  external_device_id: reportedText,
+  device_model: z.object({ manufacturer: reportedText, model: reportedText }).nullish(),
 });
 
 /** An organisation's user, as discovery keeps one. */

@@ -26,7 +26,7 @@ export function stateSentence(report: Pick<ReportHead, "complete" | "coverage">,
     const reasons = [
       ...(wallboxes.failed > 0 ? [`${groupDigits(wallboxes.failed)} of ${plural(wallboxes.count, "wallbox", "wallboxes")} could not be read`] : []),
       ...(coverage.usersNotListed > 0 ? [`the wallboxes of ${plural(coverage.usersNotListed, "user")} could not be listed`] : []),
-      ...(uncovered && coverage.usersNotListed === 0 ? [uncovered] : []),
+      ...(uncovered ? [uncovered] : []),
     ];
     return `INCOMPLETE: ${reasons.join("; ")}.`;
   }

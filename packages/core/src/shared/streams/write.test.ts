@@ -28,6 +28,16 @@ describe("writing in turn", () => {
     expect(done).toBe(true);
   });
 
+  it("refuses at once to write to a destination already destroyed, which would never drain", async () => {
+    const gone = stalled();
+    gone.out.on("error", () => undefined); // the failure itself was reported to whoever made it
+    gone.out.destroy(new Error("upload failed"));
+    await expect(writeInTurn(gone.out, "1")).rejects.toThrow("upload failed");
+    const ended = stalled();
+    ended.out.end();
+    await expect(writeInTurn(ended.out, "1")).rejects.toThrow("the output was closed before everything was written to it");
+  });
+
   it("stops waiting with an error when the destination is closed or fails instead of draining", async () => {
     const closed = stalled();
     const waiting = writeInTurn(closed.out, "12345678");

@@ -7,6 +7,8 @@ import type { Writable } from "node:stream";
  * error rather than leaving the producer waiting for a drain that never comes.
  */
 export async function writeInTurn(out: Writable, chunk: string | Buffer): Promise<void> {
+  // A stream already destroyed or ended never drains: say so rather than wait.
+  if (out.destroyed || out.writableEnded) throw out.errored ?? new Error("the output was closed before everything was written to it");
   if (out.write(chunk)) return;
   const stop = new AbortController();
   try {
