@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { OrgReader, OrgUser } from "../domain/org/index.ts";
 import { WallboxReadError } from "../domain/sessions/index.ts";
 import { DiscoveryError } from "../shared/errors/index.ts";
-import { discoverWallboxes } from "./discover.ts";
+import { listWallboxesOf } from "./discover.ts";
 
 const users: OrgUser[] = Array.from({ length: 6 }, (_, index) => ({ userId: `u-${index}`, externalUserId: null, numWallboxes: 1 }));
 
@@ -12,7 +12,7 @@ describe("discovery's time limit", () => {
     const deadline = new AbortController();
     const reader: OrgReader = {
       async *users() {
-        yield* users;
+        yield* [];
       },
       async userWallboxes(_orgId, userId) {
         if (userId === "u-3") deadline.abort(new Error("time is up"));
@@ -20,8 +20,15 @@ describe("discovery's time limit", () => {
         return [{ wallboxId: `w-${userId}`, userId, externalDeviceId: null, manufacturer: null, model: null, deleted: false }];
       },
     };
-    const found = discoverWallboxes(reader, "org", new PassThrough(), { concurrency: 1, gaps: async () => undefined, deadline: deadline.signal });
+    async function* batch() {
+      yield* users;
+    }
+    const found = listWallboxesOf(batch(), reader, "org", new PassThrough(), {
+      concurrency: 1,
+      gaps: async () => undefined,
+      deadline: deadline.signal,
+    });
     await expect(found).rejects.toThrow(DiscoveryError);
-    await expect(found).rejects.toThrow(/could not all be listed in the plan step.s time \(\d+ of the users with wallboxes so far, 1 at a time\)/);
+    await expect(found).rejects.toThrow(/could not all be listed in the step's time \(\d+ users so far, 1 at a time\)/);
   });
 });

@@ -39,44 +39,43 @@ function configLine(user: OrgUser, wallbox: OrgWallbox): string {
   });
 }
 
+/** What listing a batch of users' wallboxes found, counted. */
+export interface ListedCounts {
+  users: number;
+  declaredWallboxes: number;
+  listedWallboxes: number;
+  deletedWallboxes: number;
+  miscountedUsers: number;
+  coverage: Coverage;
+}
+
 /**
- * Builds a run's wallbox list from the Partner API: the org's users as their list arrives, then
- * the wallboxes of each user whose `num_wallboxes` is above 0 (`concurrency` users at once, in
- * the users list's order), written to `out` as a JSON Lines config (`{"orgId"}`, then a wallbox a
- * line), so the run can be repeated from its own input. Deleted wallboxes are left out and
- * counted. A user whose wallboxes cannot be listed is a coverage line (`gaps`) that makes the
- * report incomplete, never a silent gap; a users list that cannot be read stops the run
- * (`DiscoveryError`), as does a list of no wallbox at all.
+ * Lists the wallboxes of `users` (each with `num_wallboxes` above 0; `concurrency` at once, in
+ * their order) and writes each live one to `out` as a wallbox config line, with the partner's
+ * ids, maker and model, nothing personal. Deleted wallboxes are left out and counted. A user
+ * whose wallboxes cannot be listed is a coverage line (`gaps`) that makes the report incomplete,
+ * never a silent gap; the step's time running out (`deadline`) stops it (`DiscoveryError`), as a
+ * list cut short would leave wallboxes out.
  */
-export async function discoverWallboxes(
+export async function listWallboxesOf(
+  users: AsyncIterable<OrgUser>,
   reader: OrgReader,
   orgId: string,
   out: Writable,
   options: { concurrency: number; gaps: GapWriter; deadline?: AbortSignal; onUser?: (done: number) => void },
-): Promise<DiscoverySummary> {
+): Promise<ListedCounts> {
   const tally = new CoverageTally("partner-api", 0);
-  const counts = { users: 0, usersWithWallboxes: 0, declaredWallboxes: 0, listedWallboxes: 0, deletedWallboxes: 0, miscountedUsers: 0 };
-  let firstFailure: string | undefined;
-  async function* usersWithWallboxes(): AsyncGenerator<OrgUser> {
-    for await (const user of reader.users(orgId)) {
-      counts.users++;
-      counts.declaredWallboxes += user.numWallboxes;
-      if (user.numWallboxes > 0) {
-        counts.usersWithWallboxes++;
-        yield user;
-      } else tally.add({ userId: user.userId, externalUserId: user.externalUserId, declared: 0, covered: 0 });
-    }
-  }
-  await writeInTurn(out, `${JSON.stringify({ orgId })}\n`);
+  const counts = { users: 0, declaredWallboxes: 0, listedWallboxes: 0, deletedWallboxes: 0, miscountedUsers: 0 };
+  let done = 0;
   const listed = pMapIterable(
-    usersWithWallboxes(),
+    users,
     async (user) => {
       try {
         return { user, wallboxes: await reader.userWallboxes(orgId, user.userId) };
       } catch (error) {
         if (options.deadline?.aborted) {
           throw new DiscoveryError(
-            `the users' wallboxes could not all be listed in the plan step's time (${done} of the users with wallboxes so far, ${options.concurrency} at a time): a list cut short would leave wallboxes out, so the run stops. Raise PODERO_API_MAX_REQUESTS_IN_FLIGHT, or report from a config (docs/operations.md, Capacity)`,
+            `the users' wallboxes could not all be listed in the step's time (${done} users so far, ${options.concurrency} at a time): a list cut short would leave wallboxes out, so the run stops. Raise PODERO_API_MAX_REQUESTS_IN_FLIGHT or lower HEMS_SHARD_SIZE (docs/operations.md, Capacity)`,
             { cause: error },
           );
         }
@@ -86,13 +85,13 @@ export async function discoverWallboxes(
     },
     { concurrency: options.concurrency },
   );
-  let done = 0;
   for await (const result of listed) {
     options.onUser?.(++done);
     const { user } = result;
+    counts.users++;
+    counts.declaredWallboxes += user.numWallboxes;
     const declared = { userId: user.userId, externalUserId: user.externalUserId, declared: user.numWallboxes };
     if ("error" in result) {
-      firstFailure ??= `user ${user.userId}: ${result.error}`;
       await options.gaps(tally.add({ ...declared, covered: 0, notListedBecause: result.error! })!);
       continue;
     }
@@ -105,13 +104,7 @@ export async function discoverWallboxes(
     const gap = tally.add({ ...declared, covered: live.length });
     if (gap) await options.gaps(gap);
   }
-  if (counts.listedWallboxes === 0) {
-    throw new DiscoveryError(
-      `the Partner API lists no wallbox for organisation ${orgId} (${counts.users} users)${firstFailure ? `; the first user whose wallboxes could not be listed: ${firstFailure}` : ""}`,
-    );
-  }
-  const coverage = tally.result();
-  return { ...counts, usersNotListed: coverage.usersNotListed, coverage };
+  return { ...counts, coverage: tally.result() };
 }
 
 /**

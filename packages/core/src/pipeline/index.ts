@@ -1,7 +1,17 @@
 export { WorkStoreError } from "../ports/index.ts";
 export { type CollectInput, collectRun, readCollected } from "./collect.ts";
 export { type DetailPartOutcome, writeDetailPart } from "./detail.ts";
-export { checkConfigCoverage, type DiscoverySummary, discoverWallboxes, type GapWriter } from "./discover.ts";
+export { checkConfigCoverage, type DiscoverySummary, type GapWriter, listWallboxesOf } from "./discover.ts";
+export {
+  type BatchOutcome,
+  type DiscoverBatchInput,
+  discoverBatch,
+  type PlanDiscoveredInput,
+  type PlanDiscoveryInput,
+  planDiscovered,
+  planDiscovery,
+  readDiscoveryPlan,
+} from "./discovery.ts";
 export { earlierMonths, type MonthTotalsSource, monthTotalsInFolder, monthTotalsInRecords } from "./earlier-months.ts";
 export { type FinanceEmailOptions, financeEmailFor } from "./email-of-report.ts";
 export { type MergeInput, mergedReport } from "./merge.ts";
@@ -21,7 +31,7 @@ export {
   writeMonthlyReport,
   writeReportFiles,
 } from "./monthly-report.ts";
-export { type MonthPlanned, type PlanMonthInput, planMonth, type WallboxSource } from "./plan-month.ts";
+export { DISCOVERY_BATCH_USERS, type MonthPlanned, type PlanMonthInput, planMonth, type WallboxSource } from "./plan-month.ts";
 export { manifestFor, type PublishResult, publishMonthlyReport } from "./publish.ts";
 export { type ReadWallboxesInput, readWallboxes, type WallboxesRead, type WallboxProgress } from "./read-wallboxes.ts";
 export {

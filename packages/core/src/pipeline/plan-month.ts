@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { parseConfigLines, type ReportConfig } from "../domain/config/index.ts";
+import type { ReportConfig } from "../domain/config/index.ts";
 import type { MonthWindow } from "../domain/month/index.ts";
 import type { Coverage, OrgReader } from "../domain/org/index.ts";
 import { uncheckedCoverage } from "../domain/org/index.ts";
 import type { SessionsReader } from "../domain/sessions/index.ts";
 import { planShards, type RunPlan, type ShardPlan, workKeys } from "../domain/shards/index.ts";
-import { openWorkLines, type WorkStore } from "../ports/index.ts";
+import type { WorkStore } from "../ports/index.ts";
 import { CredentialsError, DiscoveryError, WorkStoreError } from "../shared/errors/index.ts";
-import { measuringStream, writeInTurn } from "../shared/streams/index.ts";
-import { checkConfigCoverage, type DiscoverySummary, discoverWallboxes, type GapWriter } from "./discover.ts";
+import { writeInTurn } from "../shared/streams/index.ts";
+import { checkConfigCoverage, type DiscoverySummary, type GapWriter } from "./discover.ts";
+import { discoverBatch, planDiscovered, planDiscovery } from "./discovery.ts";
 import { planRun, readPlan } from "./shards.ts";
 
 /** Where a run's wallboxes come from: a config someone maintains, or the Partner API (every wallbox of the org's users). */
@@ -51,18 +51,13 @@ export async function planMonth(work: WorkStore, input: PlanMonthInput): Promise
   if (existing) return { plan: existing };
   const orgId = input.wallboxes.from === "config" ? input.wallboxes.config.orgId : input.wallboxes.orgId;
   const organizationName = (await input.reader.organization(orgId))?.name;
+  if (input.wallboxes.from === "partner-api") return discoverInTurn(work, input, orgId, organizationName);
+  const { config, selected } = input.wallboxes;
   const attempt = randomUUID();
   const gapsKey = workKeys.coverageGaps(attempt);
-  const { config, coverage, wallboxList } =
-    input.wallboxes.from === "config"
-      ? {
-          config: input.wallboxes.config,
-          coverage: input.wallboxes.selected
-            ? uncheckedCoverage(`a run of ${input.wallboxes.config.wallboxes.length} selected wallboxes: runs of the whole config check it`)
-            : await configCoverage(work, gapsKey, input.reader, input.wallboxes.config),
-          wallboxList: undefined,
-        }
-      : await discovered(work, attempt, gapsKey, input, orgId);
+  const coverage = selected
+    ? uncheckedCoverage(`a run of ${config.wallboxes.length} selected wallboxes: runs of the whole config check it`)
+    : await configCoverage(work, gapsKey, input.reader, config);
   const planned = planShards(config.wallboxes, input.shardsFor(config.wallboxes.length));
   const plan = await planRun(work, {
     config,
@@ -72,7 +67,6 @@ export async function planMonth(work: WorkStore, input: PlanMonthInput): Promise
     planned,
     attempt,
     coverage: { ...coverage, ...(coverage.gaps > 0 ? { gapsKey } : {}) },
-    ...(wallboxList ? { wallboxList } : {}),
     ...(organizationName ? { organizationName } : {}),
   });
   return { plan, planned };
@@ -100,43 +94,28 @@ async function configCoverage(work: WorkStore, key: string, reader: OrgReader, c
   }
 }
 
-/**
- * The wallboxes found through the Partner API, stored as the run's wallbox list (a JSON Lines
- * config, which the report publishes beside itself) and read back from there as the config it is:
- * the run reports exactly the list it publishes.
- */
-async function discovered(work: WorkStore, attempt: string, gapsKey: string, input: PlanMonthInput, orgId: string) {
-  const listKey = workKeys.wallboxList(attempt);
-  const measure = measuringStream();
-  let summary: DiscoverySummary | undefined;
-  await work.create(listKey, async (out) => {
-    const piped = pipeline(measure, out);
-    // Watched from the start: the object's upload may fail while discovery still runs.
-    piped.catch(() => undefined);
-    try {
-      await withGapsObject(work, gapsKey, async (gaps) => {
-        summary = await discoverWallboxes(input.reader, orgId, measure, {
-          concurrency: input.concurrency,
-          gaps,
-          ...(input.deadline ? { deadline: input.deadline } : {}),
-        });
-        return summary.coverage;
-      });
-      measure.end();
-    } catch (error) {
-      measure.destroy(error as Error);
-      await piped.catch(() => undefined);
-      throw error;
-    }
-    await piped;
+/** Users a batch of discovery holds: in the cloud each batch is a step of the workflow's Map (the shard size, as a user is about one request). */
+export const DISCOVERY_BATCH_USERS = 2_000;
+
+/** Discovery's three steps in this process, one batch after another (each at `concurrency`). */
+async function discoverInTurn(work: WorkStore, input: PlanMonthInput, orgId: string, organizationName: string | undefined): Promise<MonthPlanned> {
+  const discovery = await planDiscovery(work, input.reader, {
+    orgId,
+    ...(organizationName ? { organizationName } : {}),
+    window: input.window,
+    generatedAt: input.generatedAt,
+    batchSize: DISCOVERY_BATCH_USERS,
   });
-  input.onDiscovered?.(summary!);
-  const lines = await openWorkLines(work, listKey);
-  if (!lines) throw new WorkStoreError(`${listKey} is missing: discovery has just written it`);
-  const config = await parseConfigLines(lines, `the wallbox list discovered (${listKey})`);
-  return {
-    config,
-    coverage: summary!.coverage,
-    wallboxList: { key: listKey, bytes: measure.bytes(), sha256: measure.sha256() },
-  };
+  for (const batch of discovery.batches) {
+    await discoverBatch(work, discovery, batch, {
+      reader: input.reader,
+      concurrency: input.concurrency,
+      ...(input.deadline ? { deadline: input.deadline } : {}),
+    });
+  }
+  return planDiscovered(work, discovery, {
+    outcomes: discovery.batches.map((batch) => ({ index: batch.index, status: "done" })),
+    shardsFor: input.shardsFor,
+    ...(input.onDiscovered ? { onDiscovered: input.onDiscovered } : {}),
+  });
 }

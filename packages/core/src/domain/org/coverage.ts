@@ -158,3 +158,18 @@ export function uncheckedCoverage(reason: string): Coverage {
     gaps: 0,
   };
 }
+
+/** Two tallies of one org's coverage (of different users) as one: the counts add up. */
+export function addCoverage(a: Coverage, b: Coverage): Coverage {
+  const sum = (x: number | null, y: number | null) => (x === null && y === null ? null : (x ?? 0) + (y ?? 0));
+  return {
+    wallboxesFrom: a.wallboxesFrom,
+    notCheckedBecause: a.notCheckedBecause ?? b.notCheckedBecause,
+    orgUsers: sum(a.orgUsers, b.orgUsers),
+    declaredWallboxes: sum(a.declaredWallboxes, b.declaredWallboxes),
+    deletedWallboxes: sum(a.deletedWallboxes, b.deletedWallboxes),
+    notCovered: a.notCovered + b.notCovered,
+    usersNotListed: a.usersNotListed + b.usersNotListed,
+    gaps: a.gaps + b.gaps,
+  };
+}

@@ -1,4 +1,5 @@
 export {
+  addCoverage,
   COVERAGE_ISSUES,
   type Coverage,
   type CoverageGap,
@@ -9,4 +10,4 @@ export {
   type UserCoverage,
   uncheckedCoverage,
 } from "./coverage.ts";
-export { apiUserSchema, apiWallboxSchema, type OrgReader, type OrgUser, type OrgWallbox, orgUserOf, orgWallboxOf } from "./org.ts";
+export { apiUserSchema, apiWallboxSchema, type OrgReader, type OrgUser, type OrgWallbox, orgUserOf, orgUserSchema, orgWallboxOf } from "./org.ts";

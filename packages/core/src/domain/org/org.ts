@@ -27,14 +27,15 @@ export const apiWallboxSchema = z.object({
   device_model: z.object({ manufacturer: reportedText, model: reportedText }).nullish(),
 });
 
-/** An organisation's user, as discovery keeps one. */
-export interface OrgUser {
-  userId: string;
+/** An organisation's user, as discovery keeps one (and stores, a line each, in a batch of users to list). */
+export const orgUserSchema = z.object({
+  userId: z.string(),
   /** The partner's own customer number for the user, where it keeps one. */
-  externalUserId: string | null;
+  externalUserId: z.string().nullable(),
   /** How many wallboxes the users list says the user has. */
-  numWallboxes: number;
-}
+  numWallboxes: z.number().int().nonnegative(),
+});
+export type OrgUser = z.infer<typeof orgUserSchema>;
 
 /** A user's wallbox, as discovery keeps one. */
 export interface OrgWallbox {

@@ -10,6 +10,14 @@ export {
   shardOutcomeSchema,
 } from "./csv-parts.ts";
 export {
+  type DiscoveredBatch,
+  type DiscoveryBatch,
+  type DiscoveryPlan,
+  discoveredBatchSchema,
+  discoveryBatchSchema,
+  discoveryPlanSchema,
+} from "./discovery.ts";
+export {
   frameHead,
   monthWindowSchema,
   type PartialHeader,

@@ -11,6 +11,9 @@ export { WorkStoreError };
  * What a sharded run keeps in its work store, and in which shape. A run's work objects:
  * - `plan.json`: the month, the org, when the report counts as generated, and the shards; written
  *   last and once by the plan step, it names the wallbox lists of the attempt that wrote it;
+ * - `discovery.json`, `discovery-{attempt}/users-0001.jsonl`, `discovered/0001.json` and the
+ *   objects it names: a run that finds its wallboxes through the Partner API, before its plan
+ *   (`discovery.ts`);
  * - `plan-{attempt}/shard-0001.jsonl`: a shard's wallboxes, one per line, in report order;
  * - `plan-{attempt}/wallboxes.jsonl`: the wallbox list discovery found, when the run found its
  *   wallboxes through the Partner API; `plan-{attempt}/coverage.jsonl`: the coverage lines;
@@ -34,6 +37,13 @@ export const workKeys = {
   wallboxList: (attempt: string) => `plan-${attempt}/wallboxes.jsonl`,
   /** The coverage check's Data quality lines, one per user whose wallboxes differ from Podero's count. */
   coverageGaps: (attempt: string) => `plan-${attempt}/coverage.jsonl`,
+  /** Discovery's plan (written last and once by the plan step) and the users of each batch to list. */
+  discovery: "discovery.json",
+  discoveryUsers: (attempt: string, batch: number) => `discovery-${attempt}/users-${shardNumber(batch)}.jsonl`,
+  /** A batch's result (written last and once), naming the wallbox lines and coverage lines it found. */
+  discoveredBatch: (batch: number) => `discovered/${shardNumber(batch)}.json`,
+  discoveredWallboxes: (batch: number, attempt: string) => `discovered/${shardNumber(batch)}/wallboxes-${attempt}.jsonl`,
+  discoveredGaps: (batch: number, attempt: string) => `discovered/${shardNumber(batch)}/coverage-${attempt}.jsonl`,
   shardEntries: (shard: number) => `shards/${shardNumber(shard)}/entries.jsonl`,
   shardSessions: (shard: number, attempt: string) => `shards/${shardNumber(shard)}/sessions-${attempt}.bin`,
   shardOutside: (shard: number, attempt: string) => `shards/${shardNumber(shard)}/outside-${attempt}.jsonl`,
