@@ -5,7 +5,10 @@ import { FATAL_STEP_ERRORS, RETRIED_STORE_ERRORS, STEP_RETRIES, type StepName } 
 /**
  * The report run as a state machine, for both triggers and every org size:
  *
- *   Plan ─▶ Shards (distributed Map: Shard, retried with backoff; a shard that still fails
+ *   Plan ─▶ Discover (Map: each batch of the org's users has its wallboxes listed, by the shard
+ *                     function; none when the wallboxes come from a config)
+ *        ─▶ Split (the plan function again: the plan from the batches' lists, or the config's)
+ *        ─▶ Shards (distributed Map: Shard, retried with backoff; a shard that still fails
  *                   becomes a failed result)
  *        ─▶ Collect (each shard's outcome, settled once; the CSV parts of the session detail)
  *        ─▶ Details (Map: Detail writes one CSV part and its Data quality lines, all at once)
@@ -104,8 +107,44 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
       name: "Plan",
       function: functions.plan,
       payload: "{% $states.input %}",
-      // The job goes on to the merge in a variable; the shards go to the Map.
+      // The job goes on to the merge in a variable; the batches go to the Discover Map.
       assign: { job: "{% $states.result.Payload.job %}" },
+      output: "{% $states.result.Payload %}",
+    }),
+  );
+
+  // A batch whose users' wallboxes cannot be listed after its retries: the Split makes each of its users a failed line.
+  const batchFailed = sfn.pass({
+    name: "BatchFailed",
+    output: "{% {'index': $batch.index, 'status': 'failed', 'error': $states.input.Error} %}",
+  });
+  const rememberBatch = sfn.pass({ name: "RememberBatch", assign: { batch: "{% $states.input.batch %}" } });
+  const discover = retried(
+    "shard",
+    sfn.lambdaInvoke({
+      name: "Discover",
+      function: functions.shard,
+      payload: "{% $states.input %}",
+      output: "{% $states.result.Payload %}",
+    }),
+  )
+    .catch(sfn.fail({ name: "DiscoveryFailed", error: "{% $states.input.Error %}", cause: "{% $states.input.Cause %}" }), { errors: fatal })
+    .catch(batchFailed, { errors: ["States.ALL"] });
+  const discovery = sfn.map({
+    name: "DiscoverBatches",
+    mode: "standard",
+    items: "{% $states.input.batches %}",
+    itemSelector: { job: "{% $states.input.job %}", batch: "{% $states.context.Map.Item.Value %}" },
+    maxConcurrency: options.maxConcurrentShards,
+    processor: rememberBatch.next(discover),
+  });
+
+  const split = retried(
+    "plan",
+    sfn.lambdaInvoke({
+      name: "Split",
+      function: functions.plan,
+      payload: "{% {'job': $job, 'batches': $states.input} %}",
       output: "{% $states.result.Payload %}",
     }),
   );
@@ -178,6 +217,8 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
   );
 
   return plan
+    .next(discovery)
+    .next(split)
     .next(shards)
     .next(collect)
     .next(details)

@@ -5,7 +5,7 @@ import { runStatusSchema } from "@hems-reports/core/domain/run";
 import { describe, expect, it } from "vitest";
 import { ORG_ID, wallboxRef } from "../support/api.ts";
 import { CONFIG_KEY, testApp, urlEvent } from "../support/aws.ts";
-import { body, boxes, MONTH_PREFIX, objectJson, onDemand, s3, simulator, useFunctionsFixture } from "../support/functions.ts";
+import { body, boxes, MONTH_PREFIX, objectJson, onDemand, s3, shardsOf, simulator, useFunctionsFixture } from "../support/functions.ts";
 
 useFunctionsFixture();
 
@@ -167,9 +167,9 @@ describe("on-demand function (function URL)", () => {
     const planned = await app.handlers.plan(job!);
     expect(await status()).toMatchObject({ status: "running", progress: { shards: 3, shardsDone: 0 } });
     const shard = app.handlers.shard;
-    const results = [await shard({ job: job!, shard: planned.shards[1]! })];
+    const results = [await shard({ job: job!, shard: shardsOf(planned)[1]! })];
     expect(await status()).toMatchObject({ status: "running", progress: { shards: 3, shardsDone: 1 } });
-    results.push(await shard({ job: job!, shard: planned.shards[0]! }), await shard({ job: job!, shard: planned.shards[2]! }));
+    results.push(await shard({ job: job!, shard: shardsOf(planned)[0]! }), await shard({ job: job!, shard: shardsOf(planned)[2]! }));
     app.deps.csvRowsPerPart = 50;
     const { parts } = await app.handlers.collect({ job: job!, shards: results });
     expect(await status()).toMatchObject({ progress: { shards: 3, shardsDone: 3, csvParts: parts.length, csvPartsDone: 0 } });

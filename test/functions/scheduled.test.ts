@@ -25,6 +25,7 @@ import {
   SCHEDULED_RUN,
   s3,
   scheduled,
+  shardsOf,
   simulator,
   useFunctionsFixture,
 } from "../support/functions.ts";
@@ -175,7 +176,7 @@ describe("scheduled function", () => {
       const planned = await app.handlers.plan(job);
       const context = { getRemainingTimeInMillis: () => SHARD_WRITE_RESERVE_MS + 300 } as Context;
       const started = Date.now();
-      const result = await app.handlers.shard({ job, shard: planned.shards[0]! }, context);
+      const result = await app.handlers.shard({ job, shard: shardsOf(planned)[0]! }, context);
       expect(Date.now() - started).toBeLessThan(1_900); // the request timeout (2 s) did not have to fire
       expect(await app.afterShards(job, [result])).toMatchObject({ status: "done", complete: false });
       const report = monthlyReportSchema.parse(await objectJson(await monthFile("json")));

@@ -15,6 +15,7 @@ import {
   SCHEDULED_RUN,
   s3,
   scheduled,
+  shardsOf,
   simulator,
   useFunctionsFixture,
 } from "../support/functions.ts";
@@ -34,11 +35,11 @@ describe("workflow steps (as the state machine runs them)", () => {
     const app = testApp(s3, simulator);
     app.deps.shardSize = 1;
     const planned = await app.handlers.plan(job);
-    expect(planned.shards.map((shard) => shard.count)).toEqual([1, 1, 1]);
+    expect(shardsOf(planned).map((shard) => shard.count)).toEqual([1, 1, 1]);
     // The Map runs shards at once, in no order; a retried shard meets its stored result.
     const shard = app.handlers.shard;
-    const results = await Promise.all([...planned.shards].reverse().map((descriptor) => shard({ job, shard: descriptor })));
-    expect(await shard({ job, shard: planned.shards[0]! })).toEqual({ index: 0, status: "already done" });
+    const results = await Promise.all([...shardsOf(planned)].reverse().map((descriptor) => shard({ job, shard: descriptor })));
+    expect(await shard({ job, shard: shardsOf(planned)[0]! })).toEqual({ index: 0, status: "already done" });
     app.deps.csvRowsPerPart = 40;
     const { parts } = await app.handlers.collect({ job, shards: results });
     expect(parts.length).toBeGreaterThan(1);
@@ -64,9 +65,9 @@ describe("workflow steps (as the state machine runs them)", () => {
     const planned = await app.handlers.plan(job);
     const shard = app.handlers.shard;
     const results: ShardStepResult[] = [
-      await shard({ job, shard: planned.shards[0]! }),
+      await shard({ job, shard: shardsOf(planned)[0]! }),
       { index: 1, status: "failed", error: "States.Timeout" },
-      await shard({ job, shard: planned.shards[2]! }),
+      await shard({ job, shard: shardsOf(planned)[2]! }),
     ];
     expect(await app.afterShards(job, results)).toMatchObject({ status: "done", complete: false });
     const report = monthlyReportSchema.parse(await objectJson(await monthFile("json")));
@@ -77,7 +78,7 @@ describe("workflow steps (as the state machine runs them)", () => {
   it("leaves the run running when a step fails in a way the workflow retries, and the retry finishes it", async () => {
     const app = testApp(s3, simulator);
     const planned = await app.handlers.plan(job);
-    const results = [await app.handlers.shard({ job, shard: planned.shards[0]! })];
+    const results = [await app.handlers.shard({ job, shard: shardsOf(planned)[0]! })];
     const { parts } = await app.handlers.collect({ job, shards: results });
     const statusNow = async () => runStatusSchema.parse(await objectJson(`reports/${ORG_ID}/runs/${job.runId}.json`)).status;
     // The bucket fails for a moment: the Detail step and the Merge step throw, for the state machine to retry them.

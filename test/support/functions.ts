@@ -1,6 +1,7 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { derivedRunId } from "@hems-reports/core/cloud";
 import { manifestSchema } from "@hems-reports/core/domain/report";
+import type { ShardDescriptor } from "@hems-reports/core/domain/shards";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
 import { ORG_ID, sessionItem, sessionItems, wallboxRef } from "./api.ts";
@@ -84,3 +85,9 @@ export async function runStarted(app: TestApp) {
 export const SCHEDULED_RUN = derivedRunId(ORG_ID, "2026-10", "monthly");
 export const onDemand = (app: TestApp) => app.handlers.onDemand;
 export const body = (result: { body?: string }) => JSON.parse(result.body ?? "null") as Record<string, unknown>;
+
+/** The shards of a plan step's answer for a config (made at once); a stage that discovers its wallboxes has them only after the Split. */
+export function shardsOf(planned: { shards?: ShardDescriptor[] }): ShardDescriptor[] {
+  if (!planned.shards) throw new Error("the plan step answered batches to discover, not shards");
+  return planned.shards;
+}

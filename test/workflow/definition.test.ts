@@ -18,9 +18,23 @@ describe("the report workflow's definition", () => {
   it("plans, maps the shards in distributed mode within the API budget, retries a shard, turns its last failure into a result, collects, writes the CSV parts at once, merges", async () => {
     const definition = await workflowDefinition(7);
     expect(definition.StartAt).toBe("Plan");
-    const { Plan, Shards, Collect, Details, Merge, Done } = definition.States;
-    expect(Plan).toMatchObject({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Next: "Shards" });
+    const { Plan, DiscoverBatches, Split, Shards, Collect, Details, Merge, Done } = definition.States;
+    expect(Plan).toMatchObject({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Next: "DiscoverBatches" });
     expect(Plan!.Arguments.FunctionName).toBe(FUNCTIONS.plan);
+    // The org's users' wallbox lists, a batch a child, by the reading function, within the same budget; then the plan's second part.
+    expect(DiscoverBatches).toMatchObject({
+      Type: "Map",
+      MaxConcurrency: 7,
+      ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "RememberBatch" },
+      Next: "Split",
+    });
+    const discover = DiscoverBatches!.ItemProcessor.States.Discover;
+    expect(discover.Arguments.FunctionName).toBe(FUNCTIONS.shard);
+    expect(discover.Catch).toEqual([
+      { ErrorEquals: [...FATAL_STEP_ERRORS], Next: "DiscoveryFailed" },
+      { ErrorEquals: ["States.ALL"], Next: "BatchFailed" },
+    ]);
+    expect(Split).toMatchObject({ Type: "Task", Next: "Shards", Arguments: { FunctionName: FUNCTIONS.plan } });
     expect(Shards).toMatchObject({
       Type: "Map",
       MaxConcurrency: 7,

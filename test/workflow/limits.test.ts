@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { collectStepOutputSchema, planStepOutputSchema } from "@hems-reports/core/cloud";
+import { collectStepOutputSchema, planStepOutputSchema, splitStepOutputSchema } from "@hems-reports/core/cloud";
 import {
   EXECUTION_HISTORY_EVENTS,
   MAX_CSV_PARTS,
@@ -15,7 +15,7 @@ import {
   STATE_PAYLOAD_LIMIT_BYTES,
   stageLimitProblems,
 } from "@hems-reports/core/domain/run";
-import { detailParts, shardDescriptorSchema, workKeys } from "@hems-reports/core/domain/shards";
+import { detailParts, discoveryBatchSchema, shardDescriptorSchema, workKeys } from "@hems-reports/core/domain/shards";
 import { sessionCsvFileNames } from "@hems-reports/core/formats/csv";
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -48,34 +48,43 @@ function largestJob(wallboxIds?: string[]) {
   });
 }
 
-/** A million-wallbox org's plan at the smallest shard size the settings allow: MAX_SHARDS descriptors, as the plan step writes them. */
+/**
+ * A million-wallbox org's plan at the smallest shard size the settings allow: MAX_SHARDS
+ * descriptors, as the Split writes them, and as many batches of users (a user at least one
+ * wallbox) as the plan step writes when it discovers them.
+ */
 function largestPlan(job: ReturnType<typeof largestJob>, wallboxes: number) {
   const shards = Math.ceil(wallboxes / MIN_SHARD_SIZE);
   const attempt = randomUUID();
-  return planStepOutputSchema.parse({
-    job,
-    shards: Array.from({ length: shards }, (_, index) =>
-      shardDescriptorSchema.parse({
-        index,
-        first: index * MIN_SHARD_SIZE,
-        count: Math.min(MIN_SHARD_SIZE, wallboxes - index * MIN_SHARD_SIZE),
-        wallboxesKey: workKeys.shardWallboxes(attempt, index),
-      }),
-    ),
-  });
+  const ranges = Array.from({ length: shards }, (_, index) => ({
+    index,
+    first: index * MIN_SHARD_SIZE,
+    count: Math.min(MIN_SHARD_SIZE, wallboxes - index * MIN_SHARD_SIZE),
+  }));
+  return {
+    planned: planStepOutputSchema.parse({
+      job,
+      batches: ranges.map((range) => discoveryBatchSchema.parse({ ...range, usersKey: workKeys.discoveryUsers(attempt, range.index) })),
+    }),
+    split: splitStepOutputSchema.parse({
+      job,
+      shards: ranges.map((range) => shardDescriptorSchema.parse({ ...range, wallboxesKey: workKeys.shardWallboxes(attempt, range.index) })),
+    }),
+  };
 }
 
 /** Runs the definition with functions that answer the largest outputs; the largest payload of each state, and the history's events. */
 async function largestRun(job: ReturnType<typeof largestJob>, wallboxes: number, sessions: number) {
   const largest = new Map<string, number>();
   const events = { count: 0 };
-  const plan = largestPlan(job, wallboxes);
+  const { planned, split: plan } = largestPlan(job, wallboxes);
   const perShard = Math.ceil(sessions / plan.shards.length);
   const shardSessions = plan.shards.map(() => perShard);
   const total = perShard * plan.shards.length;
   const functions = {
-    [WORKFLOW_FUNCTIONS.plan]: async () => plan,
-    // Every shard fails for good, with the longest error name: the largest result the Map aggregates.
+    // The Plan answers the most batches, the Split the most shards.
+    [WORKFLOW_FUNCTIONS.plan]: async (payload: unknown) => ((payload as { batches?: unknown }).batches ? plan : planned),
+    // Every batch and every shard fails for good, with the longest error name: the largest result a Map aggregates.
     [WORKFLOW_FUNCTIONS.shard]: async () => {
       throw Object.assign(new Error("timed out"), { name: LONGEST_ERROR });
     },
@@ -136,8 +145,14 @@ describe("the workflow's limits", () => {
     await expect(
       runStateMachine(definition, job, {
         functions: {
-          [WORKFLOW_FUNCTIONS.plan]: async () => largestPlan(job, 2_000),
-          [WORKFLOW_FUNCTIONS.shard]: async (payload) => ({ index: (payload as { shard: { index: number } }).shard.index, status: "done" }),
+          [WORKFLOW_FUNCTIONS.plan]: async (payload) => {
+            const { planned, split } = largestPlan(job, 2_000);
+            return (payload as { batches?: unknown }).batches ? split : planned;
+          },
+          [WORKFLOW_FUNCTIONS.shard]: async (payload) => {
+            const { shard, batch } = payload as { shard?: { index: number }; batch?: { index: number } };
+            return { index: (shard ?? batch)!.index, status: "done" };
+          },
           [WORKFLOW_FUNCTIONS.collect]: async () => huge,
         },
       }),

@@ -3,7 +3,7 @@ import { alertSafely, type OperatorAlerts } from "../domain/alerts/index.ts";
 import type { OrgReader } from "../domain/org/index.ts";
 import { type RunJob, runJobSchema, runStatusBase } from "../domain/run/index.ts";
 import type { SessionsReader } from "../domain/sessions/index.ts";
-import { detailPartSchema, shardDescriptorSchema } from "../domain/shards/index.ts";
+import { detailPartSchema, discoveryBatchSchema, shardDescriptorSchema } from "../domain/shards/index.ts";
 import type { EmailSender, LinkSigner, OpenSpool, ReportStore, RunRecords, WorkStore } from "../ports/index.ts";
 import { retriedInWorkflow, type StepName } from "./fatal-errors.ts";
 
@@ -56,8 +56,32 @@ export interface ReadDeps {
 }
 
 // The steps' inputs and outputs travel through the state machine: small, and checked at each step.
-export const planStepOutputSchema = z.object({ job: runJobSchema, shards: z.array(shardDescriptorSchema).min(1) });
+/**
+ * The plan step's answer: the batches of users whose wallboxes the Discover Map lists (none when
+ * the wallboxes come from the config), and the shards when the plan is made already (a config).
+ */
+export const planStepOutputSchema = z.object({
+  job: runJobSchema,
+  batches: z.array(discoveryBatchSchema).default([]),
+  shards: z.array(shardDescriptorSchema).min(1).optional(),
+});
 export type PlanStepOutput = z.infer<typeof planStepOutputSchema>;
+
+export const discoverStepInputSchema = z.object({ job: runJobSchema, batch: discoveryBatchSchema });
+export type DiscoverStepInput = z.infer<typeof discoverStepInputSchema>;
+
+/** A batch's step as the plan learns of it: done, or failed for good (after the workflow's retries) with why. */
+export const discoverStepResultSchema = z.union([
+  z.object({ index: z.number().int().nonnegative(), status: z.enum(["done", "already done"]) }),
+  z.object({ index: z.number().int().nonnegative(), status: z.literal("failed"), error: z.string() }),
+]);
+export type DiscoverStepResult = z.infer<typeof discoverStepResultSchema>;
+
+/** The plan's second part (after the Discover Map, which has no batch for a config): the shards. */
+export const splitStepInputSchema = z.object({ job: runJobSchema, batches: z.array(discoverStepResultSchema) });
+export type SplitStepInput = z.infer<typeof splitStepInputSchema>;
+export const splitStepOutputSchema = z.object({ job: runJobSchema, shards: z.array(shardDescriptorSchema).min(1) });
+export type SplitStepOutput = z.infer<typeof splitStepOutputSchema>;
 
 export const shardStepInputSchema = z.object({ job: runJobSchema, shard: shardDescriptorSchema });
 export type ShardStepInput = z.infer<typeof shardStepInputSchema>;

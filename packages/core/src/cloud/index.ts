@@ -6,8 +6,12 @@ export {
   collectStepOutputSchema,
   type DetailStepInput,
   type DetailStepResult,
+  type DiscoverStepInput,
+  type DiscoverStepResult,
   detailStepInputSchema,
   detailStepResultSchema,
+  discoverStepInputSchema,
+  discoverStepResultSchema,
   type FinanceDelivery,
   type MergeStepInput,
   mergeStepInputSchema,
@@ -18,11 +22,16 @@ export {
   recordingFailure,
   type ShardStepInput,
   type ShardStepResult,
+  type SplitStepInput,
+  type SplitStepOutput,
   shardStepInputSchema,
   shardStepResultSchema,
+  splitStepInputSchema,
+  splitStepOutputSchema,
   type WorkflowDeps,
 } from "./contract.ts";
 export { detailStep } from "./detail-step.ts";
+export { discoverStep } from "./discover-step.ts";
 export {
   FATAL_STEP_ERRORS,
   isFatalStepError,
@@ -34,7 +43,7 @@ export {
 } from "./fatal-errors.ts";
 export { mergeStep } from "./merge-step.ts";
 export { type MonthPublication, publishToMonth } from "./month-manifest.ts";
-export { planStep } from "./plan-step.ts";
+export { type PlanStepOptions, planStep, splitStep } from "./plan-step.ts";
 export { type RunProgress, runProgress } from "./progress.ts";
 export { type ScheduledOutcome, type ScheduleEvent, scheduleEventSchema, startScheduledRun } from "./scheduled-run.ts";
 export { shardStep } from "./shard-step.ts";
