@@ -43,9 +43,10 @@ const workflowStep = (
   });
 
 /**
- * Plans a run: reads the config (streamed to the bucket as shard lists), checks it against the
- * org's users list, or finds the wallboxes through the Partner API (HEMS_WALLBOXES_FROM), which
- * takes minutes for a large org: Lambda's ceiling.
+ * Plans a run (Plan and Split): reads the config, checks it against the org's users list (a
+ * million users stream in seconds) and writes the shard lists; or reads the users list into
+ * batches and, after the Discover Map, puts their wallbox lists together (HEMS_WALLBOXES_FROM).
+ * Lambda's ceiling, as a million-wallbox list takes minutes to write.
  */
 export const planStep = workflowStep("RunPlan", "plan", {
   handler: "packages/functions/src/handlers/plan.handler",

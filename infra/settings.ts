@@ -88,8 +88,8 @@ if (FINANCE_RECIPIENTS && !/@([^\s@<>]+)>?$/.test(EMAIL_FROM)) {
 }
 /**
  * Where the runs take their wallboxes from: "config" (the wallbox config in the bucket, default)
- * or "partner-api" (every wallbox of PODERO_ORG_ID's users, found by the plan step; see
- * docs/operations.md for how large an org one plan step can list).
+ * or "partner-api" (every wallbox of PODERO_ORG_ID's users: the plan reads the users list, the
+ * Discover Map lists their wallboxes in batches of HEMS_SHARD_SIZE users).
  */
 export const WALLBOXES_FROM = stageSetting("HEMS_WALLBOXES_FROM") || "config";
 if (WALLBOXES_FROM !== "config" && WALLBOXES_FROM !== "partner-api") {
@@ -120,8 +120,6 @@ export const reportSettings = new sst.Linkable("ReportSettings", {
     orgId,
     configKey: CONFIG_KEY,
     wallboxesFrom: WALLBOXES_FROM,
-    // The plan step reads alone, so its discovery may use the run's whole request budget.
-    discoveryConcurrency: API_MAX_REQUESTS_IN_FLIGHT,
     maxRunMinutes: MAX_RUN_MINUTES,
     maxQueueMinutes: MAX_QUEUE_MINUTES,
     maxConcurrentRuns: MAX_CONCURRENT_RUNS,

@@ -20,8 +20,6 @@ export const settingsSchema = z
     configKey: z.string().min(1),
     /** Where runs take their wallboxes from: the config in the bucket, or every wallbox of the org's users (the Partner API). */
     wallboxesFrom: z.enum(["config", "partner-api"]).default("config"),
-    /** How many users' wallbox lists the plan step asks for at once (the run's request budget: it reads alone). */
-    discoveryConcurrency: z.number().int().positive().optional(),
     /** The report workflow (a Step Functions state machine); only the triggers are linked to it. */
     workflowArn: z.string().min(1).optional(),
     /** How long a run's workflow may take: a run still "running" after this has died. */
@@ -84,7 +82,6 @@ export function settingsFromResource(): Settings {
       orgId: Resource.ReportSettings.orgId,
       configKey: Resource.ReportSettings.configKey,
       wallboxesFrom: Resource.ReportSettings.wallboxesFrom,
-      discoveryConcurrency: Resource.ReportSettings.discoveryConcurrency,
       maxRunMinutes: Resource.ReportSettings.maxRunMinutes,
       maxQueueMinutes: Resource.ReportSettings.maxQueueMinutes,
       maxConcurrentRuns: Resource.ReportSettings.maxConcurrentRuns,

@@ -16,7 +16,6 @@ declare module "sst" {
       maxConcurrentRuns: number;
       shardSize: number;
       wallboxesFrom: string;
-      discoveryConcurrency: number;
       csvRowsPerPart: number;
       financeRecipients: string;
       emailFrom: string;
