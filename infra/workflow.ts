@@ -100,6 +100,44 @@ function retriedOnStoreErrors(task: Task) {
 /** A step's retriers, as STEP_RETRIES says (the code records a failure as the run's only when these give up). */
 const retried = (step: StepName, task: Task) => (STEP_RETRIES[step] === "all but fatal" ? retriedUnlessFatal(task) : retriedOnStoreErrors(task));
 
+/**
+ * A Map whose children read the Partner API with the shard function (a shard's wallboxes, or a
+ * batch of users' wallbox lists), within the API budget: each child's item is kept in a variable
+ * before the call (a caught error carries only the error, not the input); a fatal error fails the
+ * run; any other, after the retries, becomes a failed result `{index, status, error}`.
+ */
+function readingMap(
+  sfn: typeof StepFunctions,
+  functions: WorkflowFunctions,
+  options: WorkflowOptions,
+  names: { map: string; items: "shards" | "batches"; item: "shard" | "batch"; task: string; remember: string; fatal: string; failed: string },
+) {
+  const failed = sfn.pass({
+    name: names.failed,
+    output: `{% {'index': $${names.item}.index, 'status': 'failed', 'error': $states.input.Error} %}`,
+  });
+  const remember = sfn.pass({ name: names.remember, assign: { [names.item]: `{% $states.input.${names.item} %}` } });
+  const task = retried(
+    "shard",
+    sfn.lambdaInvoke({
+      name: names.task,
+      function: functions.shard,
+      payload: "{% $states.input %}",
+      output: "{% $states.result.Payload %}",
+    }),
+  )
+    .catch(sfn.fail({ name: names.fatal, error: "{% $states.input.Error %}", cause: "{% $states.input.Cause %}" }), { errors: fatal })
+    .catch(failed, { errors: ["States.ALL"] });
+  return sfn.map({
+    name: names.map,
+    mode: "standard",
+    items: `{% $states.input.${names.items} %}`,
+    itemSelector: { job: "{% $states.input.job %}", [names.item]: "{% $states.context.Map.Item.Value %}" },
+    maxConcurrency: options.maxConcurrentShards,
+    processor: remember.next(task),
+  });
+}
+
 export function buildReportWorkflow(sfn: typeof StepFunctions, functions: WorkflowFunctions, options: WorkflowOptions) {
   const plan = retried(
     "plan",
@@ -113,30 +151,16 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
     }),
   );
 
-  // A batch whose users' wallboxes cannot be listed after its retries: the Split makes each of its users a failed line.
-  const batchFailed = sfn.pass({
-    name: "BatchFailed",
-    output: "{% {'index': $batch.index, 'status': 'failed', 'error': $states.input.Error} %}",
-  });
-  const rememberBatch = sfn.pass({ name: "RememberBatch", assign: { batch: "{% $states.input.batch %}" } });
-  const discover = retried(
-    "shard",
-    sfn.lambdaInvoke({
-      name: "Discover",
-      function: functions.shard,
-      payload: "{% $states.input %}",
-      output: "{% $states.result.Payload %}",
-    }),
-  )
-    .catch(sfn.fail({ name: "DiscoveryFailed", error: "{% $states.input.Error %}", cause: "{% $states.input.Cause %}" }), { errors: fatal })
-    .catch(batchFailed, { errors: ["States.ALL"] });
-  const discovery = sfn.map({
-    name: "DiscoverBatches",
-    mode: "standard",
-    items: "{% $states.input.batches %}",
-    itemSelector: { job: "{% $states.input.job %}", batch: "{% $states.context.Map.Item.Value %}" },
-    maxConcurrency: options.maxConcurrentShards,
-    processor: rememberBatch.next(discover),
+  // Each batch of the org's users has its wallboxes listed; one that still fails after its retries
+  // becomes a failed result, which the Split turns into a failed line for each of its users.
+  const discovery = readingMap(sfn, functions, options, {
+    map: "DiscoverBatches",
+    items: "batches",
+    item: "batch",
+    task: "Discover",
+    remember: "RememberBatch",
+    fatal: "DiscoveryFailed",
+    failed: "BatchFailed",
   });
 
   const split = retried(
@@ -149,31 +173,14 @@ export function buildReportWorkflow(sfn: typeof StepFunctions, functions: Workfl
     }),
   );
 
-  const shardFailed = sfn.pass({
-    name: "ShardFailed",
-    output: "{% {'index': $shard.index, 'status': 'failed', 'error': $states.input.Error} %}",
-  });
-  // Kept in a variable before the call: a caught error carries only the error, not the input.
-  const rememberShard = sfn.pass({ name: "RememberShard", assign: { shard: "{% $states.input.shard %}" } });
-  const shard = retried(
-    "shard",
-    sfn.lambdaInvoke({
-      name: "Shard",
-      function: functions.shard,
-      payload: "{% $states.input %}",
-      output: "{% $states.result.Payload %}",
-    }),
-  )
-    .catch(sfn.fail({ name: "RunFailed", error: "{% $states.input.Error %}", cause: "{% $states.input.Cause %}" }), { errors: fatal })
-    .catch(shardFailed, { errors: ["States.ALL"] });
-
-  const shards = sfn.map({
-    name: "Shards",
-    mode: "standard",
-    items: "{% $states.input.shards %}",
-    itemSelector: { job: "{% $states.input.job %}", shard: "{% $states.context.Map.Item.Value %}" },
-    maxConcurrency: options.maxConcurrentShards,
-    processor: rememberShard.next(shard),
+  const shards = readingMap(sfn, functions, options, {
+    map: "Shards",
+    items: "shards",
+    item: "shard",
+    task: "Shard",
+    remember: "RememberShard",
+    fatal: "RunFailed",
+    failed: "ShardFailed",
   });
 
   const collect = retried(
