@@ -1,14 +1,13 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import type { OrgReader, OrgUser } from "../domain/org/index.ts";
+import type { CoverageGap, OrgReader, OrgUser } from "../domain/org/index.ts";
 import { WallboxReadError } from "../domain/sessions/index.ts";
-import { DiscoveryError } from "../shared/errors/index.ts";
 import { listWallboxesOf } from "./discover.ts";
 
 const users: OrgUser[] = Array.from({ length: 6 }, (_, index) => ({ userId: `u-${index}`, externalUserId: null, numWallboxes: 1 }));
 
 describe("discovery's time limit", () => {
-  it("stops the run when the step's time runs out, rather than report the users not yet listed as failed", async () => {
+  it("makes the users not listed by the step's time limit failed lines, and keeps those listed before it", async () => {
     const deadline = new AbortController();
     const reader: OrgReader = {
       async *users() {
@@ -23,12 +22,15 @@ describe("discovery's time limit", () => {
     async function* batch() {
       yield* users;
     }
-    const found = listWallboxesOf(batch(), reader, "org", new PassThrough(), {
+    const gaps: CoverageGap[] = [];
+    const counts = await listWallboxesOf(batch(), reader, "org", new PassThrough(), {
       concurrency: 1,
-      gaps: async () => undefined,
+      gaps: async (gap) => void gaps.push(gap),
       deadline: deadline.signal,
     });
-    await expect(found).rejects.toThrow(DiscoveryError);
-    await expect(found).rejects.toThrow(/could not all be listed in the step's time \(\d+ users so far, 1 at a time\)/);
+    expect(counts.listedWallboxes).toBe(3);
+    expect(counts.coverage).toMatchObject({ usersNotListed: 3, notCovered: 3 });
+    expect(gaps.map((gap) => gap.userId)).toEqual(["u-3", "u-4", "u-5"]);
+    expect(gaps[0]!.detail).toMatch(/not listed: the batch reached its time limit .*raise HEMS_SHARD_CONCURRENCY/);
   });
 });

@@ -3,7 +3,6 @@ import { pMapIterable } from "p-map";
 import type { ReportConfig } from "../domain/config/index.ts";
 import { type Coverage, type CoverageGap, CoverageTally, type OrgReader, type OrgUser, type OrgWallbox } from "../domain/org/index.ts";
 import { WallboxReadError } from "../domain/sessions/index.ts";
-import { DiscoveryError } from "../shared/errors/index.ts";
 import { writeInTurn } from "../shared/streams/index.ts";
 
 /** What discovery found, counted: how many wallboxes the users list declares, how many were listed, and the gaps. */
@@ -46,6 +45,8 @@ export interface ListedCounts {
   listedWallboxes: number;
   deletedWallboxes: number;
   miscountedUsers: number;
+  /** The first user whose wallboxes could not be listed, and why. */
+  firstFailure?: string;
   coverage: Coverage;
 }
 
@@ -53,9 +54,8 @@ export interface ListedCounts {
  * Lists the wallboxes of `users` (each with `num_wallboxes` above 0; `concurrency` at once, in
  * their order) and writes each live one to `out` as a wallbox config line, with the partner's
  * ids, maker and model, nothing personal. Deleted wallboxes are left out and counted. A user
- * whose wallboxes cannot be listed is a coverage line (`gaps`) that makes the report incomplete,
- * never a silent gap; the step's time running out (`deadline`) stops it (`DiscoveryError`), as a
- * list cut short would leave wallboxes out.
+ * whose wallboxes cannot be listed (or are not by the step's time limit, `deadline`) is a
+ * coverage line (`gaps`) that makes the report incomplete, never a silent gap.
  */
 export async function listWallboxesOf(
   users: AsyncIterable<OrgUser>,
@@ -65,20 +65,18 @@ export async function listWallboxesOf(
   options: { concurrency: number; gaps: GapWriter; deadline?: AbortSignal; onUser?: (done: number) => void },
 ): Promise<ListedCounts> {
   const tally = new CoverageTally("partner-api", 0);
-  const counts = { users: 0, declaredWallboxes: 0, listedWallboxes: 0, deletedWallboxes: 0, miscountedUsers: 0 };
+  const counts: Omit<ListedCounts, "coverage"> = { users: 0, declaredWallboxes: 0, listedWallboxes: 0, deletedWallboxes: 0, miscountedUsers: 0 };
   let done = 0;
+  // As a shard's wallboxes do: users not listed by the step's time limit are failed lines, the rest is kept.
+  const outOfTime = `not listed: the batch reached its time limit before this user's wallboxes were (${options.concurrency} users at a time: raise HEMS_SHARD_CONCURRENCY or lower HEMS_SHARD_SIZE, docs/operations.md, Capacity)`;
   const listed = pMapIterable(
     users,
     async (user) => {
+      if (options.deadline?.aborted) return { user, error: outOfTime };
       try {
         return { user, wallboxes: await reader.userWallboxes(orgId, user.userId) };
       } catch (error) {
-        if (options.deadline?.aborted) {
-          throw new DiscoveryError(
-            `the users' wallboxes could not all be listed in the step's time (${done} users so far, ${options.concurrency} at a time): a list cut short would leave wallboxes out, so the run stops. Raise PODERO_API_MAX_REQUESTS_IN_FLIGHT or lower HEMS_SHARD_SIZE (docs/operations.md, Capacity)`,
-            { cause: error },
-          );
-        }
+        if (options.deadline?.aborted) return { user, error: outOfTime };
         if (error instanceof WallboxReadError) return { user, error: error.message };
         throw error;
       }
@@ -92,6 +90,7 @@ export async function listWallboxesOf(
     counts.declaredWallboxes += user.numWallboxes;
     const declared = { userId: user.userId, externalUserId: user.externalUserId, declared: user.numWallboxes };
     if ("error" in result) {
+      counts.firstFailure ??= `user ${user.userId}: ${result.error}`;
       await options.gaps(tally.add({ ...declared, covered: 0, notListedBecause: result.error! })!);
       continue;
     }

@@ -4,6 +4,7 @@ import { pipeline } from "node:stream/promises";
 import { parseConfigLines } from "../domain/config/index.ts";
 import type { MonthWindow } from "../domain/month/index.ts";
 import { addCoverage, type Coverage, CoverageTally, type OrgReader, type OrgUser, orgUserSchema } from "../domain/org/index.ts";
+import { MAX_SHARDS } from "../domain/run/index.ts";
 import {
   type DiscoveredBatch,
   type DiscoveryBatch,
@@ -16,7 +17,7 @@ import {
   workKeys,
 } from "../domain/shards/index.ts";
 import { hasWorkObject, openWorkLines, readWorkText, type WorkStore } from "../ports/index.ts";
-import { DiscoveryError } from "../shared/errors/index.ts";
+import { DiscoveryError, RunLimitError } from "../shared/errors/index.ts";
 import { measuringStream, writeInTurn } from "../shared/streams/index.ts";
 import { type DiscoverySummary, listWallboxesOf } from "./discover.ts";
 import type { MonthPlanned } from "./plan-month.ts";
@@ -70,21 +71,34 @@ export async function planDiscovery(work: WorkStore, reader: OrgReader, input: P
     return undefined;
   };
   const batches: DiscoveryBatch[] = [];
-  let pending = await nextWithWallboxes();
-  while (pending) {
-    const index = batches.length;
-    const usersKey = workKeys.discoveryUsers(attempt, index);
-    let count = 0;
-    await work.create(usersKey, async (out) => {
-      while (pending && count < input.batchSize) {
-        await writeInTurn(out, `${JSON.stringify(pending)}\n`);
-        count++;
-        pending = await nextWithWallboxes();
+  let declared = 0;
+  try {
+    let pending = await nextWithWallboxes();
+    while (pending) {
+      const index = batches.length;
+      // Refused as soon as it shows: more batches than the Map's state carries, or more wallboxes than the plan may shard.
+      if (index >= MAX_SHARDS || declared > MAX_SHARDS * input.batchSize) {
+        throw new RunLimitError(
+          `cannot discover the wallboxes of organisation ${input.orgId}: its users list holds more than ${MAX_SHARDS * input.batchSize} users with wallboxes or wallboxes, more than ${MAX_SHARDS} batches or shards of ${input.batchSize} (HEMS_SHARD_SIZE), whose descriptors fit Step Functions' 256 KiB state payload: raise HEMS_SHARD_SIZE`,
+        );
       }
-      out.end();
-    });
-    batches.push({ index, first: listed, count, usersKey });
-    listed += count;
+      const usersKey = workKeys.discoveryUsers(attempt, index);
+      let count = 0;
+      await work.create(usersKey, async (out) => {
+        while (pending && count < input.batchSize) {
+          declared += pending.numWallboxes;
+          await writeInTurn(out, `${JSON.stringify(pending)}\n`);
+          count++;
+          pending = await nextWithWallboxes();
+        }
+        out.end();
+      });
+      batches.push({ index, first: listed, count, usersKey });
+      listed += count;
+    }
+  } finally {
+    // A list broken off (a store that fails) is closed, not left streaming in a warm container.
+    await users.return?.();
   }
   const plan: DiscoveryPlan = {
     schemaVersion: 1,
@@ -210,9 +224,13 @@ export async function planDiscovered(work: WorkStore, discovery: DiscoveryPlan, 
         for (const batch of discovery.batches) {
           const outcome = input.outcomes[batch.index];
           if (outcome?.index !== batch.index) throw new WorkStoreError(`the outcome of batch ${batch.index + 1} is missing`);
+          // A batch that stored its result counts as listed even if its step's answer was lost (as a shard's does).
+          const stored = await hasWorkObject(work, workKeys.discoveredBatch(batch.index));
           const found =
-            outcome.status === "failed" ? await failedBatch(work, batch, outcome.error, gapsOut) : await copyBatch(work, batch, measure, gapsOut);
-          firstFailure ??= outcome.status === "failed" ? outcome.error : undefined;
+            outcome.status === "failed" && !stored
+              ? await failedBatch(work, batch, outcome.error, gapsOut)
+              : await copyBatch(work, batch, measure, gapsOut);
+          firstFailure ??= outcome.status === "failed" && !stored ? `batch ${batch.index + 1}: ${outcome.error}` : found.firstFailure;
           coverage = addCoverage(coverage, found.coverage);
           summary.usersWithWallboxes += found.users;
           summary.declaredWallboxes += found.declaredWallboxes;
@@ -234,7 +252,7 @@ export async function planDiscovered(work: WorkStore, discovery: DiscoveryPlan, 
   summary.coverage = coverage;
   if (summary.listedWallboxes === 0) {
     throw new DiscoveryError(
-      `the Partner API lists no wallbox for organisation ${discovery.orgId} (${discovery.users} users)${firstFailure ? `; the first batch of users that could not be listed: ${firstFailure}` : ""}`,
+      `the Partner API lists no wallbox for organisation ${discovery.orgId} (${discovery.users} users)${firstFailure ? `; the first that could not be listed: ${firstFailure}` : ""}`,
     );
   }
   input.onDiscovered?.(summary);

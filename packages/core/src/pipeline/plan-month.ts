@@ -94,7 +94,7 @@ async function configCoverage(work: WorkStore, key: string, reader: OrgReader, c
   }
 }
 
-/** Users a batch of discovery holds: in the cloud each batch is a step of the workflow's Map (the shard size, as a user is about one request). */
+/** Users a batch of discovery holds in this process (in the cloud, `HEMS_SHARD_SIZE`: each batch a child of the workflow's Map). */
 export const DISCOVERY_BATCH_USERS = 2_000;
 
 /** Discovery's three steps in this process, one batch after another (each at `concurrency`). */

@@ -38,6 +38,8 @@ export const discoveredBatchSchema = z.object({
   listedWallboxes: count,
   deletedWallboxes: count,
   miscountedUsers: count,
+  /** The first of its users whose wallboxes could not be listed, and why (for a run that lists none at all). */
+  firstFailure: z.string().optional(),
   /** Its users' coverage: the lines in `gapsKey` (as many as `coverage.gaps`). */
   coverage: coverageSchema,
   /** Its live wallboxes as wallbox config lines, in the users' order. */
