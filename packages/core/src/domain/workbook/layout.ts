@@ -383,6 +383,16 @@ function summarySheet(input: WorkbookInput, sessionsListed: boolean): SheetSpec 
     "Sessions of other months, not counted",
   ])
     add([header, sumOf(header)]);
+  // What Podero counts for the org beside what the report covers (the JSON's coverage; Data quality lists each user).
+  const { coverage } = report;
+  if (coverage.declaredWallboxes !== null) {
+    add(["Wallboxes Podero counts for the org", { value: coverage.declaredWallboxes, numFmt: COUNT_FORMAT }]);
+    add([
+      "Of those, not covered by this report",
+      coverage.notCovered > 0 ? { value: coverage.notCovered, numFmt: COUNT_FORMAT, alert: true } : { value: 0, numFmt: COUNT_FORMAT },
+    ]);
+  } else add(["Wallboxes Podero counts for the org", { value: "not checked (About: Coverage)", alignRight: true }]);
+  if (coverage.usersNotListed > 0) add(["Users whose wallboxes could not be listed", { value: coverage.usersNotListed, numFmt: COUNT_FORMAT, alert: true }]);
   const texts: [string, string | undefined][] = [
     ["Caveats", caveats(report.totals, report.caveats).join("\n") || undefined],
     [
