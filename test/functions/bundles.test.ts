@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build, type Metafile } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
+import { FULL_COVERAGE } from "../support/api.ts";
 
 // The handlers infra/report.ts deploys, bundled the way SST bundles them (esbuild, ESM, Node 22),
 // so a renamed file, a missing export or an import that only resolves in the workspace fails here
@@ -161,16 +162,7 @@ console.log(bytes.subarray(0, 5).toString(), bytes.length);`,
           sessionsOutsideMonth: 0,
         },
         caveats: { openSessionsSavingsEur: "0.00", incompletePriceCoverageSavingsEur: "0.00" },
-        coverage: {
-          wallboxesFrom: "config",
-          notCheckedBecause: null,
-          orgUsers: 1,
-          declaredWallboxes: 1,
-          deletedWallboxes: null,
-          notCovered: 0,
-          usersNotListed: 0,
-          gaps: 0,
-        },
+        coverage: FULL_COVERAGE,
       };
       const { stdout } = await run(process.execPath, [join(folder, "out", "entry.mjs"), JSON.stringify(head)], { cwd: folder });
       expect(stdout).toMatch(/^%PDF- \d+\n$/);

@@ -6,7 +6,7 @@ import { type Manifest, type MonthlyReport, manifestSchema } from "@hems-reports
 import { type Simulator, startSimulator } from "@hems-reports/simulator";
 import { simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
-import { ORG_ID, sessionItem, wallboxRef } from "../support/api.ts";
+import { FULL_COVERAGE, ORG_ID, sessionItem, wallboxRef } from "../support/api.ts";
 import { runCli, useCliFixture } from "../support/cli.ts";
 
 // A fresh output folder for each test; the simulators a test starts are closed after it.
@@ -97,16 +97,7 @@ describe("composing the email", () => {
     window: { start: "2026-10-01T00:00:00+02:00", end: "2026-11-01T00:00:00+01:00" },
     totals: { openSessions: 0, sessionsWithIncompletePriceCoverage: 0, sessionsWithoutSavings: 0, sessionsOutsideMonth: 0 },
     caveats: { openSessionsSavingsEur: "0.00", incompletePriceCoverageSavingsEur: "0.00" },
-    coverage: {
-      wallboxesFrom: "config",
-      notCheckedBecause: null,
-      orgUsers: 1,
-      declaredWallboxes: 1,
-      deletedWallboxes: null,
-      notCovered: 0,
-      usersNotListed: 0,
-      gaps: 0,
-    },
+    coverage: FULL_COVERAGE,
   } as unknown as MonthlyReport;
 
   it("lists the first 50 failed wallboxes and counts the rest; says when there are no caveats; states what a rerun changed, exactly", () => {
@@ -165,6 +156,19 @@ describe("composing the email", () => {
     const incomplete = financeEmail({ ...base, manifest: manifest() });
     expect(incomplete.text).toContain(
       "What to do\n  Do not book this report as final: it is INCOMPLETE, 60 of 1,204 wallboxes could not be read (listed below). A rerun, or the catch-up run",
+    );
+    // A complete report of a config that lags the org: never "nothing to do".
+    const lagging = financeEmail({
+      ...base,
+      report: { ...head, coverage: { ...FULL_COVERAGE, declaredWallboxes: 1228, notCovered: 24 } },
+      manifest: manifest({ complete: true, totals: { ...manifest().totals, failedWallboxes: 0 } }),
+    });
+    expect(lagging.subject).toMatch(/: complete for 1,204 wallboxes, not the whole org$/);
+    expect(lagging.text).toContain(
+      "What to do\n  Check the wallbox list before booking: the report is complete for its 1,204 wallboxes, but Podero lists 24 more for this org that this report does not cover.",
+    );
+    expect(lagging.text).toContain(
+      "State: COMPLETE for the 1,204 configured wallboxes; Podero lists 24 more for this org that this report does not cover.",
     );
     // Without an earlier report, the totals stand alone.
     expect(financeEmail({ ...base, previousMonth: undefined, manifest: manifest() }).text).toContain("Savings: 1,750.09 EUR\n");

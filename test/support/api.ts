@@ -1,9 +1,22 @@
 import { clientCredentialsToken, type HttpDeps, PartnerApiClient, type TokenSource, undiciSend } from "@hems-reports/core/adapters/partner-api";
 import { type MonthWindow, monthWindow } from "@hems-reports/core/domain/month";
+import type { Coverage } from "@hems-reports/core/domain/org";
 import { type ApiSessionItem, type Simulator, uuidOf } from "@hems-reports/simulator";
 
 export const OCTOBER: MonthWindow = monthWindow("2026-10");
 export const ORG_ID = uuidOf("tests", "org");
+
+/** A report head's coverage when its config covers every wallbox Podero counts (fixtures of a head that only a few fields matter in). */
+export const FULL_COVERAGE: Coverage = {
+  wallboxesFrom: "config",
+  notCheckedBecause: null,
+  orgUsers: 1,
+  declaredWallboxes: 1,
+  deletedWallboxes: null,
+  notCovered: 0,
+  usersNotListed: 0,
+  gaps: 0,
+};
 
 export function wallboxRef(name: string, label?: string) {
   return { userId: uuidOf("tests", "user", name), wallboxId: uuidOf("tests", "wallbox", name), ...(label ? { label } : {}) };

@@ -70,11 +70,17 @@ export type PlanStepOutput = z.infer<typeof planStepOutputSchema>;
 export const discoverStepInputSchema = z.object({ job: runJobSchema, batch: discoveryBatchSchema });
 export type DiscoverStepInput = z.infer<typeof discoverStepInputSchema>;
 
-/** A batch's step as the plan learns of it: done, or failed for good (after the workflow's retries) with why. */
-export const discoverStepResultSchema = z.union([
+/**
+ * A child of a reading Map (a shard, a batch of users) as the next step learns of it: done, or
+ * failed for good (after the workflow's retries, `ShardFailed`/`BatchFailed`) with why.
+ */
+const readingResultSchema = z.union([
   z.object({ index: z.number().int().nonnegative(), status: z.enum(["done", "already done"]) }),
   z.object({ index: z.number().int().nonnegative(), status: z.literal("failed"), error: z.string() }),
 ]);
+
+/** A batch's step as the Split learns of it. */
+export const discoverStepResultSchema = readingResultSchema;
 export type DiscoverStepResult = z.infer<typeof discoverStepResultSchema>;
 
 /** The plan's second part (after the Discover Map, which has no batch for a config): the shards. */
@@ -86,11 +92,8 @@ export type SplitStepOutput = z.infer<typeof splitStepOutputSchema>;
 export const shardStepInputSchema = z.object({ job: runJobSchema, shard: shardDescriptorSchema });
 export type ShardStepInput = z.infer<typeof shardStepInputSchema>;
 
-/** A shard's step as the merge learns of it: done, or failed for good (after the workflow's retries) with why. */
-export const shardStepResultSchema = z.union([
-  z.object({ index: z.number().int().nonnegative(), status: z.enum(["done", "already done"]) }),
-  z.object({ index: z.number().int().nonnegative(), status: z.literal("failed"), error: z.string() }),
-]);
+/** A shard's step as the Collect learns of it. */
+export const shardStepResultSchema = readingResultSchema;
 export type ShardStepResult = z.infer<typeof shardStepResultSchema>;
 
 export const collectStepInputSchema = z.object({ job: runJobSchema, shards: z.array(shardStepResultSchema) });

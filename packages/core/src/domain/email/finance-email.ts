@@ -130,7 +130,7 @@ export function financeEmail(input: FinanceEmailInput): FinanceEmail {
     lines: [
       `Organisation: ${org}${input.orgLabel ? ` (org id ${manifest.orgId})` : ""}`,
       `Month: ${report.month} in ${report.timezone}, from ${report.window.start} up to, not including, ${report.window.end}`,
-      `State: ${stateSentence(report, { count: totals.wallboxes, failed: totals.failedWallboxes })}${manifest.complete ? "" : " The totals cover only the wallboxes that were read."}`,
+      `State: ${stateSentence({ complete: manifest.complete, coverage: report.coverage }, { count: totals.wallboxes, failed: totals.failedWallboxes })}${manifest.complete ? "" : " The totals cover only the wallboxes that were read."}`,
     ],
   });
   const previous = input.previousMonth;

@@ -392,7 +392,8 @@ function summarySheet(input: WorkbookInput, sessionsListed: boolean): SheetSpec 
       coverage.notCovered > 0 ? { value: coverage.notCovered, numFmt: COUNT_FORMAT, alert: true } : { value: 0, numFmt: COUNT_FORMAT },
     ]);
   } else add(["Wallboxes Podero counts for the org", { value: "not checked (About: Coverage)", alignRight: true }]);
-  if (coverage.usersNotListed > 0) add(["Users whose wallboxes could not be listed", { value: coverage.usersNotListed, numFmt: COUNT_FORMAT, alert: true }]);
+  if (coverage.usersNotListed > 0)
+    add(["Users whose wallboxes could not be listed", { value: coverage.usersNotListed, numFmt: COUNT_FORMAT, alert: true }]);
   const texts: [string, string | undefined][] = [
     ["Caveats", caveats(report.totals, report.caveats).join("\n") || undefined],
     [
