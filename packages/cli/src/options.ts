@@ -27,7 +27,9 @@ Options:
   --wallboxes-from SOURCE config (default): the wallboxes --config lists (or the simulator's demo
                           org); api: every wallbox of the org, from the Partner API's users and
                           their wallboxes (deleted ones left out), written beside the report as
-                          wallboxes-YYYY-MM.jsonl, from which the run can be repeated (--config)
+                          wallboxes-YYYY-MM.jsonl, from which the run can be repeated (--config).
+                          Either way the wallboxes are checked against the org's users list: a
+                          report that covers fewer than Podero counts says so
   --org-id UUID           the organisation, with --wallboxes-from api and --api-url
   --out DIR               folder for the report files. Default: ./reports
   --concurrency N         wallboxes read at once, 1 to 64. Default: 8
@@ -55,8 +57,10 @@ Environment (with --api-url; never printed):
   PODERO_API_TOKEN                          a bearer token, or
   PODERO_CLIENT_ID + PODERO_CLIENT_SECRET   OAuth2 client credentials, exchanged for a token
 
-Exit status: 0 complete report written; 1 report written but INCOMPLETE (a wallbox failed; the
-report lists why); 2 nothing written (bad option, config, output folder or credentials);
+Exit status: 0 complete report written (it says so when it covers fewer wallboxes than Podero
+counts for the org); 1 report written but INCOMPLETE (a wallbox failed, or a user's wallboxes
+could not be listed; the report lists why); 2 nothing written (bad option, config, output folder
+or credentials, an unreachable API, not one wallbox read);
 3 unexpected error, nothing written; 130 interrupted (Ctrl+C) or 143 terminated (SIGTERM),
 nothing written.
 
