@@ -22,7 +22,7 @@ import { measuringStream, writeInTurn } from "../shared/streams/index.ts";
 import { type DiscoverySummary, listWallboxesOf } from "./discover.ts";
 import type { MonthPlanned } from "./plan-month.ts";
 import { planRun, readPlan } from "./shards.ts";
-import { parseStored } from "./stored.ts";
+import { countedLines, parseStored } from "./stored.ts";
 
 /*
  * A run that finds its wallboxes through the Partner API does it in three steps, as the reads
@@ -124,14 +124,8 @@ export async function readDiscoveryPlan(work: WorkStore): Promise<DiscoveryPlan 
 
 /** A batch's users, in the users list's order, as many as the batch says. */
 async function* batchUsers(work: WorkStore, batch: DiscoveryBatch): AsyncGenerator<OrgUser> {
-  const lines = await openWorkLines(work, batch.usersKey);
-  if (!lines) throw new WorkStoreError(`${batch.usersKey} is missing: ${workKeys.discovery} names it`);
-  let count = 0;
-  for await (const line of lines) {
-    count++;
+  for await (const line of countedLines(work, batch.usersKey, batch.count, workKeys.discovery))
     yield parseStored(orgUserSchema, line, batch.usersKey);
-  }
-  if (count !== batch.count) throw new WorkStoreError(`${batch.usersKey} holds ${count} users, ${workKeys.discovery} says ${batch.count}`);
 }
 
 export interface DiscoverBatchInput {
@@ -283,14 +277,7 @@ async function copyBatch(work: WorkStore, batch: DiscoveryBatch, list: Writable,
   if (text === undefined) throw new WorkStoreError(`batch ${batch.index + 1} stored no result (${marker} is missing), yet its step says it did`);
   const result = parseStored(discoveredBatchSchema, text, marker);
   const copy = async (key: string, expected: number, out: Writable) => {
-    const lines = await openWorkLines(work, key);
-    if (!lines) throw new WorkStoreError(`${key} is missing: ${marker} names it`);
-    let count = 0;
-    for await (const line of lines) {
-      await writeInTurn(out, `${line}\n`);
-      count++;
-    }
-    if (count !== expected) throw new WorkStoreError(`${key} holds ${count} lines, ${marker} counts ${expected}`);
+    for await (const line of countedLines(work, key, expected, marker)) await writeInTurn(out, `${line}\n`);
   };
   await copy(result.wallboxesKey, result.listedWallboxes, list);
   await copy(result.gapsKey, result.coverage.gaps, gaps);

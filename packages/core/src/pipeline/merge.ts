@@ -18,7 +18,7 @@ import { openWorkLines, type WorkStore } from "../ports/index.ts";
 import { collectedHeaders } from "./collect.ts";
 import type { ReportContent } from "./monthly-report.ts";
 import { shardSessions, type WallboxesOf, wallboxesFromStore } from "./shards.ts";
-import { parseStored } from "./stored.ts";
+import { countedLines, parseStored } from "./stored.ts";
 import { storedDetail } from "./stored-detail.ts";
 
 export interface MergeInput {
@@ -115,14 +115,8 @@ const coverageCounts = ({ gapsKey: _key, ...counts }: NonNullable<RunPlan["cover
 async function* storedCoverageGaps(store: WorkStore, coverage: NonNullable<RunPlan["coverage"]>): AsyncGenerator<CoverageGap> {
   if (coverage.gaps === 0) return;
   const key = coverage.gapsKey;
-  const lines = key === undefined ? undefined : await openWorkLines(store, key);
-  if (!lines) throw new WorkStoreError(`${key ?? "the coverage lines"} is missing: ${workKeys.plan} counts ${coverage.gaps} coverage lines`);
-  let count = 0;
-  for await (const line of lines) {
-    yield parseStored(coverageGapSchema, line, key!);
-    count++;
-  }
-  if (count !== coverage.gaps) throw new WorkStoreError(`${key} holds ${count} lines, ${workKeys.plan} counts ${coverage.gaps}`);
+  if (key === undefined) throw new WorkStoreError(`${workKeys.plan} counts ${coverage.gaps} coverage lines and names no object that holds them`);
+  for await (const line of countedLines(store, key, coverage.gaps, workKeys.plan)) yield parseStored(coverageGapSchema, line, key);
 }
 
 /** An entry line is the entry's values; `decodeWallboxEntry` and the entry's schema check the rest. */

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { QualityIssue, QualityIssueSource } from "../domain/report/index.ts";
 import { type CollectedRun, type DetailPartResult, detailPartResultSchema, WorkStoreError, workKeys } from "../domain/shards/index.ts";
-import { openWorkLines, readWorkText, type WorkObject, type WorkStore } from "../ports/index.ts";
+import { readWorkText, type WorkObject, type WorkStore } from "../ports/index.ts";
 import { collectedHeaders } from "./collect.ts";
-import { parseStored } from "./stored.ts";
+import { countedLines, parseStored } from "./stored.ts";
 
 /** The session detail as the merge takes it: the CSV parts, written already, and the Data quality lines. */
 export interface SessionDetail {
@@ -20,14 +20,7 @@ const qualityIssueSchema = z
 
 /** The Data quality lines of one work object, which must hold as many as `namedBy` counts. */
 async function* storedLines(store: WorkStore, key: string, expected: number, namedBy: string): AsyncGenerator<QualityIssue> {
-  const lines = await openWorkLines(store, key);
-  if (!lines) throw new WorkStoreError(`${key} is missing: ${namedBy} names it`);
-  let count = 0;
-  for await (const line of lines) {
-    yield parseStored(qualityIssueSchema, line, key);
-    count++;
-  }
-  if (count !== expected) throw new WorkStoreError(`${key} holds ${count} lines, ${namedBy} counts ${expected}`);
+  for await (const line of countedLines(store, key, expected, namedBy)) yield parseStored(qualityIssueSchema, line, key);
 }
 
 /** The parts the detail's steps stored; every part of the run must have one. */
