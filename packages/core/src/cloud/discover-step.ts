@@ -18,13 +18,13 @@ export async function discoverStep(deps: WorkflowDeps, input: DiscoverStepInput,
     ...(read.deadline ? { deadline: read.deadline } : {}),
   });
   if (result.status === "done") {
-    const { users, listedWallboxes, deletedWallboxes, coverage } = result.result;
+    const { listedWallboxes, coverage } = result.result;
     deps.log.info("batch of users listed", {
       runId: job.runId,
       batch: batch.index + 1,
-      users,
+      users: coverage.orgUsers,
       wallboxes: listedWallboxes,
-      deleted: deletedWallboxes,
+      deleted: coverage.deletedWallboxes,
       usersNotListed: coverage.usersNotListed,
     });
   } else deps.log.info("batch of users already listed", { runId: job.runId, batch: batch.index + 1 });

@@ -38,12 +38,13 @@ function configLine(user: OrgUser, wallbox: OrgWallbox): string {
   });
 }
 
-/** What listing a batch of users' wallboxes found, counted. */
+/**
+ * What listing a batch of users' wallboxes found, counted: the wallboxes listed and the users
+ * whose list differs from their count, beside the coverage (which counts the users, what Podero
+ * counts for them and the deleted wallboxes).
+ */
 export interface ListedCounts {
-  users: number;
-  declaredWallboxes: number;
   listedWallboxes: number;
-  deletedWallboxes: number;
   miscountedUsers: number;
   /** The first user whose wallboxes could not be listed, and why. */
   firstFailure?: string;
@@ -65,7 +66,7 @@ export async function listWallboxesOf(
   options: { concurrency: number; gaps: GapWriter; deadline?: AbortSignal; onUser?: (done: number) => void },
 ): Promise<ListedCounts> {
   const tally = new CoverageTally("partner-api", 0);
-  const counts: Omit<ListedCounts, "coverage"> = { users: 0, declaredWallboxes: 0, listedWallboxes: 0, deletedWallboxes: 0, miscountedUsers: 0 };
+  const counts: Omit<ListedCounts, "coverage"> = { listedWallboxes: 0, miscountedUsers: 0 };
   let done = 0;
   // As a shard's wallboxes do: users not listed by the step's time limit are failed lines, the rest is kept.
   const outOfTime = `not listed: the batch reached its time limit before this user's wallboxes were (${options.concurrency} users at a time: raise HEMS_SHARD_CONCURRENCY or lower HEMS_SHARD_SIZE, docs/operations.md, Capacity)`;
@@ -86,8 +87,6 @@ export async function listWallboxesOf(
   for await (const result of listed) {
     options.onUser?.(++done);
     const { user } = result;
-    counts.users++;
-    counts.declaredWallboxes += user.numWallboxes;
     const declared = { userId: user.userId, externalUserId: user.externalUserId, declared: user.numWallboxes };
     if ("error" in result) {
       counts.firstFailure ??= `user ${user.userId}: ${result.error}`;
@@ -95,7 +94,6 @@ export async function listWallboxesOf(
       continue;
     }
     const live = result.wallboxes.filter((wallbox) => !wallbox.deleted);
-    counts.deletedWallboxes += result.wallboxes.length - live.length;
     tally.countDeleted(result.wallboxes.length - live.length);
     counts.listedWallboxes += live.length;
     if (live.length !== user.numWallboxes) counts.miscountedUsers++;

@@ -198,16 +198,8 @@ export async function planDiscovered(work: WorkStore, discovery: DiscoveryPlan, 
   const measure = measuringStream();
   // Users without a wallbox count for the org, and differ from nothing.
   let coverage: Coverage = { ...new CoverageTally("partner-api", 0).result(), orgUsers: discovery.usersWithoutWallboxes };
-  const summary: DiscoverySummary = {
-    users: discovery.users,
-    usersWithWallboxes: 0,
-    declaredWallboxes: 0,
-    listedWallboxes: 0,
-    deletedWallboxes: 0,
-    miscountedUsers: 0,
-    usersNotListed: 0,
-    coverage,
-  };
+  let listedWallboxes = 0;
+  let miscountedUsers = 0;
   let firstFailure: string | undefined;
   await work.create(listKey, async (out) => {
     const piped = pipeline(measure, out);
@@ -226,11 +218,8 @@ export async function planDiscovered(work: WorkStore, discovery: DiscoveryPlan, 
               : await copyBatch(work, batch, measure, gapsOut);
           firstFailure ??= outcome.status === "failed" && !stored ? `batch ${batch.index + 1}: ${outcome.error}` : found.firstFailure;
           coverage = addCoverage(coverage, found.coverage);
-          summary.usersWithWallboxes += found.users;
-          summary.declaredWallboxes += found.declaredWallboxes;
-          summary.listedWallboxes += found.listedWallboxes;
-          summary.deletedWallboxes += found.deletedWallboxes;
-          summary.miscountedUsers += found.miscountedUsers;
+          listedWallboxes += found.listedWallboxes;
+          miscountedUsers += found.miscountedUsers;
         }
         gapsOut.end();
       });
@@ -242,14 +231,21 @@ export async function planDiscovered(work: WorkStore, discovery: DiscoveryPlan, 
     }
     await piped;
   });
-  summary.usersNotListed = coverage.usersNotListed;
-  summary.coverage = coverage;
-  if (summary.listedWallboxes === 0) {
+  if (listedWallboxes === 0) {
     throw new DiscoveryError(
       `the Partner API lists no wallbox for organisation ${discovery.orgId} (${discovery.users} users)${firstFailure ? `; the first that could not be listed: ${firstFailure}` : ""}`,
     );
   }
-  input.onDiscovered?.(summary);
+  input.onDiscovered?.({
+    users: discovery.users,
+    usersWithWallboxes: (coverage.orgUsers ?? 0) - discovery.usersWithoutWallboxes,
+    declaredWallboxes: coverage.declaredWallboxes ?? 0,
+    listedWallboxes,
+    deletedWallboxes: coverage.deletedWallboxes ?? 0,
+    miscountedUsers,
+    usersNotListed: coverage.usersNotListed,
+    coverage,
+  });
   const lines = await openWorkLines(work, listKey);
   if (!lines) throw new WorkStoreError(`${listKey} is missing: this step has just written it`);
   const config = await parseConfigLines(lines, `the wallbox list discovered (${listKey})`);
@@ -288,11 +284,7 @@ async function copyBatch(work: WorkStore, batch: DiscoveryBatch, list: Writable,
 /** A batch whose step failed for good: each of its users a failed line, their wallboxes not covered. */
 async function failedBatch(work: WorkStore, batch: DiscoveryBatch, error: string, gaps: Writable): Promise<BatchFound> {
   const tally = new CoverageTally("partner-api", 0);
-  let users = 0;
-  let declared = 0;
   for await (const user of batchUsers(work, batch)) {
-    users++;
-    declared += user.numWallboxes;
     const gap = tally.add({
       userId: user.userId,
       externalUserId: user.externalUserId,
@@ -302,5 +294,5 @@ async function failedBatch(work: WorkStore, batch: DiscoveryBatch, error: string
     });
     await writeInTurn(gaps, `${JSON.stringify(gap)}\n`);
   }
-  return { users, declaredWallboxes: declared, listedWallboxes: 0, deletedWallboxes: 0, miscountedUsers: 0, coverage: tally.result() };
+  return { listedWallboxes: 0, miscountedUsers: 0, coverage: tally.result() };
 }

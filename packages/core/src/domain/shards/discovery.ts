@@ -32,11 +32,8 @@ export type DiscoveryPlan = z.infer<typeof discoveryPlanSchema>;
 export const discoveredBatchSchema = z.object({
   schemaVersion: z.literal(1),
   batch: count,
-  /** The batch's users, what the users list counts for them, and what their lists hold. */
-  users: count,
-  declaredWallboxes: count,
+  /** What the users' lists hold (the users, what Podero counts for them and the deleted wallboxes are the coverage's). */
   listedWallboxes: count,
-  deletedWallboxes: count,
   miscountedUsers: count,
   /** The first of its users whose wallboxes could not be listed, and why (for a run that lists none at all). */
   firstFailure: z.string().optional(),
