@@ -26,6 +26,12 @@ export interface DiscoverySummary {
 /** Where the checks put each coverage line (a work object, as the plan stores them). */
 export type GapWriter = (gap: CoverageGap) => Promise<void>;
 
+/** Coverage lines written to `out`, a JSON line each, as they are found. */
+export const gapLines =
+  (out: Writable): GapWriter =>
+  (gap) =>
+    writeInTurn(out, `${JSON.stringify(gap)}\n`);
+
 /** One line of the run's wallbox list (JSON Lines, the config's own format): ids and what finance reconciles by, nothing personal. */
 function configLine(user: OrgUser, wallbox: OrgWallbox): string {
   return JSON.stringify({

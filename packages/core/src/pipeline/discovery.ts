@@ -19,7 +19,7 @@ import {
 import { hasWorkObject, openWorkLines, readWorkText, type WorkStore } from "../ports/index.ts";
 import { DiscoveryError, RunLimitError } from "../shared/errors/index.ts";
 import { measuringStream, writeInTurn } from "../shared/streams/index.ts";
-import { type DiscoverySummary, listWallboxesOf } from "./discover.ts";
+import { type DiscoverySummary, gapLines, listWallboxesOf } from "./discover.ts";
 import type { MonthPlanned } from "./plan-month.ts";
 import { planRun, readPlan } from "./shards.ts";
 import { countedLines, parseStored } from "./stored.ts";
@@ -157,7 +157,7 @@ export async function discoverBatch(
     await work.create(gapsKey, async (gapsOut) => {
       counts = await listWallboxesOf(batchUsers(work, batch), input.reader, plan.orgId, wallboxesOut, {
         concurrency: input.concurrency,
-        gaps: (gap) => writeInTurn(gapsOut, `${JSON.stringify(gap)}\n`),
+        gaps: gapLines(gapsOut),
         ...(input.deadline ? { deadline: input.deadline } : {}),
       });
       gapsOut.end();
@@ -284,6 +284,7 @@ async function copyBatch(work: WorkStore, batch: DiscoveryBatch, list: Writable,
 /** A batch whose step failed for good: each of its users a failed line, their wallboxes not covered. */
 async function failedBatch(work: WorkStore, batch: DiscoveryBatch, error: string, gaps: Writable): Promise<BatchFound> {
   const tally = new CoverageTally("partner-api", 0);
+  const write = gapLines(gaps);
   for await (const user of batchUsers(work, batch)) {
     const gap = tally.add({
       userId: user.userId,
@@ -292,7 +293,7 @@ async function failedBatch(work: WorkStore, batch: DiscoveryBatch, error: string
       covered: 0,
       notListedBecause: `its batch of users failed: ${error}`,
     });
-    await writeInTurn(gaps, `${JSON.stringify(gap)}\n`);
+    await write(gap!);
   }
   return { listedWallboxes: 0, miscountedUsers: 0, coverage: tally.result() };
 }

@@ -8,8 +8,7 @@ import type { SessionsReader } from "../domain/sessions/index.ts";
 import { planShards, type RunPlan, type ShardPlan, workKeys } from "../domain/shards/index.ts";
 import type { WorkStore } from "../ports/index.ts";
 import { CredentialsError, DiscoveryError, WorkStoreError } from "../shared/errors/index.ts";
-import { writeInTurn } from "../shared/streams/index.ts";
-import { checkConfigCoverage, type DiscoverySummary, type GapWriter } from "./discover.ts";
+import { checkConfigCoverage, type DiscoverySummary, type GapWriter, gapLines } from "./discover.ts";
 import { discoverBatch, planDiscovered, planDiscovery } from "./discovery.ts";
 import { planRun, readPlan } from "./shards.ts";
 
@@ -76,7 +75,7 @@ export async function planMonth(work: WorkStore, input: PlanMonthInput): Promise
 async function withGapsObject(work: WorkStore, key: string, check: (gaps: GapWriter) => Promise<Coverage>): Promise<Coverage> {
   let coverage: Coverage | undefined;
   await work.create(key, async (out: Writable) => {
-    coverage = await check((gap) => writeInTurn(out, `${JSON.stringify(gap)}\n`));
+    coverage = await check(gapLines(out));
     out.end();
   });
   if (!coverage) throw new WorkStoreError(`${key} was not created: the coverage check's lines were lost`);

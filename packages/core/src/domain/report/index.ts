@@ -45,7 +45,7 @@ export {
   type WallboxReport,
   wallboxReportSchema,
 } from "./schema.ts";
-export { coverageClause, stateSentence } from "./state.ts";
+export { coverageClause, plainlyComplete, stateSentence } from "./state.ts";
 export { changeText, type MonthTotals, monthsBefore, monthTotalsOf, previousMonthOf, TREND_MONTHS, trendOf } from "./trend.ts";
 export { type UserSummary, userReport, userSummaries } from "./users.ts";
 export { decodeWallboxEntry, encodeWallboxEntry, entriesFromList, type WallboxEntries, WallboxEntryArena } from "./wallbox-entries.ts";

@@ -13,6 +13,10 @@ export function coverageClause(coverage: Coverage): string | undefined {
   return `Podero lists ${groupDigits(coverage.notCovered)} more for this org that this report does not cover`;
 }
 
+/** Whether the report may say a plain COMPLETE: every wallbox read, and every one Podero counts for the org covered. */
+export const plainlyComplete = (report: Pick<ReportHead, "complete" | "coverage">) =>
+  report.complete && coverageClause(report.coverage) === undefined;
+
 /**
  * The report's state in one sentence, the same in every file and message: COMPLETE only when
  * every wallbox was read and the report covers every wallbox Podero counts for the org;

@@ -2,10 +2,10 @@ import { groupDigits } from "../money/index.ts";
 import {
   caveats,
   changeText,
-  coverageClause,
   MONEY_RULE,
   type MonthTotals,
   monthTotalsOf,
+  plainlyComplete,
   previousMonthOf,
   type ReportHead,
   stateSentence,
@@ -101,7 +101,7 @@ export function summaryPage(input: SummaryPageInput): SummaryPage {
   return {
     title: `${org}: HEMS savings report, ${monthName(report.month)}`,
     // Stands out unless plainly COMPLETE: a report that covers fewer wallboxes than Podero counts must be noticed too.
-    complete: report.complete && coverageClause(report.coverage) === undefined,
+    complete: plainlyComplete(report),
     state: report.complete
       ? stateSentence(report, wallboxes)
       : `${stateSentence(report, wallboxes)} The totals cover only the wallboxes read. A rerun or the catch-up run replaces this report once they can be read.`,

@@ -12,6 +12,7 @@ import {
   monthsBefore,
   monthTotalsOf,
   periodRule,
+  plainlyComplete,
   previousMonthOf,
   type QualityIssueSource,
   qualityIssuesOf,
@@ -301,7 +302,7 @@ function summarySheet(input: WorkbookInput, sessionsListed: boolean): SheetSpec 
   const org = input.orgLabel ?? report.orgId;
   const state = stateSentence(report, wallboxes);
   const banner: StyledCell = report.complete
-    ? { value: state, bold: true, ...(coverageClause(report.coverage) ? { alert: true } : {}) }
+    ? { value: state, bold: true, ...(plainlyComplete(report) ? {} : { alert: true }) }
     : { value: `${state} Totals cover only the wallboxes read; Data quality gives each one's reason.`, bold: true, alert: true };
   const [monthBefore] = monthsBefore(report.month, 1) as [string];
   const previous = previousMonthOf(report.month, input.earlierMonths);
